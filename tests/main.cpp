@@ -1,0 +1,60 @@
+// Test runner: doctest, plus two things doctest lacks.
+//  1. A suite whose prerequisites are absent (no GPU for `cuda`, no
+//     ../shared/data for `shared_data`) exits 77, which CTest reports as
+//     SKIPPED rather than passed.
+//  2. `--check-suites a b c` fails if any test case belongs to none of them,
+//     so no test silently escapes the CTest entries.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace {
+
+std::string requested_suite(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const char* a = argv[i];
+    for (const char* key : {"--test-suite=", "-ts="}) {
+      if (std::strncmp(a, key, std::strlen(key)) == 0) return a + std::strlen(key);
+    }
+  }
+  return "";
+}
+
+int check_suites(int argc, char** argv, int first) {
+  std::set<std::string> known(argv + first, argv + argc);
+  int bad = 0;
+  for (const auto& tc : doctest::detail::getRegisteredTests()) {
+    if (!known.count(tc.m_test_suite)) {
+      std::printf("test '%s' (%s:%d) is in suite '%s', which has no CTest entry\n",
+                  tc.m_name, tc.m_file.c_str(), tc.m_line, tc.m_test_suite);
+      ++bad;
+    }
+  }
+  std::printf("%d test cases checked, %d outside the registered suites\n",
+              int(doctest::detail::getRegisteredTests().size()), bad);
+  return bad ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--check-suites") == 0) return check_suites(argc, argv, i + 1);
+
+  const std::string suite = requested_suite(argc, argv);
+  const std::string why = mgst::test::skip_reason(suite);
+  if (!why.empty()) {
+    std::printf("SKIPPED suite '%s': %s\n", suite.c_str(), why.c_str());
+    return 77;
+  }
+  doctest::Context ctx;
+  ctx.applyCommandLine(argc, argv);
+  return ctx.run();
+}

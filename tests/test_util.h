@@ -1,0 +1,128 @@
+// Shared test helpers: one comparison helper, random data, finite
+// differences, and where the shared sample data lives.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#ifdef MGST_WITH_CUDA
+#include "kernels/cuda/runtime.h"
+#endif
+
+namespace mgst::test {
+
+// ../shared/data beside the checkout, or $MGST_SHARED_DATA.
+inline std::string shared_data_dir() {
+  if (const char* env = std::getenv("MGST_SHARED_DATA")) return env;
+  return std::string(MGST_SOURCE_DIR) + "/../shared/data";
+}
+
+// Why a suite cannot run here ("" = it can).
+inline std::string skip_reason(const std::string& suite) {
+  if (suite == "cuda") {
+#ifdef MGST_WITH_CUDA
+    if (!mgst::kernels::cuda::available())
+      return "no usable GPU (" + mgst::kernels::cuda::device_description() + ")";
+    return "";
+#else
+    return "mgst was built without the CUDA backend (-DMGST_CUDA=OFF or no nvcc)";
+#endif
+  }
+  if (suite == "shared_data") {
+    if (!std::filesystem::is_directory(shared_data_dir()))
+      return "sample data not found at " + shared_data_dir() + " (set MGST_SHARED_DATA)";
+  }
+  return "";
+}
+
+// Deterministic uniform random data in [lo, hi).
+inline std::vector<float> random_vector(std::size_t n, uint64_t seed,
+                                        float lo = -1.f, float hi = 1.f) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> d(lo, hi);
+  std::vector<float> v(n);
+  for (auto& x : v) x = float(d(gen));
+  return v;
+}
+
+inline std::vector<double> to_double(const std::vector<float>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+// |got - ref| <= atol + rtol * |ref| elementwise. Prints the first mismatches,
+// the max abs / rel error and the share of the tolerance used; NaN or Inf in
+// `got` always fails. Returns true when everything matched.
+template <class A, class B>
+bool all_close(const char* what, const A& got, const B& ref, double atol,
+               double rtol, int show = 5) {
+  REQUIRE_MESSAGE(got.size() == ref.size(), what << ": size " << got.size()
+                                                 << " vs reference " << ref.size());
+  double max_abs = 0, max_rel = 0, max_share = 0;
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const double g = double(got[i]), r = double(ref[i]);
+    const double err = std::fabs(g - r);
+    const double tol = atol + rtol * std::fabs(r);
+    const bool ok = std::isfinite(g) && err <= tol;
+    max_abs = std::max(max_abs, err);
+    if (std::fabs(r) > 0) max_rel = std::max(max_rel, err / std::fabs(r));
+    max_share = std::max(max_share, err / tol);
+    if (!ok) {
+      if (int(bad) < show)
+        std::printf("  %s[%zu]: got %.9g, expected %.9g (|err| %.3g > tol %.3g)\n",
+                    what, i, g, r, err, tol);
+      ++bad;
+    }
+  }
+  if (bad)
+    std::printf("%s: %zu/%zu mismatches, max abs %.3g, max rel %.3g, %.0f%% of tolerance\n",
+                what, bad, got.size(), max_abs, max_rel, 100 * max_share);
+  CHECK_MESSAGE(bad == 0, what << ": " << bad << " of " << got.size()
+                               << " elements outside tolerance (max abs err "
+                               << max_abs << ")");
+  return bad == 0;
+}
+
+// Normalised error for reductions: ||got - ref|| / (||ref|| + tiny) <= tol.
+template <class A, class B>
+bool normalized_close(const char* what, const A& got, const B& ref, double tol) {
+  REQUIRE(got.size() == ref.size());
+  double num = 0, den = 0;
+  bool finite = true;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    finite = finite && std::isfinite(double(got[i]));
+    num += (double(got[i]) - double(ref[i])) * (double(got[i]) - double(ref[i]));
+    den += double(ref[i]) * double(ref[i]);
+  }
+  const double err = std::sqrt(num) / (std::sqrt(den) + 1e-30);
+  CHECK_MESSAGE(finite, what << ": NaN/Inf in result");
+  CHECK_MESSAGE(err <= tol, what << ": normalised error " << err << " > " << tol);
+  return finite && err <= tol;
+}
+
+// Central finite differences of a scalar function of doubles.
+inline std::vector<double> numeric_gradient(
+    const std::function<double(const std::vector<double>&)>& f,
+    std::vector<double> x, double h = 1e-6) {
+  std::vector<double> g(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double keep = x[i];
+    x[i] = keep + h;
+    const double fp = f(x);
+    x[i] = keep - h;
+    const double fm = f(x);
+    x[i] = keep;
+    g[i] = (fp - fm) / (2 * h);
+  }
+  return g;
+}
+
+}  // namespace mgst::test
