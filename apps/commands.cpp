@@ -1,0 +1,19 @@
+#include "apps/commands.h"
+
+namespace mgst::app {
+
+int cmd_train(const std::vector<std::string>& args);
+int cmd_purify(const std::vector<std::string>& args);
+int cmd_eval(const std::vector<std::string>& args);
+int cmd_demo(const std::vector<std::string>& args);
+
+std::vector<CommandInfo> command_table() {
+  return {
+      {"demo", "generate a built-in eye dataset, train, purify, write figures (the main job)", cmd_demo},
+      {"train", "train the purifier on your data", cmd_train},
+      {"purify", "purify real images with a trained model", cmd_purify},
+      {"eval", "SPEC's loss terms for one content/style pair, as JSON", cmd_eval},
+  };
+}
+
+}  // namespace mgst::app

@@ -1,0 +1,60 @@
+#include "apps/options.h"
+
+#include <sstream>
+
+namespace mgst::app {
+
+std::vector<OptionSpec> mask_option_specs() {
+  return {
+      {"--attention-labels", "L1,L2,..", "",
+       "masks are label maps: these values form the attention region (else mask = value/255)"},
+      {"--ignore-labels", "L1,L2,..", "", "label values removed from both regions"},
+      {"--ignore-black", "", "", "remove pixels that are exactly (0,0,0) in style images"},
+  };
+}
+
+MaskOptions mask_options_from(const ArgParser& a) {
+  MaskOptions m;
+  if (a.given("--attention-labels")) m.attention_labels = a.get_ints("--attention-labels");
+  if (a.given("--ignore-labels")) m.ignore_labels = a.get_ints("--ignore-labels");
+  for (int l : m.attention_labels)
+    if (l < 0 || l > 255) throw UsageError("--attention-labels: " + std::to_string(l) + " is not in 0..255");
+  for (int l : m.ignore_labels)
+    if (l < 0 || l > 255) throw UsageError("--ignore-labels: " + std::to_string(l) + " is not in 0..255");
+  if ((!m.ignore_labels.empty()) && m.attention_labels.empty())
+    throw UsageError("--ignore-labels needs label-map masks: also give --attention-labels");
+  return m;
+}
+
+std::vector<OptionSpec> loss_option_specs() {
+  return {
+      {"--loss-weights", "c,s,t,tv", "1,1e4,10,0.1", "weights of content, style, task, tv"},
+      {"--style-layers", "L,..", "relu1_1,relu2_1,relu3_1,relu4_1", "VGG style layers"},
+      {"--style-layer-weights", "w,..", "1,1,1,1", "per-style-layer weights"},
+      {"--content-layer", "L", "relu2_2", "VGG content layer"},
+      {"--lambda-att", "X", "1", "weight of the attention-region content term"},
+  };
+}
+
+losses::LossConfig loss_config_from(const ArgParser& a) {
+  losses::LossConfig c;
+  const auto w = a.get_doubles("--loss-weights", 4);
+  c.w_content = w[0], c.w_style = w[1], c.w_task = w[2], c.w_tv = w[3];
+  c.style_layers.clear();
+  std::stringstream ss(a.get("--style-layers"));
+  for (std::string item; std::getline(ss, item, ',');) c.style_layers.push_back(item);
+  if (a.given("--style-layer-weights")) {
+    c.style_layer_weights = a.get_doubles("--style-layer-weights");
+  } else {
+    c.style_layer_weights.assign(c.style_layers.size(), 1.0);
+  }
+  if (c.style_layer_weights.size() != c.style_layers.size())
+    throw UsageError("--style-layer-weights: " + std::to_string(c.style_layer_weights.size()) +
+                     " weights for " + std::to_string(c.style_layers.size()) + " style layers");
+  c.content_layer = a.get("--content-layer");
+  c.lambda_att = a.get_double("--lambda-att");
+  c.validate();
+  return c;
+}
+
+}  // namespace mgst::app

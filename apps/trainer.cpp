@@ -1,0 +1,380 @@
+#include "apps/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "apps/plot.h"
+#include "core/autograd.h"
+#include "core/fileio.h"
+#include "core/ops.h"
+#include "core/safetensors.h"
+#include "kernels/error.h"
+#include "models/weights.h"
+
+namespace mgst::app {
+
+namespace fs = std::filesystem;
+
+// ---- config <-> JSON (stored in checkpoint metadata) ------------------------
+namespace {
+Json ints(const std::vector<int>& v) {
+  Json a = Json::array();
+  for (int x : v) a.push_back(x);
+  return a;
+}
+std::vector<int> to_ints(const Json& j) {
+  std::vector<int> v;
+  for (const auto& x : j.as_array()) v.push_back(int(x.as_int()));
+  return v;
+}
+Json mask_json(const MaskOptions& m) {
+  Json j = Json::object();
+  j["attention_labels"] = ints(m.attention_labels);
+  j["ignore_labels"] = ints(m.ignore_labels);
+  j["ignore_black"] = m.ignore_black;
+  return j;
+}
+MaskOptions mask_from(const Json& j) {
+  return {to_ints(j.at("attention_labels")), to_ints(j.at("ignore_labels")),
+          j.at("ignore_black").as_bool()};
+}
+}  // namespace
+
+Json TrainConfig::to_json() const {
+  Json j = Json::object();
+  j["content"] = content, j["masks"] = masks, j["style"] = style, j["style_masks"] = style_masks;
+  j["vgg"] = vgg, j["height"] = height, j["width"] = width, j["crop"] = crop;
+  j["style_target"] = style_target, j["residual"] = residual, j["warmup_steps"] = warmup_steps;
+  j["content_masks"] = mask_json(content_masks);
+  j["style_mask_options"] = mask_json(style_mask_options);
+  Json l = Json::object();
+  l["content_layer"] = loss.content_layer;
+  Json sl = Json::array(), sw = Json::array();
+  for (const auto& s : loss.style_layers) sl.push_back(s);
+  for (double w : loss.style_layer_weights) sw.push_back(w);
+  l["style_layers"] = sl, l["style_layer_weights"] = sw, l["lambda_att"] = loss.lambda_att;
+  l["w_content"] = loss.w_content, l["w_style"] = loss.w_style, l["w_task"] = loss.w_task;
+  l["w_tv"] = loss.w_tv;
+  j["loss"] = l;
+  j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
+  j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
+  return j;
+}
+
+TrainConfig TrainConfig::from_json(const Json& j) {
+  TrainConfig c;
+  c.content = j.at("content").as_string(), c.masks = j.at("masks").as_string();
+  c.style = j.at("style").as_string(), c.style_masks = j.at("style_masks").as_string();
+  c.vgg = j.at("vgg").as_string();
+  c.height = int(j.at("height").as_int()), c.width = int(j.at("width").as_int());
+  c.crop = j.at("crop").as_string(), c.style_target = j.at("style_target").as_string();
+  c.residual = j.at("residual").as_bool(), c.warmup_steps = int(j.at("warmup_steps").as_int());
+  c.content_masks = mask_from(j.at("content_masks"));
+  c.style_mask_options = mask_from(j.at("style_mask_options"));
+  const Json& l = j.at("loss");
+  c.loss.content_layer = l.at("content_layer").as_string();
+  c.loss.style_layers.clear(), c.loss.style_layer_weights.clear();
+  for (const auto& s : l.at("style_layers").as_array()) c.loss.style_layers.push_back(s.as_string());
+  for (const auto& w : l.at("style_layer_weights").as_array())
+    c.loss.style_layer_weights.push_back(w.as_number());
+  c.loss.lambda_att = l.at("lambda_att").as_number();
+  c.loss.w_content = l.at("w_content").as_number(), c.loss.w_style = l.at("w_style").as_number();
+  c.loss.w_task = l.at("w_task").as_number(), c.loss.w_tv = l.at("w_tv").as_number();
+  c.batch = int(j.at("batch").as_int()), c.steps = int(j.at("steps").as_int());
+  c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
+  c.checkpoint_every = int(j.at("checkpoint_every").as_int());
+  c.device = j.at("device").as_string(), c.out = j.at("out").as_string();
+  return c;
+}
+
+// ---- loading ------------------------------------------------------------------
+std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
+                                                const std::vector<SampleSource>& style, int H,
+                                                int W, const MaskOptions& masks,
+                                                const CropOptions& crop,
+                                                const std::vector<std::string>& layers,
+                                                Device device) {
+  std::vector<losses::StyleGrams> out;
+  Rng unused(0);
+  CropOptions style_crop = crop;
+  if (style_crop.mode == CropMode::Random) style_crop.mode = CropMode::Center;
+  for (const auto& s : style) {
+    const Sample smp = load_sample(s, H, W, masks, style_crop, unused);
+    const Batch b = make_batch({smp}, device);
+    out.push_back(losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v), layers));
+  }
+  return out;
+}
+
+std::unique_ptr<models::TransformNet> load_transform(const std::string& path, Device device,
+                                                     bool residual_fallback, bool force_mode) {
+  const SafetensorsFile f = read_safetensors(path);
+  const bool residual =
+      force_mode ? residual_fallback : models::TransformNet::residual_from_metadata(f, residual_fallback);
+  auto net = std::make_unique<models::TransformNet>(residual, 0, device);
+  net->load(f, path);
+  return net;
+}
+
+// ---- log.csv ------------------------------------------------------------------
+void write_log_csv(const std::string& path, const std::vector<StepLog>& rows) {
+  std::ostringstream os;
+  os << "step,content,style,task,tv,total,images_per_s\n";
+  char buf[256];
+  for (const auto& r : rows) {
+    std::snprintf(buf, sizeof buf, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g\n", (long long)r.step,
+                  r.content, r.style, r.task, r.tv, r.total, r.images_per_s);
+    os << buf;
+  }
+  write_file_atomic(path, os.str());
+}
+
+std::vector<StepLog> read_log_csv(const std::string& path) {
+  std::vector<StepLog> rows;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    StepLog r{};
+    long long step;
+    // A torn last line (crash mid-append) is dropped.
+    if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf,%lf", &step, &r.content, &r.style,
+                    &r.task, &r.tv, &r.total, &r.images_per_s) == 7) {
+      r.step = step;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+// ---- the trainer ----------------------------------------------------------------
+Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) { setup(); }
+Trainer::~Trainer() = default;
+
+void Trainer::setup() {
+  cfg_.loss.validate();
+  MGST_CHECK(cfg_.height % 4 == 0 && cfg_.width % 4 == 0,
+             "--size " << cfg_.height << "x" << cfg_.width << ": H and W must be multiples of 4");
+  MGST_CHECK(cfg_.batch >= 1, "--batch must be >= 1");
+  MGST_CHECK(cfg_.style_target == "mean" || cfg_.style_target == "paired",
+             "--style-target " << cfg_.style_target << ": expected mean or paired");
+  MGST_CHECK(!cfg_.out.empty(), "--out RUN_DIR is required");
+  device_ = parse_device(cfg_.device);
+  crop_ = parse_crop(cfg_.crop);
+  content_ = pair_files(cfg_.content, cfg_.masks);
+  style_ = pair_files(cfg_.style, cfg_.style_masks);
+  ensure_directory(cfg_.out);
+  if (cfg_.vgg.empty() && !cfg_.quiet)
+    std::fprintf(stderr,
+                 "*** WARNING: no --vgg weights given: the loss network is a seeded RANDOM VGG-19.\n"
+                 "*** Training still runs (random-feature style transfer), but weaker. Convert\n"
+                 "*** torchvision's vgg19 with scripts/convert_vgg19.py and pass --vgg FILE.\n");
+  vgg_ = std::make_unique<models::Vgg19>(cfg_.loss.deepest_layer(), cfg_.vgg, device_);
+  net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
+  adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
+  style_grams_ = style_set_grams(*vgg_, style_, cfg_.height, cfg_.width, cfg_.style_mask_options,
+                                 crop_, cfg_.loss.style_layers, device_);
+  mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
+  if (!cfg_.quiet)
+    std::printf("mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s, "
+                "%lld parameters, residual %s, style target %s\n",
+                content_.size(), style_.size(), cfg_.height, cfg_.width, cfg_.batch,
+                device_.str().c_str(), (long long)net_->parameters().total_numel(),
+                cfg_.residual ? "on" : "off", cfg_.style_target.c_str());
+}
+
+Batch Trainer::batch_for_step(int64_t step, std::vector<int>* pairing) const {
+  Rng rng(cfg_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(step) + 1);
+  std::vector<Sample> samples;
+  for (int i = 0; i < cfg_.batch; ++i) {
+    const auto& src = content_[rng.randint(int64_t(content_.size()))];
+    samples.push_back(load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
+  }
+  if (pairing) {
+    pairing->clear();
+    for (int i = 0; i < cfg_.batch; ++i) pairing->push_back(int(rng.randint(int64_t(style_.size()))));
+  }
+  return make_batch(samples, device_);
+}
+
+namespace {
+double value(const Tensor& t) { return double(t.item()); }
+}  // namespace
+
+void Trainer::balance_report() {
+  NoGradGuard no_grad;
+  std::vector<int> pairing;
+  const Batch b = batch_for_step(1, &pairing);
+  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
+  const losses::StyleTarget target =
+      cfg_.style_target == "mean"
+          ? mean_target_
+          : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  const auto& L = cfg_.loss;
+  std::printf("balance report (step 0, first batch): weighted terms and style-layer shares\n");
+  for (int which = 0; which < 2; ++which) {
+    const Tensor y = which == 0 ? b.x : net_->forward(b.x, b.m);
+    const auto t = losses::compute_losses(*vgg_, L, y, b.x, regions, target);
+    std::printf("  %-12s content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g\n",
+                which == 0 ? "identity" : "initial net", L.w_content * value(t.content),
+                L.w_style * value(t.style), L.w_task * value(t.task), L.w_tv * value(t.tv),
+                value(t.total));
+    const double s = value(t.style);
+    std::printf("  %-12s style shares:", "");
+    for (std::size_t i = 0; i < L.style_layers.size(); ++i)
+      std::printf(" %s %.2f%%", L.style_layers[i].c_str(),
+                  s > 0 ? 100.0 * value(t.style_per_layer[i]) / s : 0.0);
+    std::printf("\n");
+  }
+  std::printf("  (set --style-layer-weights to rebalance layers; --loss-weights c,s,t,tv for terms)\n");
+}
+
+StepLog Trainer::step() {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int64_t s = step_ + 1;
+  std::vector<int> pairing;
+  const Batch b = batch_for_step(s, cfg_.style_target == "paired" ? &pairing : nullptr);
+  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
+  const losses::StyleTarget target =
+      cfg_.style_target == "mean"
+          ? mean_target_
+          : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  const Tensor y = net_->forward(b.x, b.m);
+  const auto t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target);
+  t.total.backward();
+  if (Tape::current().detect_anomaly()) {
+    for (const auto& p : net_->parameters().items())
+      if (p.tensor.grad().defined()) check_finite(p.tensor.grad(), "gradient of " + p.name);
+  }
+  const double warm = cfg_.warmup_steps > 0 ? std::min(1.0, double(s) / cfg_.warmup_steps) : 1.0;
+  adam_->step(float(cfg_.lr * warm));
+  net_->parameters().zero_grad();
+  step_ = s;
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  StepLog r{s, value(t.content), value(t.style), value(t.task), value(t.tv), value(t.total),
+            cfg_.batch / std::max(secs, 1e-9)};
+  MGST_CHECK(std::isfinite(r.total), "step " << s << ": the loss is " << r.total
+                                             << " (content " << r.content << ", style " << r.style
+                                             << ", task " << r.task << ", tv " << r.tv
+                                             << "); rerun with --detect-anomaly to find the op. "
+                                             << "The last checkpoint is intact.");
+  log_.push_back(r);
+  return r;
+}
+
+void Trainer::save_checkpoint(const std::string& path) const {
+  std::vector<NamedArray> arrays = models::parameters_to_arrays(net_->parameters());
+  // Adam moments, per parameter, aligned with the parameter block.
+  const std::vector<float> m = adam_->m().to_vector(), v = adam_->v().to_vector();
+  int64_t offset = 0;
+  for (const auto& p : net_->parameters().items()) {
+    const int64_t n = p.tensor.numel();
+    arrays.push_back({"adam.m." + p.name, p.tensor.shape(),
+                      std::vector<float>(m.begin() + offset, m.begin() + offset + n)});
+    arrays.push_back({"adam.v." + p.name, p.tensor.shape(),
+                      std::vector<float>(v.begin() + offset, v.begin() + offset + n)});
+    offset += n;
+  }
+  write_safetensors(path, arrays,
+                    {{"format", "mgst-checkpoint-v1"},
+                     {"residual", cfg_.residual ? "true" : "false"},
+                     {"step", std::to_string(step_)},
+                     {"adam_steps", std::to_string(adam_->steps_taken())},
+                     {"rng", Rng(cfg_.seed).state()},
+                     {"config", cfg_.to_json().dump()}});
+}
+
+std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_override) {
+  const std::string path = run_dir + "/checkpoint.safetensors";
+  MGST_CHECK(fs::exists(path), "--resume " << run_dir << ": no checkpoint.safetensors in it");
+  const SafetensorsFile f = read_safetensors(path);
+  auto meta = [&](const char* k) -> const std::string& {
+    auto it = f.metadata.find(k);
+    MGST_CHECK(it != f.metadata.end(), path << ": not an mgst checkpoint (metadata '" << k
+                                            << "' missing)");
+    return it->second;
+  };
+  TrainConfig cfg = TrainConfig::from_json(Json::parse(meta("config"), path + " metadata 'config'"));
+  cfg.out = run_dir;
+  if (steps_override > 0) cfg.steps = steps_override;
+  auto t = std::make_unique<Trainer>(cfg);
+  t->net_->load(f, path);
+  // Adam moments back into their blocks.
+  std::vector<float> m, v;
+  for (const auto& p : t->net_->parameters().items()) {
+    const NamedArray* am = f.find("adam.m." + p.name);
+    const NamedArray* av = f.find("adam.v." + p.name);
+    MGST_CHECK(am && av && am->shape == p.tensor.shape() && av->shape == p.tensor.shape(),
+               path << ": Adam state for '" << p.name << "' missing or of the wrong shape");
+    m.insert(m.end(), am->data.begin(), am->data.end());
+    v.insert(v.end(), av->data.begin(), av->data.end());
+  }
+  t->adam_->m().copy_from(Tensor::from_vector({int64_t(m.size())}, m));
+  t->adam_->v().copy_from(Tensor::from_vector({int64_t(v.size())}, v));
+  t->step_ = std::stoll(meta("step"));
+  t->adam_->set_steps_taken(std::stoll(meta("adam_steps")));
+  // The log continues from the checkpoint: rows after it are replayed.
+  for (const auto& r : read_log_csv(run_dir + "/log.csv"))
+    if (r.step <= t->step_) t->log_.push_back(r);
+  write_log_csv(run_dir + "/log.csv", t->log_);
+  return t;
+}
+
+void Trainer::run() {
+  const std::string log_path = cfg_.out + "/log.csv";
+  const std::string ckpt = cfg_.out + "/checkpoint.safetensors";
+  if (step_ == 0) write_log_csv(log_path, {});
+  FILE* log = std::fopen(log_path.c_str(), "a");
+  MGST_CHECK(log, log_path << ": cannot open for appending");
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t first = step_;
+  try {
+    while (step_ < cfg_.steps) {
+      const StepLog r = step();
+      std::fprintf(log, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g\n", (long long)r.step, r.content,
+                   r.style, r.task, r.tv, r.total, r.images_per_s);
+      std::fflush(log);
+      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double eta = el / double(step_ - first) * double(cfg_.steps - step_);
+      if (!cfg_.quiet)
+        std::printf("step %lld/%d  content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g  "
+                    "%.2f img/s  ETA %dm%02ds\n",
+                    (long long)r.step, cfg_.steps, r.content, r.style, r.task, r.tv, r.total,
+                    r.images_per_s, int(eta) / 60, int(eta) % 60);
+      std::fflush(stdout);
+      if (cfg_.checkpoint_every > 0 && step_ % cfg_.checkpoint_every == 0 && step_ < cfg_.steps)
+        save_checkpoint(ckpt);
+    }
+  } catch (...) {
+    std::fclose(log);
+    throw;
+  }
+  std::fclose(log);
+  save_checkpoint(ckpt);
+  const auto rows = read_log_csv(log_path);
+  std::vector<std::vector<double>> series(5);
+  for (const auto& r : rows) {
+    series[0].push_back(r.content * cfg_.loss.w_content);
+    series[1].push_back(r.style * cfg_.loss.w_style);
+    series[2].push_back(r.task * cfg_.loss.w_task);
+    series[3].push_back(r.tv * cfg_.loss.w_tv);
+    series[4].push_back(r.total);
+  }
+  if (!rows.empty()) {
+    io::PlotOptions po;
+    po.x_start = double(rows.front().step);
+    io::write_loss_plot(cfg_.out + "/loss.png",
+                        {"w_c*content", "w_s*style", "w_t*task", "w_tv*tv", "total"}, series,
+                        "mgst train: weighted loss terms", po);
+  }
+  if (!cfg_.quiet)
+    std::printf("done: %s (weights + Adam state), %s, %s\n", ckpt.c_str(), log_path.c_str(),
+                (cfg_.out + "/loss.png").c_str());
+}
+
+}  // namespace mgst::app

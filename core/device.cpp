@@ -1,0 +1,45 @@
+#include "core/device.h"
+
+#include "kernels/error.h"
+#ifdef MGST_WITH_CUDA
+#include "kernels/cuda/runtime.h"
+#endif
+
+namespace mgst {
+
+bool cuda_compiled() {
+#ifdef MGST_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool cuda_available() {
+#ifdef MGST_WITH_CUDA
+  return kernels::cuda::available();
+#else
+  return false;
+#endif
+}
+
+std::string cuda_description() {
+#ifdef MGST_WITH_CUDA
+  return kernels::cuda::device_description();
+#else
+  return "mgst was built without the CUDA backend";
+#endif
+}
+
+Device parse_device(const std::string& name) {
+  if (name == "cpu") return Device::cpu();
+  if (name == "cuda") {
+    MGST_CHECK(cuda_available(), "--device cuda: no usable GPU (" << cuda_description()
+                                     << "); use --device cpu");
+    return Device::cuda();
+  }
+  if (name == "auto") return cuda_available() ? Device::cuda() : Device::cpu();
+  MGST_FAIL("unknown device '" << name << "' (expected cpu, cuda or auto)");
+}
+
+}  // namespace mgst

@@ -1,0 +1,51 @@
+// Differentiable ops on Tensors: shape/device checks, dispatch to the CPU or
+// CUDA kernel (kernels/api.inc), and the backward recorded on the tape.
+// Every op throws mgst::Error naming itself and the offending shapes.
+#pragma once
+#include "core/tensor.h"
+
+namespace mgst::ops {
+
+// ---- views
+Tensor reshape(const Tensor& x, const Shape& shape);
+
+// ---- layers
+// x (N,Ci,H,W), w (Co,Ci,K,K), b (Co) or undefined; zero padding `pad`.
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int pad);
+Tensor reflection_pad(const Tensor& x, int pad);     // (N,C,H+2p,W+2p)
+Tensor upsample_nearest2x(const Tensor& x);          // (N,C,2H,2W)
+Tensor max_pool2x2(const Tensor& x);                 // (N,C,H/2,W/2)
+Tensor avg_pool(const Tensor& x, int k);             // (N,C,H/k,W/k)
+// gamma, beta (C); biased variance over H*W.
+Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                     float eps = 1e-5f);
+Tensor relu(const Tensor& x);
+Tensor concat_channels(const Tensor& a, const Tensor& b);
+// y[n,c] = x[n,c] * a[c] + b[c]; a, b (C) constants (no gradient).
+Tensor channel_affine(const Tensor& x, const Tensor& a, const Tensor& b);
+
+// ---- elementwise (same shapes)
+Tensor add(const Tensor& a, const Tensor& b);
+Tensor sub(const Tensor& a, const Tensor& b);
+Tensor mul(const Tensor& a, const Tensor& b);
+Tensor scale(const Tensor& x, float alpha);
+
+// ---- masked Gram: F (N,C,H,W), w (N,1,H,W) or undefined (all ones)
+// G (N,C,C) = (F*w)(F*w)^T / (C sum w + eps). Gradient w.r.t. F only.
+Tensor masked_gram(const Tensor& F, const Tensor& w, float eps = 1e-8f);
+
+// ---- reductions and losses (scalar outputs, shape {})
+Tensor sum(const Tensor& x);
+Tensor mean(const Tensor& x);
+Tensor mse(const Tensor& a, const Tensor& b);
+// (1/R) sum_r row_weight[r] * mean((a[r] - t[r])^2): a (R, ...), t (R, ...)
+// or (1, ...) broadcast; row_weight (R) constant or undefined (all ones).
+Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weight);
+// a, b (N,C,H,W), m (N,1,H,W): (1/N) sum_n sum_p m |a-b|^2 / (C sum_p m + eps)
+Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps = 1e-8f);
+// SPEC's region-level task-guided edge loss; y, x (N,3,H,W), m (N,1,H,W)
+Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float eps = 1e-8f);
+// SPEC's total variation of y (N,C,H,W)
+Tensor total_variation(const Tensor& y);
+
+}  // namespace mgst::ops

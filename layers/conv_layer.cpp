@@ -1,0 +1,45 @@
+#include "layers/conv_layer.h"
+
+#include "core/ops.h"
+#include "layers/init.h"
+
+namespace mgst::layers {
+
+ConvLayer::ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std::string& conv_name,
+                     const std::string& norm_name, Rng& rng)
+    : spec_(spec) {
+  const int k = spec.kernel;
+  const int64_t fan_in = int64_t(spec.in_channels) * k * k;
+  const Shape wshape{spec.out_channels, spec.in_channels, k, k};
+  weight_ = spec.zero_init ? Tensor::zeros(wshape) : uniform_fan_in(wshape, fan_in, rng);
+  bias_ = spec.zero_init ? Tensor::zeros({spec.out_channels})
+                         : uniform_fan_in({spec.out_channels}, fan_in, rng);
+  params.add(conv_name + ".weight", weight_);
+  params.add(conv_name + ".bias", bias_);
+  if (spec.norm) {
+    gamma_ = Tensor::ones({spec.out_channels});
+    beta_ = Tensor::zeros({spec.out_channels});
+    params.add(norm_name + ".weight", gamma_);
+    params.add(norm_name + ".bias", beta_);
+  }
+}
+
+Tensor ConvLayer::forward(const Tensor& x) const {
+  Tensor h = spec_.upsample ? ops::upsample_nearest2x(x) : x;
+  h = ops::reflection_pad(h, spec_.kernel / 2);
+  h = ops::conv2d(h, weight_, bias_, spec_.stride, 0);
+  if (spec_.norm) h = ops::instance_norm(h, gamma_, beta_, 1e-5f);
+  if (spec_.relu) h = ops::relu(h);
+  return h;
+}
+
+ResidualBlock::ResidualBlock(int channels, ParameterSet& params, const std::string& prefix,
+                             Rng& rng)
+    : a_({channels, channels, 3, 1, false, true, true}, params, prefix + ".conv1",
+         prefix + ".norm1", rng),
+      b_({channels, channels, 3, 1, false, true, false}, params, prefix + ".conv2",
+         prefix + ".norm2", rng) {}
+
+Tensor ResidualBlock::forward(const Tensor& x) const { return ops::add(b_.forward(a_.forward(x)), x); }
+
+}  // namespace mgst::layers

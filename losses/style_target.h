@@ -1,0 +1,51 @@
+// Style-side Gram matrices: computed once per style image (constants) and
+// combined into the target of the region style loss.
+//   mean   : per layer and region, the mean of the style images' masked Grams,
+//            leaving out images whose region is empty (SPEC's default);
+//   paired : each training sample gets one style image's own Grams.
+#pragma once
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "losses/regions.h"
+#include "models/vgg19.h"
+
+namespace mgst::losses {
+
+enum Region { kAttention = 0, kBkgd = 1 };
+inline const char* region_name(int r) { return r == kAttention ? "att" : "bkgd"; }
+
+// One style image's Grams: per layer, per region, a (C,C) Gram and whether
+// that region is non-empty at that layer.
+struct StyleGrams {
+  std::map<std::string, std::array<Tensor, 2>> gram;  // (1,C,C)
+  std::map<std::string, std::array<bool, 2>> present;
+};
+
+// img (1,3,H,W), regions of that image.
+StyleGrams compute_style_grams(const models::Vgg19& vgg, const Tensor& img,
+                               const RegionWeights& regions,
+                               const std::vector<std::string>& layers);
+
+// The target of one layer and region: gram (R,C,C) with R = 1 (broadcast to
+// the batch) or N, and valid[r] = 0 where the target region is empty.
+struct GramTarget {
+  Tensor gram;
+  std::vector<float> valid;
+};
+struct StyleTarget {
+  std::map<std::string, std::array<GramTarget, 2>> layers;
+};
+
+// SPEC's `mean` target over a style set.
+StyleTarget mean_style_target(const std::vector<StyleGrams>& set,
+                              const std::vector<std::string>& layers);
+// SPEC's `paired` target: sample n uses set[pairing[n]].
+StyleTarget paired_style_target(const std::vector<StyleGrams>& set,
+                                const std::vector<int>& pairing,
+                                const std::vector<std::string>& layers);
+
+}  // namespace mgst::losses

@@ -1,0 +1,129 @@
+// Transform net and VGG-19: shapes, identity start, weights round trip and
+// the errors that name the wrong tensor.
+#include <filesystem>
+
+#include "core/autograd.h"
+#include "core/ops.h"
+#include "core/safetensors.h"
+#include "kernels/error.h"
+#include "models/transform_net.h"
+#include "models/vgg19.h"
+#include "models/weights.h"
+#include "test_util.h"
+
+using namespace mgst;
+
+namespace {
+std::string tmp_path(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "mgst_test_models";
+  std::filesystem::create_directories(dir);
+  return (dir / name).string();
+}
+}  // namespace
+
+TEST_SUITE("models") {
+  TEST_CASE("transform net: SPEC parameter names and shapes") {
+    models::TransformNet net(true, 0);
+    const auto& items = net.parameters().items();
+    auto shape_of = [&](const std::string& n) {
+      for (const auto& p : items)
+        if (p.name == n) return p.tensor.shape();
+      FAIL("missing " << n);
+      return Shape{};
+    };
+    CHECK(shape_of("c1.conv.weight") == Shape{32, 4, 9, 9});
+    CHECK(shape_of("c2.conv.weight") == Shape{64, 32, 3, 3});
+    CHECK(shape_of("c3.norm.bias") == Shape{128});
+    CHECK(shape_of("r5.conv2.weight") == Shape{128, 128, 3, 3});
+    CHECK(shape_of("r3.norm1.weight") == Shape{128});
+    CHECK(shape_of("u1.conv.weight") == Shape{64, 128, 3, 3});
+    CHECK(shape_of("u2.conv.weight") == Shape{32, 64, 3, 3});
+    CHECK(shape_of("c4.conv.weight") == Shape{3, 32, 9, 9});
+    CHECK(shape_of("c4.conv.bias") == Shape{3});
+    CHECK(items.size() == 4 * 5 + 5 * 8 + 2);
+  }
+
+  TEST_CASE("residual net starts as the identity; plain net does not") {
+    Tensor x = Tensor::from_vector({1, 3, 16, 20}, test::random_vector(3 * 16 * 20, 1, 0, 1));
+    Tensor m = Tensor::from_vector({1, 1, 16, 20}, test::random_vector(16 * 20, 2, 0, 1));
+    NoGradGuard g;
+    models::TransformNet res(true, 0);
+    CHECK(res.forward(x, m).to_vector() == x.to_vector());
+    models::TransformNet plain(false, 0);
+    const Tensor y = plain.forward(x, m);
+    CHECK(y.shape() == x.shape());
+    CHECK(y.to_vector() != x.to_vector());
+    CHECK_THROWS_WITH_AS(res.forward(Tensor::zeros({1, 3, 18, 20}), Tensor::zeros({1, 1, 18, 20})),
+                         doctest::Contains("multiples of 4"), Error);
+  }
+
+  TEST_CASE("weights save/load round trip and precise load errors") {
+    models::TransformNet a(false, 3);
+    const std::string path = tmp_path("t.safetensors");
+    a.save(path);
+    const SafetensorsFile f = read_safetensors(path);
+    CHECK(f.metadata.at("residual") == "false");
+    CHECK(models::TransformNet::residual_from_metadata(f, true) == false);
+    models::TransformNet b(false, 99);
+    b.load(f, path);
+    CHECK(b.parameters().block().to_vector() == a.parameters().block().to_vector());
+
+    auto arrays = models::parameters_to_arrays(a.parameters());
+    auto broken = arrays;
+    broken[5].shape = {broken[5].shape[0] + 1};
+    broken[5].data.resize(broken[5].shape[0]);
+    write_safetensors(path, broken);
+    CHECK_THROWS_WITH_AS(b.load(read_safetensors(path), path),
+                         doctest::Contains(("'" + arrays[5].name + "' has shape").c_str()), Error);
+    broken = arrays;
+    broken.erase(broken.begin() + 2);
+    write_safetensors(path, broken);
+    CHECK_THROWS_WITH_AS(b.load(read_safetensors(path), path),
+                         doctest::Contains(("'" + arrays[2].name + "' is missing").c_str()), Error);
+    broken = arrays;
+    broken.push_back({"extra.weight", {1}, {0.f}});
+    write_safetensors(path, broken);
+    CHECK_THROWS_WITH_AS(b.load(read_safetensors(path), path),
+                         doctest::Contains("unexpected tensor 'extra.weight'"), Error);
+  }
+
+  TEST_CASE("vgg19: layer geometry, only the needed layers, frozen weights") {
+    CHECK(models::Vgg19::layer_stride("relu1_1") == 1);
+    CHECK(models::Vgg19::layer_stride("relu2_2") == 2);
+    CHECK(models::Vgg19::layer_stride("relu4_1") == 8);
+    CHECK(models::Vgg19::layer_channels("relu3_1") == 256);
+    CHECK(models::Vgg19::deepest_of({"relu2_2", "relu4_1", "relu1_1"}) == "relu4_1");
+    CHECK_THROWS_WITH_AS(models::Vgg19::check_layer_name("relu2_3"),
+                         doctest::Contains("unknown VGG-19 layer 'relu2_3'"), Error);
+    models::Vgg19 vgg("relu2_2", "", Device::cpu());
+    std::vector<std::string> keys;
+    for (const auto& p : vgg.parameters().items()) keys.push_back(p.name);
+    CHECK(keys == std::vector<std::string>{"features.0.weight", "features.0.bias",
+                                           "features.2.weight", "features.2.bias",
+                                           "features.5.weight", "features.5.bias",
+                                           "features.7.weight", "features.7.bias"});
+    Tensor img = Tensor::from_vector({1, 3, 12, 16}, test::random_vector(3 * 12 * 16, 3, 0, 1));
+    img.set_requires_grad(true);
+    const auto f = vgg.features(img, {"relu1_1", "relu2_2"});
+    CHECK(f.at("relu1_1").shape() == Shape{1, 64, 12, 16});
+    CHECK(f.at("relu2_2").shape() == Shape{1, 128, 6, 8});
+    ops::mean(f.at("relu2_2")).backward();
+    CHECK(img.grad().defined());
+    for (const auto& p : vgg.parameters().items()) CHECK(!p.tensor.grad().defined());
+    CHECK_THROWS_AS(vgg.features(img, {"relu3_1"}), Error);
+  }
+
+  TEST_CASE("vgg19 weights file: names torchvision keys in errors") {
+    models::Vgg19 vgg("relu1_2", "", Device::cpu(), 5);
+    const std::string path = tmp_path("vgg.safetensors");
+    auto arrays = models::parameters_to_arrays(vgg.parameters());
+    write_safetensors(path, arrays);
+    models::Vgg19 loaded("relu1_2", path, Device::cpu());
+    CHECK(loaded.pretrained());
+    CHECK(loaded.parameters().block().to_vector() == vgg.parameters().block().to_vector());
+    arrays.pop_back();
+    write_safetensors(path, arrays);
+    CHECK_THROWS_WITH_AS(models::Vgg19("relu1_2", path, Device::cpu()),
+                         doctest::Contains("'features.2.bias' is missing"), Error);
+  }
+}
