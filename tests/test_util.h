@@ -125,4 +125,46 @@ inline std::vector<double> numeric_gradient(
   return g;
 }
 
+// Vector-Jacobian product by central differences: the gradient of
+// L(x) = sum_i dy_i f(x)_i, the quantity every backward kernel computes.
+inline std::vector<double> numeric_vjp(
+    const std::function<std::vector<double>(const std::vector<double>&)>& f,
+    const std::vector<double>& x, const std::vector<double>& dy, double h = 1e-6) {
+  return numeric_gradient(
+      [&](const std::vector<double>& v) {
+        const std::vector<double> y = f(v);
+        REQUIRE(y.size() == dy.size());
+        double s = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) s += dy[i] * y[i];
+        return s;
+      },
+      x, h);
+}
+
+// Moves values at least `margin` away from zero, keeping finite-difference
+// points off kinks such as ReLU's.
+inline std::vector<float> away_from_zero(std::vector<float> v, float margin = 0.05f) {
+  for (auto& x : v)
+    if (std::fabs(x) < margin) x = x < 0 ? x - margin : x + margin;
+  return v;
+}
+
+// Runs a block with a given OpenMP thread count, restoring the old one.
+struct ScopedThreads {
+  explicit ScopedThreads(int n);
+  ~ScopedThreads();
+  int saved;
+};
+
 }  // namespace mgst::test
+
+#ifdef _OPENMP
+#include <omp.h>
+inline mgst::test::ScopedThreads::ScopedThreads(int n) : saved(omp_get_max_threads()) {
+  omp_set_num_threads(n);
+}
+inline mgst::test::ScopedThreads::~ScopedThreads() { omp_set_num_threads(saved); }
+#else
+inline mgst::test::ScopedThreads::ScopedThreads(int) : saved(1) {}
+inline mgst::test::ScopedThreads::~ScopedThreads() {}
+#endif

@@ -1,0 +1,55 @@
+// Scalar reductions (deterministic: fixed chunks summed in double, combined
+// in a fixed order; see parallel.h):
+//   sum:  out = sum_i x_i
+//   weighted row mse, a (R, M), target row r at t + r * t_row_stride:
+//     out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r,m])^2
+//     da  = gout * rw[r] * 2 (a - t) / (R M)
+#include "kernels/cpu/api.h"
+#include "kernels/cpu/parallel.h"
+#include "kernels/error.h"
+
+namespace mgst::kernels::cpu {
+
+void sum_forward(int64_t n, const float* x, float* out) {
+  MGST_CHECK(n >= 0, "sum_forward: negative length " << n);
+  out[0] = float(detail::det_sum(n, [&](int64_t i) { return double(x[i]); }));
+}
+
+void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
+                              int64_t t_row_stride, const float* row_weight,
+                              float* out) {
+  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
+             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M
+                                                      << " t_row_stride=" << t_row_stride);
+  const auto rows = detail::det_row_sums(R, M, [&](int64_t r, int64_t m) {
+    const double d = double(a[r * M + m]) - double(t[r * t_row_stride + m]);
+    return d * d;
+  });
+  double s = 0;
+  for (int r = 0; r < R; ++r) s += (row_weight ? double(row_weight[r]) : 1.0) * rows[r];
+  out[0] = float(s / (double(R) * double(M)));
+}
+
+void weighted_row_mse_backward(int R, int64_t M, const float* a,
+                               const float* t, int64_t t_row_stride,
+                               const float* row_weight, const float* gout,
+                               float* da) {
+  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
+             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M
+                                                       << " t_row_stride=" << t_row_stride);
+  const double g = double(gout[0]) * 2.0 / (double(R) * double(M));
+  for (int r = 0; r < R; ++r) {
+    const float k = float(g * (row_weight ? double(row_weight[r]) : 1.0));
+    const float* ar = a + int64_t(r) * M;
+    const float* tr = t + r * t_row_stride;
+    float* dr = da + int64_t(r) * M;
+    constexpr int64_t B = 1 << 14;
+    detail::parallel_for((M + B - 1) / B, B, [&](int64_t blk) {
+      const int64_t i1 = std::min(M, blk * B + B);
+#pragma omp simd
+      for (int64_t i = blk * B; i < i1; ++i) dr[i] = k * (ar[i] - tr[i]);
+    });
+  }
+}
+
+}  // namespace mgst::kernels::cpu
