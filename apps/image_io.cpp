@@ -1,0 +1,322 @@
+#include "apps/image_io.h"
+
+#include <stb_image.h>        // implementation in Debian's libstb
+#include <stb_image_write.h>  // likewise
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+#include "core/fileio.h"
+#include "kernels/error.h"
+
+namespace mgst::io {
+
+namespace fs = std::filesystem;
+
+// ---- Loading ------------------------------------------------------------------
+
+ImageU8 load_image(const std::string& path, int desired_channels) {
+  MGST_CHECK(desired_channels >= 0 && desired_channels <= 4,
+             path << ": load_image: desired_channels must be 0..4, got " << desired_channels);
+  std::error_code ec;
+  MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
+  const std::string bytes = read_file(path);  // names the path and errno
+  MGST_CHECK(!bytes.empty(), path << ": image file is empty (0 bytes)");
+  MGST_CHECK(bytes.size() <= size_t(INT32_MAX), path << ": image file is larger than 2 GiB");
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  const int len = int(bytes.size());
+  int w = 0, h = 0, c = 0;
+  if (!stbi_info_from_memory(data, len, &w, &h, &c)) {
+    const char* why = stbi_failure_reason();
+    MGST_FAIL(path << ": not a readable image (" << (why ? why : "unknown format")
+                   << "); supported: PNG, JPEG, BMP, TGA, GIF, PSD, HDR, PIC, PNM");
+  }
+  MGST_CHECK(w > 0 && h > 0, path << ": image has zero size (" << w << "x" << h << ")");
+  MGST_CHECK(w <= kMaxImageSide && h <= kMaxImageSide,
+             path << ": image is " << w << "x" << h << ", larger than the " << kMaxImageSide
+                  << "-pixel limit per side");
+  int w2 = 0, h2 = 0, c2 = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
+      stbi_load_from_memory(data, len, &w2, &h2, &c2, desired_channels), stbi_image_free);
+  if (!pixels) {
+    const char* why = stbi_failure_reason();
+    MGST_FAIL(path << ": cannot decode image (" << (why ? why : "unknown reason")
+                   << "; truncated or corrupt file?)");
+  }
+  ImageU8 out;
+  out.width = w2;
+  out.height = h2;
+  out.channels = desired_channels ? desired_channels : c2;
+  out.pixels.assign(pixels.get(), pixels.get() + std::size_t(w2) * h2 * out.channels);
+  return out;
+}
+
+ImageF to_float(const ImageU8& image) {
+  ImageF out(image.channels, image.height, image.width);
+  for (int c = 0; c < image.channels; ++c)
+    for (int y = 0; y < image.height; ++y)
+      for (int x = 0; x < image.width; ++x) out.at(c, y, x) = float(image.at(y, x, c)) / 255.f;
+  return out;
+}
+
+ImageU8 to_u8(const ImageF& image) {
+  ImageU8 out;
+  out.width = image.width;
+  out.height = image.height;
+  out.channels = image.channels;
+  out.pixels.resize(std::size_t(image.channels) * image.height * image.width);
+  for (int c = 0; c < image.channels; ++c)
+    for (int y = 0; y < image.height; ++y)
+      for (int x = 0; x < image.width; ++x) {
+        float v = image.at(c, y, x);
+        v = std::isnan(v) ? 0.f : std::clamp(v, 0.f, 1.f);
+        out.pixels[(std::size_t(y) * image.width + x) * image.channels + c] =
+            uint8_t(std::lround(v * 255.f));
+      }
+  return out;
+}
+
+ImageF load_rgb(const std::string& path) { return to_float(load_image(path, 3)); }
+
+LabelMap load_label_map(const std::string& path) {
+  const ImageU8 im = load_image(path);
+  LabelMap out;
+  out.height = im.height;
+  out.width = im.width;
+  out.values.resize(std::size_t(im.height) * im.width);
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < im.width; ++x) out.at(y, x) = im.at(y, x, 0);
+  return out;
+}
+
+ImageF load_mask(const std::string& path, const std::vector<int>& attention_labels) {
+  for (const int l : attention_labels)
+    MGST_CHECK(l >= 0 && l <= 255, path << ": attention label " << l
+                                        << " is outside 0..255 (masks are 8-bit)");
+  const ImageU8 im = load_image(path);
+  bool is_label[256] = {};
+  for (const int l : attention_labels) is_label[l] = true;
+  ImageF out(1, im.height, im.width);
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < im.width; ++x) {
+      const uint8_t v = im.at(y, x, 0);
+      out.at(0, y, x) = attention_labels.empty() ? float(v) / 255.f : (is_label[v] ? 1.f : 0.f);
+    }
+  return out;
+}
+
+bool looks_like_label_map(const ImageU8& image) {
+  if (image.channels <= 0) return false;
+  int max_v = 0;
+  for (std::size_t i = 0; i < image.pixels.size(); i += std::size_t(image.channels))
+    max_v = std::max(max_v, int(image.pixels[i]));
+  return max_v >= 1 && max_v <= 16;
+}
+
+// ---- Geometry -------------------------------------------------------------------
+
+namespace {
+
+void check_size(int h, int w, const char* what) {
+  MGST_CHECK(h > 0 && w > 0, what << ": output size must be positive, got " << h << "x" << w);
+}
+
+// PyTorch's area_pixel_compute_source_index (align_corners=False, linear):
+// per output index, the two source taps and the weight of the second.
+struct Taps {
+  std::vector<int> i0, i1;
+  std::vector<float> w1;
+};
+Taps bilinear_taps(int in, int out) {
+  Taps t;
+  t.i0.resize(out);
+  t.i1.resize(out);
+  t.w1.resize(out);
+  const double scale = double(in) / double(out);
+  for (int d = 0; d < out; ++d) {
+    double src = (d + 0.5) * scale - 0.5;
+    if (src < 0) src = 0;
+    const int i0 = std::min(int(src), in - 1);
+    t.i0[d] = i0;
+    t.i1[d] = i0 < in - 1 ? i0 + 1 : i0;
+    t.w1[d] = float(src - i0);
+  }
+  return t;
+}
+
+// PyTorch's nearest_idx: floor(dst * (float)in / out), clamped; exact for
+// equal sizes and for 2x upsampling.
+std::vector<int> nearest_taps(int in, int out) {
+  std::vector<int> idx(out);
+  const float scale = float(in) / float(out);
+  for (int d = 0; d < out; ++d) {
+    if (out == in)
+      idx[d] = d;
+    else if (out == 2 * in)
+      idx[d] = d >> 1;
+    else
+      idx[d] = std::min(int(std::floor(float(d) * scale)), in - 1);
+  }
+  return idx;
+}
+
+int clampi(int v, int lo, int hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+}  // namespace
+
+ImageF resize_bilinear(const ImageF& image, int out_height, int out_width) {
+  check_size(out_height, out_width, "resize_bilinear");
+  MGST_CHECK(image.height > 0 && image.width > 0, "resize_bilinear: empty input image");
+  if (out_height == image.height && out_width == image.width) return image;
+  const Taps ty = bilinear_taps(image.height, out_height);
+  const Taps tx = bilinear_taps(image.width, out_width);
+  ImageF out(image.channels, out_height, out_width);
+  for (int c = 0; c < image.channels; ++c)
+    for (int y = 0; y < out_height; ++y) {
+      const float wy1 = ty.w1[y], wy0 = 1.f - wy1;
+      for (int x = 0; x < out_width; ++x) {
+        const float wx1 = tx.w1[x], wx0 = 1.f - wx1;
+        out.at(c, y, x) = wy0 * (wx0 * image.at(c, ty.i0[y], tx.i0[x]) +
+                                 wx1 * image.at(c, ty.i0[y], tx.i1[x])) +
+                          wy1 * (wx0 * image.at(c, ty.i1[y], tx.i0[x]) +
+                                 wx1 * image.at(c, ty.i1[y], tx.i1[x]));
+      }
+    }
+  return out;
+}
+
+ImageF resize_nearest(const ImageF& image, int out_height, int out_width) {
+  check_size(out_height, out_width, "resize_nearest");
+  MGST_CHECK(image.height > 0 && image.width > 0, "resize_nearest: empty input image");
+  if (out_height == image.height && out_width == image.width) return image;
+  const auto iy = nearest_taps(image.height, out_height);
+  const auto ix = nearest_taps(image.width, out_width);
+  ImageF out(image.channels, out_height, out_width);
+  for (int c = 0; c < image.channels; ++c)
+    for (int y = 0; y < out_height; ++y)
+      for (int x = 0; x < out_width; ++x) out.at(c, y, x) = image.at(c, iy[y], ix[x]);
+  return out;
+}
+
+LabelMap resize_nearest(const LabelMap& labels, int out_height, int out_width) {
+  check_size(out_height, out_width, "resize_nearest");
+  MGST_CHECK(labels.height > 0 && labels.width > 0, "resize_nearest: empty label map");
+  if (out_height == labels.height && out_width == labels.width) return labels;
+  const auto iy = nearest_taps(labels.height, out_height);
+  const auto ix = nearest_taps(labels.width, out_width);
+  LabelMap out;
+  out.height = out_height;
+  out.width = out_width;
+  out.values.resize(std::size_t(out_height) * out_width);
+  for (int y = 0; y < out_height; ++y)
+    for (int x = 0; x < out_width; ++x) out.at(y, x) = labels.at(iy[y], ix[x]);
+  return out;
+}
+
+ImageF crop(const ImageF& image, int y, int x, int height, int width) {
+  check_size(height, width, "crop");
+  MGST_CHECK(image.height > 0 && image.width > 0, "crop: empty input image");
+  ImageF out(image.channels, height, width);
+  for (int c = 0; c < image.channels; ++c)
+    for (int i = 0; i < height; ++i) {
+      const int sy = clampi(y + i, 0, image.height - 1);
+      for (int j = 0; j < width; ++j)
+        out.at(c, i, j) = image.at(c, sy, clampi(x + j, 0, image.width - 1));
+    }
+  return out;
+}
+
+LabelMap crop(const LabelMap& labels, int y, int x, int height, int width) {
+  check_size(height, width, "crop");
+  MGST_CHECK(labels.height > 0 && labels.width > 0, "crop: empty label map");
+  LabelMap out;
+  out.height = height;
+  out.width = width;
+  out.values.resize(std::size_t(height) * width);
+  for (int i = 0; i < height; ++i) {
+    const int sy = clampi(y + i, 0, labels.height - 1);
+    for (int j = 0; j < width; ++j) out.at(i, j) = labels.at(sy, clampi(x + j, 0, labels.width - 1));
+  }
+  return out;
+}
+
+ImageF center_crop(const ImageF& image, int height, int width) {
+  return crop(image, (image.height - height) / 2, (image.width - width) / 2, height, width);
+}
+
+// ---- Writing ---------------------------------------------------------------------
+
+namespace {
+void append_to_string(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), std::size_t(size));
+}
+}  // namespace
+
+std::string encode_png(const ImageU8& image) {
+  MGST_CHECK(image.channels >= 1 && image.channels <= 4,
+             "encode_png: PNG needs 1 to 4 channels, got " << image.channels);
+  MGST_CHECK(image.width > 0 && image.height > 0,
+             "encode_png: empty image (" << image.width << "x" << image.height << ")");
+  MGST_CHECK(image.pixels.size() == std::size_t(image.width) * image.height * image.channels,
+             "encode_png: pixel buffer holds " << image.pixels.size() << " bytes, expected "
+                                               << std::size_t(image.width) * image.height * image.channels);
+  std::string out;
+  const int ok = stbi_write_png_to_func(append_to_string, &out, image.width, image.height,
+                                        image.channels, image.pixels.data(),
+                                        image.width * image.channels);
+  MGST_CHECK(ok, "encode_png: stb_image_write failed to encode a " << image.width << "x"
+                                                                   << image.height << " image");
+  return out;
+}
+
+void save_png(const std::string& path, const ImageU8& image) {
+  std::string bytes;
+  try {
+    bytes = encode_png(image);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  write_file_atomic(path, bytes);
+}
+
+void save_png(const std::string& path, const ImageF& image) {
+  MGST_CHECK(image.data.size() == std::size_t(image.channels) * image.height * image.width,
+             path << ": save_png: data holds " << image.data.size() << " values for a "
+                  << image.channels << "x" << image.height << "x" << image.width << " image");
+  save_png(path, to_u8(image));
+}
+
+ImageF image_grid(const std::vector<ImageF>& tiles, int columns, int gap, float background) {
+  MGST_CHECK(!tiles.empty(), "image_grid: no tiles");
+  MGST_CHECK(gap >= 0, "image_grid: negative gap " << gap);
+  const int th = tiles[0].height, tw = tiles[0].width;
+  int channels = 1;
+  for (std::size_t i = 0; i < tiles.size(); ++i) {
+    const ImageF& t = tiles[i];
+    MGST_CHECK(t.height == th && t.width == tw,
+               "image_grid: tile " << i << " is " << t.height << "x" << t.width << ", tile 0 is "
+                                   << th << "x" << tw << " (tiles must be equally sized)");
+    MGST_CHECK(t.channels == 1 || t.channels == 3,
+               "image_grid: tile " << i << " has " << t.channels << " channels (1 or 3 expected)");
+    channels = std::max(channels, t.channels);
+  }
+  const int n = int(tiles.size());
+  const int cols = columns > 0 ? std::min(columns, n) : n;
+  const int rows = (n + cols - 1) / cols;
+  ImageF out(channels, rows * th + (rows + 1) * gap, cols * tw + (cols + 1) * gap, background);
+  for (int i = 0; i < n; ++i) {
+    const ImageF& t = tiles[i];
+    const int oy = gap + (i / cols) * (th + gap), ox = gap + (i % cols) * (tw + gap);
+    for (int c = 0; c < channels; ++c) {
+      const int sc = t.channels == 1 ? 0 : c;
+      for (int y = 0; y < th; ++y)
+        for (int x = 0; x < tw; ++x) out.at(c, oy + y, ox + x) = t.at(sc, y, x);
+    }
+  }
+  return out;
+}
+
+}  // namespace mgst::io
