@@ -31,4 +31,8 @@ void memcpy_d2h(void* dst, const void* src, std::size_t bytes);
 void memcpy_d2d(void* dst, const void* src, std::size_t bytes);
 void synchronize();
 
+// The backend's one stream as an opaque handle (a cudaStream_t), for tests
+// and benchmarks that record CUDA events or hand the stream to cuDNN/cuBLAS.
+void* stream_handle();
+
 }  // namespace mgst::kernels::cuda

@@ -1,0 +1,69 @@
+// Adam (PyTorch semantics, no weight decay), step t >= 1, over one flat
+// parameter block (the caller keeps every parameter, gradient and moment in
+// one contiguous block each, so a training step is ONE launch):
+//   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
+//   p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
+// The bias corrections are computed once on the host in double. Grid-stride,
+// float4 when all four arrays are 16-byte aligned (the usual case).
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/cuda/api.h"
+#include "kernels/cuda/common.cuh"
+
+namespace mgst::kernels::cuda {
+namespace {
+
+struct AdamCoef {
+  float b1, b2, eps, step_size, sqrt_bc2;
+};
+
+__device__ __forceinline__ void adam_one(float& p, float g, float& m, float& v, const AdamCoef& c) {
+  m = c.b1 * m + (1.f - c.b1) * g;
+  v = c.b2 * v + (1.f - c.b2) * g * g;
+  p -= c.step_size * m / (sqrtf(v) / c.sqrt_bc2 + c.eps);
+}
+
+// grid-stride over i in [0, n) (float4 groups when vec4, then a scalar tail).
+__global__ void adam_kernel(int64_t n, float* __restrict__ p, const float* __restrict__ g,
+                            float* __restrict__ m, float* __restrict__ v, AdamCoef c, bool vec4) {
+  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+  const int64_t tid = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
+  int64_t done = 0;
+  if (vec4) {
+    const int64_t n4 = n / 4;
+    for (int64_t i = tid; i < n4; i += stride) {
+      float4 P = reinterpret_cast<float4*>(p)[i], M = reinterpret_cast<float4*>(m)[i],
+             V = reinterpret_cast<float4*>(v)[i];
+      const float4 G = reinterpret_cast<const float4*>(g)[i];
+      adam_one(P.x, G.x, M.x, V.x, c);
+      adam_one(P.y, G.y, M.y, V.y, c);
+      adam_one(P.z, G.z, M.z, V.z, c);
+      adam_one(P.w, G.w, M.w, V.w, c);
+      reinterpret_cast<float4*>(p)[i] = P;
+      reinterpret_cast<float4*>(m)[i] = M;
+      reinterpret_cast<float4*>(v)[i] = V;
+    }
+    done = n4 * 4;
+  }
+  for (int64_t i = done + tid; i < n; i += stride) adam_one(p[i], g[i], m[i], v[i], c);
+}
+
+bool aligned16(const void* q) { return (reinterpret_cast<std::uintptr_t>(q) & 15) == 0; }
+
+}  // namespace
+
+void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float lr, float beta1,
+                 float beta2, float eps, int64_t t) {
+  MGST_CHECK(n >= 0 && t >= 1, "adam_update: bad arguments n=" << n << " t=" << t);
+  if (n == 0) return;
+  const double bc1 = 1.0 - std::pow(double(beta1), double(t));
+  const double bc2 = 1.0 - std::pow(double(beta2), double(t));
+  const AdamCoef c{beta1, beta2, eps, float(double(lr) / bc1), float(std::sqrt(bc2))};
+  const bool vec4 = aligned16(p) && aligned16(g) && aligned16(m) && aligned16(v);
+  adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
+      n, p, g, m, v, c, vec4);
+  MGST_CHECK_LAUNCH("adam_update", "n=", n, "t=", t);
+}
+
+}  // namespace mgst::kernels::cuda

@@ -1,0 +1,416 @@
+// conv2d, NCHW, square kernel K, stride s, zero padding p:
+//
+//   y[n,co,oy,ox] = b[co] + sum_{ci,ky,kx} w[co,ci,ky,kx] * x[n,ci,oy*s-p+ky,ox*s-p+kx]
+//   dx[n,ci,iy,ix] = sum_{co,ky,kx : iy = oy*s-p+ky, ix = ox*s-p+kx} w[co,ci,ky,kx] * dy[n,co,oy,ox]
+//   dw[co,ci,ky,kx] = sum_{n,oy,ox} dy[n,co,oy,ox] * x[n,ci,oy*s-p+ky,ox*s-p+kx]
+//   db[co] = sum_{n,oy,ox} dy[n,co,oy,ox]
+//
+// As implicit GEMMs (no im2col buffer: the gathers happen while loading tiles):
+//   forward        y[n] (Co, Ho*Wo)   = w (Co, Ci*K*K) . col(x[n]) (Ci*K*K, Ho*Wo)   per image
+//   backward_data  dx[n] (Ci, H*W)    = w^T (Ci, Co*K*K) . col'(dy[n]) (Co*K*K, H*W) per image
+//   backward_weight dw (Co, Ci*K*K)   = dy (Co, N*Ho*Wo) . col(x)^T (N*Ho*Wo, Ci*K*K)
+//                                       split over N*Ho*Wo, partials summed in order
+//
+// Versions (kVersions below; the dispatcher, tests and benchmarks iterate it):
+//   v1_direct      one thread per output (per dx element for backward_data,
+//                  one block per weight element for backward_weight); every
+//                  operand straight from global memory. The reference.
+//   v2_igemm64     implicit GEMM through 64x64x8 shared-memory tiles, 4x4
+//                  register blocking, double-buffered slabs, per-row/column
+//                  index math hoisted out of the K loop; backward_weight
+//                  split-K with a fixed-order combine (deterministic).
+//   v3_igemm128    128x128x8 tiles with 8x8 register blocking and float4
+//                  shared-memory reads: 4x the FMAs per shared load of v2.
+//   v4_igemm_auto  per pass and shape, v3's tiles when the GEMM's M side
+//                  (Co, or Ci for backward_data) is >= 128 and the 128-tiles
+//                  fill the GPU, else v2's (half-empty 128-row tiles waste
+//                  the math for Co = 3/32/64). cuda::conv2d_* use this one.
+// The bias gradient is one shared kernel (a block per channel, fixed-order
+// reduction) used by every version.
+#include <climits>
+
+#include "kernels/cuda/api.h"
+#include "kernels/cuda/common.cuh"
+#include "kernels/cuda/conv2d_versions.h"
+#include "kernels/cuda/tiled_gemm.cuh"
+
+namespace mgst::kernels::cuda {
+namespace {
+
+using detail::ceil_div;
+using detail::Tile;
+
+void check_shape(const Conv2dShape& s, const char* op) {
+  MGST_CHECK(s.N > 0 && s.Ci > 0 && s.H > 0 && s.W > 0 && s.Co > 0 && s.K > 0 &&
+                 s.stride > 0 && s.pad >= 0,
+             op << ": bad shape N=" << s.N << " Ci=" << s.Ci << " H=" << s.H << " W=" << s.W
+                << " Co=" << s.Co << " K=" << s.K << " stride=" << s.stride << " pad=" << s.pad);
+  MGST_CHECK(s.Ho() > 0 && s.Wo() > 0,
+             op << ": kernel " << s.K << " larger than padded input " << s.H << "x" << s.W
+                << " (pad " << s.pad << ")");
+  MGST_CHECK(s.x_size() < INT_MAX && s.y_size() < INT_MAX && s.w_size() < INT_MAX &&
+                 int64_t(s.N) * s.Ho() * s.Wo() < INT_MAX,
+             op << ": tensor too large for 32-bit indexing");
+}
+
+// ---- shared: bias gradient --------------------------------------------------
+// grid (Co), block 256: block co sums dy[n, co, :] over n and pixels in a
+// fixed order (thread-strided double sums, then block_sum).
+__global__ void conv_bias_grad_kernel(int N, int Co, int P, const float* __restrict__ dy,
+                                      float* __restrict__ db) {
+  __shared__ double red[32];
+  const int co = blockIdx.x;
+  double acc = 0;
+  for (int n = 0; n < N; ++n) {
+    const float* row = dy + (int64_t(n) * Co + co) * P;
+    for (int p = threadIdx.x; p < P; p += blockDim.x) acc += row[p];
+  }
+  acc = detail::block_sum(acc, red);
+  if (threadIdx.x == 0) db[co] = float(acc);
+}
+
+void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db) {
+  conv_bias_grad_kernel<<<s.Co, 256, 0, stream()>>>(s.N, s.Co, s.Ho() * s.Wo(), dy, db);
+  MGST_CHECK_LAUNCH("conv2d_bias_grad", "N=", s.N, "Co=", s.Co, "P=", s.Ho() * s.Wo());
+}
+
+// ---- v1: direct ----------------------------------------------------------------
+// grid-stride over i = ((n*Co + co)*Ho + oy)*Wo + ox.
+__global__ void conv_fwd_direct_kernel(Conv2dShape s, const float* __restrict__ x,
+                                       const float* __restrict__ w,
+                                       const float* __restrict__ b, float* __restrict__ y) {
+  const int Ho = s.Ho(), Wo = s.Wo();
+  const int64_t total = s.y_size();
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+       i += int64_t(gridDim.x) * blockDim.x) {
+    const int ox = int(i % Wo), oy = int(i / Wo % Ho), co = int(i / (int64_t(Wo) * Ho) % s.Co);
+    const int n = int(i / (int64_t(Wo) * Ho * s.Co));
+    float acc = b ? b[co] : 0.f;
+    for (int ci = 0; ci < s.Ci; ++ci)
+      for (int ky = 0; ky < s.K; ++ky) {
+        const int iy = s.in_y(oy, ky);
+        if (iy < 0 || iy >= s.H) continue;
+        for (int kx = 0; kx < s.K; ++kx) {
+          const int ix = s.in_x(ox, kx);
+          if (ix < 0 || ix >= s.W) continue;
+          acc = fmaf(w[((co * s.Ci + ci) * s.K + ky) * s.K + kx],
+                     x[((int64_t(n) * s.Ci + ci) * s.H + iy) * s.W + ix], acc);
+        }
+      }
+    y[i] = acc;
+  }
+}
+
+// grid-stride over i = ((n*Ci + ci)*H + iy)*W + ix: gathers every (co, ky, kx)
+// whose window covers (iy, ix).
+__global__ void conv_bwd_data_direct_kernel(Conv2dShape s, const float* __restrict__ w,
+                                            const float* __restrict__ dy,
+                                            float* __restrict__ dx) {
+  const int Ho = s.Ho(), Wo = s.Wo();
+  const int64_t total = s.x_size();
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+       i += int64_t(gridDim.x) * blockDim.x) {
+    const int ix = int(i % s.W), iy = int(i / s.W % s.H), ci = int(i / (int64_t(s.W) * s.H) % s.Ci);
+    const int n = int(i / (int64_t(s.W) * s.H * s.Ci));
+    float acc = 0.f;
+    for (int co = 0; co < s.Co; ++co)
+      for (int ky = 0; ky < s.K; ++ky) {
+        const int ty = iy + s.pad - ky;  // = oy * stride
+        if (ty < 0 || ty % s.stride) continue;
+        const int oy = ty / s.stride;
+        if (oy >= Ho) continue;
+        for (int kx = 0; kx < s.K; ++kx) {
+          const int tx = ix + s.pad - kx;
+          if (tx < 0 || tx % s.stride) continue;
+          const int ox = tx / s.stride;
+          if (ox >= Wo) continue;
+          acc = fmaf(w[((co * s.Ci + ci) * s.K + ky) * s.K + kx],
+                     dy[((int64_t(n) * s.Co + co) * Ho + oy) * Wo + ox], acc);
+        }
+      }
+    dx[i] = acc;
+  }
+}
+
+// grid (Co*Ci*K*K), block 256: block = one weight element, threads stride
+// over (n, oy, ox); fixed-order block reduction.
+__global__ void conv_bwd_weight_direct_kernel(Conv2dShape s, const float* __restrict__ x,
+                                              const float* __restrict__ dy,
+                                              float* __restrict__ dw) {
+  __shared__ float red[32];
+  const int KK = s.K * s.K;
+  const int widx = blockIdx.x;
+  const int kx = widx % s.K, ky = widx / s.K % s.K, ci = widx / KK % s.Ci, co = widx / (KK * s.Ci);
+  const int Ho = s.Ho(), Wo = s.Wo(), HoWo = Ho * Wo;
+  float acc = 0.f;
+  for (int q = threadIdx.x; q < s.N * HoWo; q += blockDim.x) {
+    const int n = q / HoWo, ox = q % Wo, oy = q % HoWo / Wo;
+    const int iy = s.in_y(oy, ky), ix = s.in_x(ox, kx);
+    if (iy < 0 || iy >= s.H || ix < 0 || ix >= s.W) continue;
+    acc = fmaf(dy[(int64_t(n) * s.Co + co) * HoWo + oy * Wo + ox],
+               x[((int64_t(n) * s.Ci + ci) * s.H + iy) * s.W + ix], acc);
+  }
+  acc = detail::block_sum(acc, red);
+  if (threadIdx.x == 0) dw[widx] = acc;
+}
+
+void v1_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
+  check_shape(s, "conv2d_forward");
+  conv_fwd_direct_kernel<<<detail::grid_for(s.y_size()), 256, 0, stream()>>>(s, x, w, b, y);
+  MGST_CHECK_LAUNCH("conv2d_forward v1_direct", "N=", s.N, "Ci=", s.Ci, "H=", s.H, "W=", s.W,
+                    "Co=", s.Co, "K=", s.K, "s=", s.stride, "p=", s.pad);
+}
+
+void v1_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+  check_shape(s, "conv2d_backward_data");
+  conv_bwd_data_direct_kernel<<<detail::grid_for(s.x_size()), 256, 0, stream()>>>(s, w, dy, dx);
+  MGST_CHECK_LAUNCH("conv2d_backward_data v1_direct", "N=", s.N, "Ci=", s.Ci, "H=", s.H,
+                    "W=", s.W, "Co=", s.Co, "K=", s.K, "s=", s.stride, "p=", s.pad);
+}
+
+void v1_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                        float* db) {
+  check_shape(s, "conv2d_backward_weight");
+  conv_bwd_weight_direct_kernel<<<unsigned(s.w_size()), 256, 0, stream()>>>(s, x, dy, dw);
+  MGST_CHECK_LAUNCH("conv2d_backward_weight v1_direct", "N=", s.N, "Ci=", s.Ci, "H=", s.H,
+                    "W=", s.W, "Co=", s.Co, "K=", s.K, "s=", s.stride, "p=", s.pad);
+  if (db) launch_bias_grad(s, dy, db);
+}
+
+// ---- v2..v4: implicit GEMM ops for detail::tiled_gemm_kernel ---------------------
+
+// Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N): x = output-pixel tile,
+// y = output-channel tile, z = image. A = w (Co, Ci*K*K) row-major;
+// B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, oy*s-p+ky, ox*s-p+kx] or 0.
+struct ConvFwdOp {
+  Conv2dShape s;
+  int Wo, KK, Kdim, Npix;
+  const float* x;
+  const float* w;
+  const float* bias;  // nullable
+  float* y;
+
+  struct Row { const float* p; bool ok; };
+  struct Col { const float* img; int iy0, ix0; bool ok; };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    t.m0 = blockIdx.y * bm;
+    t.n0 = blockIdx.x * bn;
+    t.z = blockIdx.z;
+    t.k0 = 0;
+    t.k1 = Kdim;
+    return true;
+  }
+  __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
+  __device__ float a(const Row& r, int k) const { return r.ok ? __ldg(r.p + k) : 0.f; }
+  __device__ Col col(int z, int n) const {
+    const int oy = n / Wo, ox = n - oy * Wo;
+    return {x + int64_t(z) * s.Ci * s.H * s.W, oy * s.stride - s.pad, ox * s.stride - s.pad,
+            n < Npix};
+  }
+  __device__ float b(const Col& c, int k) const {
+    if (!c.ok) return 0.f;
+    const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
+    const int iy = c.iy0 + ky, ix = c.ix0 + kx;
+    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return 0.f;
+    return __ldg(c.img + (ci * s.H + iy) * s.W + ix);
+  }
+  __device__ void store(int z, int m, int n, float v) const {
+    if (m >= s.Co || n >= Npix) return;
+    y[(int64_t(z) * s.Co + m) * Npix + n] = v + (bias ? bias[m] : 0.f);
+  }
+};
+
+// Backward data. Grid (ceil(H*W/BN), ceil(Ci/BM), N): x = input-pixel tile,
+// y = input-channel tile, z = image. A(ci, k=(co,ky,kx)) = w[co, ci, ky, kx];
+// B(k, (iy,ix)) = dy[z, co, oy, ox] where oy*s = iy+p-ky (0 if not a
+// multiple of s or outside the output).
+struct ConvBwdDataOp {
+  Conv2dShape s;
+  int Ho, Wo, KK, Kdim, Npix;
+  const float* w;
+  const float* dy;
+  float* dx;
+
+  struct Row { const float* p; bool ok; };
+  struct Col { const float* img; int ty0, tx0; bool ok; };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    t.m0 = blockIdx.y * bm;
+    t.n0 = blockIdx.x * bn;
+    t.z = blockIdx.z;
+    t.k0 = 0;
+    t.k1 = Kdim;
+    return true;
+  }
+  __device__ Row row(int, int m) const { return {w + int64_t(m) * KK, m < s.Ci}; }
+  __device__ float a(const Row& r, int k) const {
+    if (!r.ok) return 0.f;
+    const int co = k / KK, rr = k - co * KK;
+    return __ldg(r.p + co * s.Ci * KK + rr);
+  }
+  __device__ Col col(int z, int n) const {
+    const int iy = n / s.W, ix = n - iy * s.W;
+    return {dy + int64_t(z) * s.Co * Ho * Wo, iy + s.pad, ix + s.pad, n < Npix};
+  }
+  __device__ float b(const Col& c, int k) const {
+    if (!c.ok) return 0.f;
+    const int co = k / KK, r = k - co * KK, ky = r / s.K, kx = r - ky * s.K;
+    int oy = c.ty0 - ky, ox = c.tx0 - kx;
+    if (oy < 0 || ox < 0) return 0.f;
+    if (s.stride > 1) {
+      if (oy % s.stride || ox % s.stride) return 0.f;
+      oy /= s.stride;
+      ox /= s.stride;
+    }
+    if (oy >= Ho || ox >= Wo) return 0.f;
+    return __ldg(c.img + (co * Ho + oy) * Wo + ox);
+  }
+  __device__ void store(int z, int m, int n, float v) const {
+    if (m >= s.Ci || n >= Npix) return;
+    dx[(int64_t(z) * s.Ci + m) * Npix + n] = v;
+  }
+};
+
+// Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits): x = weight
+// column tile (ci,ky,kx), y = output-channel tile, z = K split over
+// (n, oy, ox). A(co, k=(n,q)) = dy[n, co, q]; B(k, (ci,ky,kx)) =
+// x[n, ci, oy*s-p+ky, ox*s-p+kx]. Split z writes its partial dw to out + z*Co*Ci*K*K.
+struct ConvBwdWeightOp {
+  Conv2dShape s;
+  int Wo, HoWo, KK, Ktot, chunk;
+  const float* x;
+  const float* dy;
+  float* out;
+
+  struct Row { int co; bool ok; };
+  struct Col { int ci, dy0, dx0; bool ok; };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    t.m0 = blockIdx.y * bm;
+    t.n0 = blockIdx.x * bn;
+    t.z = blockIdx.z;
+    t.k0 = blockIdx.z * chunk;
+    t.k1 = min(Ktot, t.k0 + chunk);
+    return true;
+  }
+  __device__ Row row(int, int m) const { return {m, m < s.Co}; }
+  __device__ float a(const Row& r, int k) const {
+    if (!r.ok) return 0.f;
+    const int n = k / HoWo, q = k - n * HoWo;
+    return __ldg(dy + (int64_t(n) * s.Co + r.co) * HoWo + q);
+  }
+  __device__ Col col(int, int n) const {
+    const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
+    return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
+  }
+  __device__ float b(const Col& c, int k) const {
+    if (!c.ok) return 0.f;
+    const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
+    const int iy = oy * s.stride + c.dy0, ix = ox * s.stride + c.dx0;
+    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return 0.f;
+    return __ldg(x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix);
+  }
+  __device__ void store(int z, int m, int n, float v) const {
+    const int Nw = s.Ci * KK;
+    if (m >= s.Co || n >= Nw) return;
+    out[(int64_t(z) * s.Co + m) * Nw + n] = v;
+  }
+};
+
+template <class Cfg>
+void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
+                   float* y) {
+  check_shape(s, "conv2d_forward");
+  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
+  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
+                                 "conv2d_forward igemm");
+}
+
+template <class Cfg>
+void igemm_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+  check_shape(s, "conv2d_backward_data");
+  const int KK = s.K * s.K, Npix = s.H * s.W;
+  const ConvBwdDataOp op{s, s.Ho(), s.Wo(), KK, s.Co * KK, Npix, w, dy, dx};
+  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Ci, Cfg::BM), s.N),
+                                 "conv2d_backward_data igemm");
+}
+
+template <class Cfg>
+void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                           float* db) {
+  check_shape(s, "conv2d_backward_weight");
+  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
+  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
+  int chunk = 0, splits = 1;
+  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
+  // One split writes dw directly; several write partials summed in order.
+  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
+  float* out = splits > 1 ? ws.as<float>() : dw;
+  const ConvBwdWeightOp op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, dy, out};
+  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                                 "conv2d_backward_weight igemm");
+  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
+  if (db) launch_bias_grad(s, dy, db);
+}
+
+// v4: the tile per pass and shape (see the file comment).
+bool use_big_tiles(int64_t M, int64_t Ncols, int64_t batch) {
+  const int64_t tiles128 = ((M + 127) / 128) * ((Ncols + 127) / 128) * batch;
+  return M >= 128 && tiles128 >= 132;
+}
+
+void v4_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
+  if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
+    igemm_forward<detail::Tile128>(s, x, w, b, y);
+  else
+    igemm_forward<detail::Tile64>(s, x, w, b, y);
+}
+void v4_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+  if (use_big_tiles(s.Ci, int64_t(s.H) * s.W, s.N))
+    igemm_backward_data<detail::Tile128>(s, w, dy, dx);
+  else
+    igemm_backward_data<detail::Tile64>(s, w, dy, dx);
+}
+void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                        float* db) {
+  // split-K fills the GPU either way: only the tile's shape matters here.
+  if (s.Co >= 128 && s.Ci * s.K * s.K >= 128)
+    igemm_backward_weight<detail::Tile128>(s, x, dy, dw, db);
+  else
+    igemm_backward_weight<detail::Tile64>(s, x, dy, dw, db);
+}
+
+const Conv2dVersion kVersions[] = {
+    {"v1_direct", "one thread per output, operands from global memory (reference)", v1_forward,
+     v1_backward_data, v1_backward_weight},
+    {"v2_igemm64", "implicit GEMM, 64x64x8 smem tiles, 4x4 register blocking, split-K dw",
+     igemm_forward<detail::Tile64>, igemm_backward_data<detail::Tile64>,
+     igemm_backward_weight<detail::Tile64>},
+    {"v3_igemm128", "128x128x8 tiles, 8x8 register blocking, float4 smem reads",
+     igemm_forward<detail::Tile128>, igemm_backward_data<detail::Tile128>,
+     igemm_backward_weight<detail::Tile128>},
+    {"v4_igemm_auto", "v3 tiles when M >= 128 and they fill the GPU, else v2 tiles", v4_forward,
+     v4_backward_data, v4_backward_weight},
+};
+constexpr int kBest = 3;
+
+}  // namespace
+
+std::span<const Conv2dVersion> conv2d_versions() { return kVersions; }
+int conv2d_best_version() { return kBest; }
+
+void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
+                    float* y) {
+  kVersions[kBest].forward(s, x, w, b, y);
+}
+void conv2d_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+  kVersions[kBest].backward_data(s, w, dy, dx);
+}
+void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                            float* db) {
+  kVersions[kBest].backward_weight(s, x, dy, dw, db);
+}
+
+}  // namespace mgst::kernels::cuda

@@ -1,0 +1,109 @@
+// Scalar reductions (deterministic, see row_reduce.cuh):
+//   sum_forward:               out = sum_i x[i]
+//   weighted_row_mse_forward:  out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r*ts + m])^2
+//   weighted_row_mse_backward: da[r,m] = gout * rw[r] * 2 (a - t) / (R M)
+// (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
+#include "kernels/cuda/api.h"
+#include "kernels/cuda/common.cuh"
+#include "kernels/cuda/row_reduce.cuh"
+
+namespace mgst::kernels::cuda {
+namespace detail {
+
+__global__ void row_sums_kernel(int count, int B, const double* __restrict__ part,
+                                double* __restrict__ rows) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
+    double s = 0;
+    for (int b = 0; b < B; ++b) s += part[int64_t(i) * B + b];
+    rows[i] = s;
+  }
+}
+
+void launch_row_sums(int count, int B, const double* part, double* rows) {
+  row_sums_kernel<<<grid_for(count), kThreads, 0, stream()>>>(count, B, part, rows);
+  MGST_CHECK_LAUNCH("row_sums", "count=", count, "B=", B);
+}
+
+}  // namespace detail
+
+namespace {
+
+struct SumTerm {
+  const float* x;
+  __device__ void operator()(int, int64_t i, double* acc) const { acc[0] += x[i]; }
+};
+struct SumFin {
+  __device__ double operator()(int, const double* s) const { return s[0]; }
+  __device__ double total(double a) const { return a; }
+};
+
+struct RowMseTerm {
+  const float* a;
+  const float* t;
+  int64_t M, ts;
+  __device__ void operator()(int r, int64_t i, double* acc) const {
+    const double d = double(a[r * M + i]) - double(t[r * ts + i]);
+    acc[0] += d * d;
+  }
+};
+struct RowMseFin {
+  const float* rw;
+  int R;
+  int64_t M;
+  __device__ double operator()(int r, const double* s) const {
+    return (rw ? double(rw[r]) : 1.0) * s[0] / double(M);
+  }
+  __device__ double total(double a) const { return a / R; }
+};
+
+// grid-stride over i = r*M + m of da.
+__global__ void row_mse_backward_kernel(int R, int64_t M, const float* __restrict__ a,
+                                        const float* __restrict__ t, int64_t ts,
+                                        const float* __restrict__ rw,
+                                        const float* __restrict__ gout, float* __restrict__ da) {
+  const int64_t total = int64_t(R) * M;
+  const float k = 2.f * gout[0] / float(double(R) * double(M));
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
+       i += int64_t(gridDim.x) * blockDim.x) {
+    const int64_t r = i / M, m = i - r * M;
+    const float wr = rw ? rw[r] : 1.f;
+    da[i] = k * wr * (a[i] - t[r * ts + m]);
+  }
+}
+
+}  // namespace
+
+void sum_forward(int64_t n, const float* x, float* out) {
+  MGST_CHECK(n >= 0, "sum_forward: negative length " << n);
+  const int B = detail::reduce_blocks(n);
+  detail::Scratch part(std::size_t(B) * sizeof(double));
+  detail::launch_row_partials<1>("sum_forward", 1, n, B, SumTerm{x}, part.as<double>());
+  detail::launch_finalize<1>("sum_forward finalize", 1, B, part.as<double>(), SumFin{}, out);
+}
+
+void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
+                              int64_t t_row_stride, const float* row_weight, float* out) {
+  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
+             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M << " t_row_stride="
+                                                      << t_row_stride);
+  const int B = detail::reduce_blocks(M);
+  detail::Scratch part(std::size_t(B) * R * sizeof(double));
+  detail::launch_row_partials<1>("weighted_row_mse_forward", R, M, B,
+                                 RowMseTerm{a, t, M, t_row_stride}, part.as<double>());
+  detail::launch_finalize<1>("weighted_row_mse_forward finalize", R, B, part.as<double>(),
+                             RowMseFin{row_weight, R, M}, out);
+}
+
+void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
+                               int64_t t_row_stride, const float* row_weight,
+                               const float* gout, float* da) {
+  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
+             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M << " t_row_stride="
+                                                       << t_row_stride);
+  const int64_t total = int64_t(R) * M;
+  row_mse_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
+      R, M, a, t, t_row_stride, row_weight, gout, da);
+  MGST_CHECK_LAUNCH("weighted_row_mse_backward", "R=", R, "M=", M);
+}
+
+}  // namespace mgst::kernels::cuda
