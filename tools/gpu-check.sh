@@ -32,11 +32,11 @@ declare -A status
 step() { echo; echo "=== [$(( $(date +%s) - t0 ))s] $*"; }
 
 # ---- machine ------------------------------------------------------------------
+# $OUT returns at most 8 files: machine info goes into machine_configure.log,
+# then build, tests, 3 sanitizer logs, bench.log, bench_cuda.json.
 step "machine"
-nvidia-smi -L 2>&1 | tee "$out/machine.txt" || true
-nvcc --version | tail -2 | tee -a "$out/machine.txt"
-cmake --version | head -1 | tee -a "$out/machine.txt"
-nproc | tee -a "$out/machine.txt"
+{ nvidia-smi -L 2>&1 || true; nvcc --version | tail -2; cmake --version | head -1; nproc; } \
+  | tee "$out/machine.txt"
 
 # ---- dependencies -------------------------------------------------------------
 if [ ! -f "$sysroot/usr/include/doctest/doctest.h" ]; then
@@ -112,8 +112,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -Dbenchmark_DIR="$libdir/cmake/benchmark" \
   "${cmake_cudnn[@]}" >"$out/configure.log" 2>&1
 status[configure]=$?
-grep -E "CUDA backend|cuBLAS|cuDNN|benchmarks|Error" "$out/configure.log"
-[ "${status[configure]}" = 0 ] || { tail -30 "$out/configure.log"; exit 1; }
+cat "$out/machine.txt" "$out/configure.log" >"$out/machine_configure.log" && rm -f "$out/machine.txt" "$out/configure.log"
+grep -E "CUDA backend|cuBLAS|cuDNN|benchmarks|Error" "$out/machine_configure.log"
+[ "${status[configure]}" = 0 ] || { tail -30 "$out/machine_configure.log"; exit 1; }
 
 step "build (-j$(nproc))"
 targets=(mgst_tests)
