@@ -18,14 +18,14 @@ namespace mgst::app {
 
 namespace {
 void write_set(const std::vector<SynthEye>& set, const std::string& img_dir,
-               const std::string& mask_dir) {
+               const std::string& mask_dir, bool eye_region) {
   ensure_directory(img_dir);
   ensure_directory(mask_dir);
   for (std::size_t i = 0; i < set.size(); ++i) {
     char name[32];
     std::snprintf(name, sizeof name, "/eye%03zu.png", i);
     io::save_png(img_dir + name, set[i].image);
-    io::save_png(mask_dir + name, set[i].mask);
+    io::save_png(mask_dir + name, eye_region ? set[i].eye_mask : set[i].mask);
   }
 }
 }  // namespace
@@ -42,6 +42,7 @@ int cmd_demo(const std::vector<std::string>& args) {
                   {"--size", "HxW", "72x96", "image size"},
                   {"--count", "N", "48", "generated images per domain"},
                   {"--seed", "N", "0", "seed of the generated data and the training"},
+                  {"--mask-region", "R", "eye", "attention region: eye (eyelid opening) or iris (iris + pupil)"},
               });
   if (!a.parse(args)) return 0;
   const auto t0 = std::chrono::steady_clock::now();
@@ -50,15 +51,18 @@ int cmd_demo(const std::vector<std::string>& args) {
   const int count = a.get_int("--count");
   const uint64_t seed = uint64_t(a.get_int("--seed"));
   if (count < 2) throw UsageError("--count must be >= 2");
+  const std::string region = a.get("--mask-region");
+  if (region != "eye" && region != "iris") throw UsageError("--mask-region: expected eye or iris");
+  const bool eye_region = region == "eye";
 
   std::printf("generating %d real-like and %d synthetic-like eyes at %dx%d...\n", count, count, H, W);
   // Different seeds: the real and synthetic sets are unpaired, as in practice.
   const auto real = generate_eye_set(EyeDomain::Real, count, H, W, seed * 3 + 1);
   const auto synth = generate_eye_set(EyeDomain::Synthetic, count, H, W, seed * 3 + 2);
   const auto held_out = generate_eye_set(EyeDomain::Real, 6, H, W, seed * 3 + 3);
-  write_set(real, out + "/data/real", out + "/data/real_masks");
-  write_set(synth, out + "/data/synthetic", out + "/data/synthetic_masks");
-  write_set(held_out, out + "/data/heldout", out + "/data/heldout_masks");
+  write_set(real, out + "/data/real", out + "/data/real_masks", eye_region);
+  write_set(synth, out + "/data/synthetic", out + "/data/synthetic_masks", eye_region);
+  write_set(held_out, out + "/data/heldout", out + "/data/heldout_masks", eye_region);
 
   TrainConfig c;
   c.content = out + "/data/real";
@@ -83,7 +87,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   t.run();
 
   std::vector<PurifyInput> inputs;
-  for (const auto& e : held_out) inputs.push_back({e.image, e.mask});
+  for (const auto& e : held_out) inputs.push_back({e.image, eye_region ? e.eye_mask : e.mask});
   const auto purified = purify(t.net(), inputs, 4);
   std::vector<io::ImageF> tiles;
   for (std::size_t i = 0; i < held_out.size(); ++i) {
@@ -98,7 +102,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   {
     NoGradGuard no_grad;
     std::vector<Sample> samples;
-    for (const auto& e : held_out) samples.push_back({e.image, e.mask, {}, ""});
+    for (const auto& i : inputs) samples.push_back({i.image, i.mask, {}, ""});
     const Batch b = make_batch(samples, t.device());
     const auto regions = losses::make_regions(b.m, b.v);
     const Tensor y = t.net().forward(b.x, b.m);
