@@ -28,6 +28,7 @@ int cmd_train(const std::vector<std::string>& args) {
       {"--out", "RUN_DIR", "", "run directory: checkpoint, log.csv, loss.png"},
       {"--resume", "RUN_DIR", "", "continue the run in RUN_DIR (its saved config; --steps may raise the total)"},
       {"--detect-anomaly", "", "", "check every op's output and gradient for NaN/Inf"},
+      {"--skip-bad", "", "", "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
       {"--quiet", "", "", "no per-step lines"},
   };
   for (auto& s : mask_option_specs()) specs.push_back(s);
@@ -66,6 +67,7 @@ int cmd_train(const std::vector<std::string>& args) {
     c.device = a.get("--device");
     c.out = a.require("--out");
     c.quiet = a.flag("--quiet");
+    c.skip_bad = a.flag("--skip-bad");
     c.content_masks = mask_options_from(a);
     c.style_mask_options = c.content_masks;
     c.style_mask_options.ignore_black = a.flag("--ignore-black");

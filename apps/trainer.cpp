@@ -63,6 +63,7 @@ Json TrainConfig::to_json() const {
   j["loss"] = l;
   j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
   j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
+  j["skip_bad"] = skip_bad;
   return j;
 }
 
@@ -89,6 +90,7 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
   c.checkpoint_every = int(j.at("checkpoint_every").as_int());
   c.device = j.at("device").as_string(), c.out = j.at("out").as_string();
+  if (const Json* sb = j.find("skip_bad")) c.skip_bad = sb->as_bool();
   return c;
 }
 
@@ -168,6 +170,25 @@ void Trainer::setup() {
   crop_ = parse_crop(cfg_.crop);
   content_ = pair_files(cfg_.content, cfg_.masks);
   style_ = pair_files(cfg_.style, cfg_.style_masks);
+  if (cfg_.skip_bad) {
+    // One load of every pair up front: a bad file is dropped here, never mid-run.
+    auto keep_good = [&](std::vector<SampleSource>& set, const MaskOptions& mo, const char* what) {
+      std::vector<SampleSource> good;
+      Rng unused(0);
+      for (const auto& s : set) {
+        try {
+          load_sample(s, cfg_.height, cfg_.width, mo, crop_, unused);
+          good.push_back(s);
+        } catch (const Error& e) {
+          std::fprintf(stderr, "warning: --skip-bad: skipping %s pair: %s\n", what, e.what());
+        }
+      }
+      MGST_CHECK(!good.empty(), "--skip-bad: no readable " << what << " images left");
+      set = std::move(good);
+    };
+    keep_good(content_, cfg_.content_masks, "content");
+    keep_good(style_, cfg_.style_mask_options, "style");
+  }
   ensure_directory(cfg_.out);
   if (cfg_.vgg.empty() && !cfg_.quiet)
     std::fprintf(stderr,
@@ -188,18 +209,21 @@ void Trainer::setup() {
                 cfg_.residual ? "on" : "off", cfg_.style_target.c_str());
 }
 
-Batch Trainer::batch_for_step(int64_t step, std::vector<int>* pairing) const {
+Trainer::HostBatch Trainer::load_step(int64_t step) const {
   Rng rng(cfg_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(step) + 1);
-  std::vector<Sample> samples;
+  HostBatch hb;
   for (int i = 0; i < cfg_.batch; ++i) {
     const auto& src = content_[rng.randint(int64_t(content_.size()))];
-    samples.push_back(load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
+    hb.samples.push_back(load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
   }
-  if (pairing) {
-    pairing->clear();
-    for (int i = 0; i < cfg_.batch; ++i) pairing->push_back(int(rng.randint(int64_t(style_.size()))));
-  }
-  return make_batch(samples, device_);
+  for (int i = 0; i < cfg_.batch; ++i) hb.pairing.push_back(int(rng.randint(int64_t(style_.size()))));
+  return hb;
+}
+
+Batch Trainer::batch_for_step(int64_t step, std::vector<int>* pairing) const {
+  HostBatch hb = load_step(step);
+  if (pairing) *pairing = hb.pairing;
+  return make_batch(hb.samples, device_);
 }
 
 namespace {
@@ -234,11 +258,13 @@ void Trainer::balance_report() {
   std::printf("  (set --style-layer-weights to rebalance layers; --loss-weights c,s,t,tv for terms)\n");
 }
 
-StepLog Trainer::step() {
+StepLog Trainer::step() { return step_with(load_step(step_ + 1)); }
+
+StepLog Trainer::step_with(const HostBatch& hb) {
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t s = step_ + 1;
-  std::vector<int> pairing;
-  const Batch b = batch_for_step(s, cfg_.style_target == "paired" ? &pairing : nullptr);
+  const std::vector<int>& pairing = hb.pairing;
+  const Batch b = make_batch(hb.samples, device_);
   const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
   const losses::StyleTarget target =
       cfg_.style_target == "mean"
@@ -333,9 +359,18 @@ void Trainer::run() {
   MGST_CHECK(log, log_path << ": cannot open for appending");
   const auto start = std::chrono::steady_clock::now();
   const int64_t first = step_;
+  // The loader thread decodes and crops the next step's images while this
+  // one computes; batches depend only on (seed, step), so order is unchanged.
+  std::future<HostBatch> next;
+  auto prefetch = [&](int64_t s) {
+    if (s <= cfg_.steps) next = std::async(std::launch::async, [this, s] { return load_step(s); });
+  };
+  prefetch(step_ + 1);
   try {
     while (step_ < cfg_.steps) {
-      const StepLog r = step();
+      const HostBatch hb = next.get();
+      prefetch(step_ + 2);
+      const StepLog r = step_with(hb);
       std::fprintf(log, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g\n", (long long)r.step, r.content,
                    r.style, r.task, r.tv, r.total, r.images_per_s);
       std::fflush(log);
@@ -351,6 +386,7 @@ void Trainer::run() {
         save_checkpoint(ckpt);
     }
   } catch (...) {
+    if (next.valid()) next.wait();
     std::fclose(log);
     throw;
   }

@@ -28,6 +28,7 @@ struct TrainConfig {
   double lr = 1e-3;
   uint64_t seed = 0;
   int checkpoint_every = 100;
+  bool skip_bad = false;  // drop unreadable / mismatched pairs with a warning
   std::string device = "auto";
   std::string out;  // run directory
   bool quiet = false;
@@ -65,9 +66,17 @@ class Trainer {
   void save_checkpoint(const std::string& path) const;
   // The batch of a step: a pure function of (seed, step), so resume replays it.
   Batch batch_for_step(int64_t step, std::vector<int>* pairing) const;
+  // Host half of batch_for_step (file decoding and crops), safe to run on the
+  // loader thread ahead of the step.
+  struct HostBatch {
+    std::vector<Sample> samples;
+    std::vector<int> pairing;
+  };
+  HostBatch load_step(int64_t step) const;
 
  private:
   void setup();
+  StepLog step_with(const HostBatch& hb);
   TrainConfig cfg_;
   Device device_;
   std::vector<SampleSource> content_, style_;
