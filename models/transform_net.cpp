@@ -26,6 +26,11 @@ TransformNet::TransformNet(bool residual, uint64_t seed, Device device) : residu
 }
 
 Tensor TransformNet::forward(const Tensor& x, const Tensor& m) const {
+  return forward_with_activations(x, m, nullptr);
+}
+
+Tensor TransformNet::forward_with_activations(const Tensor& x, const Tensor& m,
+                                              std::vector<NamedTensor>* acts) const {
   MGST_CHECK(x.dim() == 4 && x.size(1) == 3, "transform net: input must be (N, 3, H, W), got "
                                                  << shape_str(x.shape()));
   MGST_CHECK(m.dim() == 4 && m.size(1) == 1 && m.size(0) == x.size(0) && m.size(2) == x.size(2) &&
@@ -34,10 +39,19 @@ Tensor TransformNet::forward(const Tensor& x, const Tensor& m) const {
                                     << shape_str(x.shape()));
   MGST_CHECK(x.size(2) % 4 == 0 && x.size(3) % 4 == 0,
              "transform net: H and W must be multiples of 4, got " << x.size(2) << "x" << x.size(3));
+  auto keep = [acts](const char* name, const Tensor& t) {
+    if (acts) acts->push_back({name, t});
+    return t;
+  };
   Tensor h = ops::concat_channels(x, m);
-  h = c3_.forward(c2_.forward(c1_.forward(h)));
-  for (const auto& r : res_) h = r.forward(h);
-  h = c4_.forward(u2_.forward(u1_.forward(h)));
+  h = keep("c1", c1_.forward(h));
+  h = keep("c2", c2_.forward(h));
+  h = keep("c3", c3_.forward(h));
+  static const char* kRes[5] = {"r1", "r2", "r3", "r4", "r5"};
+  for (int i = 0; i < 5; ++i) h = keep(kRes[i], res_[i].forward(h));
+  h = keep("u1", u1_.forward(h));
+  h = keep("u2", u2_.forward(h));
+  h = keep("c4", c4_.forward(h));
   return residual_ ? ops::add(x, h) : h;
 }
 

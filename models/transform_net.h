@@ -6,6 +6,7 @@
 #pragma once
 #include <array>
 #include <string>
+#include <vector>
 
 #include "core/parameters.h"
 #include "core/rng.h"
@@ -20,6 +21,11 @@ class TransformNet {
 
   // x (N,3,H,W) in [0,1], m (N,1,H,W); H and W multiples of 4.
   Tensor forward(const Tensor& x, const Tensor& m) const;
+  // The same forward, also appending each block's output to `acts` (when not
+  // null) under its SPEC name: c1, c2, c3, r1..r5, u1, u2, c4 (before the
+  // residual add). Used by `mgst inspect`.
+  Tensor forward_with_activations(const Tensor& x, const Tensor& m,
+                                  std::vector<NamedTensor>* acts) const;
 
   bool residual() const { return residual_; }
   Device device() const { return params_.block().device(); }

@@ -25,6 +25,30 @@ inline std::string shared_data_dir() {
   return std::string(MGST_SOURCE_DIR) + "/../shared/data";
 }
 
+// The first of `names` found as an executable file on $PATH, or "".
+inline std::string find_on_path(const std::vector<std::string>& names) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  for (const auto& name : names) {
+    std::string dirs = path;
+    for (std::size_t b = 0, e; b <= dirs.size(); b = e + 1) {
+      e = dirs.find(':', b);
+      if (e == std::string::npos) e = dirs.size();
+      const std::filesystem::path p =
+          std::filesystem::path(e > b ? dirs.substr(b, e - b) : ".") / name;
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(p, ec) &&
+          (std::filesystem::status(p, ec).permissions() & std::filesystem::perms::owner_exec) !=
+              std::filesystem::perms::none)
+        return p.string();
+    }
+  }
+  return "";
+}
+
+// Headless Chromium for the `browser` suite (Debian: chromium; Ubuntu: chromium-browser).
+inline std::string chromium_path() { return find_on_path({"chromium", "chromium-browser"}); }
+
 // Why a suite cannot run here ("" = it can).
 inline std::string skip_reason(const std::string& suite) {
   if (suite == "cuda") {
@@ -35,6 +59,10 @@ inline std::string skip_reason(const std::string& suite) {
 #else
     return "mgst was built without the CUDA backend (-DMGST_CUDA=OFF or no nvcc)";
 #endif
+  }
+  if (suite == "browser") {
+    if (chromium_path().empty())
+      return "no chromium (or chromium-browser) binary on PATH (Debian: apt-get install chromium)";
   }
   if (suite == "shared_data") {
     if (!std::filesystem::is_directory(shared_data_dir()))
