@@ -25,6 +25,12 @@ reference BLAS would make PyTorch several times slower and flatter mgst):
     /usr/bin/python3 bench/pytorch_reference.py --device cpu --threads 2 --size 256
 On a GPU it times eager mode and, when it works, torch.compile as well
 ("torch_compile" in the JSON).
+
+That this is the same computation is checked, not assumed:
+    /usr/bin/python3 bench/pytorch_reference.py --check-against-mgst build/mgst
+writes this script's VGG and a random plain transform net as safetensors and a
+content/style pair as PNGs, and compares the four loss terms with `mgst eval`
+(they agree to ~1e-7 relative).
 """
 import argparse
 import json
@@ -354,6 +360,85 @@ def profile_ops(train_step, device, top):
         return []
 
 
+# ---- --check-against-mgst: the same losses as `mgst eval`, same weights ----
+def _save_safetensors(path, tensors, meta):
+    import struct
+    hdr, off, blobs = {}, 0, []
+    for k, t in tensors.items():
+        v = t.detach().float().flatten().tolist()
+        b = struct.pack(f"<{len(v)}f", *v)
+        hdr[k] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+        off += len(b)
+        blobs.append(b)
+    hdr["__metadata__"] = meta
+    h = json.dumps(hdr).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def _save_png(path, img):
+    """img (C,H,W) uint8 tensor, C = 1 or 3: 8-bit grey/RGB PNG."""
+    import struct
+    import zlib
+    c, h, w = img.shape
+    rows = img.permute(1, 2, 0).reshape(h, w * c).tolist()
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0 if c == 1 else 2, 0, 0, 0)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw))
+                + chunk(b"IEND", b""))
+
+
+def check_against_mgst(mgst, size=64, seed=3):
+    """Writes this script's random VGG and a random plain (non-residual) transform
+    net as safetensors, a content/style pair as PNGs, and compares the four
+    unweighted loss terms with `mgst eval`. Returns 0 when all agree to 1e-4."""
+    import subprocess
+    import tempfile
+    global W_CONTENT, W_STYLE, W_TASK, W_TV
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    d = tempfile.mkdtemp(prefix="mgst_ref_check_")
+    img8 = lambda: (torch.rand(3, size, size, generator=gen) * 255).round().to(torch.uint8)
+    msk8 = lambda: (blob_mask(1, size, size, gen, "cpu")[0] * 255).round().to(torch.uint8)
+    x8, s8, m8, ms8 = img8(), img8(), msk8(), msk8()
+    for name, a in (("c", x8), ("s", s8), ("m", m8), ("sm", ms8)):
+        _save_png(f"{d}/{name}.png", a)
+    x, s, m, ms = (a[None].float() / 255 for a in (x8, s8, m8, ms8))
+    vgg, net = Vgg19("relu4_1"), TransformNet(residual=False)
+    _save_safetensors(f"{d}/vgg.safetensors", {k: v for k, v in vgg.state_dict().items()
+                                               if k.startswith("features")}, {})
+    _save_safetensors(f"{d}/net.safetensors", dict(net.state_dict()), {"residual": "false"})
+    saved = (W_CONTENT, W_STYLE, W_TASK, W_TV)
+    terms = {}
+    with torch.no_grad():
+        fs = vgg(s, STYLE_LAYERS)
+        target = {l: [masked_gram(fs[l], r) for r in pooled(ms, layer_stride(l))] for l in STYLE_LAYERS}
+        y = net(x, m)
+        for name, wts in (("content", (1, 0, 0, 0)), ("style", (0, 1, 0, 0)),
+                          ("task", (0, 0, 1, 0)), ("tv", (0, 0, 0, 1))):
+            W_CONTENT, W_STYLE, W_TASK, W_TV = wts
+            terms[name] = total_loss(vgg, y, x, m, target).item()
+    W_CONTENT, W_STYLE, W_TASK, W_TV = saved
+    out = subprocess.run([mgst, "eval", "--transform", f"{d}/net.safetensors", "--no-residual",
+                          "--vgg", f"{d}/vgg.safetensors", "--content", f"{d}/c.png", "--mask",
+                          f"{d}/m.png", "--style", f"{d}/s.png", "--style-mask", f"{d}/sm.png",
+                          "--json"], stdout=subprocess.PIPE, text=True, check=True).stdout
+    j = json.loads(out)
+    ok = True
+    for k, v in terms.items():
+        rel = abs(v - j[k]) / max(abs(j[k]), 1e-12)
+        ok = ok and rel < 1e-4
+        print(f"{k:8s} pytorch {v:.7g}  mgst {j[k]:.7g}  rel diff {rel:.1e}")
+    print("agree" if ok else "DISAGREE")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--device", default="cpu", help="cpu | cuda | auto (default cpu)")
@@ -368,7 +453,12 @@ def main():
                     help="also time torch.compile (auto: on CUDA when available)")
     ap.add_argument("--profile", action="store_true", help="add a torch.profiler op table")
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--check-against-mgst", metavar="MGST",
+                    help="instead of timing: compare this script's loss terms with `MGST eval` "
+                         "on the same weights and images (64x64, plain net)")
     args = ap.parse_args()
+    if args.check_against_mgst:
+        sys.exit(check_against_mgst(args.check_against_mgst))
     hw = args.size.lower().split("x")
     args.height, args.width = (int(hw[0]), int(hw[-1]))
     if args.height % 4 or args.width % 4:
