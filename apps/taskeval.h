@@ -1,0 +1,87 @@
+// Does purification help the task? (SPEC "Evaluation", issue 8.)
+// A pupil-centre regressor (models/pupil_regressor.h) is trained on synthetic
+// eyes only, with several seeds, and reads real eyes under each condition:
+//   raw (= the identity baseline), purified (a trained transform net),
+//   global colour transfer, region colour transfer (apps/colour_transfer.h),
+// plus a constant prediction (the training set's mean centre) as the floor
+// every model must beat. Errors are Euclidean pixel distances at the
+// evaluation size; an image's error is the mean over the seeds. Intervals are
+// percentile bootstraps over images (paired for the differences to raw).
+// The shifted-mask control moves only the input masks by `leak_shift` px to
+// the right, re-runs every mask-reading condition and reports how far the
+// predictions move: a method that paints the mask into the image moves them.
+#pragma once
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/eye_formats.h"
+#include "core/json.h"
+#include "models/pupil_regressor.h"
+#include "models/transform_net.h"
+
+namespace mgst::app {
+
+struct RegressorTrainConfig {
+  models::PupilRegressorConfig net;  // height/width are taken from the samples
+  int steps = 300;
+  int batch = 16;
+  double lr = 2e-3;     // Adam, cosine decay to 0
+  int max_shift = 3;    // random translation augmentation (px, edge-padded)
+};
+
+// Trains on `train` (all the same size); `loss_log` receives each step's loss.
+std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSample>& train,
+                                                        const RegressorTrainConfig& cfg,
+                                                        uint64_t seed, Device device,
+                                                        std::vector<double>* loss_log = nullptr);
+
+// Predicted centres in pixels of the images' own frame; images are clamped to
+// [0, 1] first (as when written to files).
+std::vector<Point2> predict_centres(const models::PupilRegressor& net,
+                                    const std::vector<io::ImageF>& images, int batch = 32);
+
+// Euclidean distances to each sample's (cx, cy).
+std::vector<double> pixel_errors(const std::vector<Point2>& pred,
+                                 const std::vector<EyeSample>& truth);
+
+double mean_of(const std::vector<double>& v);
+double median_of(std::vector<double> v);
+struct Interval {
+  double low = 0, high = 0;
+};
+// Percentile bootstrap interval of the mean (resampling the entries).
+Interval bootstrap_mean_ci(const std::vector<double>& v, int resamples, uint64_t seed,
+                           double level = 0.95);
+
+// Masks moved `dx` px to the right (zeros enter at the left).
+io::ImageF shift_mask(const io::ImageF& mask, int dx);
+
+struct TaskEvalConfig {
+  RegressorTrainConfig regressor;
+  int seeds = 3;
+  uint64_t seed = 0;     // regressor seeds are seed, seed+1, ...
+  int leak_shift = 12;
+  int bootstrap = 2000;
+  Device device = Device::cpu();
+  std::string csv;       // per-image table ("" = none)
+  bool verbose = true;   // progress to stderr
+};
+
+struct TaskEvalData {
+  std::vector<EyeSample> train;           // synthetic domain, with ground truth
+  std::vector<EyeSample> synthetic_test;  // held-out synthetic (in-domain check; may be empty)
+  std::vector<EyeSample> real_test;       // real domain, with ground truth
+  std::vector<EyeSample> style;           // the style set for the colour baselines
+};
+
+// Runs everything; `purifier` may be null (then no "purified" entry).
+// Returns the report (see README "Does purification help the task?").
+Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier,
+                  const TaskEvalConfig& cfg);
+
+// The report as a small table.
+void print_taskeval_table(const Json& report, std::FILE* out);
+
+}  // namespace mgst::app

@@ -1,0 +1,53 @@
+#include "models/pupil_regressor.h"
+
+#include "core/ops.h"
+#include "kernels/error.h"
+#include "layers/init.h"
+
+namespace mgst::models {
+
+PupilRegressor::PupilRegressor(const PupilRegressorConfig& cfg, uint64_t seed, Device device)
+    : cfg_(cfg) {
+  MGST_CHECK(!cfg.channels.empty() && cfg.hidden >= 1, "pupil regressor: empty configuration");
+  Rng rng(seed);
+  int cin = 3, h = cfg.height, w = cfg.width;
+  for (std::size_t i = 0; i < cfg.channels.size(); ++i) {
+    const std::string name = "s" + std::to_string(i + 1);
+    stages_.emplace_back(layers::ConvLayerSpec{cin, cfg.channels[i], 3, 1}, params_, name + ".conv",
+                         name + ".norm", rng);
+    MGST_CHECK(h >= 2 && w >= 2, "pupil regressor: input " << cfg.height << "x" << cfg.width
+                                                           << " is too small for "
+                                                           << cfg.channels.size() << " stages");
+    cin = cfg.channels[i], h /= 2, w /= 2;
+  }
+  MGST_CHECK(h >= 1 && w >= 1, "pupil regressor: input " << cfg.height << "x" << cfg.width
+                                                         << " is too small");
+  feat_h_ = h, feat_w_ = w;
+  const int64_t flat = int64_t(cin) * h * w;
+  // Linear layers as 1x1 convs over the flattened features (PyTorch's Linear
+  // init: U(-1/sqrt(fan_in), 1/sqrt(fan_in))).
+  fc1_w_ = layers::uniform_fan_in({cfg.hidden, flat, 1, 1}, flat, rng);
+  fc1_b_ = layers::uniform_fan_in({cfg.hidden}, flat, rng);
+  fc2_w_ = layers::uniform_fan_in({2, cfg.hidden, 1, 1}, cfg.hidden, rng);
+  fc2_b_ = layers::uniform_fan_in({2}, cfg.hidden, rng);
+  params_.add("fc1.weight", fc1_w_);
+  params_.add("fc1.bias", fc1_b_);
+  params_.add("fc2.weight", fc2_w_);
+  params_.add("fc2.bias", fc2_b_);
+  params_.pack(device);
+}
+
+Tensor PupilRegressor::forward(const Tensor& x) const {
+  MGST_CHECK(x.dim() == 4 && x.size(1) == 3 && x.size(2) == cfg_.height && x.size(3) == cfg_.width,
+             "pupil regressor: input must be (N, 3, " << cfg_.height << ", " << cfg_.width
+                                                      << "), got " << shape_str(x.shape()));
+  Tensor h = x;
+  for (const auto& s : stages_) h = ops::max_pool2x2(s.forward(h));  // (N, c, H/2^k, W/2^k)
+  const int64_t N = x.size(0);
+  h = ops::reshape(h, {N, h.size(1) * h.size(2) * h.size(3), 1, 1});  // flatten
+  h = ops::relu(ops::conv2d(h, fc1_w_, fc1_b_, 1, 0));                // (N, hidden, 1, 1)
+  h = ops::conv2d(h, fc2_w_, fc2_b_, 1, 0);                           // (N, 2, 1, 1)
+  return ops::reshape(h, {N, 2});
+}
+
+}  // namespace mgst::models

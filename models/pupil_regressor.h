@@ -1,0 +1,53 @@
+// A small pupil-centre regressor for the task evaluation (SPEC "Evaluation",
+// issue 8): trained on synthetic eyes only, it reads the pupil centre of real
+// eyes raw vs purified.
+//
+//   s1..sK  reflection pad, conv 3x3, IN, ReLU, max-pool 2x2   3 -> c1 -> ... -> cK
+//   fc1     flatten (N, cK*h*w, 1, 1), 1x1 conv = linear, ReLU   -> hidden
+//   fc2     1x1 conv = linear                                    -> 2
+// Output (N, 2): the normalised centre (u, v) = (2 (x + 0.5) / W - 1,
+// 2 (y + 0.5) / H - 1), so the image spans [-1, 1] on both axes. Pixel
+// convention: pixel (row i, column j) is centred at (x = j, y = i).
+// The linear head is a 1x1 conv over the flattened features (no new kernel).
+// Parameters: s1.conv.weight, s1.norm.weight, ..., fc1.weight, fc1.bias,
+// fc2.weight, fc2.bias.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/parameters.h"
+#include "core/rng.h"
+#include "layers/conv_layer.h"
+
+namespace mgst::models {
+
+struct PupilRegressorConfig {
+  int height = 32, width = 48;            // input size (each stage halves it, floor)
+  std::vector<int> channels{16, 32, 64};  // one conv stage per entry
+  int hidden = 64;
+};
+
+class PupilRegressor {
+ public:
+  PupilRegressor(const PupilRegressorConfig& cfg, uint64_t seed, Device device = Device::cpu());
+
+  // x (N, 3, H, W) in [0, 1] -> (N, 2) normalised centres.
+  Tensor forward(const Tensor& x) const;
+
+  const PupilRegressorConfig& config() const { return cfg_; }
+  ParameterSet& parameters() { return params_; }
+  Device device() const { return params_.block().device(); }
+
+  // Pixel <-> normalised coordinates at the regressor's input size.
+  static float to_unit(float px, int size) { return 2.f * (px + 0.5f) / float(size) - 1.f; }
+  static float to_pixel(float u, int size) { return (u + 1.f) * 0.5f * float(size) - 0.5f; }
+
+ private:
+  PupilRegressorConfig cfg_;
+  ParameterSet params_;
+  std::vector<layers::ConvLayer> stages_;
+  int feat_h_ = 0, feat_w_ = 0;
+  Tensor fc1_w_, fc1_b_, fc2_w_, fc2_b_;
+};
+
+}  // namespace mgst::models
