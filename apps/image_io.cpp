@@ -18,26 +18,110 @@ namespace fs = std::filesystem;
 
 // ---- Loading ------------------------------------------------------------------
 
-ImageU8 load_image(const std::string& path, int desired_channels) {
-  MGST_CHECK(desired_channels >= 0 && desired_channels <= 4,
-             path << ": load_image: desired_channels must be 0..4, got " << desired_channels);
-  std::error_code ec;
-  MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
-  const std::string bytes = read_file(path);  // names the path and errno
+namespace {
+
+// The formats mgst reads (SPEC: PNG, JPEG, BMP), told by their first bytes.
+// Everything else is refused before stb_image sees it: the system's stb_image
+// also decodes GIF, PSD, HDR, PIC, PNM and TGA, whose decoders are the least
+// hardened, and TGA has no signature, so arbitrary bytes could reach it.
+const char* sniff_format(std::string_view b) {
+  if (b.size() >= 8 && b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "PNG";
+  if (b.size() >= 2 && uint8_t(b[0]) == 0xFF && uint8_t(b[1]) == 0xD8) return "JPEG";
+  if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') return "BMP";
+  return nullptr;
+}
+
+// stb_image 2.27 (Debian 12's libstb) writes past a 257-entry array when a
+// JPEG Huffman table (DHT segment) declares more than 256 codes; 2.28 rejects
+// it. Found by fuzz/image_fuzzer.cpp. This walks the marker segments the way
+// stb_image does (bytes between segments are skipped up to the next 0xFF,
+// entropy-coded data after SOS up to the next real marker) and rejects such a
+// table first; everything else is left to stb_image's own checks.
+void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
+  const auto u8 = [&](std::size_t i) { return unsigned(uint8_t(b[i])); };
+  std::size_t pos = 2;  // after SOI
+  while (pos + 1 < b.size()) {
+    if (u8(pos) != 0xFF) {  // not at a marker: stb_image resynchronises at the next 0xFF
+      ++pos;
+      continue;
+    }
+    while (pos < b.size() && u8(pos) == 0xFF) ++pos;  // fill bytes
+    if (pos >= b.size()) return;
+    const unsigned marker = u8(pos++);
+    if (marker == 0x00 || marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
+      continue;  // no length field
+    if (marker == 0xD9 || pos + 2 > b.size()) return;  // EOI or truncated
+    const std::size_t len = (u8(pos) << 8) | u8(pos + 1);
+    if (marker == 0xC4) {  // DHT: tables of (class/id, 16 code counts, symbols)
+      for (std::size_t q = pos + 2; q < pos + len && q < b.size();) {
+        unsigned n = 0;  // stb_image reads bytes past the end of the data as 0
+        for (std::size_t i = q + 1; i <= q + 16 && i < b.size(); ++i) n += u8(i);
+        MGST_CHECK(n <= 256, path << ": corrupt JPEG: a Huffman table (DHT segment at byte "
+                                  << pos - 2 << ") declares " << n
+                                  << " codes, at most 256 are possible");
+        q += 17 + n;
+      }
+    }
+    if (len < 2) return;  // stb_image fails on it
+    pos += len;
+    if (marker == 0xDA) {  // SOS: entropy-coded data runs to the next real marker
+      while (pos + 1 < b.size() &&
+             !(u8(pos) == 0xFF && u8(pos + 1) != 0x00 && u8(pos + 1) != 0xFF &&
+               !(u8(pos + 1) >= 0xD0 && u8(pos + 1) <= 0xD7)))
+        ++pos;
+    }
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Signature, JPEG Huffman tables, header, size limits (shared with
+// load_image_from_memory, which runs it before decoding).
+}  // namespace
+
+ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& path) {
   MGST_CHECK(!bytes.empty(), path << ": image file is empty (0 bytes)");
   MGST_CHECK(bytes.size() <= size_t(INT32_MAX), path << ": image file is larger than 2 GiB");
+  const char* format = sniff_format(bytes);
+  MGST_CHECK(format, path << ": not a readable image (not a PNG, JPEG or BMP file: it starts "
+                          << "with none of their signatures); supported: PNG, JPEG, BMP");
+  if (std::string_view(format) == "JPEG") check_jpeg_huffman_tables(bytes, path);
+  ImageInfo info;
+  if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()),
+                             &info.width, &info.height, &info.channels)) {
+    const char* why = stbi_failure_reason();
+    MGST_FAIL(path << ": not a readable image (" << format << " header: "
+                   << (why ? why : "unknown reason") << "); supported: PNG, JPEG, BMP");
+  }
+  MGST_CHECK(info.width > 0 && info.height > 0,
+             path << ": image has zero size (" << info.width << "x" << info.height << ")");
+  MGST_CHECK(info.width <= kMaxImageSide && info.height <= kMaxImageSide,
+             path << ": image is " << info.width << "x" << info.height << ", larger than the "
+                  << kMaxImageSide << "-pixel limit per side");
+  return info;
+}
+
+ImageInfo probe_image(const std::string& path) {
+  std::error_code ec;
+  MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
+  return probe_image_from_memory(read_file(path), path);
+}
+
+ImageU8 load_image(const std::string& path, int desired_channels) {
+  std::error_code ec;
+  MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
+  return load_image_from_memory(read_file(path), path, desired_channels);  // read_file names errno
+}
+
+ImageU8 load_image_from_memory(std::string_view bytes, const std::string& path,
+                               int desired_channels) {
+  MGST_CHECK(desired_channels >= 0 && desired_channels <= 4,
+             path << ": load_image: desired_channels must be 0..4, got " << desired_channels);
+  probe_image_from_memory(bytes, path);  // signature, header and size checks
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int len = int(bytes.size());
-  int w = 0, h = 0, c = 0;
-  if (!stbi_info_from_memory(data, len, &w, &h, &c)) {
-    const char* why = stbi_failure_reason();
-    MGST_FAIL(path << ": not a readable image (" << (why ? why : "unknown format")
-                   << "); supported: PNG, JPEG, BMP, TGA, GIF, PSD, HDR, PIC, PNM");
-  }
-  MGST_CHECK(w > 0 && h > 0, path << ": image has zero size (" << w << "x" << h << ")");
-  MGST_CHECK(w <= kMaxImageSide && h <= kMaxImageSide,
-             path << ": image is " << w << "x" << h << ", larger than the " << kMaxImageSide
-                  << "-pixel limit per side");
   int w2 = 0, h2 = 0, c2 = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(data, len, &w2, &h2, &c2, desired_channels), stbi_image_free);

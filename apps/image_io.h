@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mgst::io {
@@ -41,11 +42,26 @@ struct LabelMap {
 
 // ---- Loading ------------------------------------------------------------------
 
-// Decodes `path`. desired_channels 0 keeps the file's channel count; 1..4
+// Decodes `path` (PNG, JPEG or BMP, told by the file's signature; other
+// formats are refused). desired_channels 0 keeps the file's channel count; 1..4
 // converts like stb_image (grey replicated, alpha dropped or added). Errors
 // name the file: missing, unreadable, empty, sides above kMaxImageSide,
 // or the decoder's reason.
 ImageU8 load_image(const std::string& path, int desired_channels = 0);
+
+// The same decode on bytes already in memory (what load_image runs after
+// reading the file; the fuzzer's entry point). `name` names them in errors.
+ImageU8 load_image_from_memory(std::string_view bytes, const std::string& name,
+                               int desired_channels = 0);
+
+// Width, height and channel count from the file's header, without decoding
+// the pixels: the same checks and errors as load_image up to the decode (a
+// file that passes may still be truncated further on).
+struct ImageInfo {
+  int width = 0, height = 0, channels = 0;
+};
+ImageInfo probe_image(const std::string& path);
+ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& name);
 
 // 8-bit RGB (grey replicated, alpha dropped), value / 255, (3, H, W).
 ImageF load_rgb(const std::string& path);
