@@ -98,6 +98,18 @@ std::vector<SampleSource> pair_files(const std::string& images, const std::strin
   return out;
 }
 
+void check_pairs(const std::vector<SampleSource>& pairs, const std::string& what) {
+  for (const auto& p : pairs) {
+    const io::ImageInfo im = io::probe_image(p.image_path);
+    if (p.mask_path.empty()) continue;
+    const io::ImageInfo m = io::probe_image(p.mask_path);
+    MGST_CHECK(m.height == im.height && m.width == im.width,
+               p.mask_path << ": " << what << " mask is " << m.width << "x" << m.height
+                           << " but image " << p.image_path << " is " << im.width << "x"
+                           << im.height);
+  }
+}
+
 Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
                    const CropOptions& crop, Rng& rng) {
   Sample s;

@@ -38,6 +38,12 @@ struct SampleSource {
 // error naming the directory.
 std::vector<SampleSource> pair_files(const std::string& images, const std::string& masks);
 
+// Reads every pair's headers (no pixel decode) and throws on the first
+// unreadable file or image/mask size mismatch, naming the files: a bad pair
+// fails the start of a run, not a step hours into it. `what` names the set
+// in errors ("content", "style").
+void check_pairs(const std::vector<SampleSource>& pairs, const std::string& what);
+
 struct Sample {
   io::ImageF image;  // (3,H,W)
   io::ImageF mask;   // (1,H,W) attention m in [0,1]

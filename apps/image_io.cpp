@@ -31,14 +31,20 @@ const char* sniff_format(std::string_view b) {
   return nullptr;
 }
 
-// stb_image 2.27 (Debian 12's libstb) writes past a 257-entry array when a
-// JPEG Huffman table (DHT segment) declares more than 256 codes; 2.28 rejects
-// it. Found by fuzz/image_fuzzer.cpp. This walks the marker segments the way
-// stb_image does (bytes between segments are skipped up to the next 0xFF,
-// entropy-coded data after SOS up to the next real marker) and rejects such a
-// table first; everything else is left to stb_image's own checks.
+// Two flaws of stb_image 2.27 (Debian 12's libstb), both found by
+// fuzz/image_fuzzer.cpp and fixed upstream in 2.28, are kept away here:
+//  - a Huffman table (DHT segment) declaring more than 256 codes makes it
+//    write past a 257-entry array;
+//  - a scan (SOS) using a Huffman table the file never defined makes it decode
+//    with an uninitialised table and index outside its 256 values.
+// This walks the marker segments the way stb_image does (bytes between
+// segments are skipped up to the next 0xFF, entropy-coded data after SOS up
+// to the next real marker, bytes past the end read as 0) and rejects both;
+// everything else is left to stb_image's own checks.
 void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
-  const auto u8 = [&](std::size_t i) { return unsigned(uint8_t(b[i])); };
+  const auto u8 = [&](std::size_t i) { return i < b.size() ? unsigned(uint8_t(b[i])) : 0u; };
+  bool defined[2][4] = {};  // [DC=0 / AC=1][table id]
+  bool progressive = false;
   std::size_t pos = 2;  // after SOI
   while (pos + 1 < b.size()) {
     if (u8(pos) != 0xFF) {  // not at a marker: stb_image resynchronises at the next 0xFF
@@ -52,19 +58,41 @@ void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
       continue;  // no length field
     if (marker == 0xD9 || pos + 2 > b.size()) return;  // EOI or truncated
     const std::size_t len = (u8(pos) << 8) | u8(pos + 1);
+    const std::size_t at = pos - 2;  // the marker's offset, for messages
+    if (marker == 0xC2) progressive = true;
     if (marker == 0xC4) {  // DHT: tables of (class/id, 16 code counts, symbols)
       for (std::size_t q = pos + 2; q < pos + len && q < b.size();) {
-        unsigned n = 0;  // stb_image reads bytes past the end of the data as 0
-        for (std::size_t i = q + 1; i <= q + 16 && i < b.size(); ++i) n += u8(i);
-        MGST_CHECK(n <= 256, path << ": corrupt JPEG: a Huffman table (DHT segment at byte "
-                                  << pos - 2 << ") declares " << n
-                                  << " codes, at most 256 are possible");
+        unsigned n = 0;
+        for (std::size_t i = q + 1; i <= q + 16; ++i) n += u8(i);
+        MGST_CHECK(n <= 256, path << ": corrupt JPEG: a Huffman table (DHT segment at byte " << at
+                                  << ") declares " << n << " codes, at most 256 are possible");
+        const unsigned tc = u8(q) >> 4, th = u8(q) & 15;
+        if (tc > 1 || th > 3) break;  // stb_image rejects it
+        defined[tc][th] = true;
         q += 17 + n;
+      }
+    }
+    if (marker == 0xDA && pos + 3 <= b.size()) {  // SOS: which tables the scan decodes with
+      const std::size_t ns = u8(pos + 2);
+      const std::size_t tail = pos + 3 + 2 * ns;  // Ss, Se, Ah/Al follow the components
+      if (ns >= 1 && ns <= 4 && tail + 3 <= b.size()) {
+        const unsigned ss = u8(tail), ah = u8(tail + 2) >> 4;
+        const bool uses_dc = !progressive || (ss == 0 && ah == 0);
+        const bool uses_ac = !progressive || ss > 0;
+        for (std::size_t i = 0; i < ns; ++i) {
+          const unsigned td = u8(pos + 4 + 2 * i) >> 4, ta = u8(pos + 4 + 2 * i) & 15;
+          MGST_CHECK(!uses_dc || td > 3 || defined[0][td],
+                     path << ": corrupt JPEG: the scan at byte " << at << " uses DC Huffman table "
+                          << td << ", which the file does not define before it");
+          MGST_CHECK(!uses_ac || ta > 3 || defined[1][ta],
+                     path << ": corrupt JPEG: the scan at byte " << at << " uses AC Huffman table "
+                          << ta << ", which the file does not define before it");
+        }
       }
     }
     if (len < 2) return;  // stb_image fails on it
     pos += len;
-    if (marker == 0xDA) {  // SOS: entropy-coded data runs to the next real marker
+    if (marker == 0xDA) {  // entropy-coded data runs to the next real marker
       while (pos + 1 < b.size() &&
              !(u8(pos) == 0xFF && u8(pos + 1) != 0x00 && u8(pos + 1) != 0xFF &&
                !(u8(pos + 1) >= 0xD0 && u8(pos + 1) <= 0xD7)))
@@ -73,12 +101,6 @@ void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
   }
 }
 
-}  // namespace
-
-namespace {
-
-// Signature, JPEG Huffman tables, header, size limits (shared with
-// load_image_from_memory, which runs it before decoding).
 }  // namespace
 
 ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& path) {

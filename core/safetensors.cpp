@@ -88,7 +88,8 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
              ctx << ": header length " << n << " exceeds the " << kSafetensorsMaxHeaderBytes
                  << "-byte limit (not a safetensors file?)");
   MGST_CHECK(n <= bytes.size() - 8, ctx << ": header length " << n << " is larger than the "
-                                        << bytes.size() - 8 << " bytes after it (truncated file?)");
+                                        << bytes.size() - 8
+                                        << " bytes after it (truncated file, or not a safetensors file?)");
   MGST_CHECK(n >= 2, ctx << ": header length " << n << " is too short for a JSON object");
   const std::string_view header = bytes.substr(8, n);
   const std::string_view buffer = bytes.substr(8 + n);

@@ -20,11 +20,17 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 TARGETS=${FUZZ_TARGETS:-"safetensors_fuzzer image_fuzzer"}
-CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14 || true)}
-if [ -z "$CXX_FUZZ" ]; then
-  echo "fuzz.sh: clang++ not found (apt-get install clang)" >&2
-  exit 1
+# clang with libFuzzer (Debian: clang + libclang-rt-<version>-dev, installed
+# here when missing, like tools/setup.sh does for the rest).
+if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  ver=$(apt-cache depends clang 2>/dev/null | sed -n 's/.*Depends: clang-\([0-9]*\)$/\1/p' | head -1)
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    clang ${ver:+libclang-rt-$ver-dev}
 fi
+CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++)}
 GEN=()
 command -v ninja >/dev/null && GEN=(-G Ninja)
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The CPU test suites under AddressSanitizer + UndefinedBehaviorSanitizer:
+# configures ${BUILD_DIR:-build-asan} with -DMGST_SANITIZE=ON -DMGST_CUDA=OFF
+# (gcc, the project's compiler), builds the test binary and runs the fast
+# suites. Any report fails the run: ASan aborts on the first error, UBSan is
+# made to halt (by default it only prints), LeakSanitizer checks at exit.
+#
+#   bash tools/sanitize.sh                        # what CI runs (.ci/run)
+#   SANITIZE_SUITES="io data" bash tools/sanitize.sh
+#
+# Not here: `apps` (drives the mgst binary end to end, slow under ASan; its
+# parsers are fuzzed by tools/fuzz.sh instead), `cuda` (compute-sanitizer in
+# tools/gpu-check.sh), `shared_data`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build-asan}
+SUITES=${SANITIZE_SUITES:-"core autograd kernels_cpu io layers models losses data"}
+bash tools/setup.sh
+GEN=()
+command -v ninja >/dev/null && GEN=(-G Ninja)
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMGST_SANITIZE=ON \
+        -DMGST_CUDA=OFF -DMGST_BUILD_BENCH=OFF >/dev/null
+fi
+cmake --build "$BUILD_DIR" -j"${JOBS:-2}" --target mgst_tests
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+regex="^($(echo $SUITES | tr ' ' '|'))\$"
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j"${JOBS:-2}" -R "$regex"
