@@ -50,6 +50,10 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSam
                                    << ", expected " << W << "x" << H);
   models::PupilRegressorConfig nc = cfg.net;
   nc.height = H, nc.width = W;
+  if (nc.channels.empty()) {
+    nc.channels = {16, 32, 64};
+    for (int h = H >> 3; h > 6 && (W >> nc.channels.size()) >= 4; h >>= 1) nc.channels.push_back(64);
+  }
   auto net = std::make_unique<models::PupilRegressor>(nc, seed, device);
   Adam adam(net->parameters(), AdamConfig{});
   // Batches come from their own stream so the init and the data order are

@@ -24,7 +24,10 @@
 namespace mgst::app {
 
 struct RegressorTrainConfig {
-  models::PupilRegressorConfig net;  // height/width are taken from the samples
+  // height/width are taken from the samples; empty channels = automatic:
+  // 16, 32, 64, then 64 per extra stage until the last map is <= 6 rows
+  // (keeps the linear head small: at 72x96, 9x12x64 inputs did not train).
+  models::PupilRegressorConfig net{0, 0, {}, 64};
   int steps = 300;
   int batch = 16;
   double lr = 2e-3;     // Adam, cosine decay to 0
