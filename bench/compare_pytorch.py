@@ -178,12 +178,36 @@ def main():
         hw = f"{rs[0][0]['height']}x{rs[0][0]['width']}"
         print(f"| {hw} | {ot:.0f} | {pt:.0f} | **{pt / ot:.2f}** | {oi:.1f} | {pi:.1f} "
               f"| **{pi / oi:.2f}** |")
+    if args.rounds > 1:
+        print()
+        print("quiet rounds only (both runs' medians within 15% of that framework's fastest median "
+              "at that size, per metric; on a shared machine this filters out rounds another "
+              "process disturbed):")
+        print()
+        print("| size | metric | rounds kept | mgst ms | PyTorch ms | ratio (median of kept rounds) |")
+        print("|---|---|---|---|---|---|")
+        for s in sizes:
+            rs = runs[s]
+            for key, name in (("train_step_ms", "train"), ("infer_ms", "inference")):
+                bo = min(o[key] for o, _, _ in rs)
+                bp = min(p[key] for _, p, _ in rs)
+                kept = [(i + 1, o[key], p[key]) for i, (o, p, _) in enumerate(rs)
+                        if o[key] <= 1.15 * bo and p[key] <= 1.15 * bp]
+                hw = f"{rs[0][0]['height']}x{rs[0][0]['width']}"
+                if not kept:
+                    print(f"| {hw} | {name} | none | | | |")
+                    continue
+                print(f"| {hw} | {name} | {','.join(str(k) for k, _, _ in kept)} "
+                      f"| {med(a for _, a, _ in kept):.1f} | {med(b for _, _, b in kept):.1f} "
+                      f"| **{med(b / a for _, a, b in kept):.2f}** |")
     for s in sizes:
-        o = runs[s][0][0]
+        # The breakdown of the round with mgst's fastest median step: the
+        # least disturbed by other processes.
+        k, o = min(enumerate(o for o, _, _ in runs[s]), key=lambda t: t[1]["train_step_ms"])
         if not o.get("ops_by_shape"):
             continue
         print()
-        print(f"mgst per-op breakdown, {o['height']}x{o['width']} (one traced step, round 1: "
+        print(f"mgst per-op breakdown, {o['height']}x{o['width']} (one traced step, round {k + 1}: "
               f"{o['traced_step_ms']:.0f} ms wall; top ops by (op, shape)):")
         print()
         print("| op | shape | count | fwd ms | bwd ms | share | fwd GFLOP/s | bwd GFLOP/s |")
