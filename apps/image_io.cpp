@@ -4,6 +4,7 @@
 #include <stb_image_write.h>  // likewise
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -101,6 +102,28 @@ void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
   }
 }
 
+// stb_image 2.27 grows its buffer for a PNG IDAT chunk to the chunk's
+// declared length before reading it, so a 200-byte file declaring a 1.1 GB
+// chunk made it allocate 2 GB (found by fuzz/image_fuzzer.cpp). Every chunk
+// up to IEND must fit in the file (stb_image fails on one that does not,
+// after that allocation).
+void check_png_chunks(std::string_view b, const std::string& path) {
+  const auto u8 = [&](std::size_t i) { return uint32_t(uint8_t(b[i])); };
+  std::size_t pos = 8;  // after the signature
+  while (pos + 8 <= b.size()) {
+    const uint64_t len = u8(pos) << 24 | u8(pos + 1) << 16 | u8(pos + 2) << 8 | u8(pos + 3);
+    std::string type(b.substr(pos + 4, 4));
+    for (char& c : type)
+      if (!std::isalpha(static_cast<unsigned char>(c))) c = '?';
+    MGST_CHECK(len <= b.size() - pos - 8,
+               path << ": cannot decode image (PNG chunk '" << type << "' at byte " << pos
+                    << " declares " << len << " bytes, the file has " << b.size() - pos - 8
+                    << " left; truncated or corrupt file?)");
+    if (type == "IEND") return;
+    pos += 12 + std::size_t(len);
+  }
+}
+
 }  // namespace
 
 ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& path) {
@@ -110,6 +133,7 @@ ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& pat
   MGST_CHECK(format, path << ": not a readable image (not a PNG, JPEG or BMP file: it starts "
                           << "with none of their signatures); supported: PNG, JPEG, BMP");
   if (std::string_view(format) == "JPEG") check_jpeg_huffman_tables(bytes, path);
+  if (std::string_view(format) == "PNG") check_png_chunks(bytes, path);
   ImageInfo info;
   if (!stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()),
                              &info.width, &info.height, &info.channels)) {

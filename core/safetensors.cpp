@@ -115,6 +115,9 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
       }
       continue;
     }
+    // The writer refuses empty names too, so whatever is read can be written back
+    // (fuzz/safetensors_fuzzer.cpp round-trips every file it parses).
+    MGST_CHECK(!name.empty(), ctx << ": a tensor has an empty name");
     const std::string where = ctx + ": tensor '" + name + "'";
     MGST_CHECK(info.is_object(), where << ": entry is a " << info.type_name() << ", expected an object");
     const Json* dtype = info.find("dtype");

@@ -152,10 +152,17 @@ std::vector<BrokenImage> broken_images(const std::string& good_png) {
       {"text", "hello\n", "not a readable image"},
       {"huge_declared_size", huge, "larger than the 16384-pixel limit"},
   };
-  // The fuzzer's find: a JPEG whose Huffman table declares > 256 codes (an
-  // out-of-bounds write inside stb_image 2.27).
-  const std::string dht = std::string(MGST_SOURCE_DIR) + "/fuzz/corpus/image/regress_dht_257_codes_a.jpg";
-  if (fs::exists(dht)) v.push_back({"jpeg_bad_huffman_table", read_file(dht), "Huffman table"});
+  // The fuzzer's finds in stb_image 2.27, kept as seeds in fuzz/corpus/image:
+  // a Huffman table of > 256 codes (out-of-bounds write), a scan using an
+  // undefined Huffman table (out-of-bounds read), a PNG chunk declaring
+  // 1.1 GB (a 2 GB allocation from a 200-byte file).
+  const std::string seeds = std::string(MGST_SOURCE_DIR) + "/fuzz/corpus/image/";
+  for (const auto& [file, problem] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"regress_dht_257_codes_a.jpg", "declares"},
+           {"regress_scan_undefined_huffman_table.jpg", "does not define"},
+           {"regress_png_huge_idat.png", "declares"}})
+    if (fs::exists(seeds + file)) v.push_back({file, read_file(seeds + file), problem});
   return v;
 }
 

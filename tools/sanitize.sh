@@ -19,8 +19,10 @@ bash tools/setup.sh
 GEN=()
 command -v ninja >/dev/null && GEN=(-G Ninja)
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
-  cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMGST_SANITIZE=ON \
-        -DMGST_CUDA=OFF -DMGST_BUILD_BENCH=OFF >/dev/null
+  # Release + -g1 (line tables only): reports carry file:line without the
+  # cost of full debug info (RelWithDebInfo: 8m50s instead of 5m30s here).
+  cmake -S . -B "$BUILD_DIR" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g1 \
+        -DMGST_SANITIZE=ON -DMGST_CUDA=OFF -DMGST_BUILD_BENCH=OFF >/dev/null
 fi
 cmake --build "$BUILD_DIR" -j"${JOBS:-2}" --target mgst_tests
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1}
