@@ -42,7 +42,8 @@ int cmd_train(const std::vector<std::string>& args) {
   Tape::current().set_detect_anomaly(a.flag("--detect-anomaly"));
   std::unique_ptr<Trainer> t;
   if (a.given("--resume")) {
-    t = Trainer::resume(a.get("--resume"), a.given("--steps") ? a.get_int("--steps") : 0);
+    t = Trainer::resume(a.get("--resume"), a.given("--steps") ? a.get_int("--steps") : 0,
+                        a.flag("--quiet"));
     std::printf("resuming %s at step %lld of %d\n", a.get("--resume").c_str(),
                 (long long)t->steps_done(), t->config().steps);
   } else {

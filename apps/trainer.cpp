@@ -429,7 +429,8 @@ void Trainer::save_checkpoint(const std::string& path) const {
                      {"config", cfg_.to_json().dump()}});
 }
 
-std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_override) {
+std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_override,
+                                         bool quiet) {
   const std::string path = run_dir + "/checkpoint.safetensors";
   MGST_CHECK(fs::exists(path), "--resume " << run_dir << ": no checkpoint.safetensors in it");
   const SafetensorsFile f = read_safetensors(path);
@@ -449,6 +450,7 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_o
   }
   cfg.out = run_dir;
   if (steps_override > 0) cfg.steps = steps_override;
+  cfg.quiet = quiet;  // how to print is this invocation's choice, not the checkpoint's
   std::unique_ptr<Trainer> t;
   try {
     t = std::make_unique<Trainer>(cfg);

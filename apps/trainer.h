@@ -48,7 +48,8 @@ class Trainer {
   ~Trainer();
   // Continues from RUN_DIR/checkpoint.safetensors (config taken from it;
   // `steps` may be raised). Truncates log.csv to the checkpoint's step.
-  static std::unique_ptr<Trainer> resume(const std::string& run_dir, int steps_override);
+  static std::unique_ptr<Trainer> resume(const std::string& run_dir, int steps_override,
+                                         bool quiet = false);
 
   // Prints SPEC's step-0 balance report (identity output and initial net).
   void balance_report();

@@ -8,6 +8,7 @@
 #include "core/safetensors.h"
 #include "kernels/error.h"
 #include "layers/init.h"
+#include "models/weights.h"
 
 namespace mgst::models {
 
@@ -87,18 +88,9 @@ Vgg19::Vgg19(const std::string& deepest, const std::string& weights_path, Device
   }
   if (!weights_path.empty()) {
     const SafetensorsFile file = read_safetensors(weights_path);
-    for (auto& p : params_.items()) {
-      const NamedArray* a = file.find(p.name);
-      MGST_CHECK(a, weights_path << ": tensor '" << p.name << "' is missing (expected shape "
-                                 << shape_str(p.tensor.shape())
-                                 << "; keys must be torchvision's features.N.weight/bias)");
-      MGST_CHECK(a->shape == p.tensor.shape(), weights_path << ": tensor '" << p.name
-                                                            << "' has shape " << shape_str(a->shape)
-                                                            << ", expected "
-                                                            << shape_str(p.tensor.shape()));
-      Tensor dst = p.tensor;
-      dst.copy_from(Tensor::from_vector(a->shape, a->data));
-    }
+    for (auto& p : params_.items())
+      load_tensor(p.tensor, p.name, file, weights_path,
+                  "; keys must be torchvision's features.N.weight/bias");
     pretrained_ = true;
   }
   params_.pack(device);

@@ -10,6 +10,12 @@
 
 namespace mgst::models {
 
+// Copies tensor `name` of `file` into `dst`: missing, wrong-shaped or
+// non-finite values are errors naming `path` and the tensor (`hint` is
+// appended to the missing-tensor message).
+void load_tensor(Tensor dst, const std::string& name, const SafetensorsFile& file,
+                 const std::string& path, const std::string& hint = "");
+
 // Copies every parameter of `params` from `file` (read from `path`, named in
 // errors). Missing tensors and shape mismatches are errors; tensors in the
 // file whose names are not parameters are errors too, unless their name

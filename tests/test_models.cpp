@@ -85,6 +85,11 @@ TEST_SUITE("models") {
     write_safetensors(path, broken);
     CHECK_THROWS_WITH_AS(b.load(read_safetensors(path), path),
                          doctest::Contains("unexpected tensor 'extra.weight'"), Error);
+    broken = arrays;
+    broken[7].data[0] = std::nanf("");
+    write_safetensors(path, broken);
+    CHECK_THROWS_WITH_AS(b.load(read_safetensors(path), path),
+                         doctest::Contains(("'" + arrays[7].name + "' holds nan").c_str()), Error);
   }
 
   TEST_CASE("vgg19: layer geometry, only the needed layers, frozen weights") {
