@@ -42,33 +42,17 @@ int cmd_eval(const std::vector<std::string>& args) {
     throw UsageError("--residual and --no-residual exclude each other");
   const Device device = parse_device(a.get("--device"));
   const MaskOptions mo = mask_options_from(a);
-  MaskOptions style_mo = mo;
   const losses::LossConfig loss = loss_config_from(a);
-
-  const SampleSource content{a.require("--content"), a.get("--mask")};
-  const SampleSource style{a.require("--style"), a.get("--style-mask")};
-  int H, W;
-  if (a.given("--size")) {
-    std::tie(H, W) = parse_size(a.get("--size"));
-  } else {
-    const io::ImageU8 probe = io::load_image(content.image_path);
-    H = probe.height, W = probe.width;
-  }
-  MGST_CHECK(H % 4 == 0 && W % 4 == 0, content.image_path << " is " << W << "x" << H
-                                                          << ": H and W must be multiples of 4 "
-                                                          << "(or pass --size HxW)");
-  Rng rng(0);
-  MaskOptions content_mo = mo;
-  content_mo.ignore_black = false;
-  const Sample cs = load_sample(content, H, W, content_mo, CropOptions{}, rng);
+  const EvalPair pair = load_eval_pair(a, mo);
+  const int H = pair.H, W = pair.W;
+  const Sample& cs = pair.content;
+  const Sample& ss = pair.style;
   const Batch cb = make_batch({cs}, device);
 
   models::Vgg19 vgg(loss.deepest_layer(), a.get("--vgg"), device);
   if (a.get("--vgg").empty())
     std::fprintf(stderr, "warning: no --vgg weights: using the seeded RANDOM VGG-19\n");
-  const auto grams = style_set_grams(vgg, {style}, H, W, style_mo, CropOptions{}, loss.style_layers,
-                                     device);
-  const losses::StyleTarget target = losses::mean_style_target(grams, loss.style_layers);
+  const losses::StyleTarget target = single_style_target(vgg, ss, loss.style_layers, device);
 
   NoGradGuard no_grad;
   Tensor y = cb.x;
@@ -93,8 +77,6 @@ int cmd_eval(const std::vector<std::string>& args) {
   out["style_per_layer"] = layers;
   // Region colour statistics of output, input and style.
   const io::ImageF out_img = tensor_image(y, 0);
-  Rng r2(0);
-  const Sample ss = load_sample(style, H, W, style_mo, CropOptions{}, r2);
   auto region_pair = [](const Sample& s) {
     io::ImageF att = s.mask, bkgd = s.mask;
     for (std::size_t p = 0; p < att.data.size(); ++p) {

@@ -258,21 +258,10 @@ int cmd_inspect(const std::vector<std::string>& args) {
   // ---- Data (as mgst eval: no resize when the content already has the size).
   const SampleSource content{a.require("--content"), a.get("--mask")};
   const SampleSource style{a.require("--style"), a.get("--style-mask")};
-  int H, W;
-  if (a.given("--size")) {
-    std::tie(H, W) = parse_size(a.get("--size"));
-  } else {
-    const io::ImageU8 probe = io::load_image(content.image_path);
-    H = probe.height, W = probe.width;
-  }
-  MGST_CHECK(H % 4 == 0 && W % 4 == 0, content.image_path << " is " << W << "x" << H
-                                                          << ": H and W must be multiples of 4 "
-                                                          << "(or pass --size HxW)");
-  MaskOptions content_mo = mo;
-  content_mo.ignore_black = false;  // --ignore-black is for style images
-  Rng rng(0);
-  const Sample cs = load_sample(content, H, W, content_mo, CropOptions{}, rng);
-  const Sample ss = load_sample(style, H, W, mo, CropOptions{}, rng);
+  const EvalPair pair = load_eval_pair(a, mo);
+  const int H = pair.H, W = pair.W;
+  const Sample& cs = pair.content;
+  const Sample& ss = pair.style;
   const Batch cb = make_batch({cs}, device);
 
   // ---- Networks.
@@ -302,9 +291,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   }
 
   // ---- The pipeline, once, without gradients.
-  const auto grams = style_set_grams(vgg, {style}, H, W, mo, CropOptions{}, loss.style_layers,
-                                     device);
-  const losses::StyleTarget target = losses::mean_style_target(grams, loss.style_layers);
+  const losses::StyleTarget target = single_style_target(vgg, ss, loss.style_layers, device);
   const losses::RegionWeights regions = losses::make_regions(cb.m, cb.v);
   std::vector<NamedTensor> acts;
   Tensor y;
@@ -460,7 +447,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
       for (int r = 0; r < 2; ++r) {
         const std::string rn = losses::region_name(r);
         const float content_sum = r == losses::kAttention ? p.att_sum[0] : p.bkgd_sum[0];
-        const bool style_present = grams[0].present.at(l)[r];
+        const bool style_present = target.layers.at(l)[r].valid[0] > 0;
         if (content_sum < losses::kEmptyRegion || !style_present) {
           notes.push_back(rn + ": empty in the " + (style_present ? "content" : "style") +
                           " image, contributes 0");
@@ -468,7 +455,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
         }
         const std::vector<float> go =
             ops::masked_gram(F, r == losses::kAttention ? p.att : p.bkgd, 1e-8f).to_vector();
-        const std::vector<float> gs = grams[0].gram.at(l)[r].to_vector();
+        const std::vector<float> gs = target.layers.at(l)[r].gram.to_vector();
         float hi = 0, dmax = 0;
         double mse = 0;
         std::vector<float> diff(go.size());

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "kernels/error.h"
+
 namespace mgst::app {
 
 std::vector<OptionSpec> mask_option_specs() {
@@ -55,6 +57,35 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
   c.lambda_att = a.get_double("--lambda-att");
   c.validate();
   return c;
+}
+
+EvalPair load_eval_pair(const ArgParser& a, const MaskOptions& masks) {
+  const SampleSource content{a.require("--content"), a.get("--mask")};
+  const SampleSource style{a.require("--style"), a.get("--style-mask")};
+  EvalPair p;
+  if (a.given("--size")) {
+    std::tie(p.H, p.W) = parse_size(a.get("--size"));
+  } else {
+    const io::ImageU8 probe = io::load_image(content.image_path);
+    p.H = probe.height, p.W = probe.width;
+  }
+  MGST_CHECK(p.H % 4 == 0 && p.W % 4 == 0, content.image_path
+                                               << " is " << p.W << "x" << p.H
+                                               << ": H and W must be multiples of 4 "
+                                               << "(or pass --size HxW)");
+  MaskOptions content_masks = masks;
+  content_masks.ignore_black = false;  // --ignore-black is for style images
+  Rng rng(0);                          // unused: centre crops only
+  p.content = load_sample(content, p.H, p.W, content_masks, CropOptions{}, rng);
+  p.style = load_sample(style, p.H, p.W, masks, CropOptions{}, rng);
+  return p;
+}
+
+losses::StyleTarget single_style_target(const models::Vgg19& vgg, const Sample& style,
+                                        const std::vector<std::string>& layers, Device device) {
+  const Batch b = make_batch({style}, device);
+  return losses::mean_style_target(
+      {losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v), layers)}, layers);
 }
 
 }  // namespace mgst::app

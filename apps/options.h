@@ -6,6 +6,8 @@
 #include "apps/args.h"
 #include "apps/dataset.h"
 #include "losses/objective.h"
+#include "losses/style_target.h"
+#include "models/vgg19.h"
 
 namespace mgst::app {
 
@@ -15,5 +17,18 @@ MaskOptions mask_options_from(const ArgParser& a);
 // separate; style masks use --attention-labels too, plus --ignore-black.
 std::vector<OptionSpec> loss_option_specs();
 losses::LossConfig loss_config_from(const ArgParser& a);
+
+// One content/style pair as `eval` and `inspect` read it (--content, --mask,
+// --style, --style-mask, --size): at the content image's own size unless
+// --size is given (no resize when sizes match); H, W multiples of 4.
+struct EvalPair {
+  int H = 0, W = 0;
+  Sample content, style;
+};
+EvalPair load_eval_pair(const ArgParser& a, const MaskOptions& masks);
+
+// The style target of one style sample (its own Grams, SPEC's `mean` over one image).
+losses::StyleTarget single_style_target(const models::Vgg19& vgg, const Sample& style,
+                                        const std::vector<std::string>& layers, Device device);
 
 }  // namespace mgst::app
