@@ -26,6 +26,7 @@ std::vector<EyeSample> from_synth(const std::vector<SynthEye>& set, bool eye_reg
     s.image = set[i].image;
     s.mask = eye_region ? set[i].eye_mask : set[i].mask;
     s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
+    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
     out.push_back(std::move(s));
   }
   return out;
@@ -94,6 +95,7 @@ int cmd_taskeval(const std::vector<std::string>& args) {
       {"--batch", "N", "16", "regressor batch"},
       {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
       {"--max-shift", "PX", "3", "regressor translation augmentation"},
+      {"--gaze-weight", "W", "0.3", "weight of the gaze L2 term (datasets with gaze)"},
       {"--holdout", "F", "0.15", "share of the synthetic set held out for the in-domain check"},
       {"--leak-shift", "PX", "12", "shifted-mask control: move only the masks this far"},
       {"--bootstrap", "N", "2000", "bootstrap resamples"},
@@ -127,12 +129,14 @@ int cmd_taskeval(const std::vector<std::string>& args) {
   cfg.regressor.batch = a.get_int("--batch");
   cfg.regressor.lr = a.get_double("--lr");
   cfg.regressor.max_shift = a.get_int("--max-shift");
+  cfg.regressor.gaze_weight = a.get_double("--gaze-weight");
   cfg.leak_shift = a.get_int("--leak-shift");
   cfg.bootstrap = a.get_int("--bootstrap");
   cfg.device = device;
   cfg.csv = a.get("--csv");
-  if (cfg.seeds < 1 || cfg.regressor.steps < 1 || cfg.regressor.batch < 1 || cfg.bootstrap < 10)
-    throw UsageError("--seeds, --steps, --batch must be >= 1 and --bootstrap >= 10");
+  if (cfg.seeds < 1 || cfg.regressor.steps < 1 || cfg.regressor.batch < 1 || cfg.bootstrap < 10 ||
+      !(cfg.regressor.gaze_weight >= 0))
+    throw UsageError("--seeds, --steps, --batch must be >= 1, --bootstrap >= 10, --gaze-weight >= 0");
 
   TaskEvalData data;
   std::unique_ptr<models::TransformNet> net;

@@ -230,6 +230,30 @@ UnityEyesAnnotation parse_unityeyes_json(const std::string& text, int image_heig
   return a;
 }
 
+void gaze_vector(Gaze g, double out[3]) {
+  out[0] = std::cos(g.pitch) * std::sin(g.yaw);
+  out[1] = std::sin(g.pitch);
+  out[2] = std::cos(g.pitch) * std::cos(g.yaw);
+}
+
+double gaze_angle_deg(Gaze a, Gaze b) {
+  double u[3], v[3];
+  gaze_vector(a, u);
+  gaze_vector(b, v);
+  // atan2 of |u x v| and u . v: accurate for small angles too.
+  const double cx = u[1] * v[2] - u[2] * v[1], cy = u[2] * v[0] - u[0] * v[2],
+               cz = u[0] * v[1] - u[1] * v[0];
+  const double dot = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+  return std::atan2(std::sqrt(cx * cx + cy * cy + cz * cz), dot) * 180.0 / 3.14159265358979323846;
+}
+
+Gaze look_vec_to_gaze(const double v[3]) {
+  MGST_CHECK(std::isfinite(v[0]) && std::isfinite(v[1]) && std::isfinite(v[2]) &&
+                 (v[0] != 0 || v[1] != 0 || v[2] != 0),
+             "look_vec (" << v[0] << ", " << v[1] << ", " << v[2] << ") is not a direction");
+  return {std::atan2(v[0], -v[2]), std::atan2(v[1], std::hypot(v[0], v[2]))};
+}
+
 UnityEyesAnnotation read_unityeyes_json(const std::string& path, int image_height) {
   return parse_unityeyes_json(read_file(path), image_height, path);
 }
@@ -373,6 +397,7 @@ std::vector<EyeSample> load_unityeyes_set(const std::string& dir, const EyeLoadO
     if (o.masks.ignore_black) s.valid = frame_mask(black_validity(img), f, o.height, o.width);
     const Point2 c = framed_a.iris_centre();
     s.cx = float(c.x), s.cy = float(c.y);
+    if (a.has_look_vec) s.has_gaze = true, s.gaze = look_vec_to_gaze(a.look_vec);
     out.push_back(std::move(s));
   }
   return out;

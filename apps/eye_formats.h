@@ -10,7 +10,8 @@
 //                centroid (vertex mean) of iris_2d; masks by polygon fill of
 //                the eyelid opening (interior_margin_2d, region "eye") or of
 //                the visible iris (iris_2d inside the opening, region "iris");
-//                frame = the eye crop around the opening's bounding box.
+//                frame = the eye crop around the opening's bounding box;
+//                gaze from eye_details.look_vec (see look_vec_to_gaze).
 //   centre CSV   rows file,x,y (a header line "file,x,y" is allowed), masks
 //                from a directory (same stems) or a disc of radius R around the
 //                centre (--mask-from-center R); frame = the centred crop
@@ -33,13 +34,35 @@ struct Point2 {
   double x = 0, y = 0;
 };
 
+// Gaze angles in radians, apps/synth_eyes.h's convention: yaw > 0 moves the
+// iris right in the image, pitch > 0 moves it up. As a 3-D unit vector in a
+// camera frame with x right, y up and z from the eye towards the camera:
+// g = (cos(pitch) sin(yaw), sin(pitch), cos(pitch) cos(yaw)); (0, 0) looks
+// straight into the camera.
+struct Gaze {
+  double yaw = 0, pitch = 0;
+};
+
 struct EyeSample {
   std::string name;
   io::ImageF image;  // (3, H, W)
   io::ImageF mask;   // (1, H, W) attention region in [0, 1]
   io::ImageF valid;  // (1, H, W) validity, or empty (all valid)
   float cx = 0, cy = 0;  // pupil centre in pixels of the (H, W) frame
+  bool has_gaze = false;  // the dataset gives gaze (demo eyes, UnityEyes look_vec)
+  Gaze gaze;
 };
+
+// ---- Gaze --------------------------------------------------------------------------
+
+void gaze_vector(Gaze g, double out[3]);  // the unit vector above
+// Angle between the two gaze vectors, in degrees.
+double gaze_angle_deg(Gaze a, Gaze b);
+// UnityEyes' look_vec is in Unity camera space (left-handed: x right, y up,
+// z forward, away from the camera), so a gaze into the camera is (0, 0, -1):
+// yaw = atan2(x, -z), pitch = atan2(y, hypot(x, z)) (the length does not
+// matter). Throws on a zero vector.
+Gaze look_vec_to_gaze(const double look_vec[3]);
 
 // ---- Geometry --------------------------------------------------------------------
 

@@ -28,6 +28,10 @@ double elapsed_s(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+bool all_have_gaze(const std::vector<EyeSample>& v) {
+  return !v.empty() && std::all_of(v.begin(), v.end(), [](const EyeSample& s) { return s.has_gaze; });
+}
+
 Json interval_json(Interval i) {
   Json a = Json::array();
   a.push_back(i.low);
@@ -50,6 +54,7 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSam
                                    << ", expected " << W << "x" << H);
   models::PupilRegressorConfig nc = cfg.net;
   nc.height = H, nc.width = W;
+  nc.gaze = all_have_gaze(train);
   if (nc.channels.empty()) {
     nc.channels = {16, 32, 64};
     for (int h = H >> 3; h > 6 && (W >> nc.channels.size()) >= 4; h >>= 1) nc.channels.push_back(64);
@@ -59,8 +64,16 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSam
   // Batches come from their own stream so the init and the data order are
   // independent functions of the seed.
   Rng rng(seed * 0x9E3779B97F4A7C15ull + 0x5851F42D4C957F2Dull);
-  const int B = cfg.batch;
-  std::vector<float> x(std::size_t(B) * 3 * H * W), t(std::size_t(B) * 2);
+  const int B = cfg.batch, O = net->outputs();
+  std::vector<float> x(std::size_t(B) * 3 * H * W), t(std::size_t(B) * O);
+  // Per-output weights: mean over (B, 4) of w * d^2 = centre MSE + gaze_weight * gaze MSE.
+  Tensor col_w;
+  if (nc.gaze) {
+    std::vector<float> w(std::size_t(B) * 4);
+    for (int b = 0; b < B; ++b)
+      for (int k = 0; k < 4; ++k) w[std::size_t(4 * b + k)] = k < 2 ? 2.f : 2.f * float(cfg.gaze_weight);
+    col_w = Tensor::from_vector({B, 4}, w, device);
+  }
   for (int step = 0; step < cfg.steps; ++step) {
     for (int b = 0; b < B; ++b) {
       const EyeSample& s = train[std::size_t(rng.randint(int64_t(train.size())))];
@@ -72,12 +85,22 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSam
       // Cropping at (dy, dx) moves the content by (-dx, -dy).
       const io::ImageF img = (dx || dy) ? io::crop(s.image, dy, dx, H, W) : s.image;
       std::copy(img.data.begin(), img.data.end(), x.begin() + std::size_t(b) * 3 * H * W);
-      t[2 * b] = models::PupilRegressor::to_unit(s.cx - float(dx), W);
-      t[2 * b + 1] = models::PupilRegressor::to_unit(s.cy - float(dy), H);
+      t[O * b] = models::PupilRegressor::to_unit(s.cx - float(dx), W);
+      t[O * b + 1] = models::PupilRegressor::to_unit(s.cy - float(dy), H);
+      if (nc.gaze) {  // translation leaves the gaze unchanged
+        t[O * b + 2] = float(s.gaze.yaw) / models::PupilRegressor::kGazeScale;
+        t[O * b + 3] = float(s.gaze.pitch) / models::PupilRegressor::kGazeScale;
+      }
     }
     const Tensor xt = Tensor::from_vector({B, 3, H, W}, x, device);
-    const Tensor tt = Tensor::from_vector({B, 2}, t, device);
-    const Tensor loss = ops::mse(net->forward(xt), tt);
+    const Tensor tt = Tensor::from_vector({B, O}, t, device);
+    Tensor loss;
+    if (nc.gaze) {
+      const Tensor d = ops::sub(net->forward(xt), tt);
+      loss = ops::mean(ops::mul(ops::mul(d, d), col_w));
+    } else {
+      loss = ops::mse(net->forward(xt), tt);
+    }
     loss.backward();
     const double lr = cfg.lr * 0.5 * (1.0 + std::cos(kPi * step / cfg.steps));
     adam.step(float(lr));
@@ -88,9 +111,12 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<EyeSam
 }
 
 std::vector<Point2> predict_centres(const models::PupilRegressor& net,
-                                    const std::vector<io::ImageF>& images, int batch) {
+                                    const std::vector<io::ImageF>& images, int batch,
+                                    std::vector<Gaze>* gaze) {
   NoGradGuard no_grad;
-  const int H = net.config().height, W = net.config().width;
+  MGST_CHECK(!gaze || net.config().gaze, "predict_centres: the regressor has no gaze head");
+  const int H = net.config().height, W = net.config().width, O = net.outputs();
+  if (gaze) gaze->clear();
   std::vector<Point2> out;
   for (std::size_t b0 = 0; b0 < images.size(); b0 += std::size_t(batch)) {
     const std::size_t n = std::min<std::size_t>(std::size_t(batch), images.size() - b0);
@@ -104,9 +130,13 @@ std::vector<Point2> predict_centres(const models::PupilRegressor& net,
     }
     const std::vector<float> p =
         net.forward(Tensor::from_vector({int64_t(n), 3, H, W}, x, net.device())).to_vector();
-    for (std::size_t k = 0; k < n; ++k)
-      out.push_back({models::PupilRegressor::to_pixel(p[2 * k], W),
-                     models::PupilRegressor::to_pixel(p[2 * k + 1], H)});
+    for (std::size_t k = 0; k < n; ++k) {
+      out.push_back({models::PupilRegressor::to_pixel(p[O * k], W),
+                     models::PupilRegressor::to_pixel(p[O * k + 1], H)});
+      if (gaze)
+        gaze->push_back({double(p[O * k + 2]) * models::PupilRegressor::kGazeScale,
+                         double(p[O * k + 3]) * models::PupilRegressor::kGazeScale});
+    }
   }
   return out;
 }
@@ -117,6 +147,17 @@ std::vector<double> pixel_errors(const std::vector<Point2>& pred, const std::vec
   std::vector<double> e(pred.size());
   for (std::size_t i = 0; i < e.size(); ++i)
     e[i] = std::hypot(pred[i].x - truth[i].cx, pred[i].y - truth[i].cy);
+  return e;
+}
+
+std::vector<double> gaze_errors(const std::vector<Gaze>& pred, const std::vector<EyeSample>& truth) {
+  MGST_CHECK(pred.size() == truth.size(), "gaze_errors: " << pred.size() << " predictions for "
+                                                          << truth.size() << " images");
+  std::vector<double> e(pred.size());
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    MGST_CHECK(truth[i].has_gaze, "gaze_errors: " << truth[i].name << " has no gaze");
+    e[i] = gaze_angle_deg(pred[i], truth[i].gaze);
+  }
   return e;
 }
 
@@ -172,11 +213,21 @@ struct Condition {
   std::string key, label;
   std::vector<std::vector<Point2>> pred;  // [seed][image]
   std::vector<std::vector<double>> err;   // [seed][image]
-  std::vector<double> per_image() const {  // mean over seeds
-    std::vector<double> e(err[0].size(), 0.0);
-    for (const auto& s : err)
-      for (std::size_t i = 0; i < e.size(); ++i) e[i] += s[i] / double(err.size());
+  std::vector<std::vector<Gaze>> gpred;   // [seed][image], with gaze only
+  std::vector<std::vector<double>> gerr;  // [seed][image] degrees, with gaze only
+  static std::vector<double> over_seeds(const std::vector<std::vector<double>>& by_seed) {
+    std::vector<double> e(by_seed[0].size(), 0.0);
+    for (const auto& s : by_seed)
+      for (std::size_t i = 0; i < e.size(); ++i) e[i] += s[i] / double(by_seed.size());
     return e;
+  }
+  std::vector<double> per_image() const { return over_seeds(err); }  // mean over seeds
+  std::vector<double> per_image_gaze() const { return over_seeds(gerr); }
+  Gaze mean_gaze(std::size_t i) const {
+    Gaze g;
+    for (const auto& s : gpred)
+      g.yaw += s[i].yaw / double(gpred.size()), g.pitch += s[i].pitch / double(gpred.size());
+    return g;
   }
   Point2 mean_pred(std::size_t i) const {
     Point2 p;
@@ -185,7 +236,29 @@ struct Condition {
   }
 };
 
-Json summary(const Condition& c, const std::vector<double>* raw, int resamples, uint64_t seed) {
+// Adds the gaze entries of one condition: per-image degrees `e`, per-seed
+// means, and the paired difference to raw's `raw`.
+void gaze_summary(Json& j, const std::vector<double>& e, const std::vector<std::vector<double>>* by_seed,
+                  const std::vector<double>* raw, int resamples, uint64_t seed) {
+  j["mean_gaze_error_deg"] = mean_of(e);
+  j["median_gaze_error_deg"] = median_of(e);
+  j["gaze_ci95"] = interval_json(bootstrap_mean_ci(e, resamples, seed));
+  if (by_seed) {
+    Json ps = Json::array();
+    for (const auto& s : *by_seed) ps.push_back(mean_of(s));
+    j["per_seed_mean_gaze_deg"] = ps;
+  }
+  if (raw) {
+    std::vector<double> d(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) d[i] = (*raw)[i] - e[i];
+    Json& dj = j["raw_minus_this"];
+    dj["mean_gaze_deg"] = mean_of(d);
+    dj["gaze_ci95"] = interval_json(bootstrap_mean_ci(d, resamples, seed));
+  }
+}
+
+Json summary(const Condition& c, const std::vector<double>* raw, int resamples, uint64_t seed,
+             const std::vector<double>* raw_gaze = nullptr) {
   const std::vector<double> e = c.per_image();
   Json j = Json::object();
   j["mean_px_error"] = mean_of(e);
@@ -203,6 +276,7 @@ Json summary(const Condition& c, const std::vector<double>* raw, int resamples, 
     dj["ci95"] = interval_json(bootstrap_mean_ci(d, resamples, seed));
     j["raw_minus_this"] = dj;
   }
+  if (!c.gerr.empty()) gaze_summary(j, c.per_image_gaze(), &c.gerr, raw_gaze, resamples, seed);
   return j;
 }
 
@@ -239,6 +313,9 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
                               << ", the training images are " << W << "x" << H);
   const auto& test = data.real_test;
   const std::size_t N = test.size();
+  // Gaze is evaluated where both the training and the test set give it.
+  const bool gaze = all_have_gaze(data.train) && all_have_gaze(test);
+  const bool synth_gaze = gaze && all_have_gaze(data.synthetic_test);
 
   // ---- The images of every condition.
   std::vector<io::ImageF> raw, shifted_masks;
@@ -278,22 +355,35 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   for (const auto& k : keys) cond[k].key = k;
   std::vector<double> synth_seed_mean;
   std::vector<double> synth_err_sum(data.synthetic_test.size(), 0.0);
+  std::vector<double> synth_gaze_seed_mean, synth_gaze_sum(data.synthetic_test.size(), 0.0);
   Json train_loss = Json::array();
   for (int s = 0; s < cfg.seeds; ++s) {
     const auto ts = std::chrono::steady_clock::now();
     std::vector<double> losses;
     const auto net = train_regressor(data.train, cfg.regressor, cfg.seed + uint64_t(s), cfg.device, &losses);
     for (const auto& k : keys) {
-      auto p = predict_centres(*net, images[k]);
+      std::vector<Gaze> g;
+      auto p = predict_centres(*net, images[k], 32, gaze ? &g : nullptr);
       cond[k].err.push_back(pixel_errors(p, test));
       cond[k].pred.push_back(std::move(p));
+      if (gaze) {
+        cond[k].gerr.push_back(gaze_errors(g, test));
+        cond[k].gpred.push_back(std::move(g));
+      }
     }
     if (!data.synthetic_test.empty()) {
       std::vector<io::ImageF> st;
       for (const auto& e : data.synthetic_test) st.push_back(e.image);
-      const auto e = pixel_errors(predict_centres(*net, st), data.synthetic_test);
+      std::vector<Gaze> g;
+      const auto e = pixel_errors(predict_centres(*net, st, 32, synth_gaze ? &g : nullptr),
+                                  data.synthetic_test);
       synth_seed_mean.push_back(mean_of(e));
       for (std::size_t i = 0; i < e.size(); ++i) synth_err_sum[i] += e[i] / cfg.seeds;
+      if (synth_gaze) {
+        const auto ge = gaze_errors(g, data.synthetic_test);
+        synth_gaze_seed_mean.push_back(mean_of(ge));
+        for (std::size_t i = 0; i < ge.size(); ++i) synth_gaze_sum[i] += ge[i] / cfg.seeds;
+      }
     }
     double tail = 0;
     const std::size_t k0 = losses.size() - std::min<std::size_t>(20, losses.size());
@@ -301,18 +391,22 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
     train_loss.push_back(tail);
     if (cfg.verbose)
       std::fprintf(stderr, "regressor seed %llu: %d steps in %.1f s, final loss %.4g, raw real error "
-                           "%.2f px%s\n",
+                           "%.2f px%s%s%s\n",
                    (unsigned long long)(cfg.seed + s), cfg.regressor.steps, elapsed_s(ts), tail,
                    mean_of(cond["raw"].err.back()),
+                   gaze ? (" / " + fmt(mean_of(cond["raw"].gerr.back())) + " deg").c_str() : "",
                    synth_seed_mean.empty()
                        ? ""
-                       : (", held-out synthetic " + fmt(synth_seed_mean.back()) + " px").c_str());
+                       : (", held-out synthetic " + fmt(synth_seed_mean.back()) + " px").c_str(),
+                   synth_gaze ? (" / " + fmt(synth_gaze_seed_mean.back()) + " deg").c_str() : "");
   }
 
   // ---- Report.
   const int R = cfg.bootstrap;
   const uint64_t bs = cfg.seed + 12345;
   const std::vector<double> raw_e = cond["raw"].per_image();
+  const std::vector<double> raw_g = gaze ? cond["raw"].per_image_gaze() : std::vector<double>{};
+  const std::vector<double>* rg = gaze ? &raw_g : nullptr;
   Json rep = Json::object();
   rep["size"] = std::to_string(H) + "x" + std::to_string(W);
   rep["train_images"] = int64_t(data.train.size());
@@ -320,12 +414,13 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   rep["seeds"] = cfg.seeds;
   rep["regressor_steps"] = cfg.regressor.steps;
   rep["regressor_final_loss"] = train_loss;
+  rep["gaze"] = gaze;
   rep["raw"] = summary(cond["raw"], nullptr, R, bs);
-  if (purifier) rep["purified"] = summary(cond["purified"], &raw_e, R, bs);
+  if (purifier) rep["purified"] = summary(cond["purified"], &raw_e, R, bs, rg);
   Json base = Json::object();
   base["identity"] = rep["raw"];
-  base["global_colour"] = summary(cond["global_colour"], &raw_e, R, bs);
-  base["region_colour"] = summary(cond["region_colour"], &raw_e, R, bs);
+  base["global_colour"] = summary(cond["global_colour"], &raw_e, R, bs, rg);
+  base["region_colour"] = summary(cond["region_colour"], &raw_e, R, bs, rg);
   {
     // The floor: always predict the training set's mean centre.
     double mx = 0, my = 0;
@@ -337,6 +432,12 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
     c["mean_px_error"] = mean_of(e);
     c["median_px_error"] = median_of(e);
     c["ci95"] = interval_json(bootstrap_mean_ci(e, R, bs));
+    if (gaze) {  // and the training set's mean gaze
+      Gaze mg;
+      for (const auto& s : data.train)
+        mg.yaw += s.gaze.yaw / double(data.train.size()), mg.pitch += s.gaze.pitch / double(data.train.size());
+      gaze_summary(c, gaze_errors(std::vector<Gaze>(N, mg), test), nullptr, nullptr, R, bs);
+    }
     base["constant"] = c;
   }
   rep["baselines"] = base;
@@ -348,6 +449,10 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
     Json ps = Json::array();
     for (double v : synth_seed_mean) ps.push_back(v);
     j["per_seed_mean"] = ps;
+    if (synth_gaze) {
+      j["mean_gaze_error_deg"] = mean_of(synth_gaze_sum);
+      j["median_gaze_error_deg"] = median_of(synth_gaze_sum);
+    }
     rep["synthetic_heldout"] = j;
   }
   Json leak = Json::object();
@@ -377,7 +482,15 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
     cols.push_back("region_colour");
     for (const auto& k : cols) os << "," << k << "_x," << k << "_y," << k << "_err";
     for (const auto& [k, v] : leak_moves) os << "," << k << "_leak_move";
+    if (gaze) {  // degrees
+      os << ",gt_yaw_deg,gt_pitch_deg";
+      for (const auto& k : cols) os << "," << k << "_yaw_deg," << k << "_pitch_deg," << k << "_gaze_err_deg";
+    }
     os << "\n";
+    std::vector<std::vector<double>> per_g(cols.size());
+    if (gaze)
+      for (std::size_t c = 0; c < cols.size(); ++c) per_g[c] = cond[cols[c]].per_image_gaze();
+    constexpr double deg = 180.0 / kPi;
     std::vector<std::vector<double>> per(cols.size());
     for (std::size_t c = 0; c < cols.size(); ++c) per[c] = cond[cols[c]].per_image();
     char buf[64];
@@ -394,6 +507,15 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
         std::snprintf(buf, sizeof buf, ",%.4f", v[i]);
         os << buf;
       }
+      if (gaze) {
+        std::snprintf(buf, sizeof buf, ",%.3f,%.3f", test[i].gaze.yaw * deg, test[i].gaze.pitch * deg);
+        os << buf;
+        for (std::size_t c = 0; c < cols.size(); ++c) {
+          const Gaze g = cond[cols[c]].mean_gaze(i);
+          std::snprintf(buf, sizeof buf, ",%.3f,%.3f,%.4f", g.yaw * deg, g.pitch * deg, per_g[c][i]);
+          os << buf;
+        }
+      }
       os << "\n";
     }
     write_file_atomic(cfg.csv, os.str());
@@ -407,30 +529,46 @@ void print_taskeval_table(const Json& rep, std::FILE* out) {
                "synthetic images only, %lld seeds)\n",
                (long long)rep.at("test_images").as_int(), rep.at("size").as_string().c_str(),
                (long long)rep.at("train_images").as_int(), (long long)rep.at("seeds").as_int());
-  std::fprintf(out, "%-24s %7s %7s  %-17s  %-24s  %s\n", "condition", "mean", "median",
-               "95% CI of mean", "raw - this [95% CI]", "per-seed means");
-  auto row = [&](const char* label, const Json& j) {
-    const Json& ci = j.at("ci95");
-    std::string diff = "-", seeds = "-";
-    if (const Json* d = j.find("raw_minus_this"))
-      diff = fmt(d->at("mean_px").as_number()) + " [" + fmt(d->at("ci95")[0].as_number()) + ", " +
-             fmt(d->at("ci95")[1].as_number()) + "]";
-    if (const Json* ps = j.find("per_seed_mean")) {
-      seeds.clear();
-      for (std::size_t k = 0; k < ps->size(); ++k) seeds += (k ? " " : "") + fmt(ps->at(k).as_number());
-    }
-    const std::string cis = "[" + fmt(ci[0].as_number()) + ", " + fmt(ci[1].as_number()) + "]";
-    std::fprintf(out, "%-24s %7.2f %7.2f  %-17s  %-24s  %s\n", label, j.at("mean_px_error").as_number(),
-                 j.at("median_px_error").as_number(), cis.c_str(), diff.c_str(), seeds.c_str());
+  // One table per measure: keys of the mean, median, interval, difference to
+  // raw (mean, interval) and per-seed means.
+  struct Keys {
+    const char *mean, *median, *ci, *diff, *diff_ci, *seeds;
   };
-  row("raw (identity)", rep.at("raw"));
-  if (const Json* p = rep.find("purified")) row("purified", *p);
-  row("global colour transfer", rep.at("baselines").at("global_colour"));
-  row("region colour transfer", rep.at("baselines").at("region_colour"));
-  row("constant (train mean)", rep.at("baselines").at("constant"));
-  if (const Json* s = rep.find("synthetic_heldout"))
-    std::fprintf(out, "in-domain check: held-out synthetic eyes %.2f px (%lld images)\n",
-                 s->at("mean_px_error").as_number(), (long long)s->at("images").as_int());
+  auto table = [&](const Keys& k) {
+    std::fprintf(out, "%-24s %7s %7s  %-17s  %-24s  %s\n", "condition", "mean", "median",
+                 "95% CI of mean", "raw - this [95% CI]", "per-seed means");
+    auto row = [&](const char* label, const Json& j) {
+      const Json& ci = j.at(k.ci);
+      std::string diff = "-", seeds = "-";
+      if (const Json* d = j.find("raw_minus_this"))
+        diff = fmt(d->at(k.diff).as_number()) + " [" + fmt(d->at(k.diff_ci)[0].as_number()) + ", " +
+               fmt(d->at(k.diff_ci)[1].as_number()) + "]";
+      if (const Json* ps = j.find(k.seeds)) {
+        seeds.clear();
+        for (std::size_t i = 0; i < ps->size(); ++i) seeds += (i ? " " : "") + fmt(ps->at(i).as_number());
+      }
+      const std::string cis = "[" + fmt(ci[0].as_number()) + ", " + fmt(ci[1].as_number()) + "]";
+      std::fprintf(out, "%-24s %7.2f %7.2f  %-17s  %-24s  %s\n", label, j.at(k.mean).as_number(),
+                   j.at(k.median).as_number(), cis.c_str(), diff.c_str(), seeds.c_str());
+    };
+    row("raw (identity)", rep.at("raw"));
+    if (const Json* p = rep.find("purified")) row("purified", *p);
+    row("global colour transfer", rep.at("baselines").at("global_colour"));
+    row("region colour transfer", rep.at("baselines").at("region_colour"));
+    row("constant (train mean)", rep.at("baselines").at("constant"));
+  };
+  table({"mean_px_error", "median_px_error", "ci95", "mean_px", "ci95", "per_seed_mean"});
+  const bool gaze = rep.at("raw").find("mean_gaze_error_deg") != nullptr;
+  if (gaze) {
+    std::fprintf(out, "\ngaze angular error on the same images (degrees between 3-D gaze vectors)\n");
+    table({"mean_gaze_error_deg", "median_gaze_error_deg", "gaze_ci95", "mean_gaze_deg", "gaze_ci95",
+           "per_seed_mean_gaze_deg"});
+  }
+  if (const Json* s = rep.find("synthetic_heldout")) {
+    std::fprintf(out, "in-domain check: held-out synthetic eyes %.2f px", s->at("mean_px_error").as_number());
+    if (const Json* g = s->find("mean_gaze_error_deg")) std::fprintf(out, ", %.2f deg", g->as_number());
+    std::fprintf(out, " (%lld images)\n", (long long)s->at("images").as_int());
+  }
   const Json& leak = rep.at("leak_control");
   for (const char* k : {"purified", "region_colour"})
     if (const Json* l = leak.find(k))

@@ -34,6 +34,16 @@ PupilRegressor::PupilRegressor(const PupilRegressorConfig& cfg, uint64_t seed, D
   params_.add("fc1.bias", fc1_b_);
   params_.add("fc2.weight", fc2_w_);
   params_.add("fc2.bias", fc2_b_);
+  if (cfg.gaze) {  // drawn last: the centre path's init does not depend on the gaze head
+    gz1_w_ = layers::uniform_fan_in({cfg.hidden, flat, 1, 1}, flat, rng);
+    gz1_b_ = layers::uniform_fan_in({cfg.hidden}, flat, rng);
+    gz2_w_ = layers::uniform_fan_in({2, cfg.hidden, 1, 1}, cfg.hidden, rng);
+    gz2_b_ = layers::uniform_fan_in({2}, cfg.hidden, rng);
+    params_.add("gaze1.weight", gz1_w_);
+    params_.add("gaze1.bias", gz1_b_);
+    params_.add("gaze2.weight", gz2_w_);
+    params_.add("gaze2.bias", gz2_b_);
+  }
   params_.pack(device);
 }
 
@@ -45,9 +55,13 @@ Tensor PupilRegressor::forward(const Tensor& x) const {
   for (const auto& s : stages_) h = ops::max_pool2x2(s.forward(h));  // (N, c, H/2^k, W/2^k)
   const int64_t N = x.size(0);
   h = ops::reshape(h, {N, h.size(1) * h.size(2) * h.size(3), 1, 1});  // flatten
-  h = ops::relu(ops::conv2d(h, fc1_w_, fc1_b_, 1, 0));                // (N, hidden, 1, 1)
-  h = ops::conv2d(h, fc2_w_, fc2_b_, 1, 0);                           // (N, 2, 1, 1)
-  return ops::reshape(h, {N, 2});
+  Tensor c = ops::relu(ops::conv2d(h, fc1_w_, fc1_b_, 1, 0));         // (N, hidden, 1, 1)
+  c = ops::conv2d(c, fc2_w_, fc2_b_, 1, 0);                            // (N, 2, 1, 1)
+  if (cfg_.gaze) {
+    Tensor g = ops::relu(ops::conv2d(h, gz1_w_, gz1_b_, 1, 0));
+    c = ops::concat_channels(c, ops::conv2d(g, gz2_w_, gz2_b_, 1, 0));  // (N, 4, 1, 1)
+  }
+  return ops::reshape(c, {N, outputs()});
 }
 
 }  // namespace mgst::models

@@ -29,6 +29,7 @@ std::vector<EyeSample> synth_samples(EyeDomain d, int n, int H, int W, uint64_t 
     s.image = set[i].image;
     s.mask = set[i].eye_mask;
     s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
+    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
     out.push_back(std::move(s));
   }
   return out;
@@ -64,7 +65,7 @@ const char* kUnityJson = R"J({
 }  // namespace
 
 TEST_SUITE("apps") {
-  TEST_CASE("taskeval: the pupil regressor learns the synthetic domain") {
+  TEST_CASE("taskeval: the pupil regressor learns the synthetic domain (centre and gaze)") {
     const int H = 32, W = 48;
     const auto train = synth_samples(EyeDomain::Synthetic, 160, H, W, 11);
     const auto held = synth_samples(EyeDomain::Synthetic, 48, H, W, 12);
@@ -85,6 +86,52 @@ TEST_SUITE("apps") {
     CHECK(std::isfinite(err));
     CHECK(err < 0.5 * constant);
     CHECK(mean_of({losses.end() - 20, losses.end()}) < 0.5 * mean_of({losses.begin(), losses.begin() + 20}));
+    // The gaze head (the built-in eyes give yaw and pitch) against predicting the mean gaze.
+    REQUIRE(net->config().gaze);
+    std::vector<Gaze> g;
+    predict_centres(*net, imgs, 32, &g);
+    const double gerr = mean_of(gaze_errors(g, held));
+    Gaze mg;
+    for (const auto& s : train) mg.yaw += s.gaze.yaw / train.size(), mg.pitch += s.gaze.pitch / train.size();
+    const double gconst = mean_of(gaze_errors(std::vector<Gaze>(held.size(), mg), held));
+    MESSAGE("held-out synthetic gaze error " << gerr << " deg vs mean gaze " << gconst << " deg");
+    CHECK(std::isfinite(gerr));
+    CHECK(gerr < 0.5 * gconst);
+  }
+
+  TEST_CASE("eye formats: gaze vectors, angles and UnityEyes look_vec -> yaw/pitch") {
+    // (0, 0) looks into the camera; yaw turns towards +x (image right), pitch towards +y (up).
+    double v[3];
+    gaze_vector({0, 0}, v);
+    CHECK(v[2] == doctest::Approx(1.0));
+    gaze_vector({0.3, 0}, v);
+    CHECK(v[0] > 0);
+    gaze_vector({0, 0.3}, v);
+    CHECK(v[1] > 0);
+    CHECK(gaze_angle_deg({0.1, -0.2}, {0.1, -0.2}) == doctest::Approx(0.0));
+    CHECK(gaze_angle_deg({0, 0}, {0.5, 0}) == doctest::Approx(0.5 * 180 / 3.14159265358979));
+    CHECK(gaze_angle_deg({0, 0}, {0, -0.25}) == doctest::Approx(0.25 * 180 / 3.14159265358979));
+    // Unity camera space: z points away from the camera, so looking into it is -z.
+    const double into[3] = {0, 0, -1}, right[3] = {1, 0, -1}, up[3] = {0, 2, -2};
+    CHECK(look_vec_to_gaze(into).yaw == doctest::Approx(0.0));
+    CHECK(look_vec_to_gaze(into).pitch == doctest::Approx(0.0));
+    CHECK(look_vec_to_gaze(right).yaw == doctest::Approx(3.14159265358979 / 4));
+    CHECK(look_vec_to_gaze(right).pitch == doctest::Approx(0.0));
+    CHECK(look_vec_to_gaze(up).yaw == doctest::Approx(0.0));
+    CHECK(look_vec_to_gaze(up).pitch == doctest::Approx(3.14159265358979 / 4));
+    // The hand-made annotation: look_vec (0.1, -0.2, -0.97): a little right and down.
+    const UnityEyesAnnotation a = parse_unityeyes_json(kUnityJson, 40, "hand.json");
+    const Gaze g = look_vec_to_gaze(a.look_vec);
+    CHECK(g.yaw == doctest::Approx(std::atan2(0.1, 0.97)));
+    CHECK(g.pitch == doctest::Approx(std::atan2(-0.2, std::hypot(0.1, 0.97))));
+    // Back to a vector: (x, y, -z) / |look_vec|.
+    gaze_vector(g, v);
+    const double n = std::sqrt(0.01 + 0.04 + 0.97 * 0.97);
+    CHECK(v[0] == doctest::Approx(0.1 / n));
+    CHECK(v[1] == doctest::Approx(-0.2 / n));
+    CHECK(v[2] == doctest::Approx(0.97 / n));
+    const double zero[3] = {0, 0, 0};
+    CHECK(error_of([&] { look_vec_to_gaze(zero); }).find("look_vec") != std::string::npos);
   }
 
   TEST_CASE("taskeval: pixel <-> unit coordinates round-trip") {
@@ -366,12 +413,32 @@ TEST_SUITE("apps") {
       CHECK(rep.at("baselines").at(k).at("mean_px_error").is_number());
     CHECK(rep.at("leak_control").at("region_colour").at("mean_move_px").is_number());
     CHECK(rep.at("synthetic_heldout").at("per_seed_mean").size() == 2u);
+    // Gaze (the built-in eyes give it): the same summaries in degrees.
+    CHECK(rep.at("gaze").as_bool());
+    CHECK(pur.at("mean_gaze_error_deg").as_number() ==
+          doctest::Approx(raw.at("mean_gaze_error_deg").as_number()).epsilon(1e-4));
+    CHECK(pur.at("median_gaze_error_deg").is_number());
+    CHECK(pur.at("gaze_ci95").size() == 2u);
+    CHECK(pur.at("gaze_ci95")[0].as_number() <= pur.at("mean_gaze_error_deg").as_number());
+    CHECK(std::abs(pur.at("raw_minus_this").at("mean_gaze_deg").as_number()) < 1e-2);
+    for (const char* k : {"identity", "global_colour", "region_colour", "constant"})
+      CHECK(rep.at("baselines").at(k).at("gaze_ci95").size() == 2u);
+    CHECK(rep.at("synthetic_heldout").at("mean_gaze_error_deg").is_number());
     const std::string csv = read_file(cfg.csv);
     CHECK(csv.rfind("file,gt_x,gt_y,raw_x,raw_y,raw_err,purified_x", 0) == 0);
+    CHECK(csv.find(",gt_yaw_deg,gt_pitch_deg,raw_yaw_deg,raw_pitch_deg,raw_gaze_err_deg,purified_yaw_deg") !=
+          std::string::npos);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 17);
     std::FILE* null = std::fopen("/dev/null", "w");
     print_taskeval_table(rep, null);
     std::fclose(null);
+    // Without gaze in the test set there are no gaze entries.
+    for (auto& s : data.real_test) s.has_gaze = false;
+    cfg.csv.clear();
+    const Json nog = run_taskeval(data, nullptr, cfg);
+    CHECK_FALSE(nog.at("gaze").as_bool());
+    CHECK(nog.at("raw").find("mean_gaze_error_deg") == nullptr);
+    CHECK(nog.at("baselines").at("constant").find("gaze_ci95") == nullptr);
   }
 }
 
