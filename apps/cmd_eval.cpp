@@ -49,9 +49,8 @@ int cmd_eval(const std::vector<std::string>& args) {
   const Sample& ss = pair.style;
   const Batch cb = make_batch({cs}, device);
 
-  models::Vgg19 vgg(loss.deepest_layer(), a.get("--vgg"), device);
-  if (a.get("--vgg").empty())
-    std::fprintf(stderr, "warning: no --vgg weights: using the seeded RANDOM VGG-19\n");
+  const auto vgg_ptr = load_loss_vgg(a.get("--vgg"), loss, device);
+  const models::Vgg19& vgg = *vgg_ptr;
   const losses::StyleTarget target = single_style_target(vgg, ss, loss.style_layers, device);
 
   NoGradGuard no_grad;

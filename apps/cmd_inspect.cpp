@@ -265,9 +265,8 @@ int cmd_inspect(const std::vector<std::string>& args) {
   const Batch cb = make_batch({cs}, device);
 
   // ---- Networks.
-  models::Vgg19 vgg(loss.deepest_layer(), a.get("--vgg"), device);
-  if (a.get("--vgg").empty())
-    std::fprintf(stderr, "warning: no --vgg weights: using the seeded RANDOM VGG-19\n");
+  const auto vgg_ptr = load_loss_vgg(a.get("--vgg"), loss, device);
+  const models::Vgg19& vgg = *vgg_ptr;
   const bool force = a.flag("--residual") || a.flag("--no-residual");
   const bool residual_flag = !a.flag("--no-residual");
   std::unique_ptr<models::TransformNet> net;

@@ -119,6 +119,17 @@ std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
   return out;
 }
 
+std::unique_ptr<models::Vgg19> load_loss_vgg(const std::string& path,
+                                             const losses::LossConfig& loss, Device device,
+                                             bool quiet) {
+  if (path.empty() && !quiet)
+    std::fprintf(stderr,
+                 "*** WARNING: no --vgg weights given: the loss network is a seeded RANDOM VGG-19.\n"
+                 "*** Everything still runs (random-feature style transfer), but weaker. Convert\n"
+                 "*** torchvision's vgg19 with scripts/convert_vgg19.py and pass --vgg FILE.\n");
+  return std::make_unique<models::Vgg19>(loss.deepest_layer(), path, device);
+}
+
 std::unique_ptr<models::TransformNet> load_transform(const std::string& path, Device device,
                                                      bool residual_fallback, bool force_mode) {
   const SafetensorsFile f = read_safetensors(path);
@@ -262,12 +273,7 @@ void Trainer::setup() {
   }
   ensure_directory(cfg_.out);
   remove_stale_temporaries(cfg_.out);
-  if (cfg_.vgg.empty() && !cfg_.quiet)
-    std::fprintf(stderr,
-                 "*** WARNING: no --vgg weights given: the loss network is a seeded RANDOM VGG-19.\n"
-                 "*** Training still runs (random-feature style transfer), but weaker. Convert\n"
-                 "*** torchvision's vgg19 with scripts/convert_vgg19.py and pass --vgg FILE.\n");
-  vgg_ = std::make_unique<models::Vgg19>(cfg_.loss.deepest_layer(), cfg_.vgg, device_);
+  vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet);
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
   style_grams_ = style_set_grams(*vgg_, style_, cfg_.height, cfg_.width, cfg_.style_mask_options,

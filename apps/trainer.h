@@ -97,6 +97,13 @@ std::unique_ptr<models::TransformNet> load_transform(const std::string& path, De
                                                      bool residual_fallback,
                                                      bool force_mode = false);
 
+// The frozen loss network up to the deepest layer `loss` needs, from `path`
+// (torchvision keys) or, when `path` is empty, the seeded random VGG-19 —
+// announced loudly on stderr unless `quiet`.
+std::unique_ptr<models::Vgg19> load_loss_vgg(const std::string& path,
+                                             const losses::LossConfig& loss, Device device,
+                                             bool quiet = false);
+
 // Loads the style set at (H, W) and computes each image's Grams once.
 std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
                                                 const std::vector<SampleSource>& style, int H,
