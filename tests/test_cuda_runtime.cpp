@@ -22,17 +22,21 @@ TEST_CASE("cuda allocator: steady state reuses blocks, no growth of cached bytes
   for (std::size_t s : sizes) ptrs.push_back(kc::device_alloc(s));
   for (void* p : ptrs) kc::device_free(p);
   const kc::MemoryStats warm = kc::memory_stats();
+  std::size_t busiest = 0;
   for (int cycle = 0; cycle < 50; ++cycle) {
     ptrs.clear();
     for (std::size_t s : sizes) ptrs.push_back(kc::device_alloc(s));
     const kc::MemoryStats busy = kc::memory_stats();
     CHECK(busy.in_use >= warm.in_use);
+    busiest = std::max(busiest, busy.in_use);
     for (void* p : ptrs) kc::device_free(p);
     const kc::MemoryStats idle = kc::memory_stats();
     REQUIRE(idle.cached == warm.cached);  // no cudaMalloc in steady state
     REQUIRE(idle.in_use == warm.in_use);
   }
-  CHECK(kc::memory_stats().peak >= warm.cached);
+  // Not `peak >= cached`: blocks cached by earlier tests may predate a
+  // reset_peak_memory() (found running the whole suite on the emulator).
+  CHECK(kc::memory_stats().peak >= busiest);
 }
 
 TEST_CASE("cuda allocator: copies round-trip and blocks are 256-byte aligned") {

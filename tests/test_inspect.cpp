@@ -24,12 +24,7 @@ namespace {
 const char* kSections[] = {"summary", "input",  "masks",  "transform-features", "vgg-features",
                            "grams",   "losses", "output", "curves",             "trace"};
 
-std::string fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("mgst_test_inspect_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d.string();
-}
+std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("inspect_" + name); }
 
 int run(const std::string& cmd, std::string* output) {
   FILE* p = popen((cmd + " 2>&1").c_str(), "r");

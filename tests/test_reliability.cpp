@@ -35,6 +35,7 @@
 #include "core/json.h"
 #include "core/safetensors.h"
 #include "models/transform_net.h"
+#include "eye_data.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -44,33 +45,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("mgst_test_rel_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d.string();
-}
+std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("rel_" + name); }
 
 void put_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f.write(bytes.data(), std::streamsize(bytes.size()));
 }
 
-// Real / synthetic eyes with masks at 24x32: DIR/{real,real_masks,synth,synth_masks}/eI.png.
+// Real / synthetic eyes with masks at 24x32 (tests/eye_data.h).
 std::string make_data(const std::string& name, int count = 3) {
-  const std::string d = fresh_dir(name);
-  const auto real = app::generate_eye_set(app::EyeDomain::Real, count, 24, 32, 11);
-  const auto synth = app::generate_eye_set(app::EyeDomain::Synthetic, count, 24, 32, 12);
-  for (const char* sub : {"/real", "/real_masks", "/synth", "/synth_masks"})
-    ensure_directory(d + sub);
-  for (int i = 0; i < count; ++i) {
-    const std::string f = "/e" + std::to_string(i) + ".png";
-    io::save_png(d + "/real" + f, real[i].image);
-    io::save_png(d + "/real_masks" + f, real[i].mask);
-    io::save_png(d + "/synth" + f, synth[i].image);
-    io::save_png(d + "/synth_masks" + f, synth[i].mask);
-  }
-  return d;
+  return test::make_eye_dataset("rel_" + name, 24, 32, count);
 }
 
 // One OpenMP thread: 2 shared cores are oversubscribed while the suites run

@@ -11,6 +11,7 @@
 #include "core/fileio.h"
 #include "core/safetensors.h"
 #include "kernels/error.h"
+#include "eye_data.h"
 #include "test_util.h"
 
 using namespace mgst;
@@ -19,28 +20,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("mgst_test_train_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d.string();
-}
+std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("train_" + name); }
 
-// A small real/synthetic eye dataset on disk.
 std::string make_data(const std::string& name, int H, int W, int count) {
-  const std::string d = fresh_dir(name);
-  const auto real = generate_eye_set(EyeDomain::Real, count, H, W, 11);
-  const auto synth = generate_eye_set(EyeDomain::Synthetic, count, H, W, 12);
-  for (const char* sub : {"/real", "/real_masks", "/synth", "/synth_masks"})
-    ensure_directory(d + sub);
-  for (int i = 0; i < count; ++i) {
-    const std::string f = "/e" + std::to_string(i) + ".png";
-    io::save_png(d + "/real" + f, real[i].image);
-    io::save_png(d + "/real_masks" + f, real[i].mask);
-    io::save_png(d + "/synth" + f, synth[i].image);
-    io::save_png(d + "/synth_masks" + f, synth[i].mask);
-  }
-  return d;
+  return test::make_eye_dataset("train_" + name, H, W, count);
 }
 
 TrainConfig small_config(const std::string& data, const std::string& out) {

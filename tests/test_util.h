@@ -47,6 +47,14 @@ inline std::string find_on_path(const std::vector<std::string>& names) {
 }
 
 // Headless Chromium for the `browser` suite (Debian: chromium; Ubuntu: chromium-browser).
+// A fresh, empty directory <temp>/mgst_test_<name> (removed first if present).
+inline std::string fresh_temp_dir(const std::string& name) {
+  const std::filesystem::path d = std::filesystem::temp_directory_path() / ("mgst_test_" + name);
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d.string();
+}
+
 inline std::string chromium_path() { return find_on_path({"chromium", "chromium-browser"}); }
 
 // Why a suite cannot run here ("" = it can).

@@ -361,13 +361,16 @@ bool use_big_tiles(int64_t M, int64_t Ncols, int64_t batch) {
   return M >= 128 && tiles128 >= 132;
 }
 
+// The shape is checked before the tile choice, which divides by the stride.
 void v4_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
+  check_shape(s, "conv2d_forward");
   if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
     igemm_forward<detail::Tile128>(s, x, w, b, y);
   else
     igemm_forward<detail::Tile64>(s, x, w, b, y);
 }
 void v4_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+  check_shape(s, "conv2d_backward_data");
   if (use_big_tiles(s.Ci, int64_t(s.H) * s.W, s.N))
     igemm_backward_data<detail::Tile128>(s, w, dy, dx);
   else
@@ -375,6 +378,7 @@ void v4_backward_data(const Conv2dShape& s, const float* w, const float* dy, flo
 }
 void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                         float* db) {
+  check_shape(s, "conv2d_backward_weight");
   // split-K fills the GPU either way: only the tile's shape matters here.
   if (s.Co >= 128 && s.Ci * s.K * s.K >= 128)
     igemm_backward_weight<detail::Tile128>(s, x, dy, dw, db);

@@ -58,7 +58,7 @@ void map(const char* name, int64_t n, const float* u, const float* v, float* y, 
   if (n == 0) return;
   MGST_CHECK(y, name << ": null output");
   const bool vec4 = aligned16(u) && aligned16(v) && aligned16(y);  // nullptr is aligned
-  map_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
+  map_kernel<Op><<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
       n, u, v, y, op, vec4);
   MGST_CHECK_LAUNCH(name, "n=", n);
 }

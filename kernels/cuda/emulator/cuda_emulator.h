@@ -1,0 +1,153 @@
+// The CUDA emulator: runs mgst's own CUDA kernels on the CPU, so that the
+// CUDA-vs-CPU parity tests run on machines without a GPU (CI, laptops).
+//
+// It is a checking tool, not a backend: blocks are shared out over the CPU
+// cores, and within a block each CUDA thread is a fiber on its own small
+// stack, switched only at __syncthreads() and warp shuffles. That is enough to execute the index
+// math, the tiling, the shared-memory staging and the reductions exactly as
+// written, and to catch what CPU tests of the helpers cannot: unwritten
+// outputs, wrong tile bounds, wrong reduction trees, a __syncthreads() that
+// only part of a block reaches, a shuffle some lanes skipped.
+//
+// What it cannot show: speed, the memory model (every store is visible at
+// once, so a missing __syncthreads between a write and another thread's
+// read goes unnoticed unless MGST_EMU_ORDER=reverse changes the result),
+// register or shared-memory limits, and anything about real hardware. A
+// kernel that passes here has still not run on a GPU; notes must say so.
+//
+// How it is used (CMakeLists.txt, -DMGST_CUDA=EMULATE): each kernels/cuda
+// file is copied with `k<<<grid, block, smem, stream>>>(args)` rewritten to
+// `::mgst::emu::launcher(k, "k", grid, block, smem, stream)(args)`
+// (rewrite_launches.cmake), compiled by the C++ compiler with this header
+// force-included, and linked against cuda_emulator.cpp, which implements the
+// part of the CUDA runtime API mgst calls (memory, copies, one stream,
+// events, errors, device properties) instead of libcudart.
+#pragma once
+#include <cuda_runtime.h>  // types (dim3, float4, cudaError_t), API declarations
+
+#include <math.h>  // fmaf, sqrtf, ... in the global namespace, as device code sees them
+
+#include <cstddef>
+#include <cstring>
+#include <functional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+// Device-code keywords. crt/host_defines.h already maps __device__,
+// __global__, __host__, __forceinline__ and __align__ to plain C++ for a
+// host compiler; the rest are ours. Shared memory is a thread_local static:
+// one copy per OS thread, shared by the fibers of the block running there.
+#undef __shared__
+#define __shared__ static thread_local
+#undef __constant__
+#define __constant__
+#undef __launch_bounds__
+#define __launch_bounds__(...)
+
+namespace mgst::emu {
+
+// The coordinates of the CUDA thread whose fiber is running.
+struct ThreadCoords {
+  uint3 thread{0, 0, 0};
+  uint3 block{0, 0, 0};
+  dim3 block_dim{1, 1, 1};
+  dim3 grid_dim{1, 1, 1};
+};
+const ThreadCoords& coords();
+
+// Park the running fiber until every thread of its block (or its warp) has
+// arrived; a divergent barrier is reported as a launch failure.
+void block_barrier();
+void warp_barrier();
+// 16 bytes per lane for the shuffle exchange of the running thread's warp.
+unsigned char* warp_exchange_slot(int lane);
+int lane_id();
+
+// Runs `thread_body` for every thread of the grid; returns the error a real
+// launch would report (bad configuration, barrier divergence, deadlock).
+cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
+                     const std::function<void()>& thread_body);
+
+// The object `launcher(k, grid, block, ...)` returns; called with the
+// kernel's arguments. Arguments are converted to the kernel's parameter
+// types once (as a launch does) and every thread gets its own copy.
+template <class... Params>
+class Launcher {
+ public:
+  Launcher(void (*kernel)(Params...), const char* name, dim3 grid, dim3 block)
+      : kernel_(kernel), name_(name), grid_(grid), block_(block) {}
+
+  template <class... Args>
+  void operator()(Args&&... args) const {
+    const std::tuple<std::decay_t<Params>...> params(std::forward<Args>(args)...);
+    const cudaError_t err = run_grid(grid_, block_, name_, [&] {
+      std::tuple<std::decay_t<Params>...> mine = params;  // by-value parameters
+      std::apply(kernel_, mine);
+    });
+    record_launch_error(err);
+  }
+
+ private:
+  static void record_launch_error(cudaError_t err);
+  void (*kernel_)(Params...);
+  const char* name_;
+  dim3 grid_, block_;
+};
+
+void set_last_error(cudaError_t err);
+template <class... Params>
+void Launcher<Params...>::record_launch_error(cudaError_t err) {
+  if (err != cudaSuccess) set_last_error(err);
+}
+
+template <class... Params>
+Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 grid,
+                             dim3 block, std::size_t /*dynamic_smem*/ = 0,
+                             cudaStream_t /*stream*/ = nullptr) {
+  return Launcher<Params...>(kernel, name, grid, block);
+}
+
+}  // namespace mgst::emu
+
+// Built-in variables.
+#define threadIdx (::mgst::emu::coords().thread)
+#define blockIdx (::mgst::emu::coords().block)
+#define blockDim (::mgst::emu::coords().block_dim)
+#define gridDim (::mgst::emu::coords().grid_dim)
+
+// The device math library's integer and float min/max overloads.
+#define MGST_EMU_MINMAX(T)                           \
+  inline T min(T a, T b) { return b < a ? b : a; } \
+  inline T max(T a, T b) { return a < b ? b : a; }
+MGST_EMU_MINMAX(int)
+MGST_EMU_MINMAX(unsigned)
+MGST_EMU_MINMAX(long)
+MGST_EMU_MINMAX(unsigned long)
+MGST_EMU_MINMAX(long long)
+MGST_EMU_MINMAX(unsigned long long)
+MGST_EMU_MINMAX(float)
+MGST_EMU_MINMAX(double)
+#undef MGST_EMU_MINMAX
+
+inline void __syncthreads() { ::mgst::emu::block_barrier(); }
+
+template <class T>
+inline T __ldg(const T* p) {
+  return *p;
+}
+
+// Full-warp exchange: every lane publishes its value, the warp meets, each
+// lane reads its partner's, the warp meets again (so the next shuffle
+// cannot overwrite a slot before it is read). mgst only uses full masks.
+template <class T>
+inline T __shfl_xor_sync(unsigned /*mask*/, T v, int lane_mask, int /*width*/ = 32) {
+  static_assert(sizeof(T) <= 16 && std::is_trivially_copyable_v<T>);
+  const int lane = ::mgst::emu::lane_id();
+  std::memcpy(::mgst::emu::warp_exchange_slot(lane), &v, sizeof(T));
+  ::mgst::emu::warp_barrier();
+  T r;
+  std::memcpy(&r, ::mgst::emu::warp_exchange_slot(lane ^ lane_mask), sizeof(T));
+  ::mgst::emu::warp_barrier();
+  return r;
+}
