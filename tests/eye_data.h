@@ -1,10 +1,12 @@
 // A small generated real/synthetic eye dataset on disk, the layout
-// `mgst train` reads: DIR/{real,real_masks,synth,synth_masks}/eI.png.
+// `mgst train` reads: DIR/{real,real_masks,synth,synth_masks}/eI.png, and a
+// small training configuration over it.
 #pragma once
 #include <string>
 
 #include "apps/image_io.h"
 #include "apps/synth_eyes.h"
+#include "apps/trainer.h"
 #include "core/fileio.h"
 #include "test_util.h"
 
@@ -24,6 +26,26 @@ inline std::string make_eye_dataset(const std::string& name, int H, int W, int c
     io::save_png(d + "/synth_masks" + f, synth[i].mask);
   }
   return d;
+}
+
+// 24x32 crops, batch 2, quiet, with the demo's loss weights: with the random
+// VGG, SPEC's w_s = 1e4 barely moves anything in a few dozen steps.
+inline app::TrainConfig small_train_config(const std::string& data, const std::string& out,
+                                           const std::string& device = "cpu") {
+  app::TrainConfig c;
+  c.content = data + "/real";
+  c.masks = data + "/real_masks";
+  c.style = data + "/synth";
+  c.style_masks = data + "/synth_masks";
+  c.height = 24, c.width = 32;
+  c.batch = 2;
+  c.device = device;
+  c.out = out;
+  c.quiet = true;
+  c.warmup_steps = 5;
+  c.loss.w_style = 3e5;
+  c.loss.w_tv = 3;
+  return c;
 }
 
 }  // namespace mgst::test

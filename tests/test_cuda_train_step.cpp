@@ -17,22 +17,11 @@ using namespace mgst::app;
 namespace {
 
 TrainConfig step_config(const std::string& data, const std::string& device) {
-  TrainConfig c;
-  c.content = data + "/real";
-  c.masks = data + "/real_masks";
-  c.style = data + "/synth";
-  c.style_masks = data + "/synth_masks";
-  c.height = 24, c.width = 32;
-  c.batch = 2;
-  c.device = device;
-  c.out = test::fresh_temp_dir("cuda_step_" + device);
-  c.quiet = true;
+  TrainConfig c = test::small_train_config(data, test::fresh_temp_dir("cuda_step_" + device), device);
   c.warmup_steps = 0;
   // The plain net: the residual one starts as the identity with a zero last
   // layer, so its first gradient reaches only that layer.
   c.residual = false;
-  c.loss.w_style = 3e5;  // the demo's weights, so that every term moves the net
-  c.loss.w_tv = 3;
   return c;
 }
 

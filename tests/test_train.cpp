@@ -27,22 +27,7 @@ std::string make_data(const std::string& name, int H, int W, int count) {
 }
 
 TrainConfig small_config(const std::string& data, const std::string& out) {
-  TrainConfig c;
-  c.content = data + "/real";
-  c.masks = data + "/real_masks";
-  c.style = data + "/synth";
-  c.style_masks = data + "/synth_masks";
-  c.height = 24, c.width = 32;
-  c.batch = 2;
-  c.device = "cpu";
-  c.out = out;
-  c.quiet = true;
-  c.warmup_steps = 5;
-  // The demo's weights: with the random VGG, SPEC's w_s = 1e4 barely moves
-  // anything in a few dozen steps.
-  c.loss.w_style = 3e5;
-  c.loss.w_tv = 3;
-  return c;
+  return test::small_train_config(data, out);
 }
 
 struct Scores {
