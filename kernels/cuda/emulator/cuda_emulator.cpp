@@ -27,6 +27,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -279,6 +280,32 @@ void set_last_error(cudaError_t err) {
   if (last_error == cudaSuccess) last_error = err;
 }
 
+// MGST_EMU_LAUNCH_LOG=FILE: at exit, FILE lists every kernel launched and
+// how often (which kernels a test run exercised).
+namespace {
+class LaunchLog {
+ public:
+  void count(const char* kernel) {
+    if (!path_) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    ++counts_[kernel];
+  }
+  ~LaunchLog() {
+    if (!path_) return;
+    if (FILE* f = std::fopen(path_, "w")) {
+      for (const auto& [name, n] : counts_) std::fprintf(f, "%s\t%lld\n", name.c_str(), n);
+      std::fclose(f);
+    }
+  }
+
+ private:
+  const char* path_ = std::getenv("MGST_EMU_LAUNCH_LOG");
+  std::mutex mu_;
+  std::map<std::string, long long> counts_;
+};
+LaunchLog launch_log;
+}  // namespace
+
 // Blocks are shared out over the OpenMP threads (as over SMs: in parallel,
 // in no fixed order); each OS thread has its own engine, fiber stacks and
 // __shared__ variables.
@@ -286,6 +313,7 @@ cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
                      const std::function<void()>& thread_body) {
   if (!valid_config(grid, block)) return cudaErrorInvalidConfiguration;
   if (engine.body) return cudaErrorLaunchFailure;  // a launch from device code
+  launch_log.count(kernel_name);
   const std::int64_t blocks = std::int64_t(grid.x) * grid.y * grid.z;
   const bool rev = reverse_order();
   std::mutex failure_mu;
