@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <vector>
 
+#include "kernels/cpu/api.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/runtime.h"
 #include "kernels/error.h"
@@ -148,4 +149,17 @@ inline bool scalar_close(const char* what, float got, float ref) {
 }
 
 }  // namespace mgst::test::cuda
+
+// The names every CUDA test file uses: the two backends and the helpers above.
+namespace kc = mgst::kernels::cuda;
+namespace kp = mgst::kernels::cpu;
+using mgst::test::all_close;
+using mgst::test::normalized_close;
+using mgst::test::random_vector;
+using mgst::test::cuda::DeviceBuffer;
+using mgst::test::cuda::elementwise_close;
+using mgst::test::cuda::matrix_close;
+using mgst::test::cuda::run_checked;
+using mgst::test::cuda::scalar_close;
+using mgst::test::cuda::small_mode;
 #endif  // MGST_WITH_CUDA

@@ -4,12 +4,6 @@
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::elementwise_close;
-
 TEST_SUITE("cuda") {
 
 TEST_CASE("cuda adam_update: 5 steps vs CPU, aligned and odd lengths") {

@@ -20,14 +20,7 @@
 #include <cudnn.h>
 #endif
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
 using mgst::kernels::Conv2dShape;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::matrix_close;
-using mgst::test::cuda::run_checked;
-using mgst::test::cuda::small_mode;
 
 namespace {
 

@@ -11,13 +11,6 @@
 #include <cublas_v2.h>
 #endif
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::matrix_close;
-using mgst::test::cuda::run_checked;
-
 namespace {
 struct G { int M, N, K; };
 const G kSizes[] = {{1, 1, 1}, {3, 5, 7}, {64, 64, 64}, {65, 129, 33}, {128, 128, 8},

@@ -9,13 +9,6 @@
 #include <cublas_v2.h>
 #endif
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::matrix_close;
-using mgst::test::cuda::run_checked;
-
 TEST_SUITE("cuda") {
 
 TEST_CASE("cuda masked_gram: forward/backward vs CPU, symmetric, deterministic") {

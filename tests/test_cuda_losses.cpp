@@ -5,14 +5,6 @@
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
-using mgst::test::all_close;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::run_checked;
-using mgst::test::cuda::scalar_close;
-
 namespace {
 // masks in [0,1] with exact zeros and an all-zero sample (n = 1) when N > 1
 std::vector<float> make_mask(int N, int64_t P, uint64_t seed) {

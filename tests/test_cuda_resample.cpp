@@ -4,13 +4,6 @@
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
 
-namespace kc = mgst::kernels::cuda;
-namespace kp = mgst::kernels::cpu;
-using mgst::test::random_vector;
-using mgst::test::cuda::DeviceBuffer;
-using mgst::test::cuda::elementwise_close;
-using mgst::test::cuda::run_checked;
-
 TEST_SUITE("cuda") {
 
 TEST_CASE("cuda resample: upsample, max pool (with ties), avg pool vs CPU") {

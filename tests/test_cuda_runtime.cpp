@@ -3,8 +3,6 @@
 #include "cuda_test_util.h"
 #include "kernels/cuda/runtime.h"
 
-namespace kc = mgst::kernels::cuda;
-
 TEST_SUITE("cuda") {
 
 TEST_CASE("cuda runtime: available() never throws and describes the device") {
