@@ -20,14 +20,10 @@ int cmd_eval(const std::vector<std::string>& args) {
       {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
       {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
       {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
-      {"--content", "IMG", "", "content image"},
-      {"--mask", "MASK", "", "its mask (none: m = 1)"},
-      {"--style", "IMG", "", "style image"},
-      {"--style-mask", "MASK", "", "its mask (none: m = 1)"},
-      {"--size", "HxW", "", "resize both to this size (default: the content image's own size)"},
       {"--device", "D", "cpu", "cpu | cuda | auto"},
       {"--json", "", "", "print one JSON object (the default output is also JSON)"},
   };
+  for (auto& s : eval_pair_option_specs()) specs.push_back(s);
   for (auto& s : mask_option_specs()) specs.push_back(s);
   for (auto& s : loss_option_specs()) specs.push_back(s);
   ArgParser a("eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "

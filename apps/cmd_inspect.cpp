@@ -219,11 +219,6 @@ int cmd_inspect(const std::vector<std::string>& args) {
       {"--residual", "", "", "force residual mode (default for --untrained; overrides metadata)"},
       {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
       {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
-      {"--content", "IMG", "", "content image"},
-      {"--mask", "MASK", "", "its mask (none: m = 1)"},
-      {"--style", "IMG", "", "style image"},
-      {"--style-mask", "MASK", "", "its mask (none: m = 1)"},
-      {"--size", "HxW", "", "resize both to this size (default: the content image's own size)"},
       {"--device", "D", "cpu", "cpu | cuda | auto"},
       {"--channels", "N", "8", "feature-map channels shown per layer (the first N)"},
       {"--trace", "", "",
@@ -231,6 +226,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
        "tape traced; print the tape sorted by time and add it to the report"},
       {"--out", "FILE", "", "the HTML report to write"},
   };
+  for (auto& s : eval_pair_option_specs()) specs.push_back(s);
   for (auto& s : mask_option_specs()) specs.push_back(s);
   for (auto& s : loss_option_specs()) specs.push_back(s);
   ArgParser a("inspect (--model CKPT | --transform FILE | --untrained) --content IMG --mask MASK "

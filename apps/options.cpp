@@ -59,6 +59,16 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
   return c;
 }
 
+std::vector<OptionSpec> eval_pair_option_specs() {
+  return {
+      {"--content", "IMG", "", "content image"},
+      {"--mask", "MASK", "", "its mask (none: m = 1)"},
+      {"--style", "IMG", "", "style image"},
+      {"--style-mask", "MASK", "", "its mask (none: m = 1)"},
+      {"--size", "HxW", "", "resize both to this size (default: the content image's own size)"},
+  };
+}
+
 EvalPair load_eval_pair(const ArgParser& a, const MaskOptions& masks) {
   const SampleSource content{a.require("--content"), a.get("--mask")};
   const SampleSource style{a.require("--style"), a.get("--style-mask")};

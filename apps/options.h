@@ -26,6 +26,8 @@ struct EvalPair {
   Sample content, style;
 };
 EvalPair load_eval_pair(const ArgParser& a, const MaskOptions& masks);
+// The flags load_eval_pair reads: --content, --mask, --style, --style-mask, --size.
+std::vector<OptionSpec> eval_pair_option_specs();
 
 // The style target of one style sample (its own Grams, SPEC's `mean` over one image).
 losses::StyleTarget single_style_target(const models::Vgg19& vgg, const Sample& style,
