@@ -41,6 +41,7 @@ Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize re
   return io::crop(r, top, left, H, W);
 }
 
+std::atomic<bool> g_empty_attention_warning_shown{false};
 std::atomic<bool> g_label_warning_shown{false};
 }  // namespace
 
@@ -134,12 +135,16 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
     labels.width = raw.width;
     labels.values.resize(std::size_t(raw.height) * raw.width);
     for (int y = 0; y < raw.height; ++y)
-      for (int x = 0; x < raw.width; ++x) {
-        const int v = raw.at(y, x, 0);
-        labels.at(y, x) = v;
-        mask.at(0, y, x) = mo.attention_labels.empty() ? v / 255.f
-                                                       : (contains(mo.attention_labels, v) ? 1.f : 0.f);
-      }
+      for (int x = 0; x < raw.width; ++x) labels.at(y, x) = raw.at(y, x, 0);
+    mask = io::attention_mask(labels, mo.attention_labels);
+    if (!mo.attention_labels.empty() &&
+        std::none_of(mask.data.begin(), mask.data.end(), [](float v) { return v > 0.f; }) &&
+        !g_empty_attention_warning_shown.exchange(true))
+      std::fprintf(stderr,
+                   "warning: %s: none of the --attention-labels values occur in it, so its "
+                   "attention region is empty (further such masks are not reported). Check the "
+                   "label values with `mgst masks` or an image viewer.\n",
+                   src.mask_path.c_str());
   }
   if (mo.uses_validity()) {
     valid = io::ImageF(1, img.height, img.width, 1.f);

@@ -110,7 +110,6 @@ io::ImageF black_validity(const io::ImageF& img) {
   return v;
 }
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 CropOptions frame_crop(const std::string& crop) {
   const CropOptions c = parse_crop(crop);
@@ -344,16 +343,13 @@ std::vector<EyeSample> load_label_set(const std::string& images, const EyeLoadOp
                              << img.height);
     bool has_pupil = false;
     int y0 = labels.height, y1 = -1, x0 = labels.width, x1 = -1;
-    io::ImageF mask(1, img.height, img.width);
     for (int y = 0; y < labels.height; ++y)
       for (int x = 0; x < labels.width; ++x) {
         const int v = labels.at(y, x);
         has_pupil = has_pupil || v == o.pupil_label;
         if (v != 0) y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
-        mask.at(0, y, x) = o.masks.attention_labels.empty()
-                               ? v / 255.f
-                               : (contains(o.masks.attention_labels, v) ? 1.f : 0.f);
       }
+    const io::ImageF mask = io::attention_mask(labels, o.masks.attention_labels);
     if (!has_pupil) {
       std::fprintf(stderr, "warning: %s has no pixel with the pupil label %d: skipped\n",
                    src.mask_path.c_str(), o.pupil_label);
@@ -436,10 +432,8 @@ std::vector<EyeSample> load_csv_set(const std::string& csv, const std::string& i
         for (int x = 0; x < lm.width; ++x) {
           const int v = lm.at(y, x);
           if (v != 0) y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
-          mask.at(0, y, x) = o.masks.attention_labels.empty()
-                                 ? v / 255.f
-                                 : (contains(o.masks.attention_labels, v) ? 1.f : 0.f);
         }
+      mask = io::attention_mask(lm, o.masks.attention_labels);
     } else if (o.mask_from_center > 0) {
       mask = fill_ellipse(r.x, r.y, o.mask_from_center, o.mask_from_center, img.height, img.width);
     }

@@ -222,20 +222,25 @@ LabelMap load_label_map(const std::string& path) {
   return out;
 }
 
+ImageF attention_mask(const LabelMap& labels, const std::vector<int>& attention_labels) {
+  bool is_label[256] = {};
+  for (const int l : attention_labels)
+    if (l >= 0 && l <= 255) is_label[l] = true;
+  ImageF out(1, labels.height, labels.width);
+  for (int y = 0; y < labels.height; ++y)
+    for (int x = 0; x < labels.width; ++x) {
+      const int v = labels.at(y, x);
+      out.at(0, y, x) = attention_labels.empty() ? float(v) / 255.f
+                                                 : (v >= 0 && v <= 255 && is_label[v] ? 1.f : 0.f);
+    }
+  return out;
+}
+
 ImageF load_mask(const std::string& path, const std::vector<int>& attention_labels) {
   for (const int l : attention_labels)
     MGST_CHECK(l >= 0 && l <= 255, path << ": attention label " << l
                                         << " is outside 0..255 (masks are 8-bit)");
-  const ImageU8 im = load_image(path);
-  bool is_label[256] = {};
-  for (const int l : attention_labels) is_label[l] = true;
-  ImageF out(1, im.height, im.width);
-  for (int y = 0; y < im.height; ++y)
-    for (int x = 0; x < im.width; ++x) {
-      const uint8_t v = im.at(y, x, 0);
-      out.at(0, y, x) = attention_labels.empty() ? float(v) / 255.f : (is_label[v] ? 1.f : 0.f);
-    }
-  return out;
+  return attention_mask(load_label_map(path), attention_labels);
 }
 
 bool looks_like_label_map(const ImageU8& image) {

@@ -74,6 +74,11 @@ ImageF load_mask(const std::string& path, const std::vector<int>& attention_labe
 // The first channel's raw values (0..255).
 LabelMap load_label_map(const std::string& path);
 
+// The (1, H, W) attention mask of a label map, the one rule every mask
+// reader uses: value / 255 without labels, else 1 where the value is one of
+// `attention_labels` and 0 elsewhere.
+ImageF attention_mask(const LabelMap& labels, const std::vector<int>& attention_labels);
+
 // True when the first channel looks like a label map rather than a 0/255
 // (or soft) mask: its largest value is between 1 and 16 (read as value / 255
 // such a mask would be nearly all zero; a 0/1 mask counts too). Callers warn

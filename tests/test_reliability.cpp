@@ -287,6 +287,16 @@ TEST_SUITE("apps") {
             "/labels --output " + d + "/out_lm --device cpu");
     CHECK(r.code == 0);
     CHECK(r.out.find("--attention-labels") != std::string::npos);
+    // Labels that occur in no mask (the maps hold 0..3): works, warns once.
+    r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + d +
+            "/labels --output " + d + "/out_lm7 --device cpu --attention-labels 7");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("none of the --attention-labels values occur") != std::string::npos);
+    CHECK(r.out.find("labels/e0.png") != std::string::npos);
+    r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + d +
+            "/labels --output " + d + "/out_lm3 --device cpu --attention-labels 3");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("none of the --attention-labels") == std::string::npos);
   }
 
   TEST_CASE("reliability: broken safetensors (weights, VGG, checkpoints) fail clearly") {
