@@ -21,6 +21,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// No image file mgst reads is near this; a bigger one is refused before decoding.
+constexpr std::size_t kMaxImageFileBytes = std::size_t(512) << 20;
+
 // The formats mgst reads (SPEC: PNG, JPEG, BMP), told by their first bytes.
 // Everything else is refused before stb_image sees it: the system's stb_image
 // also decodes GIF, PSD, HDR, PIC, PNM and TGA, whose decoders are the least
@@ -152,13 +155,13 @@ ImageInfo probe_image_from_memory(std::string_view bytes, const std::string& pat
 ImageInfo probe_image(const std::string& path) {
   std::error_code ec;
   MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
-  return probe_image_from_memory(read_file(path), path);
+  return probe_image_from_memory(read_file(path, kMaxImageFileBytes), path);
 }
 
 ImageU8 load_image(const std::string& path, int desired_channels) {
   std::error_code ec;
   MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
-  return load_image_from_memory(read_file(path), path, desired_channels);  // read_file names errno
+  return load_image_from_memory(read_file(path, kMaxImageFileBytes), path, desired_channels);  // read_file names errno
 }
 
 ImageU8 load_image_from_memory(std::string_view bytes, const std::string& path,

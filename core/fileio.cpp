@@ -28,7 +28,7 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
   MGST_CHECK(!fs::is_directory(path, ec), path << ": is a directory, expected a file");
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -37,6 +37,10 @@ std::string read_file(const std::string& path) {
   char buf[1 << 16];
   for (;;) {
     const std::size_t n = std::fread(buf, 1, sizeof buf, f);
+    if (out.size() + n > max_bytes) {
+      std::fclose(f);
+      MGST_FAIL(path << ": larger than " << max_bytes << " bytes, the most this reader accepts");
+    }
     out.append(buf, n);
     if (n < sizeof buf) break;
   }

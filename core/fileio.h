@@ -1,13 +1,17 @@
 // Whole-file reads, atomic writes and directory helpers. Every error names the
 // path and the operating system's reason.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace mgst {
 
 // The file's bytes. Throws mgst::Error naming `path` and strerror(errno).
-std::string read_file(const std::string& path);
+// The whole file. Refuses (naming the file and the limit) one larger than
+// `max_bytes`, checked while reading, so a device or pipe cannot exhaust memory.
+constexpr std::size_t kDefaultMaxFileBytes = std::size_t(4) << 30;  // > VGG-19 weights (548 MB)
+std::string read_file(const std::string& path, std::size_t max_bytes = kDefaultMaxFileBytes);
 
 // Writes `bytes` so that `path` holds either its old content or the new one,
 // never a mix: write to `path.tmp.<pid>` in the same directory, fflush, fsync,

@@ -238,6 +238,13 @@ TEST_CASE("fileio: read_file, ensure_directory and list_files errors name the pa
   TempDir d;
   check_error([&] { mgst::read_file(d.file("missing.txt")); }, {"missing.txt", "No such file"});
   check_error([&] { mgst::read_file(d.path.string()); }, {d.path.string(), "directory"});
+  // The size limit, on a file and on an endless device.
+  TempDir e;
+  put_bytes(e.file("hundred"), std::string(100, 'a'));
+  CHECK(mgst::read_file(e.file("hundred"), 100).size() == 100);
+  check_error([&] { mgst::read_file(e.file("hundred"), 99); }, {"hundred", "larger than 99 bytes"});
+  if (fs::exists("/dev/zero"))
+    check_error([&] { mgst::read_file("/dev/zero", 1 << 20); }, {"/dev/zero", "larger than 1048576"});
 
   mgst::ensure_directory(d.file("a/b/c"));
   CHECK(fs::is_directory(d.path / "a/b/c"));
