@@ -53,6 +53,20 @@ TEST_CASE("cuda allocator: copies round-trip and blocks are 256-byte aligned") {
   CHECK_THROWS_AS(kc::device_free(reinterpret_cast<void*>(16)), mgst::Error);
 }
 
+TEST_CASE("cuda allocator: in tests every block arrives NaN-filled, also when reused") {
+  MGST_REQUIRE_GPU();
+  REQUIRE(std::getenv("MGST_CUDA_POISON_ALLOC") != nullptr);  // set by tests/main.cpp
+  const std::vector<float> ones(777, 1.f);
+  for (int round = 0; round < 2; ++round) {  // round 1 gets round 0's block back
+    float* p = static_cast<float*>(kc::device_alloc(ones.size() * sizeof(float)));
+    std::vector<float> back(ones.size(), 0.f);
+    kc::memcpy_d2h(back.data(), p, back.size() * sizeof(float));
+    CHECK(std::all_of(back.begin(), back.end(), [](float v) { return std::isnan(v); }));
+    kc::memcpy_h2d(p, ones.data(), ones.size() * sizeof(float));
+    kc::device_free(p);
+  }
+}
+
 TEST_CASE("cuda allocator: out of memory throws mgst::Error naming the request") {
   MGST_REQUIRE_GPU();
   try {
