@@ -194,11 +194,7 @@ struct ConvFwdOp {
   struct Col { const float* img; int iy0, ix0; bool ok; };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t.m0 = blockIdx.y * bm;
-    t.n0 = blockIdx.x * bn;
-    t.z = blockIdx.z;
-    t.k0 = 0;
-    t.k1 = Kdim;
+    t = detail::grid_tile(bm, bn, 0, Kdim);
     return true;
   }
   __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
@@ -236,11 +232,7 @@ struct ConvBwdDataOp {
   struct Col { const float* img; int ty0, tx0; bool ok; };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t.m0 = blockIdx.y * bm;
-    t.n0 = blockIdx.x * bn;
-    t.z = blockIdx.z;
-    t.k0 = 0;
-    t.k1 = Kdim;
+    t = detail::grid_tile(bm, bn, 0, Kdim);
     return true;
   }
   __device__ Row row(int, int m) const { return {w + int64_t(m) * KK, m < s.Ci}; }
@@ -287,11 +279,8 @@ struct ConvBwdWeightOp {
   struct Col { int ci, dy0, dx0; bool ok; };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t.m0 = blockIdx.y * bm;
-    t.n0 = blockIdx.x * bn;
-    t.z = blockIdx.z;
-    t.k0 = blockIdx.z * chunk;
-    t.k1 = min(Ktot, t.k0 + chunk);
+    const int k0 = blockIdx.z * chunk;
+    t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
     return true;
   }
   __device__ Row row(int, int m) const { return {m, m < s.Co}; }

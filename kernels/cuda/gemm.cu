@@ -70,11 +70,7 @@ struct SgemmOp {
   struct Col { const float* p; int64_t stride; bool ok; };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t.m0 = blockIdx.y * bm;
-    t.n0 = blockIdx.x * bn;
-    t.z = 0;
-    t.k0 = 0;
-    t.k1 = K;
+    t = detail::grid_tile(bm, bn, 0, K);  // a 2-D grid: z = 0
     return true;
   }
   __device__ Row row(int, int m) const {

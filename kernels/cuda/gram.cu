@@ -118,11 +118,7 @@ struct GramBwdOp {
   using Col = Row;
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t.m0 = blockIdx.y * bm;
-    t.n0 = blockIdx.x * bn;
-    t.z = blockIdx.z;
-    t.k0 = 0;
-    t.k1 = C;
+    t = detail::grid_tile(bm, bn, 0, C);
     return true;
   }
   __device__ Row row(int z, int m) const { return {S + (int64_t(z) * C + m) * C, m < C}; }

@@ -32,6 +32,12 @@ struct Tile {
   int m0, n0, z, k0, k1;
 };
 
+// The plain tile of most ops: block (x, y, z) covers rows from y*bm and
+// columns from x*bn of batch z, over k in [k0, k1).
+__device__ __forceinline__ Tile grid_tile(int bm, int bn, int k0, int k1) {
+  return {int(blockIdx.y) * bm, int(blockIdx.x) * bn, int(blockIdx.z), k0, k1};
+}
+
 template <int BM_, int BN_, int BK_, int TM_, int TN_>
 struct TileConfig {
   static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
