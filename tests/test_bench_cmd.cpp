@@ -15,14 +15,7 @@ namespace {
 // Runs the CLI; stdout only into *out (stderr carries progress and is
 // discarded, so stdout must be exactly the JSON).
 int run_bench(const std::string& args, std::string* out) {
-  const std::string cmd = std::string(MGST_CLI_PATH) + " bench " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  out->clear();
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out->append(buf, n);
-  const int rc = pclose(p);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return mgst::test::run_command(std::string(MGST_CLI_PATH) + " bench " + args + " 2>/dev/null", out);
 }
 
 bool positive_finite(const Json& j, const char* key) {

@@ -1,12 +1,16 @@
 // One full training step of SPEC's model (transform net, VGG-19 loss net, all
 // four loss terms, Adam) on the CUDA backend against the same step on the CPU
-// backend, through the Trainer the `mgst train` command uses.
+// backend, through the Trainer the `mgst train` command uses; and the
+// commands' own device paths (`mgst eval`, `mgst purify --device cuda`).
 #ifdef MGST_WITH_CUDA
 #include <algorithm>
 #include <cmath>
 #include <map>
 
+#include "apps/image_io.h"
 #include "apps/trainer.h"
+#include "core/json.h"
+#include "models/transform_net.h"
 #include "core/safetensors.h"
 #include "cuda_test_util.h"
 #include "eye_data.h"
@@ -120,6 +124,47 @@ TEST_CASE("cuda train step: SPEC model, losses, gradients and Adam match the CPU
     CHECK(off <= 2 + p0.size() / 100);
   }
   CHECK(compared >= grads / 2);
+}
+
+// The same files through the binary on both devices: eval's loss terms agree
+// to 1e-4 relative, purify's PNGs to one 8-bit level (float noise can move
+// a value across a rounding boundary).
+TEST_CASE("cuda commands: mgst eval and purify on --device cuda match --device cpu") {
+  MGST_REQUIRE_GPU();
+  const std::string data = test::make_eye_dataset("cuda_cli_data", 24, 32, 2);
+  const std::string d = test::fresh_temp_dir("cuda_cli");
+  models::TransformNet(false, 3).save(d + "/w.safetensors");  // plain net: not the identity
+  const std::string cli = std::string(MGST_CLI_PATH) + " ";
+  Json terms[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string dev = k == 0 ? "cpu" : "cuda";
+    std::string out;
+    const int rc = test::run_command(
+        cli + "eval --transform " + d + "/w.safetensors --content " + data + "/real/e0.png --mask " +
+            data + "/real_masks/e0.png --style " + data + "/synth/e1.png --style-mask " + data +
+            "/synth_masks/e1.png --device " + dev + " 2>/dev/null",
+        &out);
+    REQUIRE(rc == 0);
+    terms[k] = Json::parse(out, "mgst eval --device " + dev);
+    std::string log;
+    REQUIRE(test::run_command(cli + "purify --model " + d + "/w.safetensors --input " + data +
+                                  "/real --masks " + data + "/real_masks --output " + d + "/p_" +
+                                  dev + " --device " + dev + " 2>&1",
+                              &log) == 0);
+  }
+  for (const char* key : {"content", "style", "task", "tv", "total"}) {
+    CAPTURE(key);
+    close_rel(key, terms[1].at(key).as_number(), terms[0].at(key).as_number(), 1e-4);
+  }
+  for (const char* f : {"/e0.png", "/e1.png"}) {
+    CAPTURE(f);
+    const io::ImageU8 a = io::load_image(d + "/p_cpu" + f), b = io::load_image(d + "/p_cuda" + f);
+    REQUIRE(a.pixels.size() == b.pixels.size());
+    int worst = 0;
+    for (std::size_t i = 0; i < a.pixels.size(); ++i)
+      worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+    CHECK(worst <= 1);
+  }
 }
 
 }  // TEST_SUITE

@@ -27,14 +27,7 @@ const char* kSections[] = {"summary", "input",  "masks",  "transform-features", 
 std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("inspect_" + name); }
 
 int run(const std::string& cmd, std::string* output) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int rc = pclose(p);
-  if (output) *output = out;
-  return WEXITSTATUS(rc);
+  return mgst::test::run_command(cmd + " 2>&1", output);
 }
 
 // A real-like content eye and a synthetic style eye (32x48) with masks, and

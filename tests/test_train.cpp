@@ -43,14 +43,7 @@ Scores score(Trainer& t, const Batch& b) {
 }
 
 int run_cli(const std::string& args, std::string* output = nullptr) {
-  const std::string cmd = std::string(MGST_CLI_PATH) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int rc = pclose(p);
-  if (output) *output = out;
-  return WEXITSTATUS(rc);
+  return test::run_command(std::string(MGST_CLI_PATH) + " " + args + " 2>&1", output);
 }
 
 }  // namespace

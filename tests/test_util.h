@@ -3,6 +3,8 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -53,6 +55,19 @@ inline std::string fresh_temp_dir(const std::string& name) {
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d.string();
+}
+
+// Runs `cmd` through the shell; its stdout into *out (redirect stderr in
+// `cmd` as needed). Returns the exit status, -1 when a signal ended it.
+inline int run_command(const std::string& cmd, std::string* out) {
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE_MESSAGE(p != nullptr, "popen failed: " << cmd);
+  std::string text;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+  const int rc = pclose(p);
+  if (out) *out = std::move(text);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
 inline std::string chromium_path() { return find_on_path({"chromium", "chromium-browser"}); }
