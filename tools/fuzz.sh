@@ -6,6 +6,10 @@
 #   bash tools/fuzz.sh            # 60 s per target
 #   bash tools/fuzz.sh 30         # what CI runs (.ci/run)
 #   FUZZ_TARGETS=image_fuzzer bash tools/fuzz.sh 600
+#   FUZZ_SEED=1 bash tools/fuzz.sh 30   # CI: a fixed seed, so a run replays the
+#                                       # same inputs (a slower machine a prefix
+#                                       # of them) and CI cannot fail at random
+#                                       # on a new find; explore with no seed
 #
 # Targets: safetensors_fuzzer (parse_safetensors on bytes), image_fuzzer
 # (io::load_image_from_memory + mask/resize path). Each starts from its seed
@@ -48,8 +52,10 @@ for t in $TARGETS; do
   cp -n "$seeds"/* "$work"/ 2>/dev/null || true
   dict=()
   [ -f "fuzz/${t%_fuzzer}.dict" ] && dict=(-dict="fuzz/${t%_fuzzer}.dict")
-  echo "== $t: ${SECONDS_PER_TARGET}s from $(ls "$work" | wc -l) inputs"
-  if ! "$BUILD_DIR/fuzz/$t" "$work" "${dict[@]}" -max_total_time="$SECONDS_PER_TARGET" \
+  seed=()
+  [ -n "${FUZZ_SEED:-}" ] && seed=(-seed="$FUZZ_SEED")
+  echo "== $t: ${SECONDS_PER_TARGET}s from $(ls "$work" | wc -l) inputs${FUZZ_SEED:+, seed $FUZZ_SEED}"
+  if ! "$BUILD_DIR/fuzz/$t" "$work" "${dict[@]}" "${seed[@]}" -max_total_time="$SECONDS_PER_TARGET" \
        -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
        -artifact_prefix="$BUILD_DIR/artifacts/$t-" 2>"$BUILD_DIR/$t.log"; then
     echo "fuzz.sh: $t FAILED; last lines of $BUILD_DIR/$t.log:" >&2
