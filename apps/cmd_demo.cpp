@@ -64,20 +64,8 @@ int cmd_demo(const std::vector<std::string>& args) {
   write_set(synth, out + "/data/synthetic", out + "/data/synthetic_masks", eye_region);
   write_set(held_out, out + "/data/heldout", out + "/data/heldout_masks", eye_region);
 
-  TrainConfig c;
-  c.content = out + "/data/real";
-  c.masks = out + "/data/real_masks";
-  c.style = out + "/data/synthetic";
-  c.style_masks = out + "/data/synthetic_masks";
-  c.height = H, c.width = W;
-  c.steps = a.get_int("--steps");
-  c.warmup_steps = std::min(20, std::max(1, c.steps / 5));
+  TrainConfig c = demo_train_config(out + "/data", H, W, a.get_int("--steps"));
   c.checkpoint_every = 50;
-  // Demo weights (documented in the README): with the random VGG and a few
-  // hundred CPU steps, SPEC's default w_s = 1e4 barely moves the images;
-  // 3e5 with a stronger TV term moved them without artefacts in our trials.
-  c.loss.w_style = 3e5;
-  c.loss.w_tv = 3;
   c.seed = seed;
   c.device = a.get("--device");
   c.out = out;

@@ -160,17 +160,8 @@ int cmd_taskeval(const std::vector<std::string>& args) {
       const auto content = from_synth(generate_eye_set(EyeDomain::Real, count, H, W, s + 1), eye, "real");
       write_set(content, out + "/data/real", out + "/data/real_masks");
       write_set(data.style, out + "/data/synthetic", out + "/data/synthetic_masks");
-      TrainConfig c;
-      c.content = out + "/data/real";
-      c.masks = out + "/data/real_masks";
-      c.style = out + "/data/synthetic";
-      c.style_masks = out + "/data/synthetic_masks";
-      c.height = H, c.width = W;
-      c.steps = a.get_int("--purifier-steps");
-      c.warmup_steps = std::min(20, std::max(1, c.steps / 5));
+      TrainConfig c = demo_train_config(out + "/data", H, W, a.get_int("--purifier-steps"));
       c.checkpoint_every = c.steps;
-      c.loss.w_style = 3e5;  // mgst demo's weights (README): 1, 3e5, 10, 3
-      c.loss.w_tv = 3;
       c.seed = cfg.seed;
       c.device = a.get("--device");
       c.out = out + "/purifier";

@@ -130,6 +130,20 @@ std::unique_ptr<models::Vgg19> load_loss_vgg(const std::string& path,
   return std::make_unique<models::Vgg19>(loss.deepest_layer(), path, device);
 }
 
+TrainConfig demo_train_config(const std::string& data, int height, int width, int steps) {
+  TrainConfig c;
+  c.content = data + "/real";
+  c.masks = data + "/real_masks";
+  c.style = data + "/synthetic";
+  c.style_masks = data + "/synthetic_masks";
+  c.height = height, c.width = width;
+  c.steps = steps;
+  c.warmup_steps = std::min(20, std::max(1, steps / 5));
+  c.loss.w_style = 3e5;
+  c.loss.w_tv = 3;
+  return c;
+}
+
 std::unique_ptr<models::TransformNet> load_transform(const std::string& path, Device device,
                                                      bool residual_fallback, bool force_mode) {
   const SafetensorsFile f = read_safetensors(path);

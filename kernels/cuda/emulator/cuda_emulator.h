@@ -65,9 +65,11 @@ unsigned char* warp_exchange_slot(int lane);
 int lane_id();
 
 // Runs `thread_body` for every thread of the grid; returns the error a real
-// launch would report (bad configuration, barrier divergence, deadlock).
+// launch would report (bad configuration, barrier divergence).
 cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
                      const std::function<void()>& thread_body);
+// Records a launch error for the next cudaGetLastError (first one wins).
+void set_last_error(cudaError_t err);
 
 // The object `launcher(k, grid, block, ...)` returns; called with the
 // kernel's arguments. Arguments are converted to the kernel's parameter
@@ -85,21 +87,14 @@ class Launcher {
       std::tuple<std::decay_t<Params>...> mine = params;  // by-value parameters
       std::apply(kernel_, mine);
     });
-    record_launch_error(err);
+    if (err != cudaSuccess) set_last_error(err);
   }
 
  private:
-  static void record_launch_error(cudaError_t err);
   void (*kernel_)(Params...);
   const char* name_;
   dim3 grid_, block_;
 };
-
-void set_last_error(cudaError_t err);
-template <class... Params>
-void Launcher<Params...>::record_launch_error(cudaError_t err) {
-  if (err != cudaSuccess) set_last_error(err);
-}
 
 template <class... Params>
 Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 grid,
