@@ -135,7 +135,7 @@ struct OpRow {
 };
 
 // "9x9 4->32 264x264->256x256" for a conv, else the output shape.
-std::string shape_key(const TapeEntry& e) {
+std::string shape_key(const TraceEntry& e) {
   if (e.op == "conv2d" && e.input_shapes.size() >= 2 && e.input_shapes[0].size() == 4 &&
       e.input_shapes[1].size() == 4 && e.output_shape.size() == 4) {
     const Shape &x = e.input_shapes[0], &w = e.input_shapes[1], &y = e.output_shape;
@@ -315,21 +315,13 @@ int cmd_bench(const std::vector<std::string>& args) {
       synchronize(device);
       content_target_ms = ms_since(t0);
     }
-    Tape& tape = Tape::current();
-    tape.set_tracing(true);
+    TraceScope trace;  // tracing off again at the end of this block, also on an exception
     synchronize(device);
     const auto t0 = Clock::now();
-    std::vector<double> bwd_mult;  // conv2d: operands whose gradient the backward computes
-    try {
+    {
       const losses::RegionWeights regions = losses::make_regions(m, Tensor());
       const Tensor y = net.forward(x, m);
       const auto t = losses::compute_losses(vgg, loss, y, x, regions, target);
-      for (const TapeEntry& e : tape.entries()) {
-        double k = 0;
-        if (e.op == "conv2d" && e.inputs.size() >= 2)
-          k = double(e.inputs[0]->requires_grad) + double(e.inputs[1]->requires_grad);
-        bwd_mult.push_back(k);
-      }
       t.total.backward();
       synchronize(device);
       const auto ta = Clock::now();
@@ -337,16 +329,14 @@ int cmd_bench(const std::vector<std::string>& args) {
       net.parameters().zero_grad();
       synchronize(device);
       adam_ms = ms_since(ta);
-    } catch (...) {
-      tape.set_tracing(false);
-      throw;
     }
     traced_step_ms = ms_since(t0);
-    tape.set_tracing(false);
-    const auto& tr = tape.last_trace();
-    for (std::size_t i = 0; i < tr.size(); ++i) {
-      const TapeEntry& e = tr[i];
-      const double bf = i < bwd_mult.size() ? bwd_mult[i] * e.flops : 0;
+    for (const TraceEntry& e : trace.entries()) {
+      // conv2d: operands (x, w) whose gradient the backward computes
+      const double bwd_mult = e.op == "conv2d" && e.input_requires_grad.size() >= 2
+                                  ? double(e.input_requires_grad[0]) + e.input_requires_grad[1]
+                                  : 0;
+      const double bf = bwd_mult * e.flops;
       for (int which = 0; which < 2; ++which) {
         const std::string key = which == 0 ? e.op : e.op + " " + shape_key(e);
         OpRow& r = (which == 0 ? by_op : by_shape)[key];

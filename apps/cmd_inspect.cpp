@@ -115,21 +115,15 @@ std::vector<TraceRow> trace_step(models::TransformNet& net, const models::Vgg19&
                                  const losses::LossConfig& loss, const Batch& b,
                                  const losses::RegionWeights& regions,
                                  const losses::StyleTarget& target) {
-  Tape& tape = Tape::current();
-  tape.set_tracing(true);
-  try {
+  TraceScope trace;  // tracing off again on return, also on an exception
+  {
     const Tensor y = net.forward(b.x, b.m);
     const auto t = losses::compute_losses(vgg, loss, y, b.x, regions, target);
     t.total.backward();
-  } catch (...) {
-    tape.set_tracing(false);
-    tape.clear();
-    throw;
   }
-  tape.set_tracing(false);
   net.parameters().zero_grad();  // nothing is updated: the report shows the given weights
   std::vector<TraceRow> rows;
-  for (const TapeEntry& e : tape.last_trace()) {
+  for (const TraceEntry& e : trace.entries()) {
     std::string in;
     for (const auto& s : e.input_shapes) {
       if (!in.empty()) in += ' ';

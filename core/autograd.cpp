@@ -1,6 +1,7 @@
 #include "core/autograd.h"
 
 #include <cmath>
+#include <unordered_set>
 
 #include "core/dispatch.h"
 #include "kernels/error.h"
@@ -10,8 +11,10 @@ namespace mgst {
 namespace {
 thread_local bool t_grad_enabled = true;
 
-double ms_since(TraceClock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(TraceClock::now() - t0).count();
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 }  // namespace
 
@@ -26,13 +29,6 @@ bool grad_enabled() { return t_grad_enabled; }
 
 NoGradGuard::NoGradGuard() : previous_(t_grad_enabled) { t_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
-
-bool needs_grad(std::initializer_list<const Tensor*> inputs) {
-  if (!t_grad_enabled) return false;
-  for (const Tensor* t : inputs)
-    if (t && t->requires_grad()) return true;
-  return false;
-}
 
 void accumulate_grad(const std::shared_ptr<TensorImpl>& t, const Tensor& g) {
   if (!t || !t->requires_grad) return;
@@ -49,10 +45,74 @@ void accumulate_grad(const std::shared_ptr<TensorImpl>& t, const Tensor& g) {
   t->grad = sum.impl_ptr();
 }
 
-TraceClock::time_point op_begin(Device d) {
-  if (!Tape::current().tracing()) return {};
-  synchronize(d);
-  return TraceClock::now();
+// ---------------------------------------------------------------------------
+void GradSink::to(const Tensor& x, const Tensor& g) const {
+  if (wants(x) && g.defined()) accumulate_grad(x.impl_ptr(), g);
+}
+
+Tensor GradSink::buffer(const Tensor& x) const { return wants(x) ? empty(x) : Tensor(); }
+
+// ---------------------------------------------------------------------------
+namespace {
+void check_device(const char* op, const Tensor& first, const Tensor& t) {
+  MGST_CHECK(t.device() == first.device(),
+             op << ": inputs on different devices: " << first.str() << " and " << t.str());
+}
+}  // namespace
+
+OpScope::OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops)
+    : op_(op), inputs_(inputs), flops_(flops) {
+  const Tensor* first = nullptr;
+  for (const Tensor& t : inputs_) {
+    if (!t.defined()) continue;
+    if (!first) first = &t;
+    check_device(op_, *first, t);
+    recording_ = recording_ || t.requires_grad();
+  }
+  MGST_CHECK(first, op_ << ": every input is undefined");
+  device_ = first->device();
+  recording_ = recording_ && grad_enabled();
+  if (TraceScope::active()) {
+    synchronize(device_);
+    started_ = Clock::now();
+  }
+}
+
+void OpScope::constant(const Tensor& t, const char* what) {
+  if (!t.defined()) return;
+  check_device(op_, inputs_.front().defined() ? inputs_.front() : t, t);
+  MGST_CHECK(!(grad_enabled() && t.requires_grad()),
+             op_ << ": " << what << " requires grad, but " << op_ << " has no gradient for "
+                 << what << "; pass it detached (.detach())");
+}
+
+void OpScope::put_on_tape(Tensor& y, Backward backward) {
+  Tape& tape = Tape::current();
+  if (tape.detect_anomaly()) check_finite(y, std::string("output of ") + op_);
+  TapeEntry e;
+  e.op = op_;
+  TraceEntry row;
+  row.op = op_;
+  row.flops = flops_;
+  row.bytes = double(y.numel()) * sizeof(float);
+  for (const Tensor& t : inputs_) {
+    if (!t.defined()) continue;
+    e.inputs.push_back(t.impl_ptr());
+    row.input_shapes.push_back(t.shape());
+    row.input_requires_grad.push_back(t.requires_grad());
+    row.bytes += double(t.numel()) * sizeof(float);
+  }
+  y.impl()->requires_grad = true;
+  y.impl()->is_leaf = false;
+  e.output = y.impl_ptr();
+  e.backward = std::move(backward);
+  if (TraceScope* trace = TraceScope::active()) {
+    synchronize(device_);
+    row.forward_ms = started_ != Clock::time_point{} ? ms_since(started_) : 0;
+    row.output_shape = y.shape();
+    e.trace = trace->add(std::move(row));
+  }
+  tape.record(std::move(e));
 }
 
 void check_finite(const Tensor& t, const std::string& what) {
@@ -62,33 +122,41 @@ void check_finite(const Tensor& t, const std::string& what) {
                                                 << i << " of " << t.str());
 }
 
-void record_op(const char* op, std::initializer_list<const Tensor*> inputs, Tensor& output,
-               std::function<void(const Tensor&)> backward, double flops,
-               TraceClock::time_point started) {
-  Tape& tape = Tape::current();
-  if (tape.detect_anomaly()) check_finite(output, std::string("output of ") + op);
-  TapeEntry e;
-  e.op = op;
-  double bytes = double(output.numel()) * sizeof(float);
-  for (const Tensor* t : inputs) {
-    if (!t || !t->defined()) continue;
-    e.inputs.push_back(t->impl_ptr());
-    e.input_shapes.push_back(t->shape());
-    bytes += double(t->numel()) * sizeof(float);
+// ---------------------------------------------------------------------------
+namespace {
+// A graph takes one backward(): it frees the graph (the tape is cleared). A
+// later backward() through a freed part would silently compute nothing (or
+// only part of the gradients), so check first, before any gradient is
+// written, that the loss and every non-leaf tensor a gradient will flow into
+// are outputs still on the tape.
+void check_graph_alive(const std::vector<TapeEntry>& entries, const Tensor& loss,
+                       const std::weak_ptr<TensorImpl>& last_loss) {
+  std::unordered_set<const TensorImpl*> on_tape, reached{loss.impl()};
+  for (const TapeEntry& e : entries) on_tape.insert(e.output.get());
+  const char* what_to_do =
+      "build the loss again (forward included), or compute all losses first and call "
+      "backward() once on their sum";
+  if (!loss.impl()->is_leaf && !on_tape.count(loss.impl())) {
+    MGST_CHECK(last_loss.lock().get() != loss.impl(),
+               "backward(): backward() was already called on this loss, and it freed the loss's "
+               "graph; " << what_to_do);
+    MGST_FAIL("backward(): the graph of this loss was freed by an earlier backward() on another "
+              "loss (or by Tape::clear()); " << what_to_do);
   }
-  output.impl()->requires_grad = true;
-  output.impl()->is_leaf = false;
-  e.output = output.impl_ptr();
-  e.output_shape = output.shape();
-  e.backward = std::move(backward);
-  e.flops = flops;
-  e.bytes = bytes;
-  if (tape.tracing() && started != TraceClock::time_point{}) {
-    synchronize(output.device());
-    e.forward_ms = ms_since(started);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    if (!reached.count(it->output.get())) continue;
+    for (std::size_t k = 0; k < it->inputs.size(); ++k) {
+      const TensorImpl* in = it->inputs[k].get();
+      if (!in->requires_grad) continue;
+      MGST_CHECK(in->is_leaf || on_tape.count(in),
+                 "backward(): input " << k << " " << shape_str(in->shape) << " of " << it->op
+                                      << " comes from a graph an earlier backward() freed; "
+                                      << what_to_do << " (or detach() that input)");
+      reached.insert(in);
+    }
   }
-  tape.record(std::move(e));
 }
+}  // namespace
 
 void run_backward(const Tensor& loss) {
   MGST_CHECK(loss.defined() && loss.numel() == 1,
@@ -96,17 +164,25 @@ void run_backward(const Tensor& loss) {
   MGST_CHECK(loss.requires_grad(),
              "backward(): the loss does not depend on any tensor that requires grad");
   Tape& tape = Tape::current();
+  check_graph_alive(tape.entries_, loss, tape.last_loss_);
   NoGradGuard no_grad;  // backward closures must not record
+  TraceScope* trace = TraceScope::active();
   loss.impl()->grad = Tensor::ones(loss.shape(), loss.device()).impl_ptr();
   for (auto it = tape.entries_.rbegin(); it != tape.entries_.rend(); ++it) {
     TapeEntry& e = *it;
     if (!e.output->grad) continue;  // this op does not reach the loss
     const Tensor g(e.output->grad);
-    const auto t0 = op_begin(g.device());
-    e.backward(g);
-    if (tape.tracing()) {
+    const bool timed = trace && trace->holds(e.trace);
+    Clock::time_point t0;
+    if (timed) {
       synchronize(g.device());
-      e.backward_ms = ms_since(t0);
+      t0 = Clock::now();
+    }
+    GradSink sink(g.device());
+    e.backward(g, sink);
+    if (timed) {
+      synchronize(g.device());
+      trace->add_backward_ms(e.trace, ms_since(t0));
     }
     if (tape.detect_anomaly())
       for (const auto& in : e.inputs)
@@ -114,14 +190,7 @@ void run_backward(const Tensor& loss) {
     // Intermediate gradients are consumed once; free them now.
     if (!e.output->is_leaf) e.output->grad.reset();
   }
-  if (tape.tracing()) {
-    tape.last_trace_ = std::move(tape.entries_);
-    for (auto& e : tape.last_trace_) {  // keep the numbers, drop the memory
-      e.backward = nullptr;
-      e.inputs.clear();
-      e.output.reset();
-    }
-  }
+  tape.last_loss_ = loss.impl_ptr();
   tape.entries_.clear();
 }
 

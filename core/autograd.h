@@ -1,34 +1,61 @@
 // Tape-based reverse-mode autograd.
 //
-// Every differentiable op, when grad mode is on and one of its inputs
-// requires grad, appends a TapeEntry holding its backward closure. The
-// closure receives d(loss)/d(output) and ACCUMULATES into its inputs'
-// gradients through accumulate_grad (a tensor used twice gets both
-// contributions). loss.backward() walks the tape in reverse, frees each
-// intermediate gradient once consumed, and clears the tape at the end, which
-// releases every tensor saved for the backward pass.
+// Every differentiable op (core/ops.cpp) is written through an OpScope: when
+// grad mode is on and one of its inputs requires grad, OpScope::record appends
+// a TapeEntry holding the op's backward closure. The closure receives
+// d(loss)/d(output) and ACCUMULATES into its inputs' gradients through the
+// GradSink (a tensor used twice gets both contributions). loss.backward()
+// walks the tape in reverse, frees each intermediate gradient once consumed,
+// and clears the tape at the end, which releases every tensor saved for the
+// backward pass: a graph takes one backward(), and a second one through it is
+// an error (run_backward).
 #pragma once
 #include <chrono>
 #include <functional>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/trace.h"
 #include "core/tensor.h"
 
 namespace mgst {
 
+// Where a backward closure puts the gradients of its op's inputs.
+class GradSink {
+ public:
+  explicit GradSink(Device d) : device_(d) {}
+  // True when x takes a gradient (defined, requires grad); test it before
+  // computing a gradient that costs a kernel launch.
+  bool wants(const Tensor& x) const { return x.defined() && x.requires_grad(); }
+  // Adds g into x's gradient; does nothing when x takes none or g is undefined.
+  void to(const Tensor& x, const Tensor& g) const;
+  // A buffer of x's shape for a kernel to write x's gradient into, or an
+  // undefined tensor when x takes none (kernels skip a null output).
+  Tensor buffer(const Tensor& x) const;
+  // A buffer of x's shape on the gradient's device, wanted or not.
+  Tensor empty(const Tensor& x) const { return Tensor::empty(x.shape(), device_); }
+  Device device() const { return device_; }
+
+ private:
+  Device device_;
+};
+
+// An op's backward: d(loss)/d(output) in, gradients of the inputs out. Every
+// op captures the tensors its backward reads BY VALUE: a Tensor is a shared
+// handle (copying it copies a pointer, not data), the copy keeps the input
+// alive until the backward ran even after the caller dropped it, and it reads
+// exactly the values the forward read. A reference would dangle once the op
+// returns; a raw TensorImpl pointer would be a second way to say the same.
+using Backward = std::function<void(const Tensor& grad_output, GradSink& grad)>;
+
 struct TapeEntry {
   std::string op;
-  std::vector<std::shared_ptr<TensorImpl>> inputs;
+  std::vector<std::shared_ptr<TensorImpl>> inputs;  // the differentiable ones, defined
   std::shared_ptr<TensorImpl> output;
-  std::function<void(const Tensor& grad_output)> backward;
-  // For the --trace table (filled in when tracing is on).
-  std::vector<Shape> input_shapes;
-  Shape output_shape;
-  double flops = 0;         // analytic forward FLOPs
-  double bytes = 0;         // bytes read + written by the forward
-  double forward_ms = 0;
-  double backward_ms = 0;
+  Backward backward;
+  TraceScope::Slot trace;  // this op's row in the active TraceScope, if any
 };
 
 class Tape {
@@ -37,24 +64,18 @@ class Tape {
 
   void record(TapeEntry entry);
   const std::vector<TapeEntry>& entries() const { return entries_; }
+  // Drops the recorded graph (a loss built from it can no longer backward()).
   void clear() { entries_.clear(); }
 
-  // Tracing: synchronise the device around every op and time it.
-  void set_tracing(bool on) { tracing_ = on; }
-  bool tracing() const { return tracing_; }
   // Anomaly detection: every op output and every gradient is checked for
   // NaN/Inf; the first bad one throws, naming the op.
   void set_detect_anomaly(bool on) { detect_anomaly_ = on; }
   bool detect_anomaly() const { return detect_anomaly_; }
 
-  // Entries of the last backward pass (kept only when tracing).
-  const std::vector<TapeEntry>& last_trace() const { return last_trace_; }
-
  private:
   friend void run_backward(const Tensor& loss);
   std::vector<TapeEntry> entries_;
-  std::vector<TapeEntry> last_trace_;
-  bool tracing_ = false;
+  std::weak_ptr<TensorImpl> last_loss_;  // of the last backward(), to name a repeat
   bool detect_anomaly_ = false;
 };
 
@@ -72,22 +93,52 @@ class NoGradGuard {
   bool previous_;
 };
 
-// True when grad mode is on and any of the tensors requires grad.
-bool needs_grad(std::initializer_list<const Tensor*> inputs);
-
 // Adds g into t's gradient (allocates it on first use). Never writes into an
 // existing gradient buffer in place: it may alias another tensor's memory.
 void accumulate_grad(const std::shared_ptr<TensorImpl>& t, const Tensor& g);
 
-// Start time of an op, or a null time point when not tracing.
-using TraceClock = std::chrono::steady_clock;
-TraceClock::time_point op_begin(Device d);
+// One op call, from its device check to its tape entry:
+//
+//   OpScope op("mul", {a, b}, flops);    // same device; the clock starts when tracing
+//   Tensor y = op.empty(a.shape());
+//   MGST_KERNEL(op.device(), ...);        // the forward
+//   return op.record(y, [a, b](const Tensor& gy, GradSink& grad) { ... });
+//
+// `inputs` are the op's differentiable inputs (an undefined one, such as an
+// absent bias, is skipped); inputs without a gradient are declared with
+// constant(). FLOPs and bytes (inputs + output, float) feed the trace.
+class OpScope {
+ public:
+  OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops = 0);
+  OpScope(const OpScope&) = delete;
+  OpScope& operator=(const OpScope&) = delete;
 
-// Records `output = op(inputs)` with its backward closure. Marks the output
-// as requiring grad. `started` is op_begin()'s value for timing.
-void record_op(const char* op, std::initializer_list<const Tensor*> inputs, Tensor& output,
-               std::function<void(const Tensor&)> backward, double flops,
-               TraceClock::time_point started);
+  // An input the op has no gradient for (a mask, a weight, a constant): it
+  // must be on the op's device, and it is an error for it to require grad
+  // while recording, because its gradient would silently be dropped.
+  void constant(const Tensor& t, const char* what);
+
+  Device device() const { return device_; }
+  Tensor empty(const Shape& shape) const { return Tensor::empty(shape, device_); }
+
+  // Returns y; when grad mode is on and an input requires grad, first records
+  // `y = op(inputs)` with its backward and marks y as requiring grad.
+  template <class F>
+  Tensor record(Tensor y, F&& backward) {
+    if (recording_) put_on_tape(y, Backward(std::forward<F>(backward)));
+    return y;
+  }
+
+ private:
+  void put_on_tape(Tensor& y, Backward backward);
+
+  const char* op_;
+  std::vector<Tensor> inputs_;
+  double flops_;
+  Device device_;
+  bool recording_ = false;
+  std::chrono::steady_clock::time_point started_{};  // set only when tracing
+};
 
 // Throws if `t` holds a NaN/Inf, naming `what` (used by anomaly detection).
 void check_finite(const Tensor& t, const std::string& what);

@@ -1,6 +1,7 @@
 // Differentiable ops on Tensors: shape/device checks, dispatch to the CPU or
 // CUDA kernel (kernels/api.inc), and the backward recorded on the tape.
-// Every op throws mgst::Error naming itself and the offending shapes.
+// Every op throws mgst::Error naming itself and the offending shapes, and
+// names a mask/weight/constant input that requires grad (it has no gradient).
 #pragma once
 #include "core/tensor.h"
 
@@ -21,7 +22,8 @@ Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                      float eps = 1e-5f);
 Tensor relu(const Tensor& x);
 Tensor concat_channels(const Tensor& a, const Tensor& b);
-// y[n,c] = x[n,c] * a[c] + b[c]; a, b (C) constants (no gradient).
+// y[n,c] = x[n,c] * a[c] + b[c]; a, b (C) constants (no gradient: a, b that
+// require grad while recording are an error, as for every mask/weight below).
 Tensor channel_affine(const Tensor& x, const Tensor& a, const Tensor& b);
 
 // ---- elementwise (same shapes)

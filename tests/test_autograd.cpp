@@ -96,6 +96,72 @@ TEST_SUITE("autograd") {
     CHECK_THROWS_WITH_AS(ops::reshape(a, {4}), doctest::Contains("reshape"), Error);
   }
 
+  TEST_CASE("backward() through a graph an earlier backward() freed is an error") {
+    Tensor x = Tensor::from_vector({2}, {1, 2}).set_requires_grad(true);
+    // The same loss twice.
+    Tensor loss = ops::sum(ops::mul(x, x));
+    loss.backward();
+    CHECK_THROWS_WITH_AS(loss.backward(), doctest::Contains("already called on this loss"),
+                         Error);
+    CHECK(x.grad().to_vector() == std::vector<float>{2, 4});  // the second call added nothing
+    x.zero_grad();
+    // Two losses built from one graph before either backward().
+    Tensor y = ops::scale(x, 3.f);
+    Tensor l1 = ops::sum(y), l2 = ops::sum(ops::mul(y, y));
+    l1.backward();
+    CHECK_THROWS_WITH_AS(l2.backward(),
+                         doctest::Contains("freed by an earlier backward() on another loss"),
+                         Error);
+    x.zero_grad();
+    // A new loss whose own op is fresh but whose input comes from the freed graph:
+    // backward() would reach x through nothing and report no error.
+    Tensor z = ops::scale(x, 2.f);
+    ops::sum(z).backward();
+    x.zero_grad();
+    CHECK_THROWS_WITH_AS(ops::sum(ops::mul(z, z)).backward(),
+                         doctest::Contains("input 0 (2) of mul comes from a graph"), Error);
+    CHECK(!x.grad().defined());  // checked before any gradient was written
+    // A fresh graph after a freed one works as before (one backward per training step),
+    // even with the failed graph's entries still on the tape.
+    ops::sum(ops::scale(x, 5.f)).backward();
+    CHECK(x.grad().to_vector() == std::vector<float>{5, 5});
+    // The sum of the two losses takes one backward() through the shared graph.
+    x.zero_grad();
+    Tensor u = ops::scale(x, 3.f);
+    ops::add(ops::sum(u), ops::sum(ops::mul(u, u))).backward();  // 3 + 2 * 9x
+    CHECK(x.grad().to_vector() == std::vector<float>{21, 39});
+  }
+
+  TEST_CASE("a mask, weight or constant that requires grad is an error naming op and argument") {
+    Tape::current().clear();
+    Tensor F = rand_tensor({1, 2, 3, 3}, 30), F2 = rand_tensor({1, 2, 3, 3}, 31);
+    Tensor m = rand_tensor({1, 1, 3, 3}, 32, 0, 1);  // requires grad
+    Tensor img = rand_tensor({1, 3, 3, 3}, 33, 0, 1), img2 = rand_tensor({1, 3, 3, 3}, 34, 0, 1);
+    Tensor ca = rand_tensor({2}, 35), cb = rand_tensor({2}, 36, -1, 1, false);
+    Tensor r = rand_tensor({2, 9}, 37), t = rand_tensor({2, 9}, 38), rw = rand_tensor({2}, 39);
+    CHECK_THROWS_WITH_AS(ops::masked_gram(F, m),
+                         doctest::Contains("masked_gram: the mask w requires grad"), Error);
+    CHECK_THROWS_WITH_AS(ops::masked_mse(F, F2, m),
+                         doctest::Contains("masked_mse: the mask m requires grad"), Error);
+    CHECK_THROWS_WITH_AS(ops::task_edge_loss(img, img2, m),
+                         doctest::Contains("task_edge_loss: the mask m requires grad"), Error);
+    CHECK_THROWS_WITH_AS(ops::weighted_row_mse(r, t, rw),
+                         doctest::Contains("weighted_row_mse: the row weights"), Error);
+    CHECK_THROWS_WITH_AS(ops::channel_affine(F, ca, cb),
+                         doctest::Contains("channel_affine: the scale a requires grad"), Error);
+    CHECK_THROWS_WITH_AS(ops::channel_affine(F, cb, ca),
+                         doctest::Contains("channel_affine: the shift b requires grad"), Error);
+    CHECK(Tape::current().entries().empty());  // nothing was recorded
+    // The same calls are fine with the constants detached, or with no recording.
+    CHECK_NOTHROW(ops::masked_gram(F, m.detach()));
+    CHECK_NOTHROW(ops::channel_affine(F, ca.detach(), cb));
+    {
+      NoGradGuard no_grad;
+      CHECK_NOTHROW(ops::masked_mse(F, F2, m));
+    }
+    Tape::current().clear();
+  }
+
   TEST_CASE("anomaly detection names the op that produced a NaN") {
     Tape::current().set_detect_anomaly(true);
     Tensor x = Tensor::from_vector({2}, {1, std::nanf("")}).set_requires_grad(true);
