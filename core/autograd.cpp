@@ -60,7 +60,8 @@ void check_device(const char* op, const Tensor& first, const Tensor& t) {
 }
 }  // namespace
 
-OpScope::OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops)
+OpScope::OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops,
+                 std::initializer_list<Constant> constants)
     : op_(op), inputs_(inputs), flops_(flops) {
   const Tensor* first = nullptr;
   for (const Tensor& t : inputs_) {
@@ -70,20 +71,19 @@ OpScope::OpScope(const char* op, std::initializer_list<Tensor> inputs, double fl
     recording_ = recording_ || t.requires_grad();
   }
   MGST_CHECK(first, op_ << ": every input is undefined");
+  for (const Constant& c : constants) {
+    if (!c.tensor.defined()) continue;
+    check_device(op_, *first, c.tensor);
+    MGST_CHECK(!(grad_enabled() && c.tensor.requires_grad()),
+               op_ << ": " << c.what << " requires grad, but " << op_ << " has no gradient for "
+                   << c.what << "; pass it detached (.detach())");
+  }
   device_ = first->device();
   recording_ = recording_ && grad_enabled();
   if (TraceScope::active()) {
     synchronize(device_);
     started_ = Clock::now();
   }
-}
-
-void OpScope::constant(const Tensor& t, const char* what) {
-  if (!t.defined()) return;
-  check_device(op_, inputs_.front().defined() ? inputs_.front() : t, t);
-  MGST_CHECK(!(grad_enabled() && t.requires_grad()),
-             op_ << ": " << what << " requires grad, but " << op_ << " has no gradient for "
-                 << what << "; pass it detached (.detach())");
 }
 
 void OpScope::put_on_tape(Tensor& y, Backward backward) {

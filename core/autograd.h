@@ -105,18 +105,20 @@ void accumulate_grad(const std::shared_ptr<TensorImpl>& t, const Tensor& g);
 //   return op.record(y, [a, b](const Tensor& gy, GradSink& grad) { ... });
 //
 // `inputs` are the op's differentiable inputs (an undefined one, such as an
-// absent bias, is skipped); inputs without a gradient are declared with
-// constant(). FLOPs and bytes (inputs + output, float) feed the trace.
+// absent bias, is skipped); `constants` its inputs without a gradient (a
+// mask, a weight): on the op's device too, and an error if one requires grad
+// while recording, because its gradient would silently be dropped. FLOPs and
+// bytes (differentiable inputs + output, float) feed the trace.
 class OpScope {
  public:
-  OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops = 0);
+  struct Constant {
+    const Tensor& tensor;
+    const char* what;  // "the mask w": named in the error
+  };
+  OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops = 0,
+          std::initializer_list<Constant> constants = {});
   OpScope(const OpScope&) = delete;
   OpScope& operator=(const OpScope&) = delete;
-
-  // An input the op has no gradient for (a mask, a weight, a constant): it
-  // must be on the op's device, and it is an error for it to require grad
-  // while recording, because its gradient would silently be dropped.
-  void constant(const Tensor& t, const char* what);
 
   Device device() const { return device_; }
   Tensor empty(const Shape& shape) const { return Tensor::empty(shape, device_); }

@@ -220,9 +220,7 @@ Tensor channel_affine(const Tensor& x, const Tensor& a, const Tensor& b) {
   MGST_CHECK(a.shape() == Shape{C} && b.shape() == Shape{C},
              name << ": per-channel factors " << shape_str(a.shape()) << ", "
                   << shape_str(b.shape()) << " for input " << shape_str(x.shape()));
-  OpScope op(name, {x}, 2.0 * x.numel());
-  op.constant(a, "the scale a");
-  op.constant(b, "the shift b");
+  OpScope op(name, {x}, 2.0 * x.numel(), {{a, "the scale a"}, {b, "the shift b"}});
   Tensor y = op.empty(x.shape());
   MGST_KERNEL(op.device(), channel_affine_forward, N, C, P, x.data(), a.data(), b.data(),
               y.data());
@@ -234,34 +232,46 @@ Tensor channel_affine(const Tensor& x, const Tensor& a, const Tensor& b) {
 }
 
 // ---------------------------------------------------------------------------
+namespace {
+// add, sub, mul: two inputs of one shape, an output of that shape, one FLOP
+// per element.
+class Elementwise : public OpScope {
+ public:
+  Elementwise(const char* name, const Tensor& a, const Tensor& b)
+      : OpScope(name, {a, b}, double(a.numel())) {
+    check_same_shape(name, a, b);
+    y = empty(a.shape());
+  }
+  template <class F>
+  Tensor record(F&& backward) {
+    return OpScope::record(y, std::forward<F>(backward));
+  }
+  Tensor y;
+};
+}  // namespace
+
 Tensor add(const Tensor& a, const Tensor& b) {
-  check_same_shape("add", a, b);
-  OpScope op("add", {a, b}, double(a.numel()));
-  Tensor y = op.empty(a.shape());
-  MGST_KERNEL(op.device(), add, a.numel(), a.data(), b.data(), y.data());
-  return op.record(y, [a, b](const Tensor& gy, GradSink& grad) {
+  Elementwise op("add", a, b);
+  MGST_KERNEL(op.device(), add, a.numel(), a.data(), b.data(), op.y.data());
+  return op.record([a, b](const Tensor& gy, GradSink& grad) {
     grad.to(a, gy);  // d(a+b)/da = 1
     grad.to(b, gy);  // d(a+b)/db = 1
   });
 }
 
 Tensor sub(const Tensor& a, const Tensor& b) {
-  check_same_shape("sub", a, b);
-  OpScope op("sub", {a, b}, double(a.numel()));
-  Tensor y = op.empty(a.shape());
-  MGST_KERNEL(op.device(), sub, a.numel(), a.data(), b.data(), y.data());
-  return op.record(y, [a, b](const Tensor& gy, GradSink& grad) {
+  Elementwise op("sub", a, b);
+  MGST_KERNEL(op.device(), sub, a.numel(), a.data(), b.data(), op.y.data());
+  return op.record([a, b](const Tensor& gy, GradSink& grad) {
     grad.to(a, gy);                                   // d(a-b)/da = 1
     if (grad.wants(b)) grad.to(b, scale(gy, -1.f));  // d(a-b)/db = -1
   });
 }
 
 Tensor mul(const Tensor& a, const Tensor& b) {
-  check_same_shape("mul", a, b);
-  OpScope op("mul", {a, b}, double(a.numel()));
-  Tensor y = op.empty(a.shape());
-  MGST_KERNEL(op.device(), mul, a.numel(), a.data(), b.data(), y.data());
-  return op.record(y, [a, b](const Tensor& gy, GradSink& grad) {
+  Elementwise op("mul", a, b);
+  MGST_KERNEL(op.device(), mul, a.numel(), a.data(), b.data(), op.y.data());
+  return op.record([a, b](const Tensor& gy, GradSink& grad) {
     if (grad.wants(a)) grad.to(a, mul(gy, b));  // d(a*b)/da = b
     if (grad.wants(b)) grad.to(b, mul(gy, a));  // d(a*b)/db = a
   });
@@ -282,8 +292,7 @@ Tensor masked_gram(const Tensor& F, const Tensor& w, float eps) {
   check_dim(name, "features", F, 4);
   if (w.defined()) check_mask(name, F, w);
   const int N = as_int(F.size(0)), C = as_int(F.size(1)), P = as_int(F.size(2) * F.size(3));
-  OpScope op(name, {F}, 2.0 * N * C * C * double(P));
-  op.constant(w, "the mask w");
+  OpScope op(name, {F}, 2.0 * N * C * C * double(P), {{w, "the mask w"}});
   Tensor G = op.empty({N, C, C});
   MGST_KERNEL(op.device(), masked_gram_forward, N, C, P, F.data(), data_or_null(w), eps,
               G.data());
@@ -336,8 +345,7 @@ Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weig
   MGST_CHECK(!t.requires_grad() || t.size(0) == R,
              name << ": a broadcast target cannot take gradients");
   const int64_t t_stride = t.size(0) == 1 && R != 1 ? 0 : M;
-  OpScope op(name, {a, t}, 3.0 * a.numel());
-  op.constant(row_weight, "the row weights row_weight");
+  OpScope op(name, {a, t}, 3.0 * a.numel(), {{row_weight, "the row weights row_weight"}});
   Tensor out = op.empty({});
   MGST_KERNEL(op.device(), weighted_row_mse_forward, R, M, a.data(), t.data(), t_stride,
               data_or_null(row_weight), out.data());
@@ -356,8 +364,7 @@ Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps) 
   check_same_shape(name, a, b);
   check_mask(name, a, m);
   const int N = as_int(a.size(0)), C = as_int(a.size(1)), P = as_int(a.size(2) * a.size(3));
-  OpScope op(name, {a, b}, 4.0 * a.numel());
-  op.constant(m, "the mask m");
+  OpScope op(name, {a, b}, 4.0 * a.numel(), {{m, "the mask m"}});
   Tensor out = op.empty({});
   MGST_KERNEL(op.device(), masked_mse_forward, N, C, P, a.data(), b.data(), m.data(), eps,
               out.data());
@@ -367,28 +374,6 @@ Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps) 
                 gout.data(), ga.data());
     grad.to(a, ga);
     if (grad.wants(b)) grad.to(b, scale(ga, -1.f));
-  });
-}
-
-Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float eps) {
-  const char* name = "task_edge_loss";
-  check_dim(name, "output", y, 4);
-  check_same_shape(name, y, x);
-  MGST_CHECK(y.size(1) == 3, name << ": needs RGB images (N, 3, H, W), got "
-                                  << shape_str(y.shape()));
-  check_mask(name, y, m);
-  const int N = as_int(y.size(0)), H = as_int(y.size(2)), W = as_int(y.size(3));
-  OpScope op(name, {y, x}, 12.0 * y.numel());
-  op.constant(m, "the mask m");
-  Tensor out = op.empty({});
-  MGST_KERNEL(op.device(), task_edge_loss_forward, N, H, W, y.data(), x.data(), m.data(), eps,
-              out.data());
-  return op.record(out, [y, x, m, N, H, W, eps](const Tensor& gout, GradSink& grad) {
-    Tensor gy = grad.empty(y);  // the edge filters' transpose applied to the weighted residual
-    MGST_KERNEL(grad.device(), task_edge_loss_backward, N, H, W, y.data(), x.data(), m.data(),
-                eps, gout.data(), gy.data());
-    grad.to(y, gy);
-    if (grad.wants(x)) grad.to(x, scale(gy, -1.f));
   });
 }
 
@@ -405,6 +390,27 @@ Tensor total_variation(const Tensor& y) {
     MGST_KERNEL(grad.device(), total_variation_backward, N, C, H, W, y.data(), gout.data(),
                 gy.data());
     grad.to(y, gy);
+  });
+}
+
+Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float eps) {
+  const char* name = "task_edge_loss";
+  check_dim(name, "output", y, 4);
+  check_same_shape(name, y, x);
+  MGST_CHECK(y.size(1) == 3, name << ": needs RGB images (N, 3, H, W), got "
+                                  << shape_str(y.shape()));
+  check_mask(name, y, m);
+  const int N = as_int(y.size(0)), H = as_int(y.size(2)), W = as_int(y.size(3));
+  OpScope op(name, {y, x}, 12.0 * y.numel(), {{m, "the mask m"}});
+  Tensor out = op.empty({});
+  MGST_KERNEL(op.device(), task_edge_loss_forward, N, H, W, y.data(), x.data(), m.data(), eps,
+              out.data());
+  return op.record(out, [y, x, m, N, H, W, eps](const Tensor& gout, GradSink& grad) {
+    Tensor gy = grad.empty(y);  // the edge filters' transpose applied to the weighted residual
+    MGST_KERNEL(grad.device(), task_edge_loss_backward, N, H, W, y.data(), x.data(), m.data(),
+                eps, gout.data(), gy.data());
+    grad.to(y, gy);
+    if (grad.wants(x)) grad.to(x, scale(gy, -1.f));
   });
 }
 

@@ -40,10 +40,10 @@ class TraceScope {
  public:
   TraceScope();
   ~TraceScope();
+  // One entry per op recorded while the scope was active, in recording order.
+  const std::vector<TraceEntry>& entries() const { return entries_; }
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;
-
-  const std::vector<TraceEntry>& entries() const { return entries_; }
 
   // ---- used by the autograd engine (core/autograd.cpp)
   // The active scope of this thread, or null.
