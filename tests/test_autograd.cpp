@@ -162,6 +162,38 @@ TEST_SUITE("autograd") {
     Tape::current().clear();
   }
 
+  TEST_CASE("TraceScope: one entry per recorded op; off after its scope, also on an exception") {
+    Tape::current().clear();
+    Tensor x = rand_tensor({2, 3}, 40);
+    {
+      TraceScope trace;
+      ops::sum(ops::mul(x, x)).backward();
+      REQUIRE(trace.entries().size() == 2);
+      const TraceEntry& m = trace.entries()[0];
+      CHECK(m.op == "mul");
+      CHECK(m.input_shapes == std::vector<Shape>{{2, 3}, {2, 3}});
+      CHECK(m.input_requires_grad == std::vector<bool>{true, true});
+      CHECK(m.output_shape == Shape{2, 3});
+      CHECK(m.flops == 6);
+      CHECK(m.bytes == 3 * 6 * 4);  // two inputs and the output, float
+      CHECK(trace.entries()[1].op == "sum");
+      CHECK(trace.entries()[1].bytes == (6 + 1) * 4);
+      CHECK_THROWS_WITH_AS([] { TraceScope inner; }(), doctest::Contains("already on"), Error);
+    }
+    CHECK(TraceScope::active() == nullptr);
+    try {
+      TraceScope trace;
+      const Tensor y = ops::scale(x, 2.f);
+      MGST_FAIL("a failing step " << y.numel());
+    } catch (const Error&) {
+    }
+    CHECK(TraceScope::active() == nullptr);
+    CHECK(Tape::current().entries().empty());  // the half-recorded graph was dropped
+    Tensor z = ops::scale(x, 2.f);  // without a scope: recorded, not traced
+    CHECK(Tape::current().entries().size() == 1);
+    Tape::current().clear();
+  }
+
   TEST_CASE("anomaly detection names the op that produced a NaN") {
     Tape::current().set_detect_anomaly(true);
     Tensor x = Tensor::from_vector({2}, {1, std::nanf("")}).set_requires_grad(true);
