@@ -383,7 +383,7 @@ void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
 
 #define MGST_CONV_RUN(v)                                                             \
   "test: mgst_tests -ts=cuda -tc='cuda conv2d*' (every version); "                 \
-  "bench: mgst_bench_cuda --benchmark_filter='conv2d/.*/" v "$'"
+  "bench: mgst_bench_cuda --benchmark_filter='conv2d/.*/" v "/'"
 constexpr KernelVersion<Conv2dFns> kVersions[] = {
     {"v1_direct", "one thread per output, operands from global memory (reference)", "unmeasured",
      MGST_CONV_RUN("v1_direct"), {v1_forward, v1_backward_data, v1_backward_weight}},

@@ -9,14 +9,16 @@
 //                 memory.
 //   v2_smem16     same thread mapping, but the block stages 16x16 tiles of
 //                 op(A) and op(B) in shared memory, one element per thread
-//                 each, then reads them 16 times (the classic CUDA
-//                 programming guide kernel): each global value is loaded
-//                 once per block instead of once per thread.
+//                 each, then every thread reads a row of one and a column
+//                 of the other (the classic CUDA
+//                 programming guide kernel): a block loads each value of
+//                 its A rows and B columns once, where v1's threads load it
+//                 16 times (once per thread that uses it).
 //   v3_tile64     the generic detail::tiled_gemm_kernel (tiled_gemm.cuh)
 //                 with 64x64x8 tiles: each thread keeps a 4x4 block of C in
 //                 registers (register blocking), float4 shared-memory reads,
 //                 double-buffered slabs. FMAs per shared-memory value read =
-//                 TM*TN/(TM+TN) = 16/8 = 2 (v2: 1).
+//                 TM*TN/(TM+TN) = 16/8 = 2 (v2: 1/2, two reads per FMA).
 //   v4_tile128    the same kernel with 128x128x8 tiles, 8x8 per thread:
 //                 64/16 = 4 FMAs per shared value read, 2x v3's; but 4x
 //                 fewer blocks for the same C.
@@ -182,7 +184,7 @@ void sgemm_auto(bool ta, bool tb, int M, int N, int K, float alpha, const float*
 
 #define MGST_SGEMM_RUN(v)                                                 \
   "test: mgst_tests -ts=cuda -tc='cuda sgemm*' (every version); "         \
-  "bench: mgst_bench_cuda --benchmark_filter='sgemm/.*/" v "$'"
+  "bench: mgst_bench_cuda --benchmark_filter='sgemm/.*/" v "/'"
 constexpr KernelVersion<SgemmFns> kVersions[] = {
     {"v1_naive", "one thread per C element, operands straight from global memory", "unmeasured",
      MGST_SGEMM_RUN("v1_naive"), {sgemm_v1}},

@@ -361,7 +361,7 @@ void v3_backward(int N, int C, int P, const float* x, const float* gamma, const 
 
 #define MGST_IN_RUN(v)                                                             \
   "test: mgst_tests -ts=cuda -tc='cuda instance_norm*' (every version); "          \
-  "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "$'"
+  "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "/'"
 constexpr KernelVersion<InstanceNormFns> kVersions[] = {
     {"v1_thread_per_plane", "one thread per (n,c) plane, serial passes (the CPU loop ported)",
      "unmeasured", MGST_IN_RUN("v1_thread_per_plane"), {v1_forward, v1_backward}},
