@@ -61,17 +61,10 @@ void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, flo
   MGST_CHECK_LAUNCH("concat_channels_backward", "N=", N, "Ca=", Ca, "Cb=", Cb, "P=", P);
 }
 
-
-// The version table (kernels/cuda/versions.h): one version, the public
-// functions above.
-namespace {
-constexpr KernelVersion<ConcatFns> kVersions[] = {
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(concat, ConcatFns,
     {"v1_grid_stride", "one thread per element of y (dy), grid-stride", "unmeasured",
      "test: mgst_tests -ts=cuda -tc='cuda concat_channels*'; bench: none yet",
-     {concat_channels_forward, concat_channels_backward}},
-};
-}  // namespace
-std::span<const KernelVersion<ConcatFns>> concat_versions() { return kVersions; }
-int concat_dispatched() { return 0; }
+     {concat_channels_forward, concat_channels_backward}})
 
 }  // namespace mgst::kernels::cuda

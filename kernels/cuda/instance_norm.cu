@@ -96,6 +96,36 @@ struct ParamGrads {
   }
 };
 
+// The host side of the versions. The plane kernels of v1 and v2 (forward)
+// and of every backward share their argument lists, so one launcher each:
+// Threads threads per block, and either one block per plane (PerBlock) or a
+// thread per plane, grid-stride.
+dim3 plane_grid(int N, int C, int threads, bool per_block) {
+  return per_block ? dim3(unsigned(N * C)) : dim3(detail::ceil_div(int64_t(N) * C, threads));
+}
+
+template <auto Kernel, int Threads, bool PerBlock>
+void forward_planes(int N, int C, int P, const float* x, const float* gamma, const float* beta,
+                    float eps, float* y, float* mean, float* rstd) {
+  if (!forward_args(N, C, P)) return;
+  const auto kernel = Kernel;
+  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(N * C, C, P, x, gamma,
+                                                                        beta, eps, y, mean, rstd);
+  MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
+}
+
+template <auto Kernel, int Threads, bool PerBlock>
+void backward_planes(int N, int C, int P, const float* x, const float* gamma, const float* mean,
+                     const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
+  const ParamGrads pg(N, C, dgamma, dbeta);
+  const auto kernel = Kernel;
+  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(
+      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
+  MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
+  pg.finish();
+}
+
 // ---- v1: a thread per plane ----------------------------------------------------
 
 // grid-stride over planes nc = n*C + c; the thread owns plane nc.
@@ -154,29 +184,11 @@ __global__ void backward_thread_per_plane_kernel(int NC, int C, int P,
   }
 }
 
-void v1_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
-                float eps, float* y, float* mean, float* rstd) {
-  if (!forward_args(N, C, P)) return;
-  forward_thread_per_plane_kernel<<<detail::ceil_div(N * C, 128), 128, 0, stream()>>>(
-      N * C, C, P, x, gamma, beta, eps, y, mean, rstd);
-  MGST_CHECK_LAUNCH("instance_norm_forward v1_thread_per_plane", "N=", N, "C=", C, "P=", P);
-}
-
-void v1_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
-                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
-  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
-  const ParamGrads pg(N, C, dgamma, dbeta);
-  backward_thread_per_plane_kernel<<<detail::ceil_div(N * C, 128), 128, 0, stream()>>>(
-      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
-  MGST_CHECK_LAUNCH("instance_norm_backward v1_thread_per_plane", "N=", N, "C=", C, "P=", P);
-  pg.finish();
-}
-
 // ---- v2: a block per plane, two passes ---------------------------------------------
 
 // grid (N*C), block kNormThreads: block = plane nc = n*C + c.
 __global__ void __launch_bounds__(kNormThreads)
-    forward_block_two_pass_kernel(int C, int P, const float* __restrict__ x,
+    forward_block_two_pass_kernel(int, int C, int P, const float* __restrict__ x,
                                   const float* __restrict__ gamma,
                                   const float* __restrict__ beta, float eps,
                                   float* __restrict__ y, float* __restrict__ mean,
@@ -229,24 +241,6 @@ __global__ void __launch_bounds__(kNormThreads)
   float* dp = dx + int64_t(nc) * P;
   for (int i = threadIdx.x; i < P; i += blockDim.x)
     dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
-}
-
-void v2_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
-                float eps, float* y, float* mean, float* rstd) {
-  if (!forward_args(N, C, P)) return;
-  forward_block_two_pass_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps,
-                                                                      y, mean, rstd);
-  MGST_CHECK_LAUNCH("instance_norm_forward v2_block_two_pass", "N=", N, "C=", C, "P=", P);
-}
-
-void v2_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
-                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
-  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
-  const ParamGrads pg(N, C, dgamma, dbeta);
-  backward_block_two_pass_kernel<<<N * C, kNormThreads, 0, stream()>>>(
-      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
-  MGST_CHECK_LAUNCH("instance_norm_backward v2_block_two_pass", "N=", N, "C=", C, "P=", P);
-  pg.finish();
 }
 
 // ---- v3: a block per plane, one pass ------------------------------------------------
@@ -349,26 +343,21 @@ void v3_forward(int N, int C, int P, const float* x, const float* gamma, const f
   MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
 }
 
-void v3_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
-                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
-  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
-  const ParamGrads pg(N, C, dgamma, dbeta);
-  instance_norm_backward_kernel<<<N * C, kNormThreads, 0, stream()>>>(
-      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
-  MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
-  pg.finish();
-}
-
 #define MGST_IN_RUN(v)                                                             \
   "test: mgst_tests -ts=cuda -tc='cuda instance_norm*' (every version); "          \
   "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "/'"
 constexpr KernelVersion<InstanceNormFns> kVersions[] = {
     {"v1_thread_per_plane", "one thread per (n,c) plane, serial passes (the CPU loop ported)",
-     "unmeasured", MGST_IN_RUN("v1_thread_per_plane"), {v1_forward, v1_backward}},
+     "unmeasured", MGST_IN_RUN("v1_thread_per_plane"),
+     {forward_planes<forward_thread_per_plane_kernel, 128, false>,
+      backward_planes<backward_thread_per_plane_kernel, 128, false>}},
     {"v2_block_two_pass", "one block per plane, block_sum reductions; mean, then variance pass",
-     "unmeasured", MGST_IN_RUN("v2_block_two_pass"), {v2_forward, v2_backward}},
+     "unmeasured", MGST_IN_RUN("v2_block_two_pass"),
+     {forward_planes<forward_block_two_pass_kernel, kNormThreads, true>,
+      backward_planes<backward_block_two_pass_kernel, kNormThreads, true>}},
     {"v3_block_one_pass", "v2 with sum x and sum x^2 in one pass (double), float4 loads",
-     "unmeasured", MGST_IN_RUN("v3_block_one_pass"), {v3_forward, v3_backward}},
+     "unmeasured", MGST_IN_RUN("v3_block_one_pass"),
+     {v3_forward, backward_planes<instance_norm_backward_kernel, kNormThreads, true>}},
 };
 #undef MGST_IN_RUN
 constexpr int kDispatched = find_version(kVersions, "v3_block_one_pass");

@@ -271,17 +271,10 @@ void total_variation_backward(int N, int C, int H, int W, const float* y, const 
   MGST_CHECK_LAUNCH("total_variation_backward", "N=", N, "C=", C, "H=", H, "W=", W);
 }
 
-
-// The version table (kernels/cuda/versions.h): one version, the public
-// functions above.
-namespace {
-constexpr KernelVersion<LossesFns> kVersions[] = {
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(losses, LossesFns,
     {"v1_fused_two_stage", "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element", "unmeasured",
      "test: mgst_tests -ts=cuda -tc='cuda masked_mse*,cuda task_edge_loss*,cuda total_variation*'; bench: none yet",
-     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward, total_variation_forward, total_variation_backward}},
-};
-}  // namespace
-std::span<const KernelVersion<LossesFns>> losses_versions() { return kVersions; }
-int losses_dispatched() { return 0; }
+     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward, total_variation_forward, total_variation_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -78,17 +78,10 @@ void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, flo
   MGST_CHECK_LAUNCH("reflection_pad_backward", "NC=", NC, "H=", H, "W=", W, "pad=", pad);
 }
 
-
-// The version table (kernels/cuda/versions.h): one version, the public
-// functions above.
-namespace {
-constexpr KernelVersion<PadFns> kVersions[] = {
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(pad, PadFns,
     {"v1_gather", "one thread per output element; the backward gathers up to 3x3 mirrored taps (no atomics)", "unmeasured",
      "test: mgst_tests -ts=cuda -tc='cuda reflection_pad*'; bench: none yet",
-     {reflection_pad_forward, reflection_pad_backward}},
-};
-}  // namespace
-std::span<const KernelVersion<PadFns>> pad_versions() { return kVersions; }
-int pad_dispatched() { return 0; }
+     {reflection_pad_forward, reflection_pad_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -107,17 +107,10 @@ void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
   MGST_CHECK_LAUNCH("weighted_row_mse_backward", "R=", R, "M=", M);
 }
 
-
-// The version table (kernels/cuda/versions.h): one version, the public
-// functions above.
-namespace {
-constexpr KernelVersion<ReduceFns> kVersions[] = {
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(reduce, ReduceFns,
     {"v1_two_stage", "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)", "unmeasured",
      "test: mgst_tests -ts=cuda -tc='cuda sum_forward*,cuda weighted_row_mse*'; bench: none yet",
-     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}},
-};
-}  // namespace
-std::span<const KernelVersion<ReduceFns>> reduce_versions() { return kVersions; }
-int reduce_dispatched() { return 0; }
+     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -157,17 +157,10 @@ void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) 
   launch("avg_pool_backward", avg_pool_backward_kernel, int64_t(NC) * H * W, NC, H, W, k, dy, dx);
 }
 
-
-// The version table (kernels/cuda/versions.h): one version, the public
-// functions above.
-namespace {
-constexpr KernelVersion<ResampleFns> kVersions[] = {
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(resample, ResampleFns,
     {"v1_gather", "one thread per element of the tensor written, grid-stride (gathers, no atomics)", "unmeasured",
      "test: mgst_tests -ts=cuda -tc='cuda resample*'; bench: none yet",
-     {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward, max_pool2x2_backward, avg_pool_forward, avg_pool_backward}},
-};
-}  // namespace
-std::span<const KernelVersion<ResampleFns>> resample_versions() { return kVersions; }
-int resample_dispatched() { return 0; }
+     {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward, max_pool2x2_backward, avg_pool_forward, avg_pool_backward}})
 
 }  // namespace mgst::kernels::cuda
