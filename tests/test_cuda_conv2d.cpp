@@ -1,4 +1,4 @@
-// CUDA conv2d: every version of the table (kernels/cuda/conv2d_versions.h)
+// CUDA conv2d: every version of the table (kernels/cuda/versions.h)
 // against the CPU backend, forward / backward_data / backward_weight (+ bias
 // grad), at the model's kernel/stride/pad combinations and odd sizes; and,
 // where cuDNN is available (mgst_refs), the dispatched version against
@@ -12,7 +12,7 @@
 
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
-#include "kernels/cuda/conv2d_versions.h"
+#include "kernels/cuda/versions.h"
 
 #ifdef MGST_HAVE_CUDNN
 #pragma GCC diagnostic push
@@ -58,7 +58,7 @@ const Conv2dShape kShapes[] = {
 bool too_big_for_small_mode(const Conv2dShape& s) {
   return double(s.y_size()) * s.Ci * s.K * s.K > 1e7;
 }
-bool too_big_for_small_mode(const Conv2dShape& s, const kc::Conv2dVersion& v) {
+bool too_big_for_small_mode(const Conv2dShape& s, const mgst::kernels::KernelVersion<kc::Conv2dFns>& v) {
   return too_big_for_small_mode(s) || (std::string(v.name).rfind("v1", 0) == 0 && s.w_size() > 20000);
 }
 
@@ -89,13 +89,13 @@ TEST_SUITE("cuda") {
 TEST_CASE("cuda conv2d: the version table is complete and the dispatcher uses it") {
   const auto versions = kc::conv2d_versions();
   REQUIRE(versions.size() >= 2);
-  CHECK(kc::conv2d_best_version() >= 0);
-  CHECK(kc::conv2d_best_version() < int(versions.size()));
+  CHECK(kc::conv2d_dispatched() >= 0);
+  CHECK(kc::conv2d_dispatched() < int(versions.size()));
   for (const auto& v : versions) {
     CAPTURE(v.name);
-    CHECK((v.forward != nullptr));
-    CHECK((v.backward_data != nullptr));
-    CHECK((v.backward_weight != nullptr));
+    CHECK((v.fn.forward != nullptr));
+    CHECK((v.fn.backward_data != nullptr));
+    CHECK((v.fn.backward_weight != nullptr));
   }
 }
 
@@ -111,24 +111,24 @@ TEST_CASE("cuda conv2d: every version matches the CPU backend, all three passes"
       if (small_mode() && too_big_for_small_mode(s, v)) continue;
       const std::string what = std::string(v.name) + " " + describe(s);
       CAPTURE(what);
-      run_checked("conv2d_forward", {&y}, [&] { v.forward(s, x, w, b, y); });
+      run_checked("conv2d_forward", {&y}, [&] { v.fn.forward(s, x, w, b, y); });
       matrix_close(("forward " + what).c_str(), y.download(), d.y_ref);
 
       // Without bias: y - b must match.
-      run_checked("conv2d_forward (no bias)", {&y}, [&] { v.forward(s, x, w, nullptr, y); });
+      run_checked("conv2d_forward (no bias)", {&y}, [&] { v.fn.forward(s, x, w, nullptr, y); });
       std::vector<float> nob = d.y_ref;
       const int P = s.Ho() * s.Wo();
       for (int64_t i = 0; i < s.y_size(); ++i) nob[i] -= d.b[i / P % s.Co];
       matrix_close(("forward no-bias " + what).c_str(), y.download(), nob);
 
-      run_checked("conv2d_backward_data", {&dx}, [&] { v.backward_data(s, w, dy, dx); });
+      run_checked("conv2d_backward_data", {&dx}, [&] { v.fn.backward_data(s, w, dy, dx); });
       matrix_close(("backward_data " + what).c_str(), dx.download(), d.dx_ref);
 
-      run_checked("conv2d_backward_weight", {&dw, &db}, [&] { v.backward_weight(s, x, dy, dw, db); });
+      run_checked("conv2d_backward_weight", {&dw, &db}, [&] { v.fn.backward_weight(s, x, dy, dw, db); });
       matrix_close(("backward_weight " + what).c_str(), dw.download(), d.dw_ref);
       matrix_close(("bias grad " + what).c_str(), db.download(), d.db_ref);
 
-      run_checked("conv2d_backward_weight (db null)", {&dw}, [&] { v.backward_weight(s, x, dy, dw, nullptr); });
+      run_checked("conv2d_backward_weight (db null)", {&dw}, [&] { v.fn.backward_weight(s, x, dy, dw, nullptr); });
       matrix_close(("backward_weight db=null " + what).c_str(), dw.download(), d.dw_ref);
     }
   }

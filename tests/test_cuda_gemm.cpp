@@ -1,4 +1,4 @@
-// CUDA sgemm: every version of the table (kernels/cuda/gemm_versions.h) vs
+// CUDA sgemm: every version of the table (kernels/cuda/versions.h) vs
 // the CPU backend, all transpose combinations, odd sizes, alpha/beta, padded
 // leading dimensions; and vs cuBLAS where mgst_refs has it.
 // Tolerance: matrix_close (normalised 2e-5): float32 dot products of up
@@ -6,7 +6,7 @@
 #ifdef MGST_WITH_CUDA
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
-#include "kernels/cuda/gemm_versions.h"
+#include "kernels/cuda/versions.h"
 #ifdef MGST_HAVE_CUBLAS
 #include <cublas_v2.h>
 #endif
@@ -47,7 +47,7 @@ TEST_CASE("cuda sgemm: every version, every transpose, alpha/beta, vs CPU") {
             } else {
               dC.upload(C0);
             }
-            v.fn(ta, tb, g.M, g.N, g.K, 1.3f, dA, lda, dB, ldb, beta, dC, ldc);
+            v.fn.sgemm(ta, tb, g.M, g.N, g.K, 1.3f, dA, lda, dB, ldb, beta, dC, ldc);
             dC.guards_intact(v.name);
             const auto got = dC.download();
             std::vector<float> gg, rr;

@@ -2,6 +2,7 @@
 // backward (da, db nullable). One thread per element of y (grid-stride).
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -59,5 +60,11 @@ void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, flo
       total, Ca, Cb, P, dy, da, db);
   MGST_CHECK_LAUNCH("concat_channels_backward", "N=", N, "Ca=", Ca, "Cb=", Cb, "P=", P);
 }
+
+// The version table (kernels/cuda/versions.h): one version, the functions above.
+MGST_CUDA_ONE_VERSION(concat, ConcatFns,
+    {"v1_grid_stride", "one thread per element of y (dy), grid-stride", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda concat_channels*'; bench: none yet",
+     {concat_channels_forward, concat_channels_backward}})
 
 }  // namespace mgst::kernels::cuda
