@@ -1,0 +1,23 @@
+// Running a trained purifier on images of any size: reflection-pad to a
+// multiple of 4, batch images of equal size, crop back.
+#pragma once
+#include <vector>
+
+#include "apps/data/image_io.h"
+#include "models/transform_net.h"
+
+namespace mgst::train {
+
+struct PurifyInput {
+  data::ImageF image;  // (3,H,W)
+  data::ImageF mask;   // (1,H,W)
+};
+
+// Outputs (3,H,W), unclamped (clamp when writing).
+std::vector<data::ImageF> purify(const models::TransformNet& net,
+                               const std::vector<PurifyInput>& inputs, int batch);
+
+// Pads bottom/right by reflection to the next multiple of `m`.
+data::ImageF pad_to_multiple(const data::ImageF& img, int m);
+
+}  // namespace mgst::train
