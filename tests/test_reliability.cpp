@@ -365,6 +365,17 @@ TEST_SUITE("apps") {
       expect_clean_failure(r, {path, c.problem}, "purify --model " + c.name);
       CHECK(files_in(out).empty());
     }
+    // eval and inspect load the model through the same loader (train::load_model_source):
+    // a bad metadata value names the file there too.
+    const std::string bad = d + "/models/bad_residual_metadata.safetensors";
+    const std::string pair = " --content " + data + "/real/e0.png --style " + data +
+                             "/synth/e0.png --device cpu";
+    for (const std::string cmd : {"eval --model " + bad + pair,
+                                  "inspect --model " + bad + pair + " --out " + d + "/r.html"}) {
+      CliResult r = cli(cmd);
+      expect_clean_failure(r, {bad + ": metadata 'residual'"}, cmd);
+    }
+    CHECK_FALSE(fs::exists(d + "/r.html"));
     // As VGG weights: a transform-net file (wrong names) and a truncated one.
     const std::string run = d + "/run_vgg";
     CliResult r = cli(train_args(data + "/real", "", data + "/synth", "", run,

@@ -1,11 +1,9 @@
 // mgst masks: attention masks for UnityEyes renders, by polygon fill of the
 // landmarks in N.json (apps/data/eye_formats.h), plus the iris centres as a CSV.
 #include <cstdio>
-#include <filesystem>
 
 #include "apps/cli/commands.h"
 #include "apps/data/eye_formats.h"
-#include "core/io/fileio.h"
 
 namespace mgst::cli {
 
@@ -22,22 +20,7 @@ int cmd_masks(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   const std::string dir = a.require("--unityeyes"), out = a.require("--out"), region = a.get("--region");
   if (region != "eye" && region != "iris") throw UsageError("--region: expected eye or iris");
-  ensure_directory(out);
-  std::string csv = "file,x,y\n";
-  int n = 0;
-  for (const auto& [img, json] : data::unityeyes_files(dir)) {
-    const data::ImageU8 probe = data::load_image(img);
-    const data::UnityEyesAnnotation ann = data::read_unityeyes_json(json, probe.height);
-    const data::ImageF m = data::unityeyes_mask(ann, region, probe.height, probe.width);
-    const std::string stem = std::filesystem::path(img).stem().string();
-    data::save_png(out + "/" + stem + ".png", m);
-    const data::Point2 c = ann.iris_centre();
-    char row[256];
-    std::snprintf(row, sizeof row, "%s,%.3f,%.3f\n", std::filesystem::path(img).filename().c_str(), c.x, c.y);
-    csv += row;
-    ++n;
-  }
-  write_file_atomic(out + "/centres.csv", csv);
+  const int n = data::write_unityeyes_masks(dir, out, region);
   std::printf("wrote %d %s masks and centres.csv to %s\n", n, region.c_str(), out.c_str());
   return 0;
 }

@@ -1,13 +1,9 @@
 // mgst purify: a trained purifier over files or directories.
-#include <cstdio>
-#include <filesystem>
-
 #include "apps/cli/commands.h"
-#include "apps/data/dataset.h"
 #include "apps/cli/options.h"
-#include "apps/train/purify.h"
+#include "apps/data/dataset.h"
 #include "apps/train/model_source.h"
-#include "core/io/fileio.h"
+#include "apps/train/purify.h"
 
 namespace mgst::cli {
 
@@ -38,22 +34,7 @@ int cmd_purify(const std::vector<std::string>& args) {
   const std::string out_dir = a.require("--output");
   data::MaskOptions mo = mask_options_from(a);
   mo.ignore_black = false;
-  std::vector<train::PurifyInput> inputs;
-  std::vector<std::string> names;
-  for (const auto& s : sources) {
-    const data::ImageU8 probe = data::load_image(s.image_path);
-    Rng rng(0);
-    const data::Sample smp = data::load_sample(s, probe.height, probe.width, mo, data::CropOptions{}, rng);
-    inputs.push_back({smp.image, smp.mask});
-    names.push_back(smp.name);
-  }
-  const auto outputs = train::purify(*net, inputs, a.get_int("--batch"));
-  ensure_directory(out_dir);
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    const std::string path = out_dir + "/" + names[i] + ".png";
-    data::save_png(path, outputs[i]);
-    std::printf("[%zu/%zu] %s\n", i + 1, outputs.size(), path.c_str());
-  }
+  train::purify_files(*net, sources, mo, a.get_int("--batch"), out_dir);
   return 0;
 }
 

@@ -43,6 +43,11 @@ Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize re
 
 std::atomic<bool> g_empty_attention_warning_shown{false};
 std::atomic<bool> g_label_warning_shown{false};
+
+// `format` (one %s, the path) on stderr, the first time `shown` is set only.
+void warn_once(std::atomic<bool>& shown, const char* format, const std::string& path) {
+  if (!shown.exchange(true)) std::fprintf(stderr, format, path.c_str());
+}
 }  // namespace
 
 CropOptions parse_crop(const std::string& s) {
@@ -124,13 +129,12 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
     MGST_CHECK(raw.height == img.height && raw.width == img.width,
                src.mask_path << ": mask is " << raw.width << "x" << raw.height << " but image "
                              << src.image_path << " is " << img.width << "x" << img.height);
-    if (mo.attention_labels.empty() && looks_like_label_map(raw) &&
-        !g_label_warning_shown.exchange(true))
-      std::fprintf(stderr,
-                   "warning: %s holds only small integer values: it looks like a label map, "
-                   "read as value/255 it is almost empty. Name the attention labels with "
-                   "--attention-labels (e.g. --attention-labels 2,3).\n",
-                   src.mask_path.c_str());
+    if (mo.attention_labels.empty() && looks_like_label_map(raw))
+      warn_once(g_label_warning_shown,
+                "warning: %s holds only small integer values: it looks like a label map, "
+                "read as value/255 it is almost empty. Name the attention labels with "
+                "--attention-labels (e.g. --attention-labels 2,3).\n",
+                src.mask_path);
     labels.height = raw.height;
     labels.width = raw.width;
     labels.values.resize(std::size_t(raw.height) * raw.width);
@@ -138,13 +142,12 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
       for (int x = 0; x < raw.width; ++x) labels.at(y, x) = raw.at(y, x, 0);
     mask = attention_mask(labels, mo.attention_labels);
     if (!mo.attention_labels.empty() &&
-        std::none_of(mask.data.begin(), mask.data.end(), [](float v) { return v > 0.f; }) &&
-        !g_empty_attention_warning_shown.exchange(true))
-      std::fprintf(stderr,
-                   "warning: %s: none of the --attention-labels values occur in it, so its "
-                   "attention region is empty (further such masks are not reported). Check the "
-                   "label values with `mgst masks` or an image viewer.\n",
-                   src.mask_path.c_str());
+        std::none_of(mask.data.begin(), mask.data.end(), [](float v) { return v > 0.f; }))
+      warn_once(g_empty_attention_warning_shown,
+                "warning: %s: none of the --attention-labels values occur in it, so its "
+                "attention region is empty (further such masks are not reported). Check the "
+                "label values with `mgst masks` or an image viewer.\n",
+                src.mask_path);
   }
   if (mo.uses_validity()) {
     valid = ImageF(1, img.height, img.width, 1.f);

@@ -447,4 +447,25 @@ std::vector<EyeSample> load_csv_set(const std::string& csv, const std::string& i
   return out;
 }
 
+int write_unityeyes_masks(const std::string& dir, const std::string& out,
+                          const std::string& region) {
+  ensure_directory(out);
+  std::string csv = "file,x,y\n";
+  int n = 0;
+  for (const auto& [img, json] : unityeyes_files(dir)) {
+    const ImageU8 probe = load_image(img);
+    const UnityEyesAnnotation ann = read_unityeyes_json(json, probe.height);
+    const ImageF m = unityeyes_mask(ann, region, probe.height, probe.width);
+    const std::string stem = std::filesystem::path(img).stem().string();
+    save_png(out + "/" + stem + ".png", m);
+    const Point2 c = ann.iris_centre();
+    char row[256];
+    std::snprintf(row, sizeof row, "%s,%.3f,%.3f\n", std::filesystem::path(img).filename().c_str(), c.x, c.y);
+    csv += row;
+    ++n;
+  }
+  write_file_atomic(out + "/centres.csv", csv);
+  return n;
+}
+
 }  // namespace mgst::data

@@ -104,6 +104,11 @@ ImageF unityeyes_mask(const UnityEyesAnnotation& a, const std::string& region, i
                           int width);
 // N.json beside every N.jpg/N.png in `dir` (sorted); errors name the missing file.
 std::vector<std::pair<std::string, std::string>> unityeyes_files(const std::string& dir);
+// `mgst masks`: OUT/N.png (0/255, `region` as in unityeyes_mask) for every
+// render in `dir`, and OUT/centres.csv (file,x,y: iris centres, y from the
+// top). Returns the number of masks written.
+int write_unityeyes_masks(const std::string& dir, const std::string& out,
+                          const std::string& region);
 
 // ---- Centre CSV ------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 #include "apps/train/purify.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 
 #include "core/autograd.h"
+#include "core/io/fileio.h"
 #include "core/indexing.h"
 #include "kernels/error.h"
 
@@ -67,6 +69,26 @@ std::vector<data::ImageF> purify(const models::TransformNet& net,
     }
   }
   return out;
+}
+
+void purify_files(const models::TransformNet& net, const std::vector<data::SampleSource>& sources,
+                  const data::MaskOptions& masks, int batch, const std::string& out_dir) {
+  std::vector<PurifyInput> inputs;
+  std::vector<std::string> names;
+  for (const auto& s : sources) {
+    const data::ImageU8 probe = data::load_image(s.image_path);
+    Rng rng(0);
+    const data::Sample smp = data::load_sample(s, probe.height, probe.width, masks, data::CropOptions{}, rng);
+    inputs.push_back({smp.image, smp.mask});
+    names.push_back(smp.name);
+  }
+  const auto outputs = purify(net, inputs, batch);
+  ensure_directory(out_dir);
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const std::string path = out_dir + "/" + names[i] + ".png";
+    data::save_png(path, outputs[i]);
+    std::printf("[%zu/%zu] %s\n", i + 1, outputs.size(), path.c_str());
+  }
 }
 
 }  // namespace mgst::train
