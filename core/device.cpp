@@ -1,5 +1,6 @@
 #include "core/device.h"
 
+#include "core/storage.h"
 #include "kernels/error.h"
 #ifdef MGST_WITH_CUDA
 #include "kernels/cuda/runtime.h"
@@ -40,6 +41,20 @@ Device parse_device(const std::string& name) {
   }
   if (name == "auto") return cuda_available() ? Device::cuda() : Device::cpu();
   MGST_FAIL("unknown device '" << name << "' (expected cpu, cuda or auto)");
+}
+
+void reset_peak_memory(Device device) {
+#ifdef MGST_WITH_CUDA
+  if (device.is_cuda()) return kernels::cuda::reset_peak_memory();
+#endif
+  reset_cpu_peak_bytes();
+}
+
+std::size_t peak_memory_bytes(Device device) {
+#ifdef MGST_WITH_CUDA
+  if (device.is_cuda()) return kernels::cuda::memory_stats().peak;
+#endif
+  return cpu_peak_bytes();
 }
 
 }  // namespace mgst

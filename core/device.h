@@ -1,5 +1,6 @@
 // Where a tensor's memory lives.
 #pragma once
+#include <cstddef>
 #include <string>
 
 namespace mgst {
@@ -26,5 +27,11 @@ std::string cuda_description();
 // "cpu" | "cuda" | "auto" -> a Device; "cuda" without a GPU throws a clear error,
 // "auto" picks CUDA when available.
 Device parse_device(const std::string& name);
+
+// Peak tensor memory on `device` since the last reset_peak_memory: CPU,
+// mgst's tensor bytes (core/storage.h); CUDA, the caching allocator's
+// in-use peak.
+void reset_peak_memory(Device device);
+std::size_t peak_memory_bytes(Device device);
 
 }  // namespace mgst

@@ -1,5 +1,5 @@
 // libFuzzer target: the image / mask decode path from memory
-// (io::load_image_from_memory, which io::load_image runs after reading the
+// (data::load_image_from_memory, which data::load_image runs after reading the
 // file), then what mgst does with a decoded image: RGB and mask conversion,
 // label-map detection, resizing and crops.
 //
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "apps/image_io.h"
+#include "apps/data/image_io.h"
 #include "kernels/error.h"
 
 namespace {
@@ -31,17 +31,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     // The header-only path (check_pairs at the start of a run) first: it must
     // be as safe as the decode, and gives the size for the pixel cap.
-    const mgst::io::ImageInfo info = mgst::io::probe_image_from_memory(bytes, "fuzz-input");
+    const mgst::data::ImageInfo info = mgst::data::probe_image_from_memory(bytes, "fuzz-input");
     if ((long long)info.width * info.height > kFuzzMaxPixels) return 0;
-    const mgst::io::ImageU8 im = mgst::io::load_image_from_memory(bytes, "fuzz-input", desired);
+    const mgst::data::ImageU8 im = mgst::data::load_image_from_memory(bytes, "fuzz-input", desired);
     if (im.pixels.size() != std::size_t(im.width) * im.height * im.channels) __builtin_trap();
     const int w = im.width, h = im.height;
-    (void)mgst::io::looks_like_label_map(im);
-    const mgst::io::ImageF f = mgst::io::to_float(im);
-    const mgst::io::ImageF r = mgst::io::resize_bilinear(f, 4 + h % 13, 4 + w % 17);
-    const mgst::io::ImageF n = mgst::io::resize_nearest(f, 4 + w % 11, 4 + h % 7);
-    const mgst::io::ImageF cc = mgst::io::center_crop(r, 8, 8);
-    (void)mgst::io::encode_png(mgst::io::to_u8(cc));
+    (void)mgst::data::looks_like_label_map(im);
+    const mgst::data::ImageF f = mgst::data::to_float(im);
+    const mgst::data::ImageF r = mgst::data::resize_bilinear(f, 4 + h % 13, 4 + w % 17);
+    const mgst::data::ImageF n = mgst::data::resize_nearest(f, 4 + w % 11, 4 + h % 7);
+    const mgst::data::ImageF cc = mgst::data::center_crop(r, 8, 8);
+    (void)mgst::data::encode_png(mgst::data::to_u8(cc));
     (void)n;
   } catch (const mgst::Error&) {
   }

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "kernels/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

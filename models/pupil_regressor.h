@@ -11,7 +11,7 @@
 // 2 (y + 0.5) / H - 1), so the image spans [-1, 1] on both axes. Pixel
 // convention: pixel (row i, column j) is centred at (x = j, y = i).
 // With cfg.gaze the output is (N, 4): (u, v, yaw / kGazeScale,
-// pitch / kGazeScale), gaze in radians as apps/synth_eyes.h (yaw > 0 moves
+// pitch / kGazeScale), gaze in radians as apps/data/synth_eyes.h (yaw > 0 moves
 // the iris right, pitch > 0 up); the scale puts typical gazes in ~[-1, 1].
 // The linear head is a 1x1 conv over the flattened features (no new kernel).
 // Parameters: s1.conv.weight, s1.norm.weight, ..., fc1.weight, fc1.bias,

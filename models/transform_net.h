@@ -10,7 +10,7 @@
 
 #include "core/parameters.h"
 #include "core/rng.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "layers/conv_layer.h"
 
 namespace mgst::models {

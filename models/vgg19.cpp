@@ -5,7 +5,7 @@
 #include "core/autograd.h"
 #include "core/ops.h"
 #include "core/rng.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "kernels/error.h"
 #include "layers/init.h"
 #include "models/weights.h"

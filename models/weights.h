@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/parameters.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 
 namespace mgst::models {
 

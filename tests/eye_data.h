@@ -4,35 +4,35 @@
 #pragma once
 #include <string>
 
-#include "apps/image_io.h"
-#include "apps/synth_eyes.h"
-#include "apps/trainer.h"
-#include "core/fileio.h"
+#include "apps/data/image_io.h"
+#include "apps/data/synth_eyes.h"
+#include "apps/train/trainer.h"
+#include "core/io/fileio.h"
 #include "test_util.h"
 
 namespace mgst::test {
 
 inline std::string make_eye_dataset(const std::string& name, int H, int W, int count) {
   const std::string d = fresh_temp_dir(name);
-  const auto real = app::generate_eye_set(app::EyeDomain::Real, count, H, W, 11);
-  const auto synth = app::generate_eye_set(app::EyeDomain::Synthetic, count, H, W, 12);
+  const auto real = data::generate_eye_set(data::EyeDomain::Real, count, H, W, 11);
+  const auto synth = data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, 12);
   for (const char* sub : {"/real", "/real_masks", "/synth", "/synth_masks"})
     ensure_directory(d + sub);
   for (int i = 0; i < count; ++i) {
     const std::string f = "/e" + std::to_string(i) + ".png";
-    io::save_png(d + "/real" + f, real[i].image);
-    io::save_png(d + "/real_masks" + f, real[i].mask);
-    io::save_png(d + "/synth" + f, synth[i].image);
-    io::save_png(d + "/synth_masks" + f, synth[i].mask);
+    data::save_png(d + "/real" + f, real[i].image);
+    data::save_png(d + "/real_masks" + f, real[i].mask);
+    data::save_png(d + "/synth" + f, synth[i].image);
+    data::save_png(d + "/synth_masks" + f, synth[i].mask);
   }
   return d;
 }
 
 // 24x32 crops, batch 2, quiet, with the demo's loss weights: with the random
 // VGG, SPEC's w_s = 1e4 barely moves anything in a few dozen steps.
-inline app::TrainConfig small_train_config(const std::string& data, const std::string& out,
+inline train::TrainConfig small_train_config(const std::string& data, const std::string& out,
                                            const std::string& device = "cpu") {
-  app::TrainConfig c;
+  train::TrainConfig c;
   c.content = data + "/real";
   c.masks = data + "/real_masks";
   c.style = data + "/synth";

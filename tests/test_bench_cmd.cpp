@@ -5,7 +5,7 @@
 #include <string>
 #include <sys/wait.h>
 
-#include "core/json.h"
+#include "core/io/json.h"
 #include "test_util.h"
 
 using namespace mgst;

@@ -7,16 +7,17 @@
 #include <cmath>
 #include <map>
 
-#include "apps/image_io.h"
-#include "apps/trainer.h"
-#include "core/json.h"
+#include "apps/data/image_io.h"
+#include "apps/train/trainer.h"
+#include "core/io/json.h"
 #include "models/transform_net.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "cuda_test_util.h"
 #include "eye_data.h"
 
 using namespace mgst;
-using namespace mgst::app;
+using namespace mgst::data;
+using namespace mgst::train;
 
 namespace {
 
@@ -158,7 +159,7 @@ TEST_CASE("cuda commands: mgst eval and purify on --device cuda match --device c
   }
   for (const char* f : {"/e0.png", "/e1.png"}) {
     CAPTURE(f);
-    const io::ImageU8 a = io::load_image(d + "/p_cpu" + f), b = io::load_image(d + "/p_cuda" + f);
+    const data::ImageU8 a = data::load_image(d + "/p_cpu" + f), b = data::load_image(d + "/p_cuda" + f);
     REQUIRE(a.pixels.size() == b.pixels.size());
     int worst = 0;
     for (std::size_t i = 0; i < a.pixels.size(); ++i)

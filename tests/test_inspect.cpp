@@ -9,14 +9,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "apps/synth_eyes.h"
-#include "apps/trainer.h"
-#include "core/fileio.h"
+#include "apps/data/synth_eyes.h"
+#include "apps/train/trainer.h"
+#include "core/io/fileio.h"
 #include "models/transform_net.h"
 #include "test_util.h"
 
 using namespace mgst;
-using namespace mgst::app;
+using namespace mgst::data;
+using namespace mgst::train;
 namespace fs = std::filesystem;
 
 namespace {
@@ -36,10 +37,10 @@ std::string make_sample(const std::string& d) {
   Rng a(3), b(4);
   const SynthEye real = generate_eye(EyeDomain::Real, 32, 48, a);
   const SynthEye synth = generate_eye(EyeDomain::Synthetic, 32, 48, b);
-  io::save_png(d + "/content.png", real.image);
-  io::save_png(d + "/content_mask.png", real.eye_mask);
-  io::save_png(d + "/style.png", synth.image);
-  io::save_png(d + "/style_mask.png", synth.eye_mask);
+  data::save_png(d + "/content.png", real.image);
+  data::save_png(d + "/content_mask.png", real.eye_mask);
+  data::save_png(d + "/style.png", synth.image);
+  data::save_png(d + "/style_mask.png", synth.eye_mask);
   ensure_directory(d + "/run");
   models::TransformNet(true, 1).save(d + "/run/weights.safetensors");
   std::vector<StepLog> rows;
@@ -50,7 +51,7 @@ std::string make_sample(const std::string& d) {
          "/style.png --style-mask " + d + "/style_mask.png --device cpu";
 }
 
-// RFC 4648 base64 (written independently of apps/html_report.cpp).
+// RFC 4648 base64 (written independently of apps/report/html_report.cpp).
 std::string decode_base64(const std::string& s) {
   auto value = [](char c) -> int {
     if (c >= 'A' && c <= 'Z') return c - 'A';

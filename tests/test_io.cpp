@@ -12,18 +12,19 @@
 #include <string>
 #include <vector>
 
-#include "apps/image_io.h"
-#include "apps/plot.h"
-#include "core/fileio.h"
-#include "core/json.h"
-#include "core/safetensors.h"
+#include "apps/data/image_io.h"
+#include "apps/train/plot.h"
+#include "core/io/fileio.h"
+#include "core/io/json.h"
+#include "core/io/safetensors.h"
 #include "kernels/error.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
 using mgst::Json;
 using mgst::NamedArray;
-namespace io = mgst::io;
+namespace data = mgst::data;
+namespace train = mgst::train;
 
 namespace {
 
@@ -439,7 +440,7 @@ std::vector<uint8_t> pattern(int w, int h, int c) {
 }
 
 // Bilinear reference in double, written from the PyTorch definition.
-std::vector<double> bilinear_ref(const io::ImageF& im, int oh, int ow) {
+std::vector<double> bilinear_ref(const data::ImageF& im, int oh, int ow) {
   std::vector<double> out;
   for (int c = 0; c < im.channels; ++c)
     for (int y = 0; y < oh; ++y)
@@ -455,8 +456,8 @@ std::vector<double> bilinear_ref(const io::ImageF& im, int oh, int ow) {
   return out;
 }
 
-io::ImageF ramp(int c, int h, int w) {
-  io::ImageF im(c, h, w);
+data::ImageF ramp(int c, int h, int w) {
+  data::ImageF im(c, h, w);
   const auto r = mgst::test::random_vector(im.data.size(), 99, 0.f, 1.f);
   im.data = r;
   return im;
@@ -477,13 +478,13 @@ TEST_CASE("image: PNG, BMP and JPG in grey, RGB and RGBA load as RGB / mask") {
     REQUIRE(stbi_write_bmp(bmp.c_str(), w, h, c, px.data()));
     REQUIRE(stbi_write_jpg(jpg.c_str(), w, h, c, px.data(), 100));
 
-    const io::ImageU8 raw8 = io::load_image(png);
+    const data::ImageU8 raw8 = data::load_image(png);
     CHECK(raw8.channels == c);
     CHECK(raw8.pixels == px);
 
     for (const std::string& path : {png, bmp}) {
       CAPTURE(path);
-      const io::ImageF rgb = io::load_rgb(path);
+      const data::ImageF rgb = data::load_rgb(path);
       REQUIRE(rgb.channels == 3);
       REQUIRE(rgb.height == h);
       REQUIRE(rgb.width == w);
@@ -493,13 +494,13 @@ TEST_CASE("image: PNG, BMP and JPG in grey, RGB and RGBA load as RGB / mask") {
             const int src = c == 1 ? 0 : k;  // grey replicated, alpha dropped
             CHECK(rgb.at(k, y, x) == float(px[(std::size_t(y) * w + x) * c + src]) / 255.f);
           }
-      const io::ImageF m = io::load_mask(path);
+      const data::ImageF m = data::load_mask(path);
       REQUIRE(m.channels == 1);
       for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
           CHECK(m.at(0, y, x) == float(px[(std::size_t(y) * w + x) * c]) / 255.f);  // first channel
     }
-    const io::ImageF j = io::load_rgb(jpg);
+    const data::ImageF j = data::load_rgb(jpg);
     CHECK(j.height == h);
     CHECK(j.width == w);
     double err = 0;
@@ -515,28 +516,28 @@ TEST_CASE("image: masks with attention labels and label-map detection") {
   const std::vector<uint8_t> labels{0, 1, 2, 3, 3, 2, 1, 0, 0, 0, 2, 4};
   const std::string p = d.file("labels.png");
   REQUIRE(stbi_write_png(p.c_str(), w, h, 1, labels.data(), w));
-  const io::ImageF m = io::load_mask(p, {2, 3});
+  const data::ImageF m = data::load_mask(p, {2, 3});
   for (std::size_t i = 0; i < labels.size(); ++i)
     CHECK(m.data[i] == ((labels[i] == 2 || labels[i] == 3) ? 1.f : 0.f));
-  const io::LabelMap lm = io::load_label_map(p);
+  const data::LabelMap lm = data::load_label_map(p);
   CHECK(lm.height == h);
   CHECK(lm.width == w);
   CHECK(std::vector<int>(labels.begin(), labels.end()) == lm.values);
-  check_error([&] { io::load_mask(p, {256}); }, {p, "256"});
+  check_error([&] { data::load_mask(p, {256}); }, {p, "256"});
 
-  CHECK(io::looks_like_label_map(io::load_image(p)));
+  CHECK(data::looks_like_label_map(data::load_image(p)));
   const std::vector<uint8_t> binary{0, 255, 255, 0, 0, 0, 255, 255, 0, 0, 0, 0};
   const std::vector<uint8_t> soft{0, 10, 128, 200, 255, 3, 0, 0, 0, 0, 0, 0};
   const std::vector<uint8_t> zeros(12, 0);
   const std::vector<uint8_t> zero_one{0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  io::ImageU8 im{w, h, 1, binary};
-  CHECK_FALSE(io::looks_like_label_map(im));
+  data::ImageU8 im{w, h, 1, binary};
+  CHECK_FALSE(data::looks_like_label_map(im));
   im.pixels = soft;
-  CHECK_FALSE(io::looks_like_label_map(im));
+  CHECK_FALSE(data::looks_like_label_map(im));
   im.pixels = zeros;
-  CHECK_FALSE(io::looks_like_label_map(im));
+  CHECK_FALSE(data::looks_like_label_map(im));
   im.pixels = zero_one;
-  CHECK(io::looks_like_label_map(im));
+  CHECK(data::looks_like_label_map(im));
 }
 
 TEST_CASE("image: unreadable, truncated, empty and missing files name the file") {
@@ -554,19 +555,19 @@ TEST_CASE("image: unreadable, truncated, empty and missing files name the file")
   const std::string text = d.file("text.jpg");
   put_bytes(text, "this is not an image at all");
 
-  check_error([&] { io::load_rgb(trunc); }, {trunc, "cannot decode"});
-  check_error([&] { io::load_rgb(header_only); }, {header_only});
-  check_error([&] { io::load_rgb(empty); }, {empty, "empty"});
-  check_error([&] { io::load_mask(text); }, {text, "not a readable image"});
-  check_error([&] { io::load_label_map(d.file("missing.png")); }, {"missing.png", "does not exist"});
-  check_error([&] { io::load_rgb(d.path.string()); }, {d.path.string(), "directory"});
+  check_error([&] { data::load_rgb(trunc); }, {trunc, "cannot decode"});
+  check_error([&] { data::load_rgb(header_only); }, {header_only});
+  check_error([&] { data::load_rgb(empty); }, {empty, "empty"});
+  check_error([&] { data::load_mask(text); }, {text, "not a readable image"});
+  check_error([&] { data::load_label_map(d.file("missing.png")); }, {"missing.png", "does not exist"});
+  check_error([&] { data::load_rgb(d.path.string()); }, {d.path.string(), "directory"});
   // An absurd size in an otherwise valid header is rejected before decoding.
   std::string huge = bytes;
   const uint32_t big = 20000;
   for (int i = 0; i < 4; ++i) huge[16 + i] = char((big >> (24 - 8 * i)) & 0xFF);  // IHDR width
   const std::string hp = d.file("huge.png");
   put_bytes(hp, huge);
-  check_error([&] { io::load_rgb(hp); }, {hp, "20000x16", "16384"});
+  check_error([&] { data::load_rgb(hp); }, {hp, "20000x16", "16384"});
 }
 
 TEST_CASE("image: bilinear resize matches the PyTorch formula (align_corners=False)") {
@@ -576,81 +577,81 @@ TEST_CASE("image: bilinear resize matches the PyTorch formula (align_corners=Fal
     CAPTURE(w);
     CAPTURE(oh);
     CAPTURE(ow);
-    const io::ImageF im = ramp(c, h, w);
-    const io::ImageF out = io::resize_bilinear(im, oh, ow);
+    const data::ImageF im = ramp(c, h, w);
+    const data::ImageF out = data::resize_bilinear(im, oh, ow);
     CHECK(out.channels == c);
     CHECK(out.height == oh);
     CHECK(out.width == ow);
     mgst::test::all_close("bilinear", out.data, bilinear_ref(im, oh, ow), 1e-6, 1e-6);
   }
   // Hand-checked values: 1x2 [0, 1] -> 1x4 gives [0, 0.25, 0.75, 1].
-  io::ImageF two(1, 1, 2);
+  data::ImageF two(1, 1, 2);
   two.data = {0.f, 1.f};
-  mgst::test::all_close("1x2->1x4", io::resize_bilinear(two, 1, 4).data,
+  mgst::test::all_close("1x2->1x4", data::resize_bilinear(two, 1, 4).data,
                         std::vector<double>{0, 0.25, 0.75, 1}, 1e-7, 0);
   // Downscale 4 -> 2 averages pairs (src = 0.5, 2.5).
-  io::ImageF four(1, 1, 4);
+  data::ImageF four(1, 1, 4);
   four.data = {0.f, 1.f, 2.f, 3.f};
-  mgst::test::all_close("1x4->1x2", io::resize_bilinear(four, 1, 2).data, std::vector<double>{0.5, 2.5}, 1e-7, 0);
+  mgst::test::all_close("1x4->1x2", data::resize_bilinear(four, 1, 2).data, std::vector<double>{0.5, 2.5}, 1e-7, 0);
   // Same size: an exact copy.
-  const io::ImageF im = ramp(3, 6, 5);
-  CHECK(io::resize_bilinear(im, 6, 5).data == im.data);
-  check_error([&] { io::resize_bilinear(im, 0, 5); }, {"positive"});
+  const data::ImageF im = ramp(3, 6, 5);
+  CHECK(data::resize_bilinear(im, 6, 5).data == im.data);
+  check_error([&] { data::resize_bilinear(im, 0, 5); }, {"positive"});
 }
 
 TEST_CASE("image: nearest resize is floor(dst * in / out)") {
   for (auto [h, w, oh, ow] : std::vector<std::array<int, 4>>{{2, 3, 4, 6}, {5, 5, 2, 3}, {3, 7, 8, 4}, {4, 4, 4, 4}}) {
-    const io::ImageF im = ramp(2, h, w);
-    const io::ImageF out = io::resize_nearest(im, oh, ow);
+    const data::ImageF im = ramp(2, h, w);
+    const data::ImageF out = data::resize_nearest(im, oh, ow);
     std::vector<float> ref;
     for (int c = 0; c < 2; ++c)
       for (int y = 0; y < oh; ++y)
         for (int x = 0; x < ow; ++x) ref.push_back(im.at(c, std::min(h - 1, y * h / oh), std::min(w - 1, x * w / ow)));
     CHECK(out.data == ref);
-    io::LabelMap lm;
+    data::LabelMap lm;
     lm.height = h;
     lm.width = w;
     for (int i = 0; i < h * w; ++i) lm.values.push_back(i);
-    const io::LabelMap lo = io::resize_nearest(lm, oh, ow);
+    const data::LabelMap lo = data::resize_nearest(lm, oh, ow);
     for (int y = 0; y < oh; ++y)
       for (int x = 0; x < ow; ++x) CHECK(lo.at(y, x) == lm.at(y * h / oh, x * w / ow));
   }
 }
 
 TEST_CASE("image: crops replicate the edge outside the frame") {
-  io::ImageF im(1, 2, 3);
+  data::ImageF im(1, 2, 3);
   im.data = {1, 2, 3, 4, 5, 6};  // rows [1 2 3] [4 5 6]
-  const io::ImageF c = io::crop(im, -1, -2, 4, 6);
+  const data::ImageF c = data::crop(im, -1, -2, 4, 6);
   const std::vector<float> ref{1, 1, 1, 2, 3, 3,  //
                                1, 1, 1, 2, 3, 3,  //
                                4, 4, 4, 5, 6, 6,  //
                                4, 4, 4, 5, 6, 6};
   CHECK(c.data == ref);
-  CHECK(io::crop(im, 1, 1, 1, 2).data == std::vector<float>{5, 6});
-  CHECK(io::crop(im, 5, 5, 1, 1).data == std::vector<float>{6});
+  CHECK(data::crop(im, 1, 1, 1, 2).data == std::vector<float>{5, 6});
+  CHECK(data::crop(im, 5, 5, 1, 1).data == std::vector<float>{6});
   // Centre crops, smaller and larger than the image.
-  io::ImageF big(1, 4, 5);
+  data::ImageF big(1, 4, 5);
   for (int i = 0; i < 20; ++i) big.data[i] = float(i);
-  CHECK(io::center_crop(big, 2, 2).data == std::vector<float>{6, 7, 11, 12});  // top 1, left 1
-  CHECK(io::center_crop(big, 4, 5).data == big.data);
-  const io::ImageF pad = io::center_crop(im, 4, 5);  // top -1, left -1
+  CHECK(data::center_crop(big, 2, 2).data == std::vector<float>{6, 7, 11, 12});  // top 1, left 1
+  CHECK(data::center_crop(big, 4, 5).data == big.data);
+  const data::ImageF pad = data::center_crop(im, 4, 5);  // top -1, left -1
   CHECK(pad.data == std::vector<float>{1, 1, 2, 3, 3, 1, 1, 2, 3, 3, 4, 4, 5, 6, 6, 4, 4, 5, 6, 6});
-  io::LabelMap lm{2, 3, {1, 2, 3, 4, 5, 6}};
-  CHECK(io::crop(lm, -1, -2, 4, 6).values == std::vector<int>(ref.begin(), ref.end()));
+  data::LabelMap lm{2, 3, {1, 2, 3, 4, 5, 6}};
+  CHECK(data::crop(lm, -1, -2, 4, 6).values == std::vector<int>(ref.begin(), ref.end()));
 }
 
 TEST_CASE("image: save_png clamps, rounds and writes atomically; grid") {
   TempDir d;
-  io::ImageF im(3, 2, 3);
+  data::ImageF im(3, 2, 3);
   for (std::size_t i = 0; i < im.data.size(); ++i) im.data[i] = float(i * 10) / 255.f;
   im.data[0] = -0.5f;
   im.data[1] = 1.5f;
   im.data[2] = std::numeric_limits<float>::quiet_NaN();
   im.data[3] = 100.4f / 255.f;
   const std::string p = d.file("out.png");
-  io::save_png(p, im);
+  data::save_png(p, im);
   CHECK(d.entries() == std::vector<std::string>{"out.png"});
-  const io::ImageU8 back = io::load_image(p);
+  const data::ImageU8 back = data::load_image(p);
   REQUIRE(back.channels == 3);
   CHECK(back.width == 3);
   CHECK(back.height == 2);
@@ -665,15 +666,15 @@ TEST_CASE("image: save_png clamps, rounds and writes atomically; grid") {
         if (i >= 4) CHECK(back.at(y, x, k) == uint8_t(i * 10));
       }
 
-  io::ImageF mask(1, 3, 2, 0.5f);
-  io::save_png(d.file("mask.png"), mask);
-  const io::ImageU8 mb = io::load_image(d.file("mask.png"));
+  data::ImageF mask(1, 3, 2, 0.5f);
+  data::save_png(d.file("mask.png"), mask);
+  const data::ImageU8 mb = data::load_image(d.file("mask.png"));
   CHECK(mb.channels == 1);
   CHECK(mb.pixels == std::vector<uint8_t>(6, 128));
-  check_error([&] { io::save_png(d.file("no/dir/x.png"), mask); }, {"no/dir/x.png"});
-  check_error([&] { io::save_png(d.file("bad.png"), io::ImageF(5, 2, 2)); }, {"bad.png", "1 to 4 channels"});
+  check_error([&] { data::save_png(d.file("no/dir/x.png"), mask); }, {"no/dir/x.png"});
+  check_error([&] { data::save_png(d.file("bad.png"), data::ImageF(5, 2, 2)); }, {"bad.png", "1 to 4 channels"});
 
-  const io::ImageF g = io::image_grid({im, mask.channels == 1 ? io::ImageF(1, 2, 3, 0.25f) : mask, im}, 2, 1, 1.f);
+  const data::ImageF g = data::image_grid({im, mask.channels == 1 ? data::ImageF(1, 2, 3, 0.25f) : mask, im}, 2, 1, 1.f);
   CHECK(g.channels == 3);
   CHECK(g.height == 2 * 2 + 3);
   CHECK(g.width == 2 * 3 + 3);
@@ -682,7 +683,7 @@ TEST_CASE("image: save_png clamps, rounds and writes atomically; grid") {
   CHECK(g.at(2, 1, 1 + 3 + 1) == 0.25f);          // tile 1, grey replicated
   CHECK(g.at(0, 1 + 2 + 1, 1) == im.at(0, 0, 0));  // tile 2, second row
   CHECK(g.at(0, 4, 5) == 1.f);                    // empty cell keeps the background
-  check_error([&] { io::image_grid({im, io::ImageF(3, 3, 3)}); }, {"tile 1", "equally sized"});
+  check_error([&] { data::image_grid({im, data::ImageF(3, 3, 3)}); }, {"tile 1", "equally sized"});
 }
 
 // ---- Plot --------------------------------------------------------------------------------
@@ -696,8 +697,8 @@ TEST_CASE("plot: loss curves render to a decodable PNG of the requested size") {
     c.push_back(1e-3);
   }
   const std::string p = d.file("loss.png");
-  io::write_loss_plot(p, {"total", "style", "tv"}, {a, b, c}, "losses");
-  io::ImageU8 im = io::load_image(p);
+  train::write_loss_plot(p, {"total", "style", "tv"}, {a, b, c}, "losses");
+  data::ImageU8 im = data::load_image(p);
   CHECK(im.width == 800);
   CHECK(im.height == 500);
   CHECK(im.channels == 3);
@@ -708,18 +709,18 @@ TEST_CASE("plot: loss curves render to a decodable PNG of the requested size") {
   CHECK(blue);
   CHECK(im.at(0, 0, 0) == 255);
 
-  io::PlotOptions o;
+  train::PlotOptions o;
   o.width = 640;
   o.height = 360;
-  o.y_scale = io::PlotOptions::YScale::Linear;
-  io::write_loss_plot(p, {"one"}, {{1.0}}, "", o);  // a single point
-  im = io::load_image(p);
+  o.y_scale = train::PlotOptions::YScale::Linear;
+  train::write_loss_plot(p, {"one"}, {{1.0}}, "", o);  // a single point
+  im = data::load_image(p);
   CHECK(im.width == 640);
   CHECK(im.height == 360);
-  io::write_loss_plot(p, {"nan", "empty"}, {{NAN, NAN}, {}}, "nothing finite");
-  io::write_loss_plot(p, {}, {}, "no series");
+  train::write_loss_plot(p, {"nan", "empty"}, {{NAN, NAN}, {}}, "nothing finite");
+  train::write_loss_plot(p, {}, {}, "no series");
   CHECK(d.entries() == std::vector<std::string>{"loss.png"});
-  check_error([&] { io::write_loss_plot(p, {"a"}, {a, b}, "x"); }, {"loss.png", "1 names for 2 series"});
+  check_error([&] { train::write_loss_plot(p, {"a"}, {a, b}, "x"); }, {"loss.png", "1 names for 2 series"});
 }
 
 }  // TEST_SUITE

@@ -21,11 +21,11 @@
 #include <unistd.h>
 #include <vector>
 
-#include "apps/image_io.h"
+#include "apps/data/image_io.h"
 #include "core/autograd.h"
-#include "core/json.h"
+#include "core/io/json.h"
 #include "core/ops.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "core/tensor.h"
 #include "losses/objective.h"
 #include "losses/regions.h"
@@ -573,10 +573,10 @@ std::string run_cli(const std::string& args, int* status) {
   return out;
 }
 
-io::ImageU8 random_u8(int H, int W, int C, uint64_t seed, int lo, int hi) {
+data::ImageU8 random_u8(int H, int W, int C, uint64_t seed, int lo, int hi) {
   std::mt19937_64 gen(seed);
   std::uniform_int_distribution<int> d(lo, hi);
-  io::ImageU8 im;
+  data::ImageU8 im;
   im.width = W, im.height = H, im.channels = C;
   im.pixels.resize(std::size_t(H) * W * C);
   for (auto& p : im.pixels) p = uint8_t(d(gen));
@@ -584,7 +584,7 @@ io::ImageU8 random_u8(int H, int W, int C, uint64_t seed, int lo, int hi) {
 }
 
 // HWC 8-bit -> CHW value/255 (SPEC "Names and files").
-Vec u8_to_chw(const io::ImageU8& im) {
+Vec u8_to_chw(const data::ImageU8& im) {
   Vec v(std::size_t(im.channels) * im.height * im.width);
   for (int c = 0; c < im.channels; ++c)
     for (int i = 0; i < im.height; ++i)
@@ -773,24 +773,24 @@ TEST_CASE("losses reference: mgst eval end to end (transform, residual overrides
   const int H = 20, W = 12;  // multiples of 4; relu3_1 5x3, relu4_1 2x1 (floor)
   const fs::path dir = temp_dir() / "eval";
   fs::create_directories(dir);
-  const io::ImageU8 content = random_u8(H, W, 3, 41, 0, 255);
-  const io::ImageU8 style = random_u8(H, W, 3, 42, 40, 220);
+  const data::ImageU8 content = random_u8(H, W, 3, 41, 0, 255);
+  const data::ImageU8 style = random_u8(H, W, 3, 42, 40, 220);
   // Content mask: soft values, with saturated 0 and 255 areas.
-  io::ImageU8 mask = random_u8(H, W, 1, 43, 0, 255);
+  data::ImageU8 mask = random_u8(H, W, 1, 43, 0, 255);
   for (int i = 0; i < H; ++i)
     for (int j = 0; j < W; ++j) {
       if (i < 5) mask.pixels[std::size_t(i) * W + j] = 0;
       if (i >= 14 && j >= 3 && j < 10) mask.pixels[std::size_t(i) * W + j] = 255;
     }
-  io::ImageU8 style_mask = random_u8(H, W, 1, 44, 0, 0);
+  data::ImageU8 style_mask = random_u8(H, W, 1, 44, 0, 0);
   for (int i = 4; i < 16; ++i)
     for (int j = 2; j < 9; ++j) style_mask.pixels[std::size_t(i) * W + j] = 255;
   const std::string cp = (dir / "content.png").string(), mp = (dir / "mask.png").string(),
                     sp = (dir / "style.png").string(), smp = (dir / "style_mask.png").string();
-  io::save_png(cp, content);
-  io::save_png(mp, mask);
-  io::save_png(sp, style);
-  io::save_png(smp, style_mask);
+  data::save_png(cp, content);
+  data::save_png(mp, mask);
+  data::save_png(sp, style);
+  data::save_png(smp, style_mask);
 
   const Vec x = u8_to_chw(content), m = u8_to_chw(mask);
   Map s(3, H, W), ms(1, H, W);

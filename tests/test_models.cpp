@@ -4,7 +4,7 @@
 
 #include "core/autograd.h"
 #include "core/ops.h"
-#include "core/safetensors.h"
+#include "core/io/safetensors.h"
 #include "kernels/error.h"
 #include "models/transform_net.h"
 #include "models/vgg19.h"

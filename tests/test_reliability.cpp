@@ -29,11 +29,11 @@
 #include <thread>
 #include <vector>
 
-#include "apps/image_io.h"
-#include "apps/synth_eyes.h"
-#include "core/fileio.h"
-#include "core/json.h"
-#include "core/safetensors.h"
+#include "apps/data/image_io.h"
+#include "apps/data/synth_eyes.h"
+#include "core/io/fileio.h"
+#include "core/io/json.h"
+#include "core/io/safetensors.h"
 #include "models/transform_net.h"
 #include "eye_data.h"
 #include "test_util.h"
@@ -240,7 +240,7 @@ TEST_SUITE("apps") {
     ensure_directory(d + "/masks");
     fs::copy(data + "/real_masks", d + "/masks", fs::copy_options::recursive);
     const std::string small = d + "/masks/e2.png";
-    io::save_png(small, io::ImageF(1, 16, 16, 1.f));
+    data::save_png(small, data::ImageF(1, 16, 16, 1.f));
     CliResult r = cli(train_args(data + "/real", d + "/masks", data + "/synth", data + "/synth_masks",
                                  d + "/run_mismatch"));
     expect_clean_failure(r, {small, "16x16", data + "/real/e2.png", "32x24"}, "train, mask mismatch");
@@ -258,7 +258,7 @@ TEST_SUITE("apps") {
     r = cli(train_args(data + "/real", d + "/masks", data + "/synth", "", d + "/run_missing"));
     expect_clean_failure(r, {data + "/real/e1.png", "no mask named e1"}, "train, missing mask");
     // A truncated mask.
-    io::save_png(d + "/masks/e1.png", io::ImageF(1, 24, 32, 1.f));
+    data::save_png(d + "/masks/e1.png", data::ImageF(1, 24, 32, 1.f));
     const std::string mb = read_file(d + "/masks/e0.png");
     put_bytes(d + "/masks/e0.png", mb.substr(0, 20));
     r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + d +
@@ -279,9 +279,9 @@ TEST_SUITE("apps") {
     // warns and names the flag.
     ensure_directory(d + "/labels");
     for (int i = 0; i < 3; ++i) {
-      io::ImageU8 lm{32, 24, 1, std::vector<uint8_t>(32 * 24, 0)};
+      data::ImageU8 lm{32, 24, 1, std::vector<uint8_t>(32 * 24, 0)};
       for (int k = 300; k < 400; ++k) lm.pixels[k] = uint8_t(1 + k % 3);
-      io::save_png(d + "/labels/e" + std::to_string(i) + ".png", lm);
+      data::save_png(d + "/labels/e" + std::to_string(i) + ".png", lm);
     }
     r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + d +
             "/labels --output " + d + "/out_lm --device cpu");
@@ -365,6 +365,17 @@ TEST_SUITE("apps") {
       expect_clean_failure(r, {path, c.problem}, "purify --model " + c.name);
       CHECK(files_in(out).empty());
     }
+    // eval and inspect load the model through the same loader (train::load_model_source):
+    // a bad metadata value names the file there too.
+    const std::string bad = d + "/models/bad_residual_metadata.safetensors";
+    const std::string pair = " --content " + data + "/real/e0.png --style " + data +
+                             "/synth/e0.png --device cpu";
+    for (const std::string cmd : {"eval --model " + bad + pair,
+                                  "inspect --model " + bad + pair + " --out " + d + "/r.html"}) {
+      CliResult r = cli(cmd);
+      expect_clean_failure(r, {bad + ": metadata 'residual'"}, cmd);
+    }
+    CHECK_FALSE(fs::exists(d + "/r.html"));
     // As VGG weights: a transform-net file (wrong names) and a truncated one.
     const std::string run = d + "/run_vgg";
     CliResult r = cli(train_args(data + "/real", "", data + "/synth", "", run,
@@ -594,7 +605,7 @@ TEST_SUITE("apps") {
     const std::string run = d + "/killed";
     const std::string ckpt = run + "/checkpoint.safetensors";
     auto log_rows = [&] { return read_lines(run + "/log.csv").size(); };
-    // The checkpoint's temporary (core/fileio.h write_file_atomic) of process `pid`.
+    // The checkpoint's temporary (core/io/fileio.h write_file_atomic) of process `pid`.
     auto has_temporary_of = [&](pid_t pid) {
       return fs::exists(ckpt + ".tmp." + std::to_string(pid));
     };

@@ -3,12 +3,13 @@
 // training run on real content / UnityEyes style.
 #include <filesystem>
 
-#include "apps/dataset.h"
-#include "apps/trainer.h"
+#include "apps/data/dataset.h"
+#include "apps/train/trainer.h"
 #include "test_util.h"
 
 using namespace mgst;
-using namespace mgst::app;
+using namespace mgst::data;
+using namespace mgst::train;
 namespace fs = std::filesystem;
 
 TEST_SUITE("shared_data") {

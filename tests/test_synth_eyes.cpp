@@ -1,4 +1,4 @@
-// The procedural eye dataset (apps/synth_eyes.h): determinism, ranges, mask
+// The procedural eye dataset (apps/data/synth_eyes.h): determinism, ranges, mask
 // invariants, shared geometry across domains, and that the two domains differ
 // in style the way synthetic renders and outdoor photos do.
 #include <doctest/doctest.h>
@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "apps/synth_eyes.h"
+#include "apps/data/synth_eyes.h"
 #include "kernels/error.h"
 
-using mgst::app::EyeDomain;
-using mgst::app::SynthEye;
+using mgst::data::EyeDomain;
+using mgst::data::SynthEye;
 
 namespace {
 
@@ -61,7 +61,7 @@ int check_eye(const SynthEye& e, int H, int W) {
 struct ChannelStats {
   double mean[3], std[3];
 };
-ChannelStats channel_stats(const mgst::io::ImageF& im) {
+ChannelStats channel_stats(const mgst::data::ImageF& im) {
   ChannelStats s{};
   const std::size_t plane = std::size_t(im.height) * im.width;
   for (int c = 0; c < 3; ++c) {
@@ -120,10 +120,10 @@ TEST_SUITE("data") {
 
 TEST_CASE("synth_eyes: same seed gives the same bytes, another seed differs") {
   for (EyeDomain d : kDomains) {
-    CAPTURE(std::string(mgst::app::eye_domain_name(d)));
-    const auto a = mgst::app::generate_eye_set(d, 4, 96, 128, 42);
-    const auto b = mgst::app::generate_eye_set(d, 4, 96, 128, 42);
-    const auto c = mgst::app::generate_eye_set(d, 4, 96, 128, 43);
+    CAPTURE(std::string(mgst::data::eye_domain_name(d)));
+    const auto a = mgst::data::generate_eye_set(d, 4, 96, 128, 42);
+    const auto b = mgst::data::generate_eye_set(d, 4, 96, 128, 42);
+    const auto c = mgst::data::generate_eye_set(d, 4, 96, 128, 43);
     REQUIRE(a.size() == 4);
     for (int i = 0; i < 4; ++i) {
       CHECK(a[i].image.data == b[i].image.data);
@@ -137,18 +137,18 @@ TEST_CASE("synth_eyes: same seed gives the same bytes, another seed differs") {
     CHECK(a[0].image.data != a[1].image.data);
     // generate_eye is a pure function of the Rng state.
     mgst::Rng r1(7), r2(7);
-    const SynthEye e1 = mgst::app::generate_eye(d, 64, 80, r1);
-    const SynthEye e2 = mgst::app::generate_eye(d, 64, 80, r2);
+    const SynthEye e1 = mgst::data::generate_eye(d, 64, 80, r1);
+    const SynthEye e2 = mgst::data::generate_eye(d, 64, 80, r2);
     CHECK(e1.image.data == e2.image.data);
     CHECK(r1.state() == r2.state());
   }
-  CHECK(mgst::app::generate_eye_set(EyeDomain::Real, 0, 96, 128, 1).empty());
+  CHECK(mgst::data::generate_eye_set(EyeDomain::Real, 0, 96, 128, 1).empty());
 }
 
 TEST_CASE("synth_eyes: ranges, binary masks, mask inside the opening, pupil inside the mask") {
   for (EyeDomain d : kDomains) {
-    CAPTURE(std::string(mgst::app::eye_domain_name(d)));
-    const auto set = mgst::app::generate_eye_set(d, 48, 96, 128, 2024);
+    CAPTURE(std::string(mgst::data::eye_domain_name(d)));
+    const auto set = mgst::data::generate_eye_set(d, 48, 96, 128, 2024);
     for (std::size_t i = 0; i < set.size(); ++i) {
       CAPTURE(i);
       check_eye(set[i], 96, 128);
@@ -157,8 +157,8 @@ TEST_CASE("synth_eyes: ranges, binary masks, mask inside the opening, pupil insi
 }
 
 TEST_CASE("synth_eyes: both domains share the geometry of one seed") {
-  const auto syn = mgst::app::generate_eye_set(EyeDomain::Synthetic, 8, 96, 128, 5);
-  const auto real = mgst::app::generate_eye_set(EyeDomain::Real, 8, 96, 128, 5);
+  const auto syn = mgst::data::generate_eye_set(EyeDomain::Synthetic, 8, 96, 128, 5);
+  const auto real = mgst::data::generate_eye_set(EyeDomain::Real, 8, 96, 128, 5);
   for (int i = 0; i < 8; ++i) {
     CAPTURE(i);
     CHECK(syn[i].mask.data == real[i].mask.data);
@@ -172,7 +172,7 @@ TEST_CASE("synth_eyes: both domains share the geometry of one seed") {
 }
 
 TEST_CASE("synth_eyes: the gaze places the pupil") {
-  const auto set = mgst::app::generate_eye_set(EyeDomain::Synthetic, 64, 96, 128, 11);
+  const auto set = mgst::data::generate_eye_set(EyeDomain::Synthetic, 64, 96, 128, 11);
   std::vector<double> yaw, pitch, px, py;
   for (const auto& e : set) {
     yaw.push_back(e.gaze_yaw);
@@ -188,8 +188,8 @@ TEST_CASE("synth_eyes: the gaze places the pupil") {
 
 TEST_CASE("synth_eyes: real images vary far more in colour and are noisier than synthetic ones") {
   const int n = 32;
-  const auto syn = mgst::app::generate_eye_set(EyeDomain::Synthetic, n, 96, 128, 99);
-  const auto real = mgst::app::generate_eye_set(EyeDomain::Real, n, 96, 128, 1234);
+  const auto syn = mgst::data::generate_eye_set(EyeDomain::Synthetic, n, 96, 128, 99);
+  const auto real = mgst::data::generate_eye_set(EyeDomain::Real, n, 96, 128, 1234);
   auto spreads = [](const std::vector<SynthEye>& set, double& mean_spread, double& std_spread,
                     double& cast_spread) {
     std::vector<double> means[3], stds[3], cast;
@@ -234,25 +234,25 @@ TEST_CASE("synth_eyes: other sizes work") {
     for (EyeDomain d : kDomains) {
       CAPTURE(hw[0]);
       CAPTURE(hw[1]);
-      CAPTURE(std::string(mgst::app::eye_domain_name(d)));
-      const auto set = mgst::app::generate_eye_set(d, 6, hw[0], hw[1], 3);
+      CAPTURE(std::string(mgst::data::eye_domain_name(d)));
+      const auto set = mgst::data::generate_eye_set(d, 6, hw[0], hw[1], 3);
       for (const auto& e : set) check_eye(e, hw[0], hw[1]);
     }
   }
   mgst::Rng rng(1);
-  CHECK_THROWS_AS(mgst::app::generate_eye(EyeDomain::Real, 8, 128, rng), mgst::Error);
-  CHECK_THROWS_AS(mgst::app::generate_eye(EyeDomain::Real, 96, 0, rng), mgst::Error);
-  CHECK_THROWS_AS(mgst::app::generate_eye_set(EyeDomain::Real, -1, 96, 128, 1), mgst::Error);
+  CHECK_THROWS_AS(mgst::data::generate_eye(EyeDomain::Real, 8, 128, rng), mgst::Error);
+  CHECK_THROWS_AS(mgst::data::generate_eye(EyeDomain::Real, 96, 0, rng), mgst::Error);
+  CHECK_THROWS_AS(mgst::data::generate_eye_set(EyeDomain::Real, -1, 96, 128, 1), mgst::Error);
 }
 
 TEST_CASE("synth_eyes: fast enough for the demo") {
   const int n = 20;
   for (EyeDomain d : kDomains) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto set = mgst::app::generate_eye_set(d, n, 96, 128, 8);
+    const auto set = mgst::data::generate_eye_set(d, n, 96, 128, 8);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n;
-    MESSAGE(std::string(mgst::app::eye_domain_name(d)) << ": " << ms << " ms per 96x128 eye");
+    MESSAGE(std::string(mgst::data::eye_domain_name(d)) << ": " << ms << " ms per 96x128 eye");
     CHECK(ms < 25.0);  // ~1-2 ms on one core; the bound only catches pathologies
   }
 }

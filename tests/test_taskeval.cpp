@@ -7,15 +7,16 @@
 #include <filesystem>
 #include <fstream>
 
-#include "apps/colour_transfer.h"
-#include "apps/eye_formats.h"
-#include "apps/synth_eyes.h"
-#include "apps/taskeval.h"
-#include "core/fileio.h"
+#include "apps/eval/colour_transfer.h"
+#include "apps/data/eye_formats.h"
+#include "apps/data/synth_eyes.h"
+#include "apps/eval/taskeval.h"
+#include "core/io/fileio.h"
 #include "test_util.h"
 
 using namespace mgst;
-using namespace mgst::app;
+using namespace mgst::data;
+using namespace mgst::eval;
 namespace fs = std::filesystem;
 
 namespace {
@@ -75,7 +76,7 @@ TEST_SUITE("apps") {
     std::vector<double> losses;
     const auto net = train_regressor(train, rc, 0, Device::cpu(), &losses);
     REQUIRE(losses.size() == 300u);
-    std::vector<io::ImageF> imgs;
+    std::vector<data::ImageF> imgs;
     for (const auto& s : held) imgs.push_back(s.image);
     const double err = mean_of(pixel_errors(predict_centres(*net, imgs), held));
     double mx = 0, my = 0;
@@ -212,12 +213,12 @@ TEST_SUITE("apps") {
 
   TEST_CASE("mgst masks --unityeyes writes polygon masks and centres") {
     const std::string d = tmp_dir("unity"), out = d + "/masks";
-    io::save_png(d + "/7.png", io::ImageF(3, 40, 60, 0.5f));
+    data::save_png(d + "/7.png", data::ImageF(3, 40, 60, 0.5f));
     write_file_atomic(d + "/7.json", kUnityJson);
     const std::string cmd = std::string("\"") + MGST_CLI_PATH + "\" masks --unityeyes " + d +
                             " --out " + out + " --region iris > /dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
-    const io::ImageU8 m = io::load_image(out + "/7.png");
+    const data::ImageU8 m = data::load_image(out + "/7.png");
     REQUIRE(m.height == 40);
     REQUIRE(m.width == 60);
     int n = 0;
@@ -269,7 +270,7 @@ TEST_SUITE("apps") {
 
   TEST_CASE("eye formats: CSV set with disc masks; centres outside the image are errors") {
     const std::string d = tmp_dir("csv");
-    io::save_png(d + "/a.png", io::ImageF(3, 40, 60, 0.25f));
+    data::save_png(d + "/a.png", data::ImageF(3, 40, 60, 0.25f));
     write_file_atomic(d + "/ok.csv", "file,x,y\na.png,20,10\n");
     EyeLoadOptions o;
     o.height = 20, o.width = 32;  // cover: box 37.5 x 60 -> 38 x 60 at top 1
@@ -297,7 +298,7 @@ TEST_SUITE("apps") {
   }
 
   TEST_CASE("eye formats: label centroid and the label-map set") {
-    io::LabelMap lm;
+    data::LabelMap lm;
     lm.height = 6, lm.width = 8;
     lm.values.assign(48, 0);
     lm.at(2, 3) = 3, lm.at(2, 4) = 3, lm.at(3, 3) = 3, lm.at(3, 4) = 3, lm.at(4, 5) = 2;
@@ -310,15 +311,15 @@ TEST_SUITE("apps") {
     const std::string d = tmp_dir("labels");
     ensure_directory(d + "/img");
     ensure_directory(d + "/lab");
-    io::ImageF img(3, 48, 64, 0.5f), lab(1, 48, 64, 0.f);
+    data::ImageF img(3, 48, 64, 0.5f), lab(1, 48, 64, 0.f);
     for (int y = 16; y < 32; ++y)
       for (int x = 16; x < 48; ++x) lab.at(0, y, x) = 1 / 255.f;  // sclera
     for (int y = 20; y < 26; ++y)
       for (int x = 34; x < 40; ++x) lab.at(0, y, x) = 3 / 255.f;  // pupil
-    io::save_png(d + "/img/a.png", img);
-    io::save_png(d + "/lab/a.png", lab);
-    io::save_png(d + "/img/b.png", img);
-    io::save_png(d + "/lab/b.png", io::ImageF(1, 48, 64, 1 / 255.f));  // no pupil: skipped
+    data::save_png(d + "/img/a.png", img);
+    data::save_png(d + "/lab/a.png", lab);
+    data::save_png(d + "/img/b.png", img);
+    data::save_png(d + "/lab/b.png", data::ImageF(1, 48, 64, 1 / 255.f));  // no pupil: skipped
     EyeLoadOptions o;
     o.height = 24, o.width = 32;
     o.masks.attention_labels = {2, 3};
@@ -332,7 +333,7 @@ TEST_SUITE("apps") {
   }
 
   TEST_CASE("colour transfer: global matches the style statistics; region per region") {
-    io::ImageF img(3, 8, 8), mask(1, 8, 8, 0.f);
+    data::ImageF img(3, 8, 8), mask(1, 8, 8, 0.f);
     for (int c = 0; c < 3; ++c)
       for (int y = 0; y < 8; ++y)
         for (int x = 0; x < 8; ++x) img.at(c, y, x) = 0.1f * c + 0.05f * x + 0.01f * y;
@@ -342,7 +343,7 @@ TEST_SUITE("apps") {
     t.mean = {0.5, 0.4, 0.3};
     t.std = {0.2, 0.1, 0.05};
     t.weight = 1;
-    const io::ImageF ones(1, 8, 8, 1.f);
+    const data::ImageF ones(1, 8, 8, 1.f);
     const ColourStats g = colour_stats(global_colour_transfer(img, {}, t), ones);
     for (int c = 0; c < 3; ++c) {
       CHECK(g.mean[c] == doctest::Approx(t.mean[c]).epsilon(1e-4));
@@ -350,8 +351,8 @@ TEST_SUITE("apps") {
     }
     StyleColourStats st{t, t, t};
     st.bkgd.mean = {0.9, 0.8, 0.7};
-    const io::ImageF r = region_colour_transfer(img, mask, {}, st);
-    io::ImageF inv = mask;
+    const data::ImageF r = region_colour_transfer(img, mask, {}, st);
+    data::ImageF inv = mask;
     for (auto& v : inv.data) v = 1 - v;
     const ColourStats ra = colour_stats(r, mask), rb = colour_stats(r, inv);
     CHECK(ra.mean[0] == doctest::Approx(0.5).epsilon(1e-4));
@@ -377,9 +378,9 @@ TEST_SUITE("apps") {
     CHECK(flat.low == 2.0);
     CHECK(flat.high == 2.0);
     CHECK(median_of({3, 1, 2, 10}) == 2.5);
-    io::ImageF m(1, 2, 5, 0.f);
+    data::ImageF m(1, 2, 5, 0.f);
     m.at(0, 1, 1) = 1.f;
-    const io::ImageF s = shift_mask(m, 2);
+    const data::ImageF s = shift_mask(m, 2);
     CHECK(s.at(0, 1, 3) == 1.f);
     CHECK(s.at(0, 1, 1) == 0.f);
   }

@@ -4,18 +4,19 @@
 #include <filesystem>
 #include <fstream>
 
-#include "apps/synth_eyes.h"
-#include "apps/trainer.h"
+#include "apps/data/synth_eyes.h"
+#include "apps/train/trainer.h"
 #include "core/autograd.h"
 #include "core/ops.h"
-#include "core/fileio.h"
-#include "core/safetensors.h"
+#include "core/io/fileio.h"
+#include "core/io/safetensors.h"
 #include "kernels/error.h"
 #include "eye_data.h"
 #include "test_util.h"
 
 using namespace mgst;
-using namespace mgst::app;
+using namespace mgst::data;
+using namespace mgst::train;
 namespace fs = std::filesystem;
 
 namespace {
@@ -126,7 +127,7 @@ TEST_SUITE("apps") {
                   &out) == 2);
     CHECK(out.find("--loss-weights") != std::string::npos);
     // A mask of the wrong size names both files.
-    io::save_png(d + "/e0.png", io::ImageF(1, 10, 10, 1.f));
+    data::save_png(d + "/e0.png", data::ImageF(1, 10, 10, 1.f));
     CHECK(run_cli("purify --model x --input " + data + "/real/e0.png --masks " + d +
                       "/e0.png --output " + d + "/o",
                   &out) == 1);
@@ -138,16 +139,16 @@ TEST_SUITE("apps") {
     net.save(d + "/w.safetensors");
     ensure_directory(d + "/in");
     ensure_directory(d + "/masks");
-    io::ImageF a(3, 13, 22, 0.3f), b(3, 16, 16, 0.6f);
-    io::save_png(d + "/in/a.png", a);
-    io::save_png(d + "/in/b.jpg", b);
-    io::save_png(d + "/masks/a.png", io::ImageF(1, 13, 22, 1.f));
-    io::save_png(d + "/masks/b.png", io::ImageF(1, 16, 16, 0.f));
+    data::ImageF a(3, 13, 22, 0.3f), b(3, 16, 16, 0.6f);
+    data::save_png(d + "/in/a.png", a);
+    data::save_png(d + "/in/b.jpg", b);
+    data::save_png(d + "/masks/a.png", data::ImageF(1, 13, 22, 1.f));
+    data::save_png(d + "/masks/b.png", data::ImageF(1, 16, 16, 0.f));
     std::string out;
     REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in --masks " + d +
                         "/masks --output " + d + "/out --device cpu",
                     &out) == 0);
-    const io::ImageF pa = io::load_rgb(d + "/out/a.png"), pb = io::load_rgb(d + "/out/b.png");
+    const data::ImageF pa = data::load_rgb(d + "/out/a.png"), pb = data::load_rgb(d + "/out/b.png");
     CHECK(pa.height == 13);
     CHECK(pa.width == 22);
     CHECK(pb.height == 16);

@@ -1,0 +1,47 @@
+// Command-line options from one table per subcommand: the same table parses
+// the arguments and prints --help, so the help cannot drift from the parser.
+#pragma once
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mgst::cli {
+
+// A mistake in the command line (unknown flag, bad value): exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct OptionSpec {
+  std::string flag;           // "--steps"
+  std::string metavar;        // "N"; empty = a switch without a value
+  std::string default_value;  // shown in --help; "" = no default
+  std::string help;
+};
+
+class ArgParser {
+ public:
+  ArgParser(std::string command, std::string synopsis, std::vector<OptionSpec> options);
+  // Returns false when --help was given (help already printed).
+  bool parse(const std::vector<std::string>& args);
+  void print_help() const;
+
+  bool given(const std::string& flag) const;  // present on the command line
+  bool flag(const std::string& flag) const;   // a switch
+  std::string get(const std::string& flag) const;  // value or default
+  std::string require(const std::string& flag) const;
+  int get_int(const std::string& flag) const;
+  double get_double(const std::string& flag) const;
+  // "a,b,c" lists; expected_count < 0 means any length >= 1.
+  std::vector<double> get_doubles(const std::string& flag, int expected_count = -1) const;
+  std::vector<int> get_ints(const std::string& flag) const;
+
+ private:
+  const OptionSpec& spec(const std::string& flag) const;
+  std::string command_, synopsis_;
+  std::vector<OptionSpec> options_;
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace mgst::cli

@@ -1,0 +1,41 @@
+// mgst eval: SPEC's loss terms for one content/style pair, as JSON. This is
+// how independent implementations are compared with ours: no resizing when
+// the sizes already match, SPEC's default layers, exact formulas.
+#include <cstdio>
+
+#include "apps/cli/commands.h"
+#include "apps/cli/options.h"
+#include "apps/eval/pair_eval.h"
+
+namespace mgst::cli {
+
+int cmd_eval(const std::vector<std::string>& args) {
+  std::vector<OptionSpec> specs = {
+      {"--model", "CKPT", "", "a checkpoint from mgst train (weights + metadata)"},
+      {"--transform", "FILE", "", "transform-net weights (safetensors, SPEC names)"},
+      {"--identity", "", "", "evaluate the identity y = x (the raw-input baseline)"},
+      {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
+      {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
+      {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
+      {"--device", "D", "cpu", "cpu | cuda | auto"},
+      {"--json", "", "", "print one JSON object (the default output is also JSON)"},
+  };
+  for (auto& s : eval_pair_option_specs()) specs.push_back(s);
+  for (auto& s : mask_option_specs()) specs.push_back(s);
+  for (auto& s : loss_option_specs()) specs.push_back(s);
+  ArgParser a("eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
+              "--style IMG --style-mask MASK [--json]",
+              "Prints SPEC's unweighted loss terms content, style, task, tv, the weighted total\n"
+              "and region colour statistics for one content/style pair.",
+              specs);
+  if (!a.parse(args)) return 0;
+  const train::ModelSource source = model_source_from(a, "--identity");
+  const PairSetup setup = load_pair_setup(a);
+  const train::LoadedModel model = train::load_model_source(source, setup.device);
+  const Json out = eval::eval_pair(setup.pair.content, setup.pair.style, model.net.get(),
+                                   *setup.vgg, setup.loss, setup.device);
+  std::printf("%s\n", out.dump(a.flag("--json") ? -1 : 2).c_str());
+  return 0;
+}
+
+}  // namespace mgst::cli

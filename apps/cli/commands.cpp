@@ -1,0 +1,27 @@
+#include "apps/cli/commands.h"
+
+namespace mgst::cli {
+
+int cmd_train(const std::vector<std::string>& args);
+int cmd_purify(const std::vector<std::string>& args);
+int cmd_eval(const std::vector<std::string>& args);
+int cmd_demo(const std::vector<std::string>& args);
+int cmd_inspect(const std::vector<std::string>& args);
+int cmd_taskeval(const std::vector<std::string>& args);
+int cmd_masks(const std::vector<std::string>& args);
+int cmd_bench(const std::vector<std::string>& args);
+
+std::vector<CommandInfo> command_table() {
+  return {
+      {"demo", "generate a built-in eye dataset, train, purify, write figures (the main job)", cmd_demo},
+      {"train", "train the purifier on your data", cmd_train},
+      {"purify", "purify real images with a trained model", cmd_purify},
+      {"eval", "SPEC's loss terms for one content/style pair, as JSON", cmd_eval},
+      {"taskeval", "does purification help the task? pupil error raw vs purified vs baselines, with intervals", cmd_taskeval},
+      {"masks", "attention masks (and iris centres) from UnityEyes landmarks by polygon fill", cmd_masks},
+      {"inspect", "an HTML report walking the pipeline for one sample (--trace: the autograd tape)", cmd_inspect},
+      {"bench", "time a training step and inference (images/s, memory, per-op breakdown)", cmd_bench},
+  };
+}
+
+}  // namespace mgst::cli

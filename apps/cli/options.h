@@ -1,0 +1,50 @@
+// Option groups shared by several subcommands (one definition each, so
+// train, eval, purify and inspect read masks and losses the same way).
+#pragma once
+#include <vector>
+
+#include <memory>
+
+#include "apps/cli/args.h"
+#include "apps/data/dataset.h"
+#include "apps/train/model_source.h"
+#include "losses/objective.h"
+#include "models/vgg19.h"
+
+namespace mgst::cli {
+
+std::vector<OptionSpec> mask_option_specs();
+data::MaskOptions mask_options_from(const ArgParser& a);
+// The same flags for style images: --style-attention-labels etc. are not
+// separate; style masks use --attention-labels too, plus --ignore-black.
+std::vector<OptionSpec> loss_option_specs();
+losses::LossConfig loss_config_from(const ArgParser& a);
+
+// One content/style pair as `eval` and `inspect` read it (--content, --mask,
+// --style, --style-mask, --size): at the content image's own size unless
+// --size is given (no resize when sizes match); H, W multiples of 4.
+struct EvalPair {
+  int H = 0, W = 0;
+  data::Sample content, style;
+};
+EvalPair load_eval_pair(const ArgParser& a, const data::MaskOptions& masks);
+// The flags load_eval_pair reads: --content, --mask, --style, --style-mask, --size.
+std::vector<OptionSpec> eval_pair_option_specs();
+
+// The transform net `eval` and `inspect` run: exactly one of --model,
+// --transform and `other` ("--identity" or "--untrained", seeded by --seed);
+// --residual / --no-residual force the mode (they exclude each other).
+train::ModelSource model_source_from(const ArgParser& a, const std::string& other);
+
+// What `eval` and `inspect` set up after the model flags, in this order:
+// --device, the mask and loss flags, the pair, the loss VGG (--vgg).
+struct PairSetup {
+  Device device;
+  data::MaskOptions masks;
+  losses::LossConfig loss;
+  EvalPair pair;
+  std::unique_ptr<models::Vgg19> vgg;
+};
+PairSetup load_pair_setup(const ArgParser& a);
+
+}  // namespace mgst::cli

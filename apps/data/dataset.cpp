@@ -1,0 +1,228 @@
+#include "apps/data/dataset.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include "core/io/fileio.h"
+#include "kernels/error.h"
+
+namespace mgst::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+const std::vector<std::string> kImageExtensions = {".png", ".jpg", ".jpeg", ".bmp"};
+
+std::vector<std::string> image_files(const std::string& path) {
+  MGST_CHECK(fs::exists(path), path << ": no such file or directory");
+  if (!fs::is_directory(path)) return {path};
+  auto files = list_files(path, kImageExtensions);
+  MGST_CHECK(!files.empty(), path << ": no images (.png, .jpg, .jpeg, .bmp) in this directory");
+  return files;
+}
+
+bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Scales so the image covers (H, W) keeping its aspect, then crops at (top, left)
+// chosen by `where` in [0,1] x [0,1] (0.5, 0.5 = centre).
+template <class Img, class Resize>
+Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize resize) {
+  if (img.height == H && img.width == W) return img;
+  const double s = std::max(double(H) / img.height, double(W) / img.width);
+  const int rh = std::max(H, int(std::lround(img.height * s)));
+  const int rw = std::max(W, int(std::lround(img.width * s)));
+  const Img r = (rh == img.height && rw == img.width) ? img : resize(img, rh, rw);
+  const int top = int(std::floor((rh - H) * fy + 1e-9)), left = int(std::floor((rw - W) * fx + 1e-9));
+  return crop(r, top, left, H, W);
+}
+
+std::atomic<bool> g_empty_attention_warning_shown{false};
+std::atomic<bool> g_label_warning_shown{false};
+
+// `format` (one %s, the path) on stderr, the first time `shown` is set only.
+void warn_once(std::atomic<bool>& shown, const char* format, const std::string& path) {
+  if (!shown.exchange(true)) std::fprintf(stderr, format, path.c_str());
+}
+}  // namespace
+
+CropOptions parse_crop(const std::string& s) {
+  CropOptions c;
+  if (s == "center") c.mode = CropMode::Center;
+  else if (s == "random") c.mode = CropMode::Random;
+  else if (s == "eye" || s.rfind("eye:", 0) == 0) {
+    c.mode = CropMode::Eye;
+    if (s.size() > 4) {
+      char* end = nullptr;
+      c.eye_factor = std::strtod(s.c_str() + 4, &end);
+      MGST_CHECK(end && *end == 0 && c.eye_factor >= 1.0 && c.eye_factor <= 10.0,
+                 "--crop " << s << ": the eye enlargement factor must be a number in [1, 10]");
+    }
+  } else {
+    MGST_FAIL("--crop " << s << ": expected eye[:F], center or random");
+  }
+  return c;
+}
+
+std::pair<int, int> parse_size(const std::string& s) {
+  int h = 0, w = 0;
+  char tail = 0;
+  if (std::sscanf(s.c_str(), "%dx%d%c", &h, &w, &tail) == 2 ||
+      (std::sscanf(s.c_str(), "%d%c", &h, &tail) == 1 && (w = h))) {
+    MGST_CHECK(h >= 4 && w >= 4 && h <= 8192 && w <= 8192,
+               "--size " << s << ": sides must be between 4 and 8192");
+    return {h, w};
+  }
+  MGST_FAIL("--size " << s << ": expected HxW (e.g. 96x128) or S (square)");
+}
+
+std::vector<SampleSource> pair_files(const std::string& images, const std::string& masks) {
+  const auto imgs = image_files(images);
+  std::vector<SampleSource> out;
+  if (masks.empty()) {
+    for (const auto& p : imgs) out.push_back({p, ""});
+    return out;
+  }
+  MGST_CHECK(fs::exists(masks), masks << ": no such mask file or directory");
+  if (!fs::is_directory(masks)) {
+    MGST_CHECK(imgs.size() == 1, masks << " is one mask file but " << images << " holds "
+                                       << imgs.size() << " images; give a mask directory");
+    return {{imgs[0], masks}};
+  }
+  std::map<std::string, std::string> by_stem;
+  for (const auto& m : list_files(masks, kImageExtensions)) by_stem[fs::path(m).stem().string()] = m;
+  for (const auto& p : imgs) {
+    const std::string stem = fs::path(p).stem().string();
+    auto it = by_stem.find(stem);
+    MGST_CHECK(it != by_stem.end(), p << ": no mask named " << stem << ".(png|jpg|bmp) in " << masks);
+    out.push_back({p, it->second});
+  }
+  return out;
+}
+
+void check_pairs(const std::vector<SampleSource>& pairs, const std::string& what) {
+  for (const auto& p : pairs) {
+    const ImageInfo im = probe_image(p.image_path);
+    if (p.mask_path.empty()) continue;
+    const ImageInfo m = probe_image(p.mask_path);
+    MGST_CHECK(m.height == im.height && m.width == im.width,
+               p.mask_path << ": " << what << " mask is " << m.width << "x" << m.height
+                           << " but image " << p.image_path << " is " << im.width << "x"
+                           << im.height);
+  }
+}
+
+Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
+                   const CropOptions& crop, Rng& rng) {
+  Sample s;
+  s.name = fs::path(src.image_path).stem().string();
+  ImageF img = load_rgb(src.image_path);
+  ImageF mask(1, img.height, img.width, 1.f);
+  ImageF valid;
+  LabelMap labels;
+  if (!src.mask_path.empty()) {
+    const ImageU8 raw = load_image(src.mask_path);
+    MGST_CHECK(raw.height == img.height && raw.width == img.width,
+               src.mask_path << ": mask is " << raw.width << "x" << raw.height << " but image "
+                             << src.image_path << " is " << img.width << "x" << img.height);
+    if (mo.attention_labels.empty() && looks_like_label_map(raw))
+      warn_once(g_label_warning_shown,
+                "warning: %s holds only small integer values: it looks like a label map, "
+                "read as value/255 it is almost empty. Name the attention labels with "
+                "--attention-labels (e.g. --attention-labels 2,3).\n",
+                src.mask_path);
+    labels.height = raw.height;
+    labels.width = raw.width;
+    labels.values.resize(std::size_t(raw.height) * raw.width);
+    for (int y = 0; y < raw.height; ++y)
+      for (int x = 0; x < raw.width; ++x) labels.at(y, x) = raw.at(y, x, 0);
+    mask = attention_mask(labels, mo.attention_labels);
+    if (!mo.attention_labels.empty() &&
+        std::none_of(mask.data.begin(), mask.data.end(), [](float v) { return v > 0.f; }))
+      warn_once(g_empty_attention_warning_shown,
+                "warning: %s: none of the --attention-labels values occur in it, so its "
+                "attention region is empty (further such masks are not reported). Check the "
+                "label values with `mgst masks` or an image viewer.\n",
+                src.mask_path);
+  }
+  if (mo.uses_validity()) {
+    valid = ImageF(1, img.height, img.width, 1.f);
+    for (int y = 0; y < img.height; ++y)
+      for (int x = 0; x < img.width; ++x) {
+        bool drop = !labels.values.empty() && contains(mo.ignore_labels, labels.at(y, x));
+        drop = drop || (mo.ignore_black && img.at(0, y, x) == 0.f && img.at(1, y, x) == 0.f &&
+                        img.at(2, y, x) == 0.f);
+        if (drop) valid.at(0, y, x) = 0.f;
+      }
+  }
+
+  auto bilinear = [](const ImageF& i, int h, int w) { return resize_bilinear(i, h, w); };
+  auto nearest = [](const ImageF& i, int h, int w) { return resize_nearest(i, h, w); };
+  if (crop.mode == CropMode::Eye && !labels.values.empty()) {
+    int y0 = labels.height, y1 = -1, x0 = labels.width, x1 = -1;
+    for (int y = 0; y < labels.height; ++y)
+      for (int x = 0; x < labels.width; ++x)
+        if (labels.at(y, x) != 0) {
+          y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
+        }
+    if (y1 >= 0) {
+      const double cy = 0.5 * (y0 + y1 + 1), cx = 0.5 * (x0 + x1 + 1);
+      double bh = (y1 - y0 + 1) * crop.eye_factor, bw = (x1 - x0 + 1) * crop.eye_factor;
+      if (bw / bh < double(W) / H) bw = bh * W / H;  // widen to the output aspect
+      else bh = bw * H / W;
+      const int ih = std::max(1, int(std::lround(bh))), iw = std::max(1, int(std::lround(bw)));
+      const int top = int(std::lround(cy - ih / 2.0)), left = int(std::lround(cx - iw / 2.0));
+      img = resize_bilinear(data::crop(img, top, left, ih, iw), H, W);
+      mask = resize_nearest(data::crop(mask, top, left, ih, iw), H, W);
+      if (!valid.data.empty()) valid = resize_nearest(data::crop(valid, top, left, ih, iw), H, W);
+      s.image = std::move(img), s.mask = std::move(mask), s.valid = std::move(valid);
+      return s;
+    }
+    // An empty mask has no eye to frame: fall back to the centre crop.
+  }
+  double fy = 0.5, fx = 0.5;
+  if (crop.mode == CropMode::Random) fy = rng.uniform(), fx = rng.uniform();
+  s.image = cover_and_crop(img, H, W, fy, fx, bilinear);
+  s.mask = cover_and_crop(mask, H, W, fy, fx, nearest);
+  if (!valid.data.empty()) s.valid = cover_and_crop(valid, H, W, fy, fx, nearest);
+  return s;
+}
+
+Batch make_batch(const std::vector<Sample>& samples, Device device) {
+  MGST_CHECK(!samples.empty(), "make_batch: no samples");
+  const int N = int(samples.size()), H = samples[0].image.height, W = samples[0].image.width;
+  bool any_valid = false;
+  for (const auto& s : samples) any_valid = any_valid || !s.valid.data.empty();
+  std::vector<float> x, m, v;
+  for (const auto& s : samples) {
+    MGST_CHECK(s.image.height == H && s.image.width == W && s.image.channels == 3,
+               "make_batch: " << s.name << " is " << s.image.width << "x" << s.image.height
+                              << ", expected " << W << "x" << H);
+    x.insert(x.end(), s.image.data.begin(), s.image.data.end());
+    m.insert(m.end(), s.mask.data.begin(), s.mask.data.end());
+    if (any_valid) {
+      if (s.valid.data.empty()) v.insert(v.end(), std::size_t(H) * W, 1.f);
+      else v.insert(v.end(), s.valid.data.begin(), s.valid.data.end());
+    }
+  }
+  Batch b;
+  b.x = Tensor::from_vector({N, 3, H, W}, x, device);
+  b.m = Tensor::from_vector({N, 1, H, W}, m, device);
+  if (any_valid) b.v = Tensor::from_vector({N, 1, H, W}, v, device);
+  for (const auto& s : samples) b.names.push_back(s.name);
+  return b;
+}
+
+ImageF tensor_image(const Tensor& t, int n) {
+  const int C = int(t.size(1)), H = int(t.size(2)), W = int(t.size(3));
+  ImageF img(C, H, W);
+  const std::vector<float> all = t.slice_batch(n, n + 1).to_vector();
+  std::copy(all.begin(), all.end(), img.data.begin());
+  return img;
+}
+
+}  // namespace mgst::data

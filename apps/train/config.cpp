@@ -1,0 +1,95 @@
+#include "apps/train/config.h"
+
+#include <algorithm>
+
+namespace mgst::train {
+
+// ---- config <-> JSON (stored in checkpoint metadata) ------------------------
+namespace {
+Json ints(const std::vector<int>& v) {
+  Json a = Json::array();
+  for (int x : v) a.push_back(x);
+  return a;
+}
+std::vector<int> to_ints(const Json& j) {
+  std::vector<int> v;
+  for (const auto& x : j.as_array()) v.push_back(int(x.as_int()));
+  return v;
+}
+Json mask_json(const data::MaskOptions& m) {
+  Json j = Json::object();
+  j["attention_labels"] = ints(m.attention_labels);
+  j["ignore_labels"] = ints(m.ignore_labels);
+  j["ignore_black"] = m.ignore_black;
+  return j;
+}
+data::MaskOptions mask_from(const Json& j) {
+  return {to_ints(j.at("attention_labels")), to_ints(j.at("ignore_labels")),
+          j.at("ignore_black").as_bool()};
+}
+}  // namespace
+
+Json TrainConfig::to_json() const {
+  Json j = Json::object();
+  j["content"] = content, j["masks"] = masks, j["style"] = style, j["style_masks"] = style_masks;
+  j["vgg"] = vgg, j["height"] = height, j["width"] = width, j["crop"] = crop;
+  j["style_target"] = style_target, j["residual"] = residual, j["warmup_steps"] = warmup_steps;
+  j["content_masks"] = mask_json(content_masks);
+  j["style_mask_options"] = mask_json(style_mask_options);
+  Json l = Json::object();
+  l["content_layer"] = loss.content_layer;
+  Json sl = Json::array(), sw = Json::array();
+  for (const auto& s : loss.style_layers) sl.push_back(s);
+  for (double w : loss.style_layer_weights) sw.push_back(w);
+  l["style_layers"] = sl, l["style_layer_weights"] = sw, l["lambda_att"] = loss.lambda_att;
+  l["w_content"] = loss.w_content, l["w_style"] = loss.w_style, l["w_task"] = loss.w_task;
+  l["w_tv"] = loss.w_tv;
+  j["loss"] = l;
+  j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
+  j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
+  j["skip_bad"] = skip_bad;
+  return j;
+}
+
+TrainConfig TrainConfig::from_json(const Json& j) {
+  TrainConfig c;
+  c.content = j.at("content").as_string(), c.masks = j.at("masks").as_string();
+  c.style = j.at("style").as_string(), c.style_masks = j.at("style_masks").as_string();
+  c.vgg = j.at("vgg").as_string();
+  c.height = int(j.at("height").as_int()), c.width = int(j.at("width").as_int());
+  c.crop = j.at("crop").as_string(), c.style_target = j.at("style_target").as_string();
+  c.residual = j.at("residual").as_bool(), c.warmup_steps = int(j.at("warmup_steps").as_int());
+  c.content_masks = mask_from(j.at("content_masks"));
+  c.style_mask_options = mask_from(j.at("style_mask_options"));
+  const Json& l = j.at("loss");
+  c.loss.content_layer = l.at("content_layer").as_string();
+  c.loss.style_layers.clear(), c.loss.style_layer_weights.clear();
+  for (const auto& s : l.at("style_layers").as_array()) c.loss.style_layers.push_back(s.as_string());
+  for (const auto& w : l.at("style_layer_weights").as_array())
+    c.loss.style_layer_weights.push_back(w.as_number());
+  c.loss.lambda_att = l.at("lambda_att").as_number();
+  c.loss.w_content = l.at("w_content").as_number(), c.loss.w_style = l.at("w_style").as_number();
+  c.loss.w_task = l.at("w_task").as_number(), c.loss.w_tv = l.at("w_tv").as_number();
+  c.batch = int(j.at("batch").as_int()), c.steps = int(j.at("steps").as_int());
+  c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
+  c.checkpoint_every = int(j.at("checkpoint_every").as_int());
+  c.device = j.at("device").as_string(), c.out = j.at("out").as_string();
+  if (const Json* sb = j.find("skip_bad")) c.skip_bad = sb->as_bool();
+  return c;
+}
+
+TrainConfig demo_train_config(const std::string& data, int height, int width, int steps) {
+  TrainConfig c;
+  c.content = data + "/real";
+  c.masks = data + "/real_masks";
+  c.style = data + "/synthetic";
+  c.style_masks = data + "/synthetic_masks";
+  c.height = height, c.width = width;
+  c.steps = steps;
+  c.warmup_steps = std::min(20, std::max(1, steps / 5));
+  c.loss.w_style = 3e5;
+  c.loss.w_tv = 3;
+  return c;
+}
+
+}  // namespace mgst::train

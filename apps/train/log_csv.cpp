@@ -1,0 +1,60 @@
+#include "apps/train/log_csv.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "apps/train/plot.h"
+#include "core/io/fileio.h"
+
+namespace mgst::train {
+
+std::string log_csv_row(const StepLog& r) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g\n", (long long)r.step,
+                r.content, r.style, r.task, r.tv, r.total, r.images_per_s);
+  return buf;
+}
+
+void write_log_csv(const std::string& path, const std::vector<StepLog>& rows) {
+  std::ostringstream os;
+  os << "step,content,style,task,tv,total,images_per_s\n";
+  for (const auto& r : rows) os << log_csv_row(r);
+  write_file_atomic(path, os.str());
+}
+
+std::vector<StepLog> read_log_csv(const std::string& path) {
+  std::vector<StepLog> rows;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    StepLog r{};
+    long long step;
+    // A torn last line (crash mid-append) is dropped.
+    if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf,%lf", &step, &r.content, &r.style,
+                    &r.task, &r.tv, &r.total, &r.images_per_s) == 7) {
+      r.step = step;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+void plot_log(const std::string& path, const std::vector<StepLog>& rows,
+              const losses::LossConfig& weights, const std::string& title) {
+  std::vector<std::vector<double>> series(5);
+  for (const auto& r : rows) {
+    series[0].push_back(r.content * weights.w_content);
+    series[1].push_back(r.style * weights.w_style);
+    series[2].push_back(r.task * weights.w_task);
+    series[3].push_back(r.tv * weights.w_tv);
+    series[4].push_back(r.total);
+  }
+  PlotOptions po;
+  po.x_start = double(rows.front().step);
+  write_loss_plot(path, {"w_c*content", "w_s*style", "w_t*task", "w_tv*tv", "total"}, series, title,
+                  po);
+}
+
+}  // namespace mgst::train

@@ -1,0 +1,25 @@
+// Style targets from style images: each image's masked Grams, computed once.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "apps/data/dataset.h"
+#include "losses/style_target.h"
+#include "models/vgg19.h"
+
+namespace mgst::train {
+
+// Loads the style set at (H, W) and computes each image's Grams once (a
+// random crop is read as a centre crop: the targets are fixed).
+std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
+                                                const std::vector<data::SampleSource>& style,
+                                                int H, int W, const data::MaskOptions& masks,
+                                                const data::CropOptions& crop,
+                                                const std::vector<std::string>& layers,
+                                                Device device);
+
+// The style target of one style sample (its own Grams, SPEC's `mean` over one image).
+losses::StyleTarget single_style_target(const models::Vgg19& vgg, const data::Sample& style,
+                                        const std::vector<std::string>& layers, Device device);
+
+}  // namespace mgst::train

@@ -1,0 +1,69 @@
+// Training the purifier (SPEC "Training"): data, targets, the step, logs,
+// checkpoints and resume. Used by `mgst train`, `mgst demo`, `mgst taskeval
+// --demo` and the tests. The config is apps/train/config.h, the log
+// apps/train/log_csv.h.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/data/dataset.h"
+#include "apps/train/config.h"
+#include "apps/train/log_csv.h"
+#include "losses/objective.h"
+#include "losses/style_target.h"
+#include "models/transform_net.h"
+#include "models/vgg19.h"
+
+namespace mgst::train {
+
+class Trainer {
+ public:
+  explicit Trainer(TrainConfig cfg);
+  ~Trainer();
+  // Continues from RUN_DIR/checkpoint.safetensors (config taken from it;
+  // `steps` may be raised). Truncates log.csv to the checkpoint's step.
+  static std::unique_ptr<Trainer> resume(const std::string& run_dir, int steps_override,
+                                         bool quiet = false);
+
+  // Prints SPEC's step-0 balance report (identity output and initial net).
+  void balance_report();
+  // Runs to cfg.steps, logging and checkpointing; writes the plot at the end.
+  void run();
+  StepLog step();  // one optimisation step
+
+  const TrainConfig& config() const { return cfg_; }
+  models::TransformNet& net() { return *net_; }
+  const models::Vgg19& vgg() const { return *vgg_; }
+  const losses::StyleTarget& mean_target() const { return mean_target_; }
+  int64_t steps_done() const { return step_; }
+  Device device() const { return device_; }
+
+  void save_checkpoint(const std::string& path) const;
+  // The batch of a step: a pure function of (seed, step), so resume replays it.
+  data::Batch batch_for_step(int64_t step, std::vector<int>* pairing) const;
+  // Host half of batch_for_step (file decoding and crops), safe to run on the
+  // loader thread ahead of the step.
+  struct HostBatch {
+    std::vector<data::Sample> samples;
+    std::vector<int> pairing;
+  };
+  HostBatch load_step(int64_t step) const;
+
+ private:
+  void setup();
+  StepLog step_with(const HostBatch& hb);
+  TrainConfig cfg_;
+  Device device_;
+  std::vector<data::SampleSource> content_, style_;
+  data::CropOptions crop_;
+  std::unique_ptr<models::Vgg19> vgg_;
+  std::unique_ptr<models::TransformNet> net_;
+  std::unique_ptr<Adam> adam_;
+  std::vector<losses::StyleGrams> style_grams_;
+  losses::StyleTarget mean_target_;
+  int64_t step_ = 0;
+  std::vector<StepLog> log_;
+};
+
+}  // namespace mgst::train
