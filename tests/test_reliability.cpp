@@ -370,7 +370,7 @@ TEST_SUITE("apps") {
     const std::string bad = d + "/models/bad_residual_metadata.safetensors";
     const std::string pair = " --content " + data + "/real/e0.png --style " + data +
                              "/synth/e0.png --device cpu";
-    for (const std::string cmd : {"eval --model " + bad + pair,
+    for (const std::string& cmd : {"eval --model " + bad + pair,
                                   "inspect --model " + bad + pair + " --out " + d + "/r.html"}) {
       CliResult r = cli(cmd);
       expect_clean_failure(r, {bad + ": metadata 'residual'"}, cmd);

@@ -25,6 +25,7 @@
 #include "core/autograd.h"
 #include "core/io/fileio.h"
 #include "core/ops.h"
+#include "core/trace.h"
 #include "kernels/error.h"
 #include "losses/regions.h"
 
@@ -193,6 +194,7 @@ std::string loss_curves_png(const std::string& model_path, const SafetensorsFile
 
 // What every section reads: the inputs and the pipeline run once on them.
 struct Inspection {
+  explicit Inspection(const InspectInputs& inputs) : in(inputs) {}
   const InspectInputs& in;
   data::Batch cb;  // the content sample as a batch of one
   losses::StyleTarget target;
@@ -599,7 +601,7 @@ void trace_section(Report& rep, const Inspection& p) {
 }  // namespace
 
 void write_inspect_report(const InspectInputs& in, const std::string& out_path) {
-  Inspection p{in};
+  Inspection p(in);
   run_pipeline(p);
   Report rep("mgst inspect: " + fs::path(in.content.image_path).filename().string());
   summary_section(rep, p);
