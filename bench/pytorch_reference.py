@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch implementation of ../shared/SPEC.md, timed like `mgst bench`.
+"""PyTorch implementation of docs/METHOD.md, timed like `mgst bench`.
 
 Same transform net (reflection pad, conv, instance norm with affine, ReLU,
 5 residual blocks, nearest x2 upsampling, zero-initialised c4 with the
@@ -50,7 +50,7 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
-# ---- transform net (SPEC names: c1.conv.weight, c1.norm.weight, r1.conv1.*, ...) ----
+# ---- transform net (METHOD.md names: c1.conv.weight, c1.norm.weight, r1.conv1.*, ...) ----
 class ConvLayer(nn.Module):
     def __init__(self, cin, cout, k, stride=1, upsample=False, norm=True, relu=True):
         super().__init__()
@@ -164,7 +164,7 @@ def layer_stride(layer):  # relu{b}_{i}: 2^(b-1)
     return 2 ** (int(layer[4]) - 1)
 
 
-# ---- SPEC's losses ----
+# ---- METHOD.md's losses ----
 EPS = 1e-8
 EMPTY = 1e-6
 STYLE_LAYERS = ["relu1_1", "relu2_1", "relu3_1", "relu4_1"]

@@ -45,9 +45,9 @@ Tensor mse(const Tensor& a, const Tensor& b);
 Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weight);
 // a, b (N,C,H,W), m (N,1,H,W): (1/N) sum_n sum_p m |a-b|^2 / (C sum_p m + eps)
 Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps = 1e-8f);
-// SPEC's region-level task-guided edge loss; y, x (N,3,H,W), m (N,1,H,W)
+// METHOD.md's region-level task-guided edge loss; y, x (N,3,H,W), m (N,1,H,W)
 Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float eps = 1e-8f);
-// SPEC's total variation of y (N,C,H,W)
+// METHOD.md's total variation of y (N,C,H,W)
 Tensor total_variation(const Tensor& y);
 
 }  // namespace mgst::ops

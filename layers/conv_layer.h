@@ -1,6 +1,6 @@
 // The transform net's building block (Johnson et al.):
 //   [nearest upsample x2] -> reflection pad k/2 -> conv k x k -> [instance norm] -> [ReLU]
-// Parameters, registered under `prefix` (SPEC names):
+// Parameters, registered under `prefix` (METHOD.md names):
 //   prefix.conv.weight (Co,Ci,k,k), prefix.conv.bias (Co),
 //   prefix.norm.weight (Co), prefix.norm.bias (Co)  (when normalised)
 // A residual block names its two convs conv1/conv2 and norms norm1/norm2,

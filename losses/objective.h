@@ -1,4 +1,4 @@
-// SPEC's total loss: L = w_c L_c + w_s L_s + w_t L_t + w_tv L_tv, all terms
+// METHOD.md's total loss: L = w_c L_c + w_s L_s + w_t L_t + w_tv L_tv, all terms
 // averaged over the batch.
 //   L_c  content: mse(phi_c(y), phi_c(x)) + lambda_att * masked mse on the attention region
 //   L_s  region style: sum_l w_l sum_{att,bkgd} mse(G(phi_l(y), r_l), T_l,r), empty-region guard

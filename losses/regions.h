@@ -1,4 +1,4 @@
-// The two regions of SPEC: attention (weight m*v) and bkgd (weight (1-m)*v),
+// The two regions of METHOD.md ("Losses"): attention (weight m*v) and bkgd (weight (1-m)*v),
 // at full resolution and pooled to each VGG layer's resolution.
 #pragma once
 #include <vector>
@@ -10,7 +10,7 @@ namespace mgst::losses {
 struct RegionWeights {
   Tensor att;       // (N,1,H,W): m * v
   Tensor bkgd;      // (N,1,H,W): (1-m) * v, or undefined when there is no v
-                    // (then bkgd at a layer is computed as 1 - att_l, as SPEC says)
+                    // (then bkgd at a layer is computed as 1 - att_l, as METHOD.md says)
 };
 
 // m (N,1,H,W) in [0,1]; v (N,1,H,W) validity or undefined (= 1).
@@ -27,7 +27,7 @@ PooledRegions pool_regions(const RegionWeights& r, int stride);
 // Per-sample sums of an (N,1,H,W) weight tensor (host).
 std::vector<float> per_sample_sums(const Tensor& w);
 
-// SPEC's empty-region threshold on pooled mask sums.
+// METHOD.md's empty-region threshold on pooled mask sums.
 constexpr float kEmptyRegion = 1e-6f;
 
 }  // namespace mgst::losses

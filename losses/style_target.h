@@ -1,7 +1,7 @@
 // Style-side Gram matrices: computed once per style image (constants) and
 // combined into the target of the region style loss.
 //   mean   : per layer and region, the mean of the style images' masked Grams,
-//            leaving out images whose region is empty (SPEC's default);
+//            leaving out images whose region is empty (METHOD.md's default);
 //   paired : each training sample gets one style image's own Grams.
 #pragma once
 #include <array>
@@ -40,10 +40,10 @@ struct StyleTarget {
   std::map<std::string, std::array<GramTarget, 2>> layers;
 };
 
-// SPEC's `mean` target over a style set.
+// METHOD.md's `mean` target over a style set.
 StyleTarget mean_style_target(const std::vector<StyleGrams>& set,
                               const std::vector<std::string>& layers);
-// SPEC's `paired` target: sample n uses set[pairing[n]].
+// METHOD.md's `paired` target: sample n uses set[pairing[n]].
 StyleTarget paired_style_target(const std::vector<StyleGrams>& set,
                                 const std::vector<int>& pairing,
                                 const std::vector<std::string>& layers);

@@ -1,4 +1,4 @@
-// A small pupil-centre regressor for the task evaluation (SPEC "Evaluation",
+// A small pupil-centre regressor for the task evaluation (METHOD.md "Evaluation",
 // issue 8): trained on synthetic eyes only, it reads the pupil centre of real
 // eyes raw vs purified.
 //

@@ -1,4 +1,4 @@
-// The purifier: Johnson's transform net with an RGB+mask input (SPEC).
+// The purifier: Johnson's transform net with an RGB+mask input (docs/METHOD.md).
 //   c1 9x9 4->32, c2 3x3/2 32->64, c3 3x3/2 64->128, r1..r5 (128),
 //   u1 up x2 3x3 128->64, u2 up x2 3x3 64->32, c4 9x9 32->3 (no norm/act)
 // residual mode (default): y = x + c4(...), c4 zero-initialised (identity
@@ -22,7 +22,7 @@ class TransformNet {
   // x (N,3,H,W) in [0,1], m (N,1,H,W); H and W multiples of 4.
   Tensor forward(const Tensor& x, const Tensor& m) const;
   // The same forward, also appending each block's output to `acts` (when not
-  // null) under its SPEC name: c1, c2, c3, r1..r5, u1, u2, c4 (before the
+  // null) under its METHOD.md name: c1, c2, c3, r1..r5, u1, u2, c4 (before the
   // residual add). Used by `mgst inspect`.
   Tensor forward_with_activations(const Tensor& x, const Tensor& m,
                                   std::vector<NamedTensor>* acts) const;
@@ -32,7 +32,7 @@ class TransformNet {
   ParameterSet& parameters() { return params_; }
   const ParameterSet& parameters() const { return params_; }
 
-  // Loads SPEC-named weights; tensors starting with "adam." are tolerated (a
+  // Loads METHOD.md-named weights; tensors starting with "adam." are tolerated (a
   // checkpoint is a valid weights file).
   void load(const SafetensorsFile& file, const std::string& path);
   // Weights only, with metadata {"residual": "true"|"false", format}.

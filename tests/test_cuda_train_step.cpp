@@ -1,4 +1,4 @@
-// One full training step of SPEC's model (transform net, VGG-19 loss net, all
+// One full training step of METHOD.md's model (transform net, VGG-19 loss net, all
 // four loss terms, Adam) on the CUDA backend against the same step on the CPU
 // backend, through the Trainer the `mgst train` command uses; and the
 // commands' own device paths (`mgst eval`, `mgst purify --device cuda`).
@@ -59,7 +59,7 @@ TEST_SUITE("cuda") {
 // both backends return rounding noise for it. Step 2 runs on weights that
 // differ where Adam normalised such noise to +-lr (the noise does not reach
 // the output, which instance norm re-centres), so step-2 losses get 1e-3.
-TEST_CASE("cuda train step: SPEC model, losses, gradients and Adam match the CPU backend") {
+TEST_CASE("cuda train step: METHOD.md model, losses, gradients and Adam match the CPU backend") {
   MGST_REQUIRE_GPU();
   const std::string data = test::make_eye_dataset("cuda_step_data", 24, 32, 3);
   Trainer cpu(step_config(data, "cpu")), gpu(step_config(data, "cuda"));

@@ -1,6 +1,6 @@
-// Exactness of SPEC's losses ("Loss network", "Masks at feature resolution",
+// Exactness of METHOD.md's losses ("Loss network", "Masks at feature resolution",
 // "Masked Gram matrix", "Losses"): an independent plain-loop double-precision
-// implementation written from SPEC.md (not from losses/ or core/ops), compared
+// implementation written from docs/METHOD.md (not from losses/ or core/ops), compared
 // with losses::compute_losses, with the `mgst eval` CLI end to end, and used
 // as the finite-difference oracle for the loss ops' backward passes.
 //
@@ -44,10 +44,10 @@ using Vec = std::vector<double>;
 bool verbose() { return std::getenv("MGST_TEST_VERBOSE") != nullptr; }
 
 // ============================================================================
-// Reference, from SPEC.md only, in double.
+// Reference, from docs/METHOD.md only, in double.
 // ============================================================================
 
-// SPEC "Loss network": the VGG-19 convs up to relu4_1 (default deepest layer).
+// METHOD.md "Loss network": the VGG-19 convs up to relu4_1 (default deepest layer).
 constexpr int kNumConvs = 9;
 constexpr int kFeatureIndex[kNumConvs] = {0, 2, 5, 7, 10, 12, 14, 16, 19};
 constexpr int kOutCh[kNumConvs] = {64, 64, 128, 128, 256, 256, 256, 256, 512};
@@ -58,7 +58,7 @@ constexpr const char* kReluName[kNumConvs] = {"relu1_1", "relu1_2", "relu2_1",
 constexpr bool kPoolAfter[kNumConvs] = {false, true, false, true, false,
                                         false, false, true,  false};
 
-// SPEC defaults.
+// METHOD.md defaults.
 const std::vector<std::string> kStyleLayers = {"relu1_1", "relu2_1", "relu3_1", "relu4_1"};
 constexpr int kStyleStride[4] = {1, 2, 4, 8};
 const std::string kContentLayer = "relu2_2";
@@ -173,7 +173,7 @@ Map one_minus(const Map& m) {
   return o;
 }
 
-// SPEC "Masked Gram matrix": G = (F*w)(F*w)^T / (C * sum w + eps).
+// METHOD.md "Masked Gram matrix": G = (F*w)(F*w)^T / (C * sum w + eps).
 Vec masked_gram_ref(const Map& F, const Map& w) {
   const int C = F.C;
   const std::size_t P = std::size_t(F.H) * F.W;
@@ -204,7 +204,7 @@ struct RefGrams {
   std::array<std::array<bool, 2>, 4> present{};
 };
 
-// SPEC "Ignore region": with a validity mask v the regions are m*v and
+// METHOD.md "Data" (ignore region): with a validity mask v the regions are m*v and
 // (1-m)*v, each pooled; without one (v empty), bkgd_l = 1 - m_l.
 struct Regions {
   Map att_full, bkgd_full;
@@ -237,7 +237,7 @@ RefGrams style_grams_ref(const RefVgg& vgg, const Map& img, const Map& mask,
   return r;
 }
 
-// SPEC `mean` target: per layer and region the mean over the images whose
+// METHOD.md `mean` target: per layer and region the mean over the images whose
 // region is non-empty; the target is "present" when at least one image counts.
 RefGrams mean_target_ref(const std::vector<RefGrams>& set) {
   RefGrams t;
@@ -269,7 +269,7 @@ Map sample_image(const Vec& batch, int n, int C, int H, int W) {
   return m;
 }
 
-// SPEC "Losses", averaged over the batch. x, y: (N,3,H,W); m: (N,1,H,W);
+// METHOD.md "Losses", averaged over the batch. x, y: (N,3,H,W); m: (N,1,H,W);
 // targets: one per sample (the mean target repeated, or the paired image's);
 // v: (N,1,H,W) validity, or empty (v = 1).
 RefTerms losses_ref(const RefVgg& vgg, int N, int H, int W, const Vec& x, const Vec& y,
@@ -465,7 +465,7 @@ void check_term(const std::string& what, double got, double ref, double tol = 1e
   const double e = rel_err(got, ref);
   max_err().note(what.substr(0, what.find(' ')) + " " + what.substr(what.rfind(' ') + 1), e);
   CHECK_MESSAGE(std::isfinite(got), what << " is not finite: " << got);
-  CHECK_MESSAGE(e <= tol, what << ": ours " << got << " vs SPEC reference " << ref
+  CHECK_MESSAGE(e <= tol, what << ": ours " << got << " vs METHOD.md reference " << ref
                               << " (relative error " << e << " > " << tol << ")");
   if (verbose())
     std::printf("  %-36s ours %.9g  ref %.9g  rel %.2e\n", what.c_str(), got, ref, e);
@@ -503,7 +503,7 @@ struct CaseResult {
 };
 
 CaseResult run_case(const Case& c) {
-  const losses::LossConfig cfg;  // SPEC defaults
+  const losses::LossConfig cfg;  // METHOD.md defaults
   CHECK(cfg.style_layers == kStyleLayers);
   CHECK(cfg.content_layer == kContentLayer);
   const models::Vgg19& vgg = our_vgg();
@@ -583,7 +583,7 @@ data::ImageU8 random_u8(int H, int W, int C, uint64_t seed, int lo, int hi) {
   return im;
 }
 
-// HWC 8-bit -> CHW value/255 (SPEC "Names and files").
+// HWC 8-bit -> CHW value/255 (METHOD.md "Names and files").
 Vec u8_to_chw(const data::ImageU8& im) {
   Vec v(std::size_t(im.channels) * im.height * im.width);
   for (int c = 0; c < im.channels; ++c)
@@ -751,7 +751,7 @@ TEST_CASE("losses reference: region empty only at relu4_1 (floor) and a 2-image 
 }
 
 TEST_CASE("losses reference: compute_losses with an ignore region (validity v)") {
-  // SPEC "Ignore region": attention weight m*v, bkgd weight (1-m)*v, for the
+  // METHOD.md "Data" (ignore region): attention weight m*v, bkgd weight (1-m)*v, for the
   // content batch and the style image alike. Sample 1's v removes the whole
   // bkgd (v = m binary): its bkgd terms vanish by the guard.
   const int N = 2, H = 16, W = 12;

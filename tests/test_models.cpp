@@ -22,7 +22,7 @@ std::string tmp_path(const std::string& name) {
 }  // namespace
 
 TEST_SUITE("models") {
-  TEST_CASE("transform net: SPEC parameter names and shapes") {
+  TEST_CASE("transform net: METHOD.md parameter names and shapes") {
     models::TransformNet net(true, 0);
     const auto& items = net.parameters().items();
     auto shape_of = [&](const std::string& n) {

@@ -8,14 +8,15 @@ namespace mgst::cli {
 int cmd_bench(const std::vector<std::string>& args) {
   ArgParser a(
       "bench [--device cpu|cuda|auto] [--size S|HxW] [--batch B] [--steps N] [--warmup N] [--json]",
-      "Times one full training step (transform net forward, SPEC's losses with VGG-19 up to\n"
+      "Times one full training step (transform net forward, the losses of docs/METHOD.md with\n"
+      "VGG-19 up to "
       "relu4_1, backward, Adam) and inference (transform net forward, no autograd) on\n"
       "synthetic in-memory inputs (random images, blob masks; seeded random VGG, which\n"
       "costs the same as a pretrained one). Reports the median of the timed repeats after\n"
       "warm-up, images/s, peak memory, and a per-op breakdown from one extra step traced\n"
       "with the autograd tape (each op synchronised and timed; not part of the median).\n"
       "CPU threads: OMP_NUM_THREADS. Progress goes to stderr; with --json stdout holds one\n"
-      "JSON object only. bench/compare_pytorch.sh puts it beside bench/pytorch_reference.py.",
+      "JSON object only. bench/compare_pytorch.py puts it beside bench/pytorch_reference.py.",
       {
           {"--device", "D", "auto", "cpu | cuda | auto"},
           {"--size", "S|HxW", "256", "image size (square S or HxW; multiples of 4)"},

@@ -1,6 +1,6 @@
-// mgst eval: SPEC's loss terms for one content/style pair, as JSON. This is
+// mgst eval: METHOD.md's loss terms for one content/style pair, as JSON. This is
 // how independent implementations are compared with ours: no resizing when
-// the sizes already match, SPEC's default layers, exact formulas.
+// the sizes already match, METHOD.md's default layers, exact formulas.
 #include <cstdio>
 
 #include "apps/cli/commands.h"
@@ -12,7 +12,7 @@ namespace mgst::cli {
 int cmd_eval(const std::vector<std::string>& args) {
   std::vector<OptionSpec> specs = {
       {"--model", "CKPT", "", "a checkpoint from mgst train (weights + metadata)"},
-      {"--transform", "FILE", "", "transform-net weights (safetensors, SPEC names)"},
+      {"--transform", "FILE", "", "transform-net weights (safetensors, names as in docs/METHOD.md)"},
       {"--identity", "", "", "evaluate the identity y = x (the raw-input baseline)"},
       {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
       {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
@@ -25,8 +25,8 @@ int cmd_eval(const std::vector<std::string>& args) {
   for (auto& s : loss_option_specs()) specs.push_back(s);
   ArgParser a("eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
               "--style IMG --style-mask MASK [--json]",
-              "Prints SPEC's unweighted loss terms content, style, task, tv, the weighted total\n"
-              "and region colour statistics for one content/style pair.",
+              "Prints the unweighted loss terms of docs/METHOD.md (content, style, task, tv), the\n"
+              "weighted total and region colour statistics for one content/style pair.",
               specs);
   if (!a.parse(args)) return 0;
   const train::ModelSource source = model_source_from(a, "--identity");

@@ -11,7 +11,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   std::vector<OptionSpec> specs = {
       {"--model", "CKPT", "",
        "a checkpoint from mgst train (its log.csv, if beside it, is plotted)"},
-      {"--transform", "FILE", "", "transform-net weights (safetensors, SPEC names)"},
+      {"--transform", "FILE", "", "transform-net weights (safetensors, names as in docs/METHOD.md)"},
       {"--untrained", "", "", "a freshly initialised transform net (seeded by --seed)"},
       {"--seed", "N", "0", "initialisation seed for --untrained"},
       {"--residual", "", "", "force residual mode (default for --untrained; overrides metadata)"},

@@ -1,4 +1,4 @@
-// mgst train: SPEC's training loop on the user's data.
+// mgst train: METHOD.md's training loop on the user's data.
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
 #include "apps/train/trainer.h"
@@ -34,9 +34,9 @@ int cmd_train(const std::vector<std::string>& args) {
   for (auto& s : mask_option_specs()) specs.push_back(s);
   for (auto& s : loss_option_specs()) specs.push_back(s);
   ArgParser a("train --content DIR --style DIR --out RUN_DIR [options]",
-              "Trains the mask-guided purifier (SPEC: Training). On 2 CPU cores a step at 96x128\n"
-              "takes seconds: CPU runs are smoke-scale; a useful purifier needs tens of thousands\n"
-              "of steps on a GPU.",
+              "Trains the mask-guided purifier (docs/METHOD.md, \"Training\"). On 2 CPU cores a\n"
+              "step at 96x128 takes seconds: CPU runs are smoke-scale; a useful purifier needs\n"
+              "tens of thousands of steps on a GPU.",
               specs);
   if (!a.parse(args)) return 0;
   Tape::current().set_detect_anomaly(a.flag("--detect-anomaly"));
@@ -72,7 +72,7 @@ int cmd_train(const std::vector<std::string>& args) {
     c.content_masks = mask_options_from(a);
     c.style_mask_options = c.content_masks;
     c.style_mask_options.ignore_black = a.flag("--ignore-black");
-    c.content_masks.ignore_black = false;  // SPEC: --ignore-black is for style images
+    c.content_masks.ignore_black = false;  // METHOD.md "Data": --ignore-black is for style images
     c.loss = loss_config_from(a);
     if (c.steps < 0) throw UsageError("--steps must be >= 0");
     t = std::make_unique<train::Trainer>(c);

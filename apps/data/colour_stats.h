@@ -1,5 +1,5 @@
 // Per-channel colour statistics of an image inside a weighted region
-// (SPEC Evaluation: "region colour statistics").
+// (METHOD.md "Evaluation": "region colour statistics").
 #pragma once
 #include <array>
 

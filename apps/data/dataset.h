@@ -1,5 +1,5 @@
 // From files on disk to training samples: pairing images with masks, label
-// maps, the ignore region, and SPEC's crops (eye / center / random).
+// maps, the ignore region, and METHOD.md's crops (eye / center / random).
 #pragma once
 #include <string>
 #include <vector>

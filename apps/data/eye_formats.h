@@ -3,7 +3,7 @@
 //
 //   label maps   image + label map (0 bg, 1 sclera, 2 iris, 3 pupil, ...);
 //                pupil centre = centroid of --pupil-label, attention = the
-//                --attention-labels, frame = SPEC's eye crop (bounding box of
+//                --attention-labels, frame = METHOD.md's eye crop (bounding box of
 //                the nonzero labels, x factor, widened to H:W) as in training.
 //   UnityEyes    N.jpg + N.json; points are strings "(x, y, z)" with y measured
 //                from the image BOTTOM (y_img = H_img - y); pupil centre =
@@ -80,7 +80,7 @@ Point2 label_centroid(const LabelMap& labels, int label, const std::string& what
 struct Frame {
   int top = 0, left = 0, height = 1, width = 1;
 };
-// SPEC's eye crop of the inclusive bounding box [y0, y1] x [x0, x1] (the same
+// METHOD.md's eye crop of the inclusive bounding box [y0, y1] x [x0, x1] (the same
 // formula as load_sample's --crop eye).
 Frame eye_frame(int y0, int y1, int x0, int x1, int H, int W, double factor);
 // The centred box of aspect H:W covering the whole source (like --crop center).

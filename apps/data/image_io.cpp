@@ -24,7 +24,7 @@ namespace {
 // No image file mgst reads is near this; a bigger one is refused before decoding.
 constexpr std::size_t kMaxImageFileBytes = std::size_t(512) << 20;
 
-// The formats mgst reads (SPEC: PNG, JPEG, BMP), told by their first bytes.
+// The formats mgst reads (METHOD.md "Data": PNG, JPEG, BMP), told by their first bytes.
 // Everything else is refused before stb_image sees it: the system's stb_image
 // also decodes GIF, PSD, HDR, PIC, PNM and TGA, whose decoders are the least
 // hardened, and TGA has no signature, so arbitrary bytes could reach it.

@@ -1,6 +1,6 @@
 // Image files <-> float planes: loading (stb_image: PNG, JPG, BMP, ...),
 // resizing, cropping, PNG writing and figure grids. Conventions follow
-// SPEC.md "Data" and "Names and files". Every error names the file.
+// docs/METHOD.md "Data" and "Names and files". Every error names the file.
 #pragma once
 #include <cstdint>
 #include <string>

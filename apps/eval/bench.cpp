@@ -1,7 +1,7 @@
 // mgst bench: end-to-end throughput of the purifier on one device.
 //
 // Times a full training step exactly as `mgst train` runs it (transform-net
-// forward, SPEC's losses with VGG-19 up to relu4_1 incl. the constant content
+// forward, METHOD.md's losses with VGG-19 up to relu4_1 incl. the constant content
 // target phi_c(x), backward, Adam) and inference (transform-net forward under
 // NoGradGuard), on synthetic in-memory inputs (random image + a soft elliptic
 // blob mask, a random style image with its own blob): no files needed, so the
@@ -188,7 +188,7 @@ std::string fmt_gflops(double flops, double ms) {
 
 // The benchmarked model on synthetic in-memory inputs.
 struct BenchModel {
-  losses::LossConfig loss;  // SPEC's defaults
+  losses::LossConfig loss;  // METHOD.md's defaults
   models::Vgg19 vgg;
   models::TransformNet net;
   Adam adam;

@@ -1,4 +1,4 @@
-// SPEC's colour baselines for the task evaluation: a purifier that does not
+// METHOD.md's colour baselines for the task evaluation: a purifier that does not
 // beat them is not working.
 //   global  per channel, y = (x - mean_x) / std_x * std_s + mean_s, with the
 //           style set's pooled mean/std over its valid pixels;

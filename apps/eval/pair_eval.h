@@ -1,4 +1,4 @@
-// `mgst eval`: SPEC's loss terms and region colour statistics of one
+// `mgst eval`: METHOD.md's loss terms and region colour statistics of one
 // content/style pair, as the JSON object the command prints. This is how
 // independent implementations are compared with ours.
 #pragma once

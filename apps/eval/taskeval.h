@@ -1,4 +1,4 @@
-// Does purification help the task? (SPEC "Evaluation", issue 8.)
+// Does purification help the task? (METHOD.md "Evaluation", issue 8.)
 // A pupil-centre regressor (models/pupil_regressor.h) is trained on synthetic
 // eyes only, with several seeds, and reads real eyes under each condition:
 //   raw (= the identity baseline), purified (a trained transform net),

@@ -1,4 +1,4 @@
-// The `mgst inspect` report: one self-contained HTML page that walks SPEC's
+// The `mgst inspect` report: one self-contained HTML page that walks METHOD.md's
 // pipeline for one content/style pair, for people who want to see inside:
 //   input + mask -> masks pooled to each VGG layer -> transform-net feature
 //   maps -> VGG feature maps of the output -> attention/bkgd Gram matrices
@@ -112,7 +112,7 @@ struct TraceRow {
   double flops, bytes, fwd_ms, bwd_ms, out_bytes;
 };
 
-// One training step (forward + SPEC's losses + backward) with the tape traced.
+// One training step (forward + METHOD.md's losses + backward) with the tape traced.
 std::vector<TraceRow> trace_step(models::TransformNet& net, const models::Vgg19& vgg,
                                  const losses::LossConfig& loss, const data::Batch& b,
                                  const losses::RegionWeights& regions,
@@ -309,7 +309,7 @@ void masks_section(Report& rep, const Inspection& p) {
   const std::vector<std::string>& vgg_layers = p.vgg_layers;
   rep.begin_section("masks", "2. The mask at each VGG layer's resolution",
                     "For a layer at stride 2<sup>k</sup> the region weights are average-pooled "
-                    "with window and stride 2<sup>k</sup> (SPEC \"Masks at feature resolution\"). "
+                    "with window and stride 2<sup>k</sup> (METHOD.md \"Masks at feature resolution\"). "
                     "These weight the Gram matrices and the attention content term. A region whose "
                     "pooled sum is below 1e-6 contributes nothing.");
   {

@@ -1,4 +1,4 @@
-// The `mgst inspect` report: one self-contained HTML page walking SPEC's
+// The `mgst inspect` report: one self-contained HTML page walking METHOD.md's
 // pipeline for one content/style pair (apps/report/inspect.cpp lists the
 // sections; one function each).
 #pragma once

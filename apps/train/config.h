@@ -36,7 +36,7 @@ struct TrainConfig {
 // Training on the built-in generated eyes (`mgst demo`, `mgst taskeval
 // --demo`): DATA/{real,real_masks,synthetic,synthetic_masks}, `steps` steps
 // with a warm-up of a fifth (1..20), and the demo's loss weights (README):
-// with the random VGG and a few hundred CPU steps, SPEC's w_s = 1e4 barely
+// with the random VGG and a few hundred CPU steps, METHOD.md's w_s = 1e4 barely
 // moves the images; 3e5 with a stronger TV term (3) moved them without
 // artefacts in our trials.
 TrainConfig demo_train_config(const std::string& data, int height, int width, int steps);

@@ -16,7 +16,7 @@
 namespace mgst::train {
 
 struct ModelSource {
-  std::string path;         // checkpoint or weights file (safetensors, SPEC names)
+  std::string path;         // checkpoint or weights file (safetensors, names as in docs/METHOD.md)
   bool untrained = false;   // instead: a freshly initialised net seeded by `seed`
   uint64_t seed = 0;
   // No path and not untrained: the identity y = x (no net).

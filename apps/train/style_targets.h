@@ -18,7 +18,7 @@ std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
                                                 const std::vector<std::string>& layers,
                                                 Device device);
 
-// The style target of one style sample (its own Grams, SPEC's `mean` over one image).
+// The style target of one style sample (its own Grams, METHOD.md's `mean` over one image).
 losses::StyleTarget single_style_target(const models::Vgg19& vgg, const data::Sample& style,
                                         const std::vector<std::string>& layers, Device device);
 

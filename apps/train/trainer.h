@@ -1,4 +1,4 @@
-// Training the purifier (SPEC "Training"): data, targets, the step, logs,
+// Training the purifier (METHOD.md "Training"): data, targets, the step, logs,
 // checkpoints and resume. Used by `mgst train`, `mgst demo`, `mgst taskeval
 // --demo` and the tests. The config is apps/train/config.h, the log
 // apps/train/log_csv.h.
@@ -26,7 +26,7 @@ class Trainer {
   static std::unique_ptr<Trainer> resume(const std::string& run_dir, int steps_override,
                                          bool quiet = false);
 
-  // Prints SPEC's step-0 balance report (identity output and initial net).
+  // Prints METHOD.md's step-0 balance report (identity output and initial net).
   void balance_report();
   // Runs to cfg.steps, logging and checkpointing; writes the plot at the end.
   void run();
