@@ -138,6 +138,8 @@ FVec away_from_zero(std::size_t n, uint64_t seed, float margin = 0.05f);
 FVec mask(int N, int64_t P, uint64_t seed);
 
 std::vector<Vec> to_double(const std::vector<FVec>& v);
+// MGST_OPS=conv2d,sgemm (op names, comma-separated) runs only those ops' cases.
+bool selected(const OpCase& c);
 // MGST_TEST_SMALL is set.
 bool small_mode();
 

@@ -221,74 +221,68 @@ void gradcheck(const OpCase& c, const std::vector<bool>& present) {
 
 }  // namespace
 
-// ---- input makers and small helpers (harness.h) ----------------------------
-
-FVec uniform(std::size_t n, uint64_t seed, float lo, float hi) {
-  return random_vector(n, seed, lo, hi);
-}
-
-FVec distinct(std::size_t n, uint64_t seed) {
-  FVec v(n);
-  for (std::size_t i = 0; i < n; ++i) v[i] = float(i);
-  std::shuffle(v.begin(), v.end(), std::mt19937_64(seed));
-  for (auto& e : v) e = -1.f + 2.f * e / float(n);
-  return v;
-}
-
-FVec away_from_zero(std::size_t n, uint64_t seed, float margin) {
-  return mgst::test::away_from_zero(random_vector(n, seed), margin);
-}
-
-FVec mask(int N, int64_t P, uint64_t seed) {
-  auto m = random_vector(std::size_t(N) * P, seed, 0.f, 1.f);
-  for (std::size_t i = 0; i < m.size(); i += 3) m[i] = 0.f;
-  if (N > 1)
-    for (int64_t p = 0; p < P; ++p) m[P + p] = 0.f;
-  return m;
-}
-
-std::vector<Vec> to_double(const std::vector<FVec>& v) {
-  std::vector<Vec> d;
-  for (const auto& e : v) d.push_back(mgst::test::to_double(e));
-  return d;
-}
-
-bool small_mode() {
-  const char* v = std::getenv("MGST_TEST_SMALL");
-  return v && *v && *v != '0';
-}
-
-const std::vector<OpCase>& op_table() {
-  static const std::vector<OpCase> table = [] {
-    std::vector<OpCase> t;
-    for (auto family : {gemm_cases, conv2d_cases, pad_cases, resample_cases, instance_norm_cases,
-                        elementwise_cases, concat_cases, gram_cases, reduce_cases, losses_cases,
-                        adam_cases})
-      for (auto& c : family()) t.push_back(std::move(c));
-    return t;
-  }();
-  return table;
-}
-
 }  // namespace mgst::test::ops
 
 using mgst::test::ops::op_table;
 using mgst::test::ops::OpCase;
+using mgst::test::ops::selected;
 
 TEST_SUITE("kernels_cpu") {
 TEST_CASE("ops: CPU kernels vs the double references") {
   for (const OpCase& c : op_table()) {
-    if (c.skip_ref) continue;
+    if (c.skip_ref || !selected(c)) continue;
     for (const auto& present : mgst::test::ops::variants(c)) mgst::test::ops::cpu_vs_reference(c, present);
     mgst::test::ops::release_inputs(c);
   }
 }
 }  // TEST_SUITE
 
+TEST_SUITE("kernels_cpu") {
+// Every op of kernels/api.inc has cases, every op with a backward has a
+// central-difference case, every case that is not CPU-only has a CUDA
+// version. MGST_OPS_CENSUS=1 prints the counts per op: cases, and
+// (case x variant x implementation) runs of forward / backward / gradcheck.
+TEST_CASE("ops: the table covers every op of the kernel contract") {
+  const char* ops[] = {"sgemm", "conv2d", "reflection_pad", "upsample_nearest2x", "max_pool2x2", "avg_pool",
+                       "instance_norm", "fill", "copy", "add", "sub", "mul", "scale", "axpy",
+                       "scale_by_scalar", "relu", "channel_affine", "concat_channels", "masked_gram", "sum",
+                       "weighted_row_mse", "masked_mse", "task_edge_loss", "total_variation", "adam_update"};
+  const bool census = std::getenv("MGST_OPS_CENSUS") != nullptr;
+  long total[6] = {};
+  for (const char* op : ops) {
+    long cases = 0, gradchecks = 0, n[6] = {};  // cpu fwd, cpu bwd, gradcheck, cuda fwd, cuda bwd, versions
+    bool backward = false;
+    for (const OpCase& c : op_table()) {
+      if (c.op != op) continue;
+      ++cases;
+      backward = backward || mgst::test::ops::has_backward(c);
+      const long nv = long(mgst::test::ops::variants(c).size());
+      const long nb = mgst::test::ops::has_backward(c) ? nv : 0;
+      if (!c.skip_ref) n[0] += nv, n[1] += nb;
+      if (c.gradcheck && nb) n[2] += nb, ++gradchecks;
+      if (!c.cpu_only) n[3] += nv * long(c.cuda.size()), n[4] += nb * long(c.cuda.size());
+#ifdef MGST_WITH_CUDA
+      CHECK_MESSAGE((c.cpu_only || !c.cuda.empty()), c.label() << ": no CUDA version");
+#endif
+    }
+    CHECK_MESSAGE(cases > 0, op << ": no case in the table");
+    if (backward) CHECK_MESSAGE(gradchecks > 0, op << ": no central-difference case");
+    for (int k = 0; k < 5; ++k) total[k] += n[k];
+    total[5] += cases;
+    if (census)
+      std::printf("census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd %4ld\n", op, cases,
+                  n[0], n[1], n[2], n[3], n[4]);
+  }
+  if (census)
+    std::printf("census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd %4ld\n", "total",
+                total[5], total[0], total[1], total[2], total[3], total[4]);
+}
+}  // TEST_SUITE
+
 TEST_SUITE("gradcheck") {
 TEST_CASE("ops: CPU gradients vs central differences of the references") {
   for (const OpCase& c : op_table()) {
-    if (!c.gradcheck || !mgst::test::ops::has_backward(c)) continue;
+    if (!c.gradcheck || !mgst::test::ops::has_backward(c) || !selected(c)) continue;
     for (const auto& present : mgst::test::ops::variants(c))
       if (mgst::test::ops::backward_differs(c, present)) mgst::test::ops::gradcheck(c, present);
     mgst::test::ops::release_inputs(c);
@@ -404,11 +398,11 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
 }  // namespace mgst::test::ops
 
 TEST_SUITE("cuda") {
-TEST_CASE("ops: every CUDA version vs the CPU kernels, guarded and poisoned") {
+TEST_CASE("cuda ops: every CUDA version vs the CPU kernels, guarded and poisoned") {
   MGST_REQUIRE_GPU();
   const bool small = mgst::test::ops::small_mode();
   for (const OpCase& c : op_table()) {
-    if (c.cpu_only || (small && c.big)) continue;
+    if (c.cpu_only || (small && c.big) || !selected(c)) continue;
     REQUIRE_MESSAGE(!c.cuda.empty(), c.label() << ": no CUDA version in the table");
     for (const auto& impl : c.cuda) {
       if (small && impl.skip_small) continue;

@@ -59,7 +59,7 @@ TEST_CASE("ops: elementwise ops work in place") {
 #ifdef MGST_WITH_CUDA
 TEST_SUITE("cuda") {
 
-TEST_CASE("ops: the conv2d version table is complete and the dispatcher uses it") {
+TEST_CASE("cuda ops: the conv2d version table is complete and the dispatcher uses it") {
   const auto versions = kc::conv2d_versions();
   REQUIRE(versions.size() >= 2);
   CHECK(kc::conv2d_best_version() >= 0);
@@ -72,7 +72,7 @@ TEST_CASE("ops: the conv2d version table is complete and the dispatcher uses it"
   }
 }
 
-TEST_CASE("ops: the CUDA kernels reject bad arguments") {
+TEST_CASE("cuda ops: the CUDA kernels reject bad arguments") {
   MGST_REQUIRE_GPU();
   DeviceBuffer a(4096), b(4096), c(4096);
   Conv2dShape bad{2, 3, 8, 8, 4, 50, 1, 1};  // K larger than the padded input
@@ -84,7 +84,7 @@ TEST_CASE("ops: the CUDA kernels reject bad arguments") {
   CHECK_THROWS_AS(kc::reflection_pad_forward(1, 4, 4, 4, a, b), mgst::Error);
 }
 
-TEST_CASE("ops: CUDA elementwise on misaligned views (the scalar path) and in place") {
+TEST_CASE("cuda ops: elementwise on misaligned views (the scalar path) and in place") {
   MGST_REQUIRE_GPU();
   {
     const int64_t n = 1027;
