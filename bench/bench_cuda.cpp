@@ -1,6 +1,7 @@
-// CUDA benchmarks (STYLE.md example 10): every conv2d version of the table
-// beside cuDNN (fp32 FMA math and TF32 tensor-op math), sgemm versions beside
-// cuBLAS, masked Gram beside cuBLAS SGEMM / SYRK, instance norm and Adam.
+// CUDA benchmarks (STYLE.md example 10): every version of the version tables
+// (kernels/cuda/versions.h), named "<op>/<case>/[<pass>/]<version>": conv2d
+// beside cuDNN (fp32 FMA math and TF32 tensor-op math), sgemm beside cuBLAS,
+// masked Gram beside cuBLAS SGEMM / SYRK, instance norm and Adam.
 // Timing: CUDA events on the backend's stream around each iteration
 // (UseManualTime), one warm-up call first, L2 flushed (a memset of 2x the
 // L2 size) before every iteration outside the timed region. Counters are
@@ -21,8 +22,7 @@
 #include <vector>
 
 #include "kernels/cuda/api.h"
-#include "kernels/cuda/conv2d_versions.h"
-#include "kernels/cuda/gemm_versions.h"
+#include "kernels/cuda/versions.h"
 #include "kernels/cuda/runtime.h"
 
 #ifdef MGST_HAVE_CUDNN
@@ -163,9 +163,9 @@ void bench_conv_ours(benchmark::State& st, Conv2dShape s, Pass pass, int version
       dx(s.x_size(), 6), dw(s.w_size(), 7), db(s.Co, 8);
   timed_loop(st, [&] {
     switch (pass) {
-      case Pass::kForward: v.forward(s, x, w, b, y); break;
-      case Pass::kBackwardData: v.backward_data(s, w, dy, dx); break;
-      case Pass::kBackwardWeight: v.backward_weight(s, x, dy, dw, db); break;
+      case Pass::kForward: v.fn.forward(s, x, w, b, y); break;
+      case Pass::kBackwardData: v.fn.backward_data(s, w, dy, dx); break;
+      case Pass::kBackwardWeight: v.fn.backward_weight(s, x, dy, dw, db); break;
     }
   }, conv_flops(s), 0);
 }
@@ -214,11 +214,19 @@ void bench_conv_cudnn(benchmark::State& st, Conv2dShape s, Pass pass, bool tf32)
     std::size_t ws_bytes = 0;
     std::function<void()> run;
     void* ws = nullptr;
-    auto pick = [&](auto* perf, int count) -> int {
+    // From cudnnFind*'s list (fastest first): the first algorithm of the
+    // requested math type; applies its math type, allocates its workspace,
+    // labels the benchmark and returns the algorithm.
+    auto use_fastest = [&](const auto* perf, int count) {
       for (int i = 0; i < count; ++i)
         if (perf[i].status == CUDNN_STATUS_SUCCESS &&
-            (tf32 || perf[i].mathType != CUDNN_TENSOR_OP_MATH))
-          return i;
+            (tf32 || perf[i].mathType != CUDNN_TENSOR_OP_MATH)) {
+          CUDNN_OK(cudnnSetConvolutionMathType(cd, perf[i].mathType));
+          ws_bytes = perf[i].memory;
+          ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
+          st.SetLabel("algo " + std::to_string(int(perf[i].algo)));
+          return perf[i].algo;
+        }
       throw std::runtime_error("cuDNN found no algorithm of the requested math type");
     };
     constexpr int kMax = 16;
@@ -226,34 +234,19 @@ void bench_conv_cudnn(benchmark::State& st, Conv2dShape s, Pass pass, bool tf32)
     if (pass == Pass::kForward) {
       cudnnConvolutionFwdAlgoPerf_t perf[kMax];
       CUDNN_OK(cudnnFindConvolutionForwardAlgorithm(cudnn(), xd, wd, cd, yd, kMax, &found, perf));
-      const auto& p = perf[pick(perf, found)];
-      CUDNN_OK(cudnnSetConvolutionMathType(cd, p.mathType));
-      ws_bytes = p.memory;
-      ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
-      st.SetLabel("algo " + std::to_string(int(p.algo)));
-      run = [&, algo = p.algo] {
+      run = [&, algo = use_fastest(perf, found)] {
         CUDNN_OK(cudnnConvolutionForward(cudnn(), &one, xd, x, wd, w, cd, algo, ws, ws_bytes, &zero, yd, y));
       };
     } else if (pass == Pass::kBackwardData) {
       cudnnConvolutionBwdDataAlgoPerf_t perf[kMax];
       CUDNN_OK(cudnnFindConvolutionBackwardDataAlgorithm(cudnn(), wd, yd, cd, xd, kMax, &found, perf));
-      const auto& p = perf[pick(perf, found)];
-      CUDNN_OK(cudnnSetConvolutionMathType(cd, p.mathType));
-      ws_bytes = p.memory;
-      ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
-      st.SetLabel("algo " + std::to_string(int(p.algo)));
-      run = [&, algo = p.algo] {
+      run = [&, algo = use_fastest(perf, found)] {
         CUDNN_OK(cudnnConvolutionBackwardData(cudnn(), &one, wd, w, yd, dy, cd, algo, ws, ws_bytes, &zero, xd, dx));
       };
     } else {
       cudnnConvolutionBwdFilterAlgoPerf_t perf[kMax];
       CUDNN_OK(cudnnFindConvolutionBackwardFilterAlgorithm(cudnn(), xd, yd, cd, wd, kMax, &found, perf));
-      const auto& p = perf[pick(perf, found)];
-      CUDNN_OK(cudnnSetConvolutionMathType(cd, p.mathType));
-      ws_bytes = p.memory;
-      ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
-      st.SetLabel("algo " + std::to_string(int(p.algo)));
-      run = [&, algo = p.algo] {
+      run = [&, algo = use_fastest(perf, found)] {
         CUDNN_OK(cudnnConvolutionBackwardFilter(cudnn(), &one, xd, x, yd, dy, cd, algo, ws, ws_bytes, &zero, wd, dw));
       };
     }
@@ -274,7 +267,7 @@ void bench_sgemm_ours(benchmark::State& st, int n, int version) {
   if (!require_gpu(st)) return;
   Buf A(std::size_t(n) * n, 1), B(std::size_t(n) * n, 2), C(std::size_t(n) * n, 3);
   const auto& v = kc::sgemm_versions()[version];
-  timed_loop(st, [&] { v.fn(false, false, n, n, n, 1.f, A, n, B, n, 0.f, C, n); },
+  timed_loop(st, [&] { v.fn.sgemm(false, false, n, n, n, 1.f, A, n, B, n, 0.f, C, n); },
              2.0 * n * double(n) * n, 0);
 }
 
@@ -318,15 +311,16 @@ const GramCase kGramCases[] = {{"relu1_1_C64_P65536", 4, 64, 65536},
 
 double gram_flops(const GramCase& g) { return 2.0 * g.N * double(g.C) * g.C * g.P; }
 
-void bench_gram_ours(benchmark::State& st, GramCase g, bool backward) {
+void bench_gram_ours(benchmark::State& st, GramCase g, bool backward, int version) {
   if (!require_gpu(st)) return;
+  const auto& v = kc::masked_gram_versions()[version];
   Buf F(std::size_t(g.N) * g.C * g.P, 1), w(std::size_t(g.N) * g.P, 2), G(std::size_t(g.N) * g.C * g.C, 3),
       dF(std::size_t(g.N) * g.C * g.P, 4);
   timed_loop(st, [&] {
     if (backward)
-      kc::masked_gram_backward(g.N, g.C, g.P, F, w, 1e-8f, G, dF);
+      v.fn.backward(g.N, g.C, g.P, F, w, 1e-8f, G, dF);
     else
-      kc::masked_gram_forward(g.N, g.C, g.P, F, w, 1e-8f, G);
+      v.fn.forward(g.N, g.C, g.P, F, w, 1e-8f, G);
   }, gram_flops(g), 0);
 }
 
@@ -354,39 +348,49 @@ void bench_gram_cublas(benchmark::State& st, GramCase g, bool syrk, bool tf32) {
 #endif
 
 // ---- instance norm, adam (memory-bound: GB/s) -----------------------------------------
-void bench_instance_norm(benchmark::State& st, int N, int C, int P, bool backward) {
+void bench_instance_norm(benchmark::State& st, int N, int C, int P, bool backward, int version) {
   if (!require_gpu(st)) return;
+  const auto& v = kc::instance_norm_versions()[version];
   const std::size_t n = std::size_t(N) * C * P;
   Buf x(n, 1), y(n, 2), dy(n, 3), dx(n, 4), gamma(C, 5), beta(C, 6), mean(std::size_t(N) * C, 7),
       rstd(std::size_t(N) * C, 8), dg(C, 9), db(C, 10);
-  kc::instance_norm_forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
+  v.fn.forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
   timed_loop(st, [&] {
     if (backward)
-      kc::instance_norm_backward(N, C, P, x, gamma, mean, rstd, dy, dx, dg, db);
+      v.fn.backward(N, C, P, x, gamma, mean, rstd, dy, dx, dg, db);
     else
-      kc::instance_norm_forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
+      v.fn.forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
   }, 0, (backward ? 3.0 : 2.0) * n * sizeof(float));
 }
 
-void bench_adam(benchmark::State& st, int64_t n) {
+void bench_adam(benchmark::State& st, int64_t n, int version) {
   if (!require_gpu(st)) return;
-  Buf p(n, 1), g(n, 2), m(n, 3), v(n, 4);
+  const auto& v = kc::adam_versions()[version];
+  Buf p(n, 1), g(n, 2), m(n, 3), vv(n, 4);
   kc::fill(n, 0.f, m);
-  kc::fill(n, 0.f, v);
+  kc::fill(n, 0.f, vv);
   int64_t t = 0;
   // reads p, g, m, v; writes p, m, v
-  timed_loop(st, [&] { kc::adam_update(n, p, g, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t); }, 0,
+  timed_loop(st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t); }, 0,
              7.0 * n * sizeof(float));
 }
 
+// Registers `fn(args..., i)` as "<base><name of version i>" for every
+// version of `table`.
+template <class Table, class Fn, class... Args>
+void register_versions(const std::string& base, const Table& table, benchmark::TimeUnit unit,
+                       Fn fn, Args... args) {
+  for (int i = 0; i < int(table.size()); ++i)
+    benchmark::RegisterBenchmark((base + table[i].name).c_str(), fn, args..., i)
+        ->UseManualTime()->Unit(unit);
+}
+
 void register_all() {
-  const auto versions = kc::conv2d_versions();
   for (const ConvCase& c : kConvCases)
     for (Pass pass : {Pass::kForward, Pass::kBackwardData, Pass::kBackwardWeight}) {
       const std::string base = std::string("conv2d/") + c.name + "/" + pass_name(pass) + "/";
-      for (int i = 0; i < int(versions.size()); ++i)
-        benchmark::RegisterBenchmark((base + versions[i].name).c_str(), bench_conv_ours, c.s, pass, i)
-            ->UseManualTime()->Unit(benchmark::kMillisecond);
+      register_versions(base, kc::conv2d_versions(), benchmark::kMillisecond, bench_conv_ours, c.s,
+                        pass);
 #ifdef MGST_HAVE_CUDNN
       benchmark::RegisterBenchmark((base + "cudnn_fp32").c_str(), bench_conv_cudnn, c.s, pass, false)
           ->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -394,10 +398,8 @@ void register_all() {
           ->UseManualTime()->Unit(benchmark::kMillisecond);
 #endif
     }
-  const auto sg = kc::sgemm_versions();
-  for (int i = 0; i < int(sg.size()); ++i)
-    benchmark::RegisterBenchmark((std::string("sgemm/2048/") + sg[i].name).c_str(), bench_sgemm_ours, 2048, i)
-        ->UseManualTime()->Unit(benchmark::kMillisecond);
+  register_versions("sgemm/2048/", kc::sgemm_versions(), benchmark::kMillisecond, bench_sgemm_ours,
+                    2048);
 #ifdef MGST_HAVE_CUBLAS
   benchmark::RegisterBenchmark("sgemm/2048/cublas_fp32", bench_sgemm_cublas, 2048, false)
       ->UseManualTime()->Unit(benchmark::kMillisecond);
@@ -406,10 +408,9 @@ void register_all() {
 #endif
   for (const GramCase& g : kGramCases) {
     const std::string base = std::string("gram/") + g.name + "/";
-    benchmark::RegisterBenchmark((base + "ours_fwd").c_str(), bench_gram_ours, g, false)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark((base + "ours_bwd").c_str(), bench_gram_ours, g, true)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
+    for (bool bwd : {false, true})
+      register_versions(base + (bwd ? "bwd/" : "fwd/"), kc::masked_gram_versions(),
+                        benchmark::kMicrosecond, bench_gram_ours, g, bwd);
 #ifdef MGST_HAVE_CUBLAS
     benchmark::RegisterBenchmark((base + "cublas_sgemm_fp32").c_str(), bench_gram_cublas, g, false, false)
         ->UseManualTime()->Unit(benchmark::kMicrosecond);
@@ -422,13 +423,13 @@ void register_all() {
   struct In { int N, C, P; };
   for (In s : {In{4, 32, 65536}, In{4, 64, 16384}, In{4, 128, 4096}})
     for (bool bwd : {false, true})
-      benchmark::RegisterBenchmark(("instance_norm/N" + std::to_string(s.N) + "_C" + std::to_string(s.C) +
-                                    "_P" + std::to_string(s.P) + (bwd ? "/bwd" : "/fwd")).c_str(),
-                                   bench_instance_norm, s.N, s.C, s.P, bwd)
-          ->UseManualTime()->Unit(benchmark::kMicrosecond);
+      register_versions("instance_norm/N" + std::to_string(s.N) + "_C" + std::to_string(s.C) + "_P" +
+                            std::to_string(s.P) + (bwd ? "/bwd/" : "/fwd/"),
+                        kc::instance_norm_versions(), benchmark::kMicrosecond, bench_instance_norm,
+                        s.N, s.C, s.P, bwd);
   for (int64_t n : {int64_t(1700000), int64_t(1) << 24})
-    benchmark::RegisterBenchmark(("adam/" + std::to_string(n)).c_str(), bench_adam, n)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
+    register_versions("adam/" + std::to_string(n) + "/", kc::adam_versions(), benchmark::kMicrosecond,
+                      bench_adam, n);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -65,5 +66,18 @@ void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float 
       n, p, g, m, v, c, vec4);
   MGST_CHECK_LAUNCH("adam_update", "n=", n, "t=", t);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<AdamFns> kVersions[] = {
+    {"v1_grid_stride_float4", "one grid-stride kernel over the flat parameter block, float4 when aligned", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda adam_update*'; bench: mgst_bench_cuda --benchmark_filter='adam/.*/v1_grid_stride_float4/'",
+     {adam_update}},
+};
+}  // namespace
+std::span<const KernelVersion<AdamFns>> adam_versions() { return kVersions; }
+int adam_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

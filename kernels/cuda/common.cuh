@@ -22,11 +22,21 @@ namespace detail {
 
 constexpr int kThreads = 256;  // default block size of the elementwise kernels
 
-// Blocks for a grid-stride loop over n items: enough to fill an H100
-// (132 SMs x 16 blocks of 256), never more than the work needs.
+// The one GPU size the backend plans for: 132 = the SM count of an H100 /
+// H200 SXM. Every shape-dependent choice (a version's tile size, a split-K
+// count, a grid cap) sizes itself against this constant and NEVER against
+// the running device's multiProcessorCount: the choice, and with it the
+// order of every floating-point sum, depends on the shape alone, so the
+// same inputs give the same bits on any GPU. (On a GPU with fewer SMs the
+// work still runs, in more waves.)
+constexpr int kTargetSMs = 132;
+
+// Blocks for a grid-stride loop over n items: kTargetSMs x 16 blocks of 256
+// at most (meant to fill the target GPU; unmeasured), never more than the
+// work needs.
 inline unsigned grid_for(int64_t n, int threads = kThreads) {
   const int64_t blocks = (n + threads - 1) / threads;
-  return unsigned(std::max<int64_t>(1, std::min<int64_t>(blocks, 132 * 16)));
+  return unsigned(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t(kTargetSMs) * 16)));
 }
 
 inline unsigned ceil_div(int64_t a, int64_t b) { return unsigned((a + b - 1) / b); }

@@ -2,6 +2,7 @@
 // backward (da, db nullable). One thread per element of y (grid-stride).
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -59,5 +60,18 @@ void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, flo
       total, Ca, Cb, P, dy, da, db);
   MGST_CHECK_LAUNCH("concat_channels_backward", "N=", N, "Ca=", Ca, "Cb=", Cb, "P=", P);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<ConcatFns> kVersions[] = {
+    {"v1_grid_stride", "one thread per element of y (dy), grid-stride", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda concat_channels*'; bench: none yet",
+     {concat_channels_forward, concat_channels_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<ConcatFns>> concat_versions() { return kVersions; }
+int concat_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

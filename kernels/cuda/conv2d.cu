@@ -11,28 +11,34 @@
 //   backward_weight dw (Co, Ci*K*K)   = dy (Co, N*Ho*Wo) . col(x)^T (N*Ho*Wo, Ci*K*K)
 //                                       split over N*Ho*Wo, partials summed in order
 //
-// Versions (kVersions below; the dispatcher, tests and benchmarks iterate it):
+// Versions (kVersions below; the dispatcher, tests and benchmarks iterate it).
+// Nothing here has run on a GPU: every performance reason is a hypothesis,
+// unmeasured.
 //   v1_direct      one thread per output (per dx element for backward_data,
 //                  one block per weight element for backward_weight); every
 //                  operand straight from global memory. The reference.
-//   v2_igemm64     implicit GEMM through 64x64x8 shared-memory tiles, 4x4
-//                  register blocking, double-buffered slabs, per-row/column
-//                  index math hoisted out of the K loop; backward_weight
-//                  split-K with a fixed-order combine (deterministic).
-//   v3_igemm128    128x128x8 tiles with 8x8 register blocking and float4
-//                  shared-memory reads: 4x the FMAs per shared load of v2.
+//   v2_igemm64     implicit GEMM through detail::tiled_gemm_kernel
+//                  (tiled_gemm.cuh) with 64x64x8 shared-memory tiles: 4x4
+//                  register blocking, float4 shared-memory reads,
+//                  double-buffered slabs, per-row/column index math hoisted
+//                  out of the K loop; backward_weight split-K with a
+//                  fixed-order combine (deterministic).
+//   v3_igemm128    the same kernel with 128x128x8 tiles, 8x8 register
+//                  blocking: FMAs per shared-memory value read =
+//                  TM*TN/(TM+TN) = 64/16 = 4, 2x v2's 16/8 = 2.
 //   v4_igemm_auto  per pass and shape, v3's tiles when the GEMM's M side
 //                  (Co, or Ci for backward_data) is >= 128 and the 128-tiles
-//                  fill the GPU, else v2's (half-empty 128-row tiles waste
-//                  the math for Co = 3/32/64). cuda::conv2d_* use this one.
+//                  make >= kTargetSMs blocks (common.cuh), else v2's. The
+//                  hypothesis (unmeasured): half-empty 128-row tiles waste
+//                  the math for Co = 3/32/64. cuda::conv2d_* use this one.
 // The bias gradient is one shared kernel (a block per channel, fixed-order
 // reduction) used by every version.
 #include <climits>
 
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/conv2d_versions.h"
 #include "kernels/cuda/tiled_gemm.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -347,7 +353,7 @@ void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy
 // v4: the tile per pass and shape (see the file comment).
 bool use_big_tiles(int64_t M, int64_t Ncols, int64_t batch) {
   const int64_t tiles128 = ((M + 127) / 128) * ((Ncols + 127) / 128) * batch;
-  return M >= 128 && tiles128 >= 132;
+  return M >= 128 && tiles128 >= detail::kTargetSMs;
 }
 
 // The shape is checked before the tile choice, which divides by the stride.
@@ -375,35 +381,44 @@ void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
     igemm_backward_weight<detail::Tile64>(s, x, dy, dw, db);
 }
 
-const Conv2dVersion kVersions[] = {
-    {"v1_direct", "one thread per output, operands from global memory (reference)", v1_forward,
-     v1_backward_data, v1_backward_weight},
-    {"v2_igemm64", "implicit GEMM, 64x64x8 smem tiles, 4x4 register blocking, split-K dw",
-     igemm_forward<detail::Tile64>, igemm_backward_data<detail::Tile64>,
-     igemm_backward_weight<detail::Tile64>},
-    {"v3_igemm128", "128x128x8 tiles, 8x8 register blocking, float4 smem reads",
-     igemm_forward<detail::Tile128>, igemm_backward_data<detail::Tile128>,
-     igemm_backward_weight<detail::Tile128>},
-    {"v4_igemm_auto", "v3 tiles when M >= 128 and they fill the GPU, else v2 tiles", v4_forward,
-     v4_backward_data, v4_backward_weight},
+#define MGST_CONV_RUN(v)                                                             \
+  "test: mgst_tests -ts=cuda -tc='cuda conv2d*' (every version); "                 \
+  "bench: mgst_bench_cuda --benchmark_filter='conv2d/.*/" v "/'"
+constexpr KernelVersion<Conv2dFns> kVersions[] = {
+    {"v1_direct", "one thread per output, operands from global memory (reference)", "unmeasured",
+     MGST_CONV_RUN("v1_direct"), {v1_forward, v1_backward_data, v1_backward_weight}},
+    {"v2_igemm64",
+     "implicit GEMM (no im2col buffer), 64x64x8 smem tiles, 4x4 register blocking, split-K dw",
+     "unmeasured", MGST_CONV_RUN("v2_igemm64"),
+     {igemm_forward<detail::Tile64>, igemm_backward_data<detail::Tile64>,
+      igemm_backward_weight<detail::Tile64>}},
+    {"v3_igemm128", "v2's kernel with 128x128x8 tiles, 8x8 per thread (2x FMAs per shared read)",
+     "unmeasured", MGST_CONV_RUN("v3_igemm128"),
+     {igemm_forward<detail::Tile128>, igemm_backward_data<detail::Tile128>,
+      igemm_backward_weight<detail::Tile128>}},
+    {"v4_igemm_auto", "v3 tiles when M >= 128 and they make >= kTargetSMs blocks, else v2 tiles",
+     "unmeasured", MGST_CONV_RUN("v4_igemm_auto"),
+     {v4_forward, v4_backward_data, v4_backward_weight}},
 };
-constexpr int kBest = 3;
+#undef MGST_CONV_RUN
+constexpr int kDispatched = find_version(kVersions, "v4_igemm_auto");
+static_assert(kDispatched >= 0);
 
 }  // namespace
 
-std::span<const Conv2dVersion> conv2d_versions() { return kVersions; }
-int conv2d_best_version() { return kBest; }
+std::span<const KernelVersion<Conv2dFns>> conv2d_versions() { return kVersions; }
+int conv2d_dispatched() { return kDispatched; }
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
                     float* y) {
-  kVersions[kBest].forward(s, x, w, b, y);
+  kVersions[kDispatched].fn.forward(s, x, w, b, y);
 }
 void conv2d_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
-  kVersions[kBest].backward_data(s, w, dy, dx);
+  kVersions[kDispatched].fn.backward_data(s, w, dy, dx);
 }
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                             float* db) {
-  kVersions[kBest].backward_weight(s, x, dy, dw, db);
+  kVersions[kDispatched].fn.backward_weight(s, x, dy, dw, db);
 }
 
 }  // namespace mgst::kernels::cuda

@@ -9,6 +9,7 @@
 
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -112,5 +113,18 @@ void channel_affine_forward(int N, int C, int P, const float* x, const float* a,
 void channel_affine_backward(int N, int C, int P, const float* a, const float* dy, float* dx) {
   launch_channel_affine("channel_affine_backward", N, C, P, dy, a, nullptr, dx);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<ElementwiseFns> kVersions[] = {
+    {"v1_grid_stride_float4", "one grid-stride map kernel per op, float4 body when every pointer is 16-byte aligned", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda elementwise*,cuda channel_affine*'; bench: none yet",
+     {fill, copy, add, sub, mul, scale, axpy, scale_by_scalar, relu_forward, relu_backward, channel_affine_forward, channel_affine_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<ElementwiseFns>> elementwise_versions() { return kVersions; }
+int elementwise_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

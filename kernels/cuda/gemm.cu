@@ -2,18 +2,34 @@
 // transpose (see kernels/api.inc). No cuBLAS: cuBLAS is only the reference
 // in tests/benchmarks.
 //
-// Versions (the table sgemm_versions() below; tests and benchmarks iterate it):
-//   v1_naive    one thread per C element, K loop straight from global memory.
-//   v2_tile64   64x64x8 shared-memory tiles, 4x4 register blocking per thread,
-//               double-buffered slabs (detail::tiled_gemm_kernel, Tile64).
-//   v3_tile128  128x128x8 tiles, 8x8 register blocking, float4 shared reads
-//               (Tile128): 4x the math per shared-memory load of v2.
-// cuda::sgemm uses v3 when the 128-tiles fill the GPU (>= 132 tiles), else
-// v2 (smaller tiles = more blocks for small products).
+// Versions (the table kVersions below; cuda::sgemm, the tests and the
+// benchmarks all go through it). Nothing here has run on a GPU: every
+// performance reason below is a hypothesis, unmeasured.
+//   v1_naive      one thread per C element, the K loop straight from global
+//                 memory.
+//   v2_smem16     same thread mapping, but the block stages 16x16 tiles of
+//                 op(A) and op(B) in shared memory, one element per thread
+//                 each, then every thread reads a row of one and a column
+//                 of the other (the classic CUDA
+//                 programming guide kernel): a block loads each value of
+//                 its A rows and B columns once, where v1's threads load it
+//                 16 times (once per thread that uses it).
+//   v3_tile64     the generic detail::tiled_gemm_kernel (tiled_gemm.cuh)
+//                 with 64x64x8 tiles: each thread keeps a 4x4 block of C in
+//                 registers (register blocking), float4 shared-memory reads,
+//                 double-buffered slabs. FMAs per shared-memory value read =
+//                 TM*TN/(TM+TN) = 16/8 = 2 (v2: 1/2, two reads per FMA).
+//   v4_tile128    the same kernel with 128x128x8 tiles, 8x8 per thread:
+//                 64/16 = 4 FMAs per shared value read, 2x v3's; but 4x
+//                 fewer blocks for the same C.
+//   v5_tile_auto  v4 when the 128-tiles alone make at least kTargetSMs
+//                 blocks (common.cuh: one per SM of the target GPU), else
+//                 v3 (more, smaller blocks for small products). The choice
+//                 depends on the shape alone. cuda::sgemm runs this one.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/gemm_versions.h"
 #include "kernels/cuda/tiled_gemm.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace detail {
@@ -53,6 +69,36 @@ __global__ void sgemm_naive_kernel(bool ta, bool tb, int M, int N, int K, float 
   }
   float* c = C + int64_t(m) * ldc + n;
   // beta == 0 must not read C (it may hold garbage or NaN).
+  *c = beta == 0.f ? alpha * acc : alpha * acc + beta * *c;
+}
+
+// v2: grid (ceil(N/16), ceil(M/16)), block 16x16; thread (ty, tx) -> C[m0 + ty, n0 + tx].
+// Per K step of 16: thread (ty, tx) loads As[ty][tx] = op(A)(m0+ty, k0+tx) and
+// Bs[ty][tx] = op(B)(k0+ty, n0+tx) (0 outside the matrices), the block syncs,
+// and each thread adds As[ty][:] . Bs[:][tx]. Same k order as v1.
+constexpr int kSmemTile = 16;
+__global__ void sgemm_smem_kernel(bool ta, bool tb, int M, int N, int K, float alpha,
+                                  const float* __restrict__ A, int lda,
+                                  const float* __restrict__ B, int ldb, float beta,
+                                  float* __restrict__ C, int ldc) {
+  constexpr int T = kSmemTile;
+  __shared__ float As[T][T];
+  __shared__ float Bs[T][T];
+  const int tx = threadIdx.x, ty = threadIdx.y;
+  const int m = blockIdx.y * T + ty, n = blockIdx.x * T + tx;
+  float acc = 0.f;
+  for (int k0 = 0; k0 < K; k0 += T) {
+    // Out-of-range threads still load zeros and reach both barriers.
+    const int ka = k0 + tx, kb = k0 + ty;
+    As[ty][tx] = m < M && ka < K ? (ta ? A[int64_t(ka) * lda + m] : A[int64_t(m) * lda + ka]) : 0.f;
+    Bs[ty][tx] = n < N && kb < K ? (tb ? B[int64_t(n) * ldb + kb] : B[int64_t(kb) * ldb + n]) : 0.f;
+    __syncthreads();
+#pragma unroll
+    for (int kk = 0; kk < T; ++kk) acc = fmaf(As[ty][kk], Bs[kk][tx], acc);
+    __syncthreads();  // before the next step overwrites the tiles
+  }
+  if (m >= M || n >= N) return;
+  float* c = C + int64_t(m) * ldc + n;
   *c = beta == 0.f ? alpha * acc : alpha * acc + beta * *c;
 }
 
@@ -108,6 +154,15 @@ void sgemm_v1(bool ta, bool tb, int M, int N, int K, float alpha, const float* A
   MGST_CHECK_LAUNCH("sgemm_v1_naive", "M=", M, "N=", N, "K=", K);
 }
 
+void sgemm_v2(bool ta, bool tb, int M, int N, int K, float alpha, const float* A, int lda,
+              const float* B, int ldb, float beta, float* C, int ldc) {
+  check_sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
+  if (M == 0 || N == 0) return;
+  const dim3 block(kSmemTile, kSmemTile), grid(ceil_div(N, kSmemTile), ceil_div(M, kSmemTile));
+  sgemm_smem_kernel<<<grid, block, 0, stream()>>>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  MGST_CHECK_LAUNCH("sgemm_v2_smem16", "M=", M, "N=", N, "K=", K);
+}
+
 template <class Cfg>
 void sgemm_tiled(bool ta, bool tb, int M, int N, int K, float alpha, const float* A, int lda,
                  const float* B, int ldb, float beta, float* C, int ldc) {
@@ -117,24 +172,46 @@ void sgemm_tiled(bool ta, bool tb, int M, int N, int K, float alpha, const float
   launch_tiled_gemm<Cfg>(op, dim3(ceil_div(N, Cfg::BN), ceil_div(M, Cfg::BM)), "sgemm_tiled");
 }
 
-const SgemmVersion kSgemmVersions[] = {
-    {"v1_naive", "one thread per C element, operands straight from global memory", sgemm_v1},
-    {"v2_tile64", "64x64x8 shared-memory tiles, 4x4 register blocking, double buffer",
-     sgemm_tiled<Tile64>},
-    {"v3_tile128", "128x128x8 tiles, 8x8 register blocking, float4 shared-memory reads",
-     sgemm_tiled<Tile128>},
+// v5: the tile by shape (see the file comment).
+void sgemm_auto(bool ta, bool tb, int M, int N, int K, float alpha, const float* A, int lda,
+                const float* B, int ldb, float beta, float* C, int ldc) {
+  const int64_t tiles128 = int64_t(ceil_div(M, 128)) * ceil_div(N, 128);
+  if (tiles128 >= kTargetSMs)
+    sgemm_tiled<Tile128>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  else
+    sgemm_tiled<Tile64>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+#define MGST_SGEMM_RUN(v)                                                 \
+  "test: mgst_tests -ts=cuda -tc='cuda sgemm*' (every version); "         \
+  "bench: mgst_bench_cuda --benchmark_filter='sgemm/.*/" v "/'"
+constexpr KernelVersion<SgemmFns> kVersions[] = {
+    {"v1_naive", "one thread per C element, operands straight from global memory", "unmeasured",
+     MGST_SGEMM_RUN("v1_naive"), {sgemm_v1}},
+    {"v2_smem16", "v1's mapping, 16x16 tiles of A and B staged in shared memory", "unmeasured",
+     MGST_SGEMM_RUN("v2_smem16"), {sgemm_v2}},
+    {"v3_tile64",
+     "64x64x8 tiles, 4x4 register blocking (2 FMAs per shared value read), float4 shared reads, "
+     "double buffer", "unmeasured", MGST_SGEMM_RUN("v3_tile64"), {sgemm_tiled<Tile64>}},
+    {"v4_tile128", "v3's kernel with 128x128x8 tiles, 8x8 per thread (4 FMAs per shared value read)",
+     "unmeasured", MGST_SGEMM_RUN("v4_tile128"), {sgemm_tiled<Tile128>}},
+    {"v5_tile_auto", "v4 when its tiles make >= kTargetSMs blocks, else v3 (shape alone decides)",
+     "unmeasured", MGST_SGEMM_RUN("v5_tile_auto"), {sgemm_auto}},
 };
+#undef MGST_SGEMM_RUN
+constexpr int kDispatched = find_version(kVersions, "v5_tile_auto");
+static_assert(kDispatched >= 0);
 
 }  // namespace
 }  // namespace detail
 
-std::span<const SgemmVersion> sgemm_versions() { return detail::kSgemmVersions; }
+std::span<const KernelVersion<SgemmFns>> sgemm_versions() { return detail::kVersions; }
+int sgemm_dispatched() { return detail::kDispatched; }
 
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
            int lda, const float* B, int ldb, float beta, float* C, int ldc) {
-  const int64_t tiles128 = int64_t(detail::ceil_div(M, 128)) * detail::ceil_div(N, 128);
-  const auto& v = detail::kSgemmVersions[tiles128 >= 132 ? 2 : 1];
-  v.fn(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  detail::kVersions[detail::kDispatched].fn.sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
+                                                  beta, C, ldc);
 }
 
 }  // namespace mgst::kernels::cuda

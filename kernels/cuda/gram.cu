@@ -17,6 +17,7 @@
 // the same tiled kernel with w^2 applied in the epilogue.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 #include "kernels/cuda/tiled_gemm.cuh"
 
 namespace mgst::kernels::cuda {
@@ -199,5 +200,18 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w, f
   else
     gram_backward_tiled<detail::Tile128>(N, C, P, S.as<float>(), F, w, dF);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<MaskedGramFns> kVersions[] = {
+    {"v1_upper_splitk", "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and normalises", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda masked_gram*'; bench: mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
+     {masked_gram_forward, masked_gram_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<MaskedGramFns>> masked_gram_versions() { return kVersions; }
+int masked_gram_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

@@ -1,26 +1,257 @@
 // Instance norm, x (N, C, P), per plane (n, c) over its P = H*W values:
-//   mean = sum x / P,  var = sum x^2 / P - mean^2 (biased),  rstd = 1/sqrt(var + eps)
+//   mean = sum x / P,  var = sum (x - mean)^2 / P (biased),  rstd = 1/sqrt(var + eps)
 //   y = (x - mean) * rstd * gamma[c] + beta[c]
 // backward (xhat = (x - mean) * rstd):
 //   dbeta[c]  = sum_{n,p} dy,   dgamma[c] = sum_{n,p} dy * xhat
 //   dx = gamma[c] * rstd * (dy - mean_p(dy) - xhat * mean_p(dy * xhat))
-// One block per plane. Statistics in one pass (sum and sum of squares in
-// double: no cancellation trouble at P = 65536), reduced with warp shuffles
-// then across warps in a fixed order; the second pass writes y. The
-// per-plane dgamma/dbeta partials go to scratch and a second kernel sums
-// them over n in order: deterministic, no atomics. gamma/beta nullable
-// (1 / 0) for robustness, though the layers always pass them.
+//
+// Versions (kVersions below; the dispatcher, the tests and the benchmarks
+// iterate it), llm.c's layernorm sequence for planes instead of rows. All
+// keep the sums in double and sum in an order fixed by the shape, so every
+// version is deterministic; the per-plane dgamma/dbeta partials go to
+// scratch and param_grad_kernel sums them over n in order (no atomics).
+// Nothing here has run on a GPU: the performance notes are hypotheses,
+// unmeasured.
+//   v1_thread_per_plane  one thread per (n, c) plane walks its P values
+//        serially: a pass for the mean, a pass for the variance, a pass for
+//        y (backward: one pass for both sums, one for dx). The CPU loop
+//        ported as is; with N*C = 128 planes most of the GPU idles.
+//   v2_block_two_pass    one block per plane; threads stride over the plane
+//        and reduce with block_sum (warp butterflies, then across warps, a
+//        fixed order): the mean first, then sum (x - mean)^2 in a second
+//        pass, then y (backward: sum dy, then sum dy*xhat, then dx, each a
+//        pass of its own).
+//   v3_block_one_pass    the same block per plane, but sum x and sum x^2 in
+//        ONE pass (var = E[x^2] - mean^2, in double: no cancellation trouble
+//        for the P <= 65536 values of one plane), float4 loads when the plane
+//        is 16-byte aligned; backward: both sums in one pass. cuda::instance_norm_* use this.
+// Every version (and the CPU backend) writes y as one float multiply-add,
+// y = x * scale + shift with scale = rstd*gamma, shift = beta - mean*scale:
+// the same rounding as the CPU, so the parity tests can stay tight (at P = 1,
+// rstd ~ 1/sqrt(eps) and the float form and (x - mean)*rstd*gamma + beta
+// differed by 2.2e-4 relative in the test's P = 1 case, on the emulator).
+// gamma/beta nullable (1 / 0) for robustness, though the layers always pass
+// them.
 #include <cmath>
 
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
 
 constexpr int kNormThreads = 512;
 
-// Sum of f(x[i]) and g(x[i]) pairs over a plane: float4 loads when the
+// ---- shared by every version -------------------------------------------------
+
+bool forward_args(int N, int C, int P) {  // false: nothing to do
+  MGST_CHECK(N >= 0 && C > 0 && P > 0,
+             "instance_norm_forward: bad shape N=" << N << " C=" << C << " P=" << P);
+  MGST_CHECK(int64_t(N) * C < (int64_t(1) << 31), "instance_norm_forward: too many planes");
+  return N > 0;
+}
+
+bool backward_args(int N, int C, int P, const float* dx, float* dgamma, float* dbeta) {
+  MGST_CHECK(N >= 0 && C > 0 && P > 0,
+             "instance_norm_backward: bad shape N=" << N << " C=" << C << " P=" << P);
+  if (N == 0) {  // an empty batch contributes nothing to the parameter gradients
+    if (dgamma) fill(C, 0.f, dgamma);
+    if (dbeta) fill(C, 0.f, dbeta);
+    return false;
+  }
+  return dx || dgamma || dbeta;
+}
+
+// grid-stride over c < C: dbeta[c] = sum_n part[n*C+c], dgamma[c] = sum_n part[NC + n*C + c].
+__global__ void param_grad_kernel(int N, int C, const double* __restrict__ part,
+                                  float* __restrict__ dgamma, float* __restrict__ dbeta) {
+  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x) {
+    double b = 0, g = 0;
+    for (int n = 0; n < N; ++n) {
+      b += part[n * C + c];
+      g += part[N * C + n * C + c];
+    }
+    if (dbeta) dbeta[c] = float(b);
+    if (dgamma) dgamma[c] = float(g);
+  }
+}
+
+// Scratch for the per-plane partials (2*N*C doubles) when a parameter
+// gradient is wanted, and the launch that sums them after the plane kernel.
+struct ParamGrads {
+  int N, C;
+  float* dgamma;
+  float* dbeta;
+  detail::Scratch part;
+  ParamGrads(int N_, int C_, float* dg, float* db)
+      : N(N_), C(C_), dgamma(dg), dbeta(db),
+        part(dg || db ? 2 * std::size_t(N_) * C_ * sizeof(double) : 0) {}
+  double* slots() const { return part.as<double>(); }  // nullptr: not wanted
+  void finish() const {
+    if (!slots()) return;
+    param_grad_kernel<<<detail::ceil_div(C, 256), 256, 0, stream()>>>(N, C, slots(), dgamma,
+                                                                       dbeta);
+    MGST_CHECK_LAUNCH("instance_norm_param_grad", "N=", N, "C=", C);
+  }
+};
+
+// ---- v1: a thread per plane ----------------------------------------------------
+
+// grid-stride over planes nc = n*C + c; the thread owns plane nc.
+__global__ void forward_thread_per_plane_kernel(int NC, int C, int P, const float* __restrict__ x,
+                                                const float* __restrict__ gamma,
+                                                const float* __restrict__ beta, float eps,
+                                                float* __restrict__ y, float* __restrict__ mean,
+                                                float* __restrict__ rstd) {
+  for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < NC; nc += gridDim.x * blockDim.x) {
+    const float* xp = x + int64_t(nc) * P;
+    double s = 0;
+    for (int i = 0; i < P; ++i) s += xp[i];
+    const double mu = s / P;
+    double ss = 0;
+    for (int i = 0; i < P; ++i) ss += (xp[i] - mu) * (xp[i] - mu);
+    const double rs = 1.0 / sqrt(ss / P + double(eps));
+    const int c = nc % C;
+    const double g = gamma ? gamma[c] : 1.0, b = beta ? beta[c] : 0.0;
+    // y = x * scale + shift, the form every backend uses (see the file comment)
+    const float scale = float(rs * g), shift = float(b - mu * rs * g);
+    float* yp = y + int64_t(nc) * P;
+    for (int i = 0; i < P; ++i) yp[i] = fmaf(xp[i], scale, shift);
+    mean[nc] = float(mu);
+    rstd[nc] = float(rs);
+  }
+}
+
+// grid-stride over planes nc: the plane's sum dy and sum dy*xhat (to
+// part[nc], part[NC + nc] when part), then dx (when dx).
+__global__ void backward_thread_per_plane_kernel(int NC, int C, int P,
+                                                 const float* __restrict__ x,
+                                                 const float* __restrict__ gamma,
+                                                 const float* __restrict__ mean,
+                                                 const float* __restrict__ rstd,
+                                                 const float* __restrict__ dy,
+                                                 float* __restrict__ dx,
+                                                 double* __restrict__ part) {
+  for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < NC; nc += gridDim.x * blockDim.x) {
+    const float* xp = x + int64_t(nc) * P;
+    const float* gp = dy + int64_t(nc) * P;
+    const double mu = mean[nc], rs = rstd[nc];
+    double sdy = 0, sdyx = 0;
+    for (int i = 0; i < P; ++i) {
+      sdy += gp[i];
+      sdyx += gp[i] * ((xp[i] - mu) * rs);
+    }
+    if (part) {
+      part[nc] = sdy;
+      part[NC + nc] = sdyx;
+    }
+    if (!dx) continue;
+    const double k = (gamma ? gamma[nc % C] : 1.0) * rs;
+    float* dp = dx + int64_t(nc) * P;
+    for (int i = 0; i < P; ++i)
+      dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
+  }
+}
+
+void v1_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
+                float eps, float* y, float* mean, float* rstd) {
+  if (!forward_args(N, C, P)) return;
+  forward_thread_per_plane_kernel<<<detail::ceil_div(N * C, 128), 128, 0, stream()>>>(
+      N * C, C, P, x, gamma, beta, eps, y, mean, rstd);
+  MGST_CHECK_LAUNCH("instance_norm_forward v1_thread_per_plane", "N=", N, "C=", C, "P=", P);
+}
+
+void v1_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
+                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
+  const ParamGrads pg(N, C, dgamma, dbeta);
+  backward_thread_per_plane_kernel<<<detail::ceil_div(N * C, 128), 128, 0, stream()>>>(
+      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
+  MGST_CHECK_LAUNCH("instance_norm_backward v1_thread_per_plane", "N=", N, "C=", C, "P=", P);
+  pg.finish();
+}
+
+// ---- v2: a block per plane, two passes ---------------------------------------------
+
+// grid (N*C), block kNormThreads: block = plane nc = n*C + c.
+__global__ void __launch_bounds__(kNormThreads)
+    forward_block_two_pass_kernel(int C, int P, const float* __restrict__ x,
+                                  const float* __restrict__ gamma,
+                                  const float* __restrict__ beta, float eps,
+                                  float* __restrict__ y, float* __restrict__ mean,
+                                  float* __restrict__ rstd) {
+  __shared__ double red[32];
+  const int nc = blockIdx.x, c = nc % C;
+  const float* xp = x + int64_t(nc) * P;
+  double s = 0;
+  for (int i = threadIdx.x; i < P; i += blockDim.x) s += xp[i];
+  const double mu = detail::block_sum(s, red) / P;  // pass 1: the mean
+  double ss = 0;
+  for (int i = threadIdx.x; i < P; i += blockDim.x) ss += (xp[i] - mu) * (xp[i] - mu);
+  const double rs = 1.0 / sqrt(detail::block_sum(ss, red) / P + double(eps));  // pass 2
+  if (threadIdx.x == 0) {
+    mean[nc] = float(mu);
+    rstd[nc] = float(rs);
+  }
+  const double g = gamma ? gamma[c] : 1.0, b = beta ? beta[c] : 0.0;
+  const float scale = float(rs * g), shift = float(b - mu * rs * g);
+  float* yp = y + int64_t(nc) * P;
+  for (int i = threadIdx.x; i < P; i += blockDim.x) yp[i] = fmaf(xp[i], scale, shift);
+}
+
+// grid (N*C), block kNormThreads: block = plane nc; sum dy, then sum
+// dy*xhat, each its own pass, then dx.
+__global__ void __launch_bounds__(kNormThreads)
+    backward_block_two_pass_kernel(int NC, int C, int P, const float* __restrict__ x,
+                                   const float* __restrict__ gamma,
+                                   const float* __restrict__ mean,
+                                   const float* __restrict__ rstd,
+                                   const float* __restrict__ dy, float* __restrict__ dx,
+                                   double* __restrict__ part) {
+  __shared__ double red[32];
+  const int nc = blockIdx.x, c = nc % C;
+  const float* xp = x + int64_t(nc) * P;
+  const float* gp = dy + int64_t(nc) * P;
+  const double mu = mean[nc], rs = rstd[nc];
+  double a = 0;
+  for (int i = threadIdx.x; i < P; i += blockDim.x) a += gp[i];
+  const double sdy = detail::block_sum(a, red);
+  double b = 0;
+  for (int i = threadIdx.x; i < P; i += blockDim.x) b += gp[i] * ((xp[i] - mu) * rs);
+  const double sdyx = detail::block_sum(b, red);
+  if (part && threadIdx.x == 0) {
+    part[nc] = sdy;
+    part[NC + nc] = sdyx;
+  }
+  if (!dx) return;
+  const double k = (gamma ? gamma[c] : 1.0) * rs;
+  float* dp = dx + int64_t(nc) * P;
+  for (int i = threadIdx.x; i < P; i += blockDim.x)
+    dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
+}
+
+void v2_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
+                float eps, float* y, float* mean, float* rstd) {
+  if (!forward_args(N, C, P)) return;
+  forward_block_two_pass_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps,
+                                                                      y, mean, rstd);
+  MGST_CHECK_LAUNCH("instance_norm_forward v2_block_two_pass", "N=", N, "C=", C, "P=", P);
+}
+
+void v2_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
+                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
+  const ParamGrads pg(N, C, dgamma, dbeta);
+  backward_block_two_pass_kernel<<<N * C, kNormThreads, 0, stream()>>>(
+      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
+  MGST_CHECK_LAUNCH("instance_norm_backward v2_block_two_pass", "N=", N, "C=", C, "P=", P);
+  pg.finish();
+}
+
+// ---- v3: a block per plane, one pass ------------------------------------------------
+
+// One pass over the plane for sum x and sum x^2: float4 loads when the
 // plane is 16-byte aligned (P % 4 == 0 and base aligned).
 // grid (N*C), block kNormThreads: block = plane nc = n*C + c.
 __global__ void __launch_bounds__(kNormThreads)
@@ -108,29 +339,9 @@ __global__ void __launch_bounds__(kNormThreads)
   }
 }
 
-// grid-stride over c < C: dbeta[c] = sum_n part[n*C+c], dgamma[c] = sum_n part[NC + n*C + c].
-__global__ void instance_norm_param_grad_kernel(int N, int C, const double* __restrict__ part,
-                                                float* __restrict__ dgamma,
-                                                float* __restrict__ dbeta) {
-  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < C; c += gridDim.x * blockDim.x) {
-    double b = 0, g = 0;
-    for (int n = 0; n < N; ++n) {
-      b += part[n * C + c];
-      g += part[N * C + n * C + c];
-    }
-    if (dbeta) dbeta[c] = float(b);
-    if (dgamma) dgamma[c] = float(g);
-  }
-}
-
-}  // namespace
-
-void instance_norm_forward(int N, int C, int P, const float* x, const float* gamma,
-                           const float* beta, float eps, float* y, float* mean, float* rstd) {
-  MGST_CHECK(N >= 0 && C > 0 && P > 0,
-             "instance_norm_forward: bad shape N=" << N << " C=" << C << " P=" << P);
-  MGST_CHECK(int64_t(N) * C < (int64_t(1) << 31), "instance_norm_forward: too many planes");
-  if (N == 0) return;
+void v3_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
+                float eps, float* y, float* mean, float* rstd) {
+  if (!forward_args(N, C, P)) return;
   const bool vec4 = P % 4 == 0 && (reinterpret_cast<std::uintptr_t>(x) & 15) == 0 &&
                     (reinterpret_cast<std::uintptr_t>(y) & 15) == 0;
   instance_norm_forward_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps,
@@ -138,27 +349,45 @@ void instance_norm_forward(int N, int C, int P, const float* x, const float* gam
   MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
 }
 
+void v3_backward(int N, int C, int P, const float* x, const float* gamma, const float* mean,
+                 const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+  if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
+  const ParamGrads pg(N, C, dgamma, dbeta);
+  instance_norm_backward_kernel<<<N * C, kNormThreads, 0, stream()>>>(
+      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
+  MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
+  pg.finish();
+}
+
+#define MGST_IN_RUN(v)                                                             \
+  "test: mgst_tests -ts=cuda -tc='cuda instance_norm*' (every version); "          \
+  "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "/'"
+constexpr KernelVersion<InstanceNormFns> kVersions[] = {
+    {"v1_thread_per_plane", "one thread per (n,c) plane, serial passes (the CPU loop ported)",
+     "unmeasured", MGST_IN_RUN("v1_thread_per_plane"), {v1_forward, v1_backward}},
+    {"v2_block_two_pass", "one block per plane, block_sum reductions; mean, then variance pass",
+     "unmeasured", MGST_IN_RUN("v2_block_two_pass"), {v2_forward, v2_backward}},
+    {"v3_block_one_pass", "v2 with sum x and sum x^2 in one pass (double), float4 loads",
+     "unmeasured", MGST_IN_RUN("v3_block_one_pass"), {v3_forward, v3_backward}},
+};
+#undef MGST_IN_RUN
+constexpr int kDispatched = find_version(kVersions, "v3_block_one_pass");
+static_assert(kDispatched >= 0);
+
+}  // namespace
+
+std::span<const KernelVersion<InstanceNormFns>> instance_norm_versions() { return kVersions; }
+int instance_norm_dispatched() { return kDispatched; }
+
+void instance_norm_forward(int N, int C, int P, const float* x, const float* gamma,
+                           const float* beta, float eps, float* y, float* mean, float* rstd) {
+  kVersions[kDispatched].fn.forward(N, C, P, x, gamma, beta, eps, y, mean, rstd);
+}
+
 void instance_norm_backward(int N, int C, int P, const float* x, const float* gamma,
                             const float* mean, const float* rstd, const float* dy, float* dx,
                             float* dgamma, float* dbeta) {
-  MGST_CHECK(N >= 0 && C > 0 && P > 0,
-             "instance_norm_backward: bad shape N=" << N << " C=" << C << " P=" << P);
-  const bool params = dgamma || dbeta;
-  if (N == 0) {
-    if (dgamma) fill(C, 0.f, dgamma);
-    if (dbeta) fill(C, 0.f, dbeta);
-    return;
-  }
-  if (!dx && !params) return;
-  detail::Scratch part(params ? 2 * std::size_t(N) * C * sizeof(double) : 0);
-  instance_norm_backward_kernel<<<N * C, kNormThreads, 0, stream()>>>(
-      N * C, C, P, x, gamma, mean, rstd, dy, dx, part.as<double>());
-  MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
-  if (params) {
-    instance_norm_param_grad_kernel<<<detail::ceil_div(C, 256), 256, 0, stream()>>>(
-        N, C, part.as<double>(), dgamma, dbeta);
-    MGST_CHECK_LAUNCH("instance_norm_param_grad", "N=", N, "C=", C);
-  }
+  kVersions[kDispatched].fn.backward(N, C, P, x, gamma, mean, rstd, dy, dx, dgamma, dbeta);
 }
 
 }  // namespace mgst::kernels::cuda

@@ -16,6 +16,7 @@
 //   dy[q] = gout * (2/cnt_h (d_h(q-1) - d_h(q)) + 2/cnt_v (d_v(q-W) - d_v(q)))
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 #include "kernels/cuda/row_reduce.cuh"
 
 namespace mgst::kernels::cuda {
@@ -269,5 +270,18 @@ void total_variation_backward(int N, int C, int H, int W, const float* y, const 
       total, H, W, cnt_h, cnt_v, y, gout, dy);
   MGST_CHECK_LAUNCH("total_variation_backward", "N=", N, "C=", C, "H=", H, "W=", W);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<LossesFns> kVersions[] = {
+    {"v1_fused_two_stage", "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda masked_mse*,cuda task_edge_loss*,cuda total_variation*'; bench: none yet",
+     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward, total_variation_forward, total_variation_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<LossesFns>> losses_versions() { return kVersions; }
+int losses_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

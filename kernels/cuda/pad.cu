@@ -6,6 +6,7 @@
 // likewise for columns; dx sums the (up to 3x3) products of those sets.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -76,5 +77,18 @@ void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, flo
       total, H, W, pad, dy, dx);
   MGST_CHECK_LAUNCH("reflection_pad_backward", "NC=", NC, "H=", H, "W=", W, "pad=", pad);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<PadFns> kVersions[] = {
+    {"v1_gather", "one thread per output element; the backward gathers up to 3x3 mirrored taps (no atomics)", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda reflection_pad*'; bench: none yet",
+     {reflection_pad_forward, reflection_pad_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<PadFns>> pad_versions() { return kVersions; }
+int pad_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

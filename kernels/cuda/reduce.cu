@@ -5,6 +5,7 @@
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 #include "kernels/cuda/row_reduce.cuh"
 
 namespace mgst::kernels::cuda {
@@ -105,5 +106,18 @@ void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
       R, M, a, t, t_row_stride, row_weight, gout, da);
   MGST_CHECK_LAUNCH("weighted_row_mse_backward", "R=", R, "M=", M);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<ReduceFns> kVersions[] = {
+    {"v1_two_stage", "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda sum_forward*,cuda weighted_row_mse*'; bench: none yet",
+     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<ReduceFns>> reduce_versions() { return kVersions; }
+int reduce_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

@@ -8,6 +8,7 @@
 // no atomics). Grid-stride over that tensor's flat index.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -155,5 +156,18 @@ void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) 
   MGST_CHECK(k > 0, "avg_pool_backward: window " << k);
   launch("avg_pool_backward", avg_pool_backward_kernel, int64_t(NC) * H * W, NC, H, W, k, dy, dx);
 }
+
+
+// The version table (kernels/cuda/versions.h): one version, the public
+// functions above.
+namespace {
+constexpr KernelVersion<ResampleFns> kVersions[] = {
+    {"v1_gather", "one thread per element of the tensor written, grid-stride (gathers, no atomics)", "unmeasured",
+     "test: mgst_tests -ts=cuda -tc='cuda resample*'; bench: none yet",
+     {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward, max_pool2x2_backward, avg_pool_forward, avg_pool_backward}},
+};
+}  // namespace
+std::span<const KernelVersion<ResampleFns>> resample_versions() { return kVersions; }
+int resample_dispatched() { return 0; }
 
 }  // namespace mgst::kernels::cuda

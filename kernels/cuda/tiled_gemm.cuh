@@ -17,10 +17,13 @@
 // blocking). K advances BK at a time through two shared-memory buffers: the
 // next slab's global loads are issued into registers before the current
 // slab's math, then stored to the other buffer (one barrier per slab).
-// Shared-memory reads are float4: a thread's TM rows are TM/4 groups of 4
-// consecutive rows, the groups BM/(TM/4) apart, so a quarter-warp reads 128
-// contiguous bytes (no bank conflicts); A rows are padded by 4 floats so the
-// transposing stores into As are conflict-free too.
+// Per kk step a thread reads TM values of As and TN of Bs and does TM*TN
+// FMAs: TM*TN/(TM+TN) FMAs per shared-memory value read (4x4: 2, 8x8: 4).
+// Shared-memory reads are float4 for every TileConfig (TM, TN multiples of
+// 4): a thread's TM rows are TM/4 groups of 4 consecutive rows, the groups
+// BM/(TM/4) apart, so a quarter-warp reads 128 contiguous bytes (meant to
+// avoid bank conflicts; unmeasured); A rows are padded by 4 floats for the
+// same reason on the transposing stores into As.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -160,12 +163,13 @@ void launch_tiled_gemm(const Op& op, dim3 grid, const char* what) {
 // (gemm.cu). Split-K without float atomics, so the result is bit-reproducible.
 void launch_sum_splits(int64_t n, int splits, const float* ws, float* y);
 
-// K-split for a product with few output tiles and a long K: enough blocks
-// to fill the GPU (a fixed target, not the device's SM count, so the split
-// and therefore the bits depend on the shape alone). Returns the chunk
-// length (multiple of bk) and the split count.
+// K-split for a product with few output tiles and a long K: about two
+// blocks per SM of the target GPU (kTargetSMs, common.cuh: the split, and
+// so the bits, depend on the shape alone), each split at least 16 slabs
+// long. Returns the chunk length (multiple of bk) and the split count.
+// "Two blocks per SM" is a sizing guess, unmeasured.
 inline void choose_split(int64_t tiles, int64_t K, int bk, int& chunk, int& splits) {
-  const int64_t target_blocks = 264;  // 2 waves on 132 SMs
+  const int64_t target_blocks = 2 * int64_t(kTargetSMs);
   int64_t want = std::max<int64_t>(1, (target_blocks + tiles - 1) / tiles);
   const int64_t max_splits = std::max<int64_t>(1, K / (int64_t(bk) * 16));  // >= 16 slabs each
   want = std::min(want, max_splits);

@@ -4,7 +4,7 @@
 #include "kernels/ref/adam.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -55,7 +55,7 @@ std::vector<OpCase> adam_cases() {
     c.cpu = impl("cpu", {&kc::adam_update, &kc::copy, &kc::fill}, n);
 #ifdef MGST_WITH_CUDA
     namespace cu = mgst::kernels::cuda;
-    c.cuda = {impl("cuda", {&cu::adam_update, &cu::copy, &cu::fill}, n)};
+    for (const auto& ver : cu::adam_versions()) c.cuda.push_back(impl(ver.name, {ver.fn.update, &cu::copy, &cu::fill}, n));
 #endif
     c.flops = 12.0 * n * kSteps;
     c.bytes = 4.0 * 7 * n * kSteps;  // read p, g, m, v; write p, m, v

@@ -4,7 +4,7 @@
 #include "kernels/ref/concat.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -19,7 +19,8 @@ struct Fns {
 };
 
 // inputs a (N,Ca,P), b (N,Cb,P); output y (N,Ca+Cb,P); da, db nullable.
-Impl impl(std::string name, Fns f, int N, int Ca, int Cb, int P) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl impl(std::string name, F f, int N, int Ca, int Cb, int P) {
   return {std::move(name), [=](const In& x, const Out& y) { f.forward(N, Ca, Cb, P, x[0], x[1], y[0]); },
           [=](const In&, const In&, const In& dy, const Out& g) { f.backward(N, Ca, Cb, P, dy[0], g[0], g[1]); }};
 }
@@ -27,7 +28,9 @@ Impl impl(std::string name, Fns f, int N, int Ca, int Cb, int P) {
 std::vector<Impl> cuda_impls(int N, int Ca, int Cb, int P) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  return {impl("cuda", {&cu::concat_channels_forward, &cu::concat_channels_backward}, N, Ca, Cb, P)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::concat_versions()) v.push_back(impl(ver.name, ver.fn, N, Ca, Cb, P));
+  return v;
 #else
   (void)N, (void)Ca, (void)Cb, (void)P;
   return {};
@@ -61,7 +64,7 @@ std::vector<OpCase> concat_cases() {
       kref::concat_channels_backward(s.N, s.Ca, s.Cb, s.P, dy[0], g[0], g[1]);
       return g;
     };
-    c.cpu = impl("cpu", {&kc::concat_channels_forward, &kc::concat_channels_backward}, s.N, s.Ca, s.Cb, s.P);
+    c.cpu = impl("cpu", Fns{&kc::concat_channels_forward, &kc::concat_channels_backward}, s.N, s.Ca, s.Cb, s.P);
     c.cuda = cuda_impls(s.N, s.Ca, s.Cb, s.P);
     c.bytes = 8.0 * (na + nb);
     c.gradcheck = na + nb <= 200;

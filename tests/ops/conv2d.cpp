@@ -1,13 +1,13 @@
 // Harness entry: conv2d. Formula and reference: kernels/ref/conv2d.h; backends:
-// kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu (every version of its table).
+// kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu (every version of its table;
+// the public functions run one of them, kernels/cuda/versions.h).
 #include <cmath>
 
 #include "kernels/cpu/api.h"
 #include "kernels/ref/conv2d.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
-#include "kernels/cuda/conv2d_versions.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -44,12 +44,11 @@ std::vector<Impl> cuda_impls(const Conv2dShape& s) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
   for (const auto& ver : cu::conv2d_versions()) {
-    v.push_back(impl(ver.name, {ver.forward, ver.backward_data, ver.backward_weight}, s));
+    v.push_back(impl(ver.name, {ver.fn.forward, ver.fn.backward_data, ver.fn.backward_weight}, s));
     v.back().skip_small = v1_too_slow(ver.name, s);
     // the full-size run skips v1 on VGG's largest layers (minutes on the emulator)
     if (v1_too_slow(ver.name, s) && s.w_size() > 200000) v.pop_back();
   }
-  v.push_back(impl("dispatched", {&cu::conv2d_forward, &cu::conv2d_backward_data, &cu::conv2d_backward_weight}, s));
 #else
   (void)s;
 #endif

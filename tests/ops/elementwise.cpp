@@ -7,7 +7,7 @@
 #include "kernels/ref/elementwise.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -37,7 +37,8 @@ const Fns kCpu{&kc::fill,  &kc::copy, &kc::add,  &kc::sub, &kc::mul, &kc::scale,
 constexpr float kFill = 2.5f, kScale = -1.75f, kAxpy = 0.3f;
 
 // One flat op of length n: its inputs are x[0], x[1] (when it has them).
-Impl flat(std::string name, Fns f, const std::string& op, int64_t n) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl flat(std::string name, F f, const std::string& op, int64_t n) {
   std::function<void(const In&, const Out&)> fwd;
   std::function<void(const In&, const In&, const In&, const Out&)> bwd;
   if (op == "fill") fwd = [=](const In&, const Out& y) { f.fill(n, kFill, y[0]); };
@@ -61,7 +62,8 @@ Impl flat(std::string name, Fns f, const std::string& op, int64_t n) {
 }
 
 // channel affine: inputs x (N,C,P), a (C), b (C); output y (N,C,P).
-Impl affine(std::string name, Fns f, int N, int C, int P) {
+template <class F>
+Impl affine(std::string name, F f, int N, int C, int P) {
   return {std::move(name), [=](const In& x, const Out& y) { f.channel_affine_forward(N, C, P, x[0], x[1], x[2], y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.channel_affine_backward(N, C, P, x[1], dy[0], g[0]);
@@ -70,13 +72,13 @@ Impl affine(std::string name, Fns f, int N, int C, int P) {
 
 #ifdef MGST_WITH_CUDA
 namespace cu = mgst::kernels::cuda;
-const Fns kCuda{&cu::fill,  &cu::copy, &cu::add,  &cu::sub, &cu::mul, &cu::scale, &cu::axpy, &cu::scale_by_scalar,
-                &cu::relu_forward, &cu::relu_backward, &cu::channel_affine_forward, &cu::channel_affine_backward};
 #endif
 
 std::vector<Impl> cuda_flat(const std::string& op, int64_t n) {
 #ifdef MGST_WITH_CUDA
-  return {flat("cuda", kCuda, op, n)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::elementwise_versions()) v.push_back(flat(ver.name, ver.fn, op, n));
+  return v;
 #else
   (void)op, (void)n;
   return {};
@@ -84,7 +86,9 @@ std::vector<Impl> cuda_flat(const std::string& op, int64_t n) {
 }
 std::vector<Impl> cuda_affine(int N, int C, int P) {
 #ifdef MGST_WITH_CUDA
-  return {affine("cuda", kCuda, N, C, P)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::elementwise_versions()) v.push_back(affine(ver.name, ver.fn, N, C, P));
+  return v;
 #else
   (void)N, (void)C, (void)P;
   return {};

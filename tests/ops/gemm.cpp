@@ -8,8 +8,7 @@
 #include "kernels/ref/gemm.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
-#include "kernels/cuda/gemm_versions.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -45,8 +44,7 @@ std::vector<Impl> cuda_impls(const G& g) {
   std::vector<Impl> v;
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  for (const auto& ver : cu::sgemm_versions()) v.push_back(impl(ver.name, {ver.fn, &cu::copy}, g));
-  v.push_back(impl("dispatched", {&cu::sgemm, &cu::copy}, g));
+  for (const auto& ver : cu::sgemm_versions()) v.push_back(impl(ver.name, {ver.fn.sgemm, &cu::copy}, g));
 #else
   (void)g;
 #endif

@@ -6,7 +6,7 @@
 #include "kernels/ref/gram.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -22,7 +22,8 @@ struct Fns {
 };
 
 // inputs F (N,C,P), w (N,P, optional: all ones); output G (N,C,C).
-Impl impl(std::string name, Fns f, int N, int C, int P) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl impl(std::string name, F f, int N, int C, int P) {
   return {std::move(name), [=](const In& x, const Out& y) { f.forward(N, C, P, x[0], x[1], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) { f.backward(N, C, P, x[0], x[1], kEps, dy[0], g[0]); }};
 }
@@ -30,7 +31,9 @@ Impl impl(std::string name, Fns f, int N, int C, int P) {
 std::vector<Impl> cuda_impls(int N, int C, int P) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  return {impl("cuda", {&cu::masked_gram_forward, &cu::masked_gram_backward}, N, C, P)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::masked_gram_versions()) v.push_back(impl(ver.name, ver.fn, N, C, P));
+  return v;
 #else
   (void)N, (void)C, (void)P;
   return {};
@@ -64,7 +67,7 @@ std::vector<OpCase> gram_cases() {
     c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
       return std::vector<Vec>{kref::masked_gram_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0]), {}};
     };
-    c.cpu = impl("cpu", {&kc::masked_gram_forward, &kc::masked_gram_backward}, s.N, s.C, s.P);
+    c.cpu = impl("cpu", Fns{&kc::masked_gram_forward, &kc::masked_gram_backward}, s.N, s.C, s.P);
     c.cuda = cuda_impls(s.N, s.C, s.P);
     c.flops = 2.0 * s.N * s.C * s.C * s.P;
     c.bytes = 4.0 * (nF + int64_t(s.N) * s.P + nG);

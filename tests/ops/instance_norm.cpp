@@ -4,7 +4,7 @@
 #include "kernels/ref/instance_norm.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -21,7 +21,8 @@ struct Fns {
 };
 
 // inputs: x (N,C,P), gamma (C), beta (C); outputs: y (N,C,P), mean, rstd (N*C).
-Impl impl(std::string name, Fns f, int N, int C, int P) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl impl(std::string name, F f, int N, int C, int P) {
   return {std::move(name),
           [=](const In& x, const Out& y) { f.forward(N, C, P, x[0], x[1], x[2], kEps, y[0], y[1], y[2]); },
           // the backward reads x, gamma and the saved mean/rstd; dbeta needs no beta
@@ -33,7 +34,9 @@ Impl impl(std::string name, Fns f, int N, int C, int P) {
 std::vector<Impl> cuda_impls(int N, int C, int P) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  return {impl("cuda", {&cu::instance_norm_forward, &cu::instance_norm_backward}, N, C, P)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::instance_norm_versions()) v.push_back(impl(ver.name, ver.fn, N, C, P));
+  return v;
 #else
   (void)N, (void)C, (void)P;
   return {};
@@ -73,7 +76,7 @@ std::vector<OpCase> instance_norm_cases() {
       kref::instance_norm_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0], g[0], g[1], g[2]);
       return g;
     };
-    c.cpu = impl("cpu", {&kc::instance_norm_forward, &kc::instance_norm_backward}, s.N, s.C, s.P);
+    c.cpu = impl("cpu", Fns{&kc::instance_norm_forward, &kc::instance_norm_backward}, s.N, s.C, s.P);
     c.cuda = cuda_impls(s.N, s.C, s.P);
     // forward: 2 passes of statistics + the affine map; backward not counted
     c.flops = 7.0 * n;

@@ -5,7 +5,7 @@
 #include "kernels/ref/losses.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -27,21 +27,24 @@ const Fns kCpu{&kc::masked_mse_forward,     &kc::masked_mse_backward,     &kc::t
                &kc::task_edge_loss_backward, &kc::total_variation_forward, &kc::total_variation_backward};
 
 // inputs a, b (N,C,P), m (N,P); output out (1); gradient da.
-Impl masked_mse(std::string name, Fns f, int N, int C, int P) {
+template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+Impl masked_mse(std::string name, F f, int N, int C, int P) {
   return {std::move(name), [=](const In& x, const Out& y) { f.masked_mse_forward(N, C, P, x[0], x[1], x[2], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.masked_mse_backward(N, C, P, x[0], x[1], x[2], kEps, dy[0], g[0]);
           }};
 }
 // inputs y, x (N,3,H,W), m (N,H,W); output out (1); gradient dy.
-Impl edge(std::string name, Fns f, int N, int H, int W) {
+template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+Impl edge(std::string name, F f, int N, int H, int W) {
   return {std::move(name), [=](const In& x, const Out& y) { f.task_edge_loss_forward(N, H, W, x[0], x[1], x[2], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.task_edge_loss_backward(N, H, W, x[0], x[1], x[2], kEps, dy[0], g[0]);
           }};
 }
 // input y (N,C,H,W); output out (1).
-Impl tv(std::string name, Fns f, int N, int C, int H, int W) {
+template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+Impl tv(std::string name, F f, int N, int C, int H, int W) {
   return {std::move(name), [=](const In& x, const Out& y) { f.total_variation_forward(N, C, H, W, x[0], y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.total_variation_backward(N, C, H, W, x[0], dy[0], g[0]);
@@ -50,9 +53,9 @@ Impl tv(std::string name, Fns f, int N, int C, int H, int W) {
 
 #ifdef MGST_WITH_CUDA
 namespace cu = mgst::kernels::cuda;
-const Fns kCuda{&cu::masked_mse_forward,     &cu::masked_mse_backward,     &cu::task_edge_loss_forward,
-                &cu::task_edge_loss_backward, &cu::total_variation_forward, &cu::total_variation_backward};
-#define MGST_OPS_CUDA(call) c.cuda = {call}
+// every version of the CUDA table: `call` names the version `ver`
+#define MGST_OPS_CUDA(call) \
+  for (const auto& ver : cu::losses_versions()) c.cuda.push_back(call)
 #else
 #define MGST_OPS_CUDA(call) (void)0
 #endif
@@ -84,7 +87,7 @@ std::vector<OpCase> losses_cases() {
       return std::vector<Vec>{kref::masked_mse_backward(s.N, s.C, s.P, x[0], x[1], x[2], kEps, dy[0][0]), {}, {}};
     };
     c.cpu = masked_mse("cpu", kCpu, s.N, s.C, s.P);
-    MGST_OPS_CUDA(masked_mse("cuda", kCuda, s.N, s.C, s.P));
+    MGST_OPS_CUDA(masked_mse(ver.name, ver.fn, s.N, s.C, s.P));
     c.flops = 3.0 * n;
     c.bytes = 8.0 * n;
     c.gradcheck = n <= 100;
@@ -107,7 +110,7 @@ std::vector<OpCase> losses_cases() {
       return std::vector<Vec>{{kref::task_edge_loss_forward(s.N, s.H, s.W, x[0], x[1], x[2], kEps)}};
     };
     c.cpu = edge("cpu", kCpu, s.N, s.H, s.W);
-    MGST_OPS_CUDA(edge("cuda", kCuda, s.N, s.H, s.W));
+    MGST_OPS_CUDA(edge(ver.name, ver.fn, s.N, s.H, s.W));
     c.flops = 20.0 * s.N * s.H * s.W;
     c.bytes = 4.0 * (2 * n + int64_t(s.N) * s.H * s.W);
     c.gradcheck = n <= 100;
@@ -132,7 +135,7 @@ std::vector<OpCase> losses_cases() {
       return std::vector<Vec>{kref::total_variation_backward(s.N, s.C, s.H, s.W, x[0], dy[0][0])};
     };
     c.cpu = tv("cpu", kCpu, s.N, s.C, s.H, s.W);
-    MGST_OPS_CUDA(tv("cuda", kCuda, s.N, s.C, s.H, s.W));
+    MGST_OPS_CUDA(tv(ver.name, ver.fn, s.N, s.C, s.H, s.W));
     c.flops = 6.0 * n;
     c.bytes = 4.0 * n;
     c.gradcheck = n <= 100;

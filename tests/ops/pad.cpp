@@ -4,7 +4,7 @@
 #include "kernels/ref/pad.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -19,7 +19,8 @@ struct Fns {
 };
 
 // input x (NC,H,W); output y (NC,H+2p,W+2p).
-Impl impl(std::string name, Fns f, int NC, int H, int W, int p) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl impl(std::string name, F f, int NC, int H, int W, int p) {
   return {std::move(name), [=](const In& x, const Out& y) { f.forward(NC, H, W, p, x[0], y[0]); },
           [=](const In&, const In&, const In& dy, const Out& g) { f.backward(NC, H, W, p, dy[0], g[0]); }};
 }
@@ -27,7 +28,9 @@ Impl impl(std::string name, Fns f, int NC, int H, int W, int p) {
 std::vector<Impl> cuda_impls(int NC, int H, int W, int p) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  return {impl("cuda", {&cu::reflection_pad_forward, &cu::reflection_pad_backward}, NC, H, W, p)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::pad_versions()) v.push_back(impl(ver.name, ver.fn, NC, H, W, p));
+  return v;
 #else
   (void)NC, (void)H, (void)W, (void)p;
   return {};
@@ -60,7 +63,7 @@ std::vector<OpCase> pad_cases() {
     c.ref_backward = [s](const std::vector<Vec>&, const std::vector<Vec>& dy) {
       return std::vector<Vec>{kref::reflection_pad_backward(s.NC, s.H, s.W, s.p, dy[0])};
     };
-    c.cpu = impl("cpu", {&kc::reflection_pad_forward, &kc::reflection_pad_backward}, s.NC, s.H, s.W, s.p);
+    c.cpu = impl("cpu", Fns{&kc::reflection_pad_forward, &kc::reflection_pad_backward}, s.NC, s.H, s.W, s.p);
     c.cuda = cuda_impls(s.NC, s.H, s.W, s.p);
     c.bytes = 4.0 * (n + ny);
     c.gradcheck = n <= 200;

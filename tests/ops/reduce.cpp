@@ -4,7 +4,7 @@
 #include "kernels/ref/reduce.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -20,12 +20,14 @@ struct Fns {
 };
 const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward};
 
-Impl sum(std::string name, Fns f, int64_t n) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl sum(std::string name, F f, int64_t n) {
   return {std::move(name), [=](const In& x, const Out& y) { f.sum_forward(n, x[0], y[0]); }};
 }
 
 // inputs a (R,M), t (R,M) or (M) with ts = 0, rw (R, optional); output out (1).
-Impl row_mse(std::string name, Fns f, int R, int64_t M, int64_t ts) {
+template <class F>
+Impl row_mse(std::string name, F f, int R, int64_t M, int64_t ts) {
   return {std::move(name), [=](const In& x, const Out& y) { f.weighted_row_mse_forward(R, M, x[0], x[1], ts, x[2], y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.weighted_row_mse_backward(R, M, x[0], x[1], ts, x[2], dy[0], g[0]);
@@ -34,7 +36,6 @@ Impl row_mse(std::string name, Fns f, int R, int64_t M, int64_t ts) {
 
 #ifdef MGST_WITH_CUDA
 namespace cu = mgst::kernels::cuda;
-const Fns kCuda{&cu::sum_forward, &cu::weighted_row_mse_forward, &cu::weighted_row_mse_backward};
 #endif
 
 }  // namespace
@@ -52,7 +53,7 @@ std::vector<OpCase> reduce_cases() {
     c.ref = [](const std::vector<Vec>& x) { return std::vector<Vec>{{kref::sum_forward(x[0])}}; };
     c.cpu = sum("cpu", kCpu, n);
 #ifdef MGST_WITH_CUDA
-    c.cuda = {sum("cuda", kCuda, n)};
+    for (const auto& ver : cu::reduce_versions()) c.cuda.push_back(sum(ver.name, ver.fn, n));
 #endif
     c.flops = double(n);
     c.bytes = 4.0 * n;
@@ -88,7 +89,7 @@ std::vector<OpCase> reduce_cases() {
     };
     c.cpu = row_mse("cpu", kCpu, s.R, s.M, ts);
 #ifdef MGST_WITH_CUDA
-    c.cuda = {row_mse("cuda", kCuda, s.R, s.M, ts)};
+    for (const auto& ver : cu::reduce_versions()) c.cuda.push_back(row_mse(ver.name, ver.fn, s.R, s.M, ts));
 #endif
     c.flops = 3.0 * s.R * s.M;
     c.bytes = 4.0 * (2.0 * s.R * s.M);

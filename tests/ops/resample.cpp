@@ -7,7 +7,7 @@
 #include "kernels/ref/resample.h"
 #include "ops/harness.h"
 #ifdef MGST_WITH_CUDA
-#include "kernels/cuda/api.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace mgst::test::ops {
@@ -28,7 +28,8 @@ struct Fns {
 enum Kind { kUpsample, kMaxPool, kAvgPool };
 
 // input x (NC,H,W); output y (NC,2H,2W) or (NC,H/k,W/k).
-Impl impl(std::string name, Fns f, Kind kind, int NC, int H, int W, int k) {
+template <class F>  // this file's Fns or the CUDA table's (same members)
+Impl impl(std::string name, F f, Kind kind, int NC, int H, int W, int k) {
   switch (kind) {
     case kUpsample:
       return {std::move(name), [=](const In& x, const Out& y) { f.upsample_forward(NC, H, W, x[0], y[0]); },
@@ -51,9 +52,9 @@ const Fns kCpu{&kc::upsample_nearest2x_forward, &kc::upsample_nearest2x_backward
 std::vector<Impl> cuda_impls(Kind kind, int NC, int H, int W, int k) {
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  const Fns f{&cu::upsample_nearest2x_forward, &cu::upsample_nearest2x_backward, &cu::max_pool2x2_forward,
-              &cu::max_pool2x2_backward,       &cu::avg_pool_forward,            &cu::avg_pool_backward};
-  return {impl("cuda", f, kind, NC, H, W, k)};
+  std::vector<Impl> v;
+  for (const auto& ver : cu::resample_versions()) v.push_back(impl(ver.name, ver.fn, kind, NC, H, W, k));
+  return v;
 #else
   (void)kind, (void)NC, (void)H, (void)W, (void)k;
   return {};

@@ -1,6 +1,6 @@
 // Special-purpose checks beside the table (tests/ops/harness.h): argument
 // validation, exact max-pool tie routing, in-place and misaligned elementwise
-// calls, the conv2d version table itself.
+// calls. (The version tables themselves: tests/test_cuda_versions.cpp.)
 #include <limits>
 
 #include "kernels/cpu/api.h"
@@ -8,7 +8,6 @@
 #include "test_util.h"
 #ifdef MGST_WITH_CUDA
 #include "cuda_test_util.h"
-#include "kernels/cuda/conv2d_versions.h"
 #endif
 
 namespace kcpu = mgst::kernels::cpu;
@@ -58,19 +57,6 @@ TEST_CASE("ops: elementwise ops work in place") {
 
 #ifdef MGST_WITH_CUDA
 TEST_SUITE("cuda") {
-
-TEST_CASE("cuda ops: the conv2d version table is complete and the dispatcher uses it") {
-  const auto versions = kc::conv2d_versions();
-  REQUIRE(versions.size() >= 2);
-  CHECK(kc::conv2d_best_version() >= 0);
-  CHECK(kc::conv2d_best_version() < int(versions.size()));
-  for (const auto& v : versions) {
-    CAPTURE(v.name);
-    CHECK((v.forward != nullptr));
-    CHECK((v.backward_data != nullptr));
-    CHECK((v.backward_weight != nullptr));
-  }
-}
 
 TEST_CASE("cuda ops: the CUDA kernels reject bad arguments") {
   MGST_REQUIRE_GPU();
