@@ -3,9 +3,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/concat.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -13,28 +10,12 @@ namespace {
 namespace kc = mgst::kernels::cpu;
 namespace kref = mgst::kernels::ref;
 
-struct Fns {
-  decltype(&kc::concat_channels_forward) forward;
-  decltype(&kc::concat_channels_backward) backward;
-};
-
 // inputs a (N,Ca,P), b (N,Cb,P); output y (N,Ca+Cb,P); da, db nullable.
-template <class F>  // this file's Fns or the CUDA table's (same members)
-Impl impl(std::string name, F f, int N, int Ca, int Cb, int P) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.forward(N, Ca, Cb, P, x[0], x[1], y[0]); },
-          [=](const In&, const In&, const In& dy, const Out& g) { f.backward(N, Ca, Cb, P, dy[0], g[0], g[1]); }};
-}
-
-std::vector<Impl> cuda_impls(int N, int Ca, int Cb, int P) {
-#ifdef MGST_WITH_CUDA
-  namespace cu = mgst::kernels::cuda;
-  std::vector<Impl> v;
-  for (const auto& ver : cu::concat_versions()) v.push_back(impl(ver.name, ver.fn, N, Ca, Cb, P));
-  return v;
-#else
-  (void)N, (void)Ca, (void)Cb, (void)P;
-  return {};
-#endif
+// forward/backward: the CPU functions or a CUDA version's (same signatures)
+template <class Fwd, class Bwd>
+Impl impl(std::string name, Fwd forward, Bwd backward, int N, int Ca, int Cb, int P) {
+  return {std::move(name), [=](const In& x, const Out& y) { forward(N, Ca, Cb, P, x[0], x[1], y[0]); },
+          [=](const In&, const In&, const In& dy, const Out& g) { backward(N, Ca, Cb, P, dy[0], g[0], g[1]); }};
 }
 
 }  // namespace
@@ -64,8 +45,10 @@ std::vector<OpCase> concat_cases() {
       kref::concat_channels_backward(s.N, s.Ca, s.Cb, s.P, dy[0], g[0], g[1]);
       return g;
     };
-    c.cpu = impl("cpu", Fns{&kc::concat_channels_forward, &kc::concat_channels_backward}, s.N, s.Ca, s.Cb, s.P);
-    c.cuda = cuda_impls(s.N, s.Ca, s.Cb, s.P);
+    c.cpu = impl("cpu", &kc::concat_channels_forward, &kc::concat_channels_backward, s.N, s.Ca, s.Cb, s.P);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(concat_versions, [&](const char* name, const auto& f) {
+      return impl(name, f.forward, f.backward, s.N, s.Ca, s.Cb, s.P);
+    });
     c.bytes = 8.0 * (na + nb);
     c.gradcheck = na + nb <= 200;
     cases.push_back(std::move(c));

@@ -6,9 +6,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/elementwise.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -70,31 +67,6 @@ Impl affine(std::string name, F f, int N, int C, int P) {
           }};
 }
 
-#ifdef MGST_WITH_CUDA
-namespace cu = mgst::kernels::cuda;
-#endif
-
-std::vector<Impl> cuda_flat(const std::string& op, int64_t n) {
-#ifdef MGST_WITH_CUDA
-  std::vector<Impl> v;
-  for (const auto& ver : cu::elementwise_versions()) v.push_back(flat(ver.name, ver.fn, op, n));
-  return v;
-#else
-  (void)op, (void)n;
-  return {};
-#endif
-}
-std::vector<Impl> cuda_affine(int N, int C, int P) {
-#ifdef MGST_WITH_CUDA
-  std::vector<Impl> v;
-  for (const auto& ver : cu::elementwise_versions()) v.push_back(affine(ver.name, ver.fn, N, C, P));
-  return v;
-#else
-  (void)N, (void)C, (void)P;
-  return {};
-#endif
-}
-
 }  // namespace
 
 std::vector<OpCase> elementwise_cases() {
@@ -135,7 +107,7 @@ std::vector<OpCase> elementwise_cases() {
           return std::vector<Vec>{kref::relu_backward(kref::relu_forward(x[0]), dy[0])};
         };
       c.cpu = flat("cpu", kCpu, op, n);
-      c.cuda = cuda_flat(op, n);
+      c.cuda = MGST_OPS_CUDA_VERSIONS(elementwise_versions, [&](const char* name, const auto& f) { return flat(name, f, op, n); });
       c.bytes = 4.0 * n * (1 + double(c.inputs.size()));
       c.flops = is_exact && op != "relu" ? 0 : double(n);
       c.gradcheck = fd;
@@ -162,7 +134,7 @@ std::vector<OpCase> elementwise_cases() {
       return std::vector<Vec>{kref::channel_affine_backward(s.N, s.C, s.P, x[1], dy[0]), {}, {}};
     };
     c.cpu = affine("cpu", kCpu, s.N, s.C, s.P);
-    c.cuda = cuda_affine(s.N, s.C, s.P);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(elementwise_versions, [&](const char* name, const auto& f) { return affine(name, f, s.N, s.C, s.P); });
     c.flops = 2.0 * n;
     c.bytes = 8.0 * n;
     c.gradcheck = n < 100;

@@ -5,9 +5,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/gram.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -16,28 +13,12 @@ namespace kc = mgst::kernels::cpu;
 namespace kref = mgst::kernels::ref;
 constexpr float kEps = 1e-8f;
 
-struct Fns {
-  decltype(&kc::masked_gram_forward) forward;
-  decltype(&kc::masked_gram_backward) backward;
-};
-
 // inputs F (N,C,P), w (N,P, optional: all ones); output G (N,C,C).
-template <class F>  // this file's Fns or the CUDA table's (same members)
-Impl impl(std::string name, F f, int N, int C, int P) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.forward(N, C, P, x[0], x[1], kEps, y[0]); },
-          [=](const In& x, const In&, const In& dy, const Out& g) { f.backward(N, C, P, x[0], x[1], kEps, dy[0], g[0]); }};
-}
-
-std::vector<Impl> cuda_impls(int N, int C, int P) {
-#ifdef MGST_WITH_CUDA
-  namespace cu = mgst::kernels::cuda;
-  std::vector<Impl> v;
-  for (const auto& ver : cu::masked_gram_versions()) v.push_back(impl(ver.name, ver.fn, N, C, P));
-  return v;
-#else
-  (void)N, (void)C, (void)P;
-  return {};
-#endif
+// forward/backward: the CPU functions or a CUDA version's (same signatures)
+template <class Fwd, class Bwd>
+Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
+  return {std::move(name), [=](const In& x, const Out& y) { forward(N, C, P, x[0], x[1], kEps, y[0]); },
+          [=](const In& x, const In&, const In& dy, const Out& g) { backward(N, C, P, x[0], x[1], kEps, dy[0], g[0]); }};
 }
 
 }  // namespace
@@ -67,8 +48,10 @@ std::vector<OpCase> gram_cases() {
     c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
       return std::vector<Vec>{kref::masked_gram_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0]), {}};
     };
-    c.cpu = impl("cpu", Fns{&kc::masked_gram_forward, &kc::masked_gram_backward}, s.N, s.C, s.P);
-    c.cuda = cuda_impls(s.N, s.C, s.P);
+    c.cpu = impl("cpu", &kc::masked_gram_forward, &kc::masked_gram_backward, s.N, s.C, s.P);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(masked_gram_versions, [&](const char* name, const auto& f) {
+      return impl(name, f.forward, f.backward, s.N, s.C, s.P);
+    });
     c.flops = 2.0 * s.N * s.C * s.C * s.P;
     c.bytes = 4.0 * (nF + int64_t(s.N) * s.P + nG);
     c.gradcheck = nF <= 200;

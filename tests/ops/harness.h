@@ -14,6 +14,10 @@
 #include <utility>
 #include <vector>
 
+#ifdef MGST_WITH_CUDA
+#include "kernels/cuda/versions.h"
+#endif
+
 namespace mgst::test::ops {
 
 using Vec = std::vector<double>;        // one tensor in double (references)
@@ -110,6 +114,22 @@ struct OpCase {
   std::function<void(const std::string& who, const std::vector<FVec>& y)> check_outputs;
   std::string label() const { return op + " " + shape; }
 };
+
+// One Impl per entry of a CUDA version table (kernels/cuda/versions.h):
+// make(name, fns) builds each. MGST_OPS_CUDA_VERSIONS(pad_versions, make) is
+// that, or no Impl at all in a build without the CUDA backend.
+template <class Table, class Make>
+std::vector<Impl> each_version(const Table& table, Make make) {
+  std::vector<Impl> v;
+  for (const auto& ver : table) v.push_back(make(ver.name, ver.fn));
+  return v;
+}
+#ifdef MGST_WITH_CUDA
+#define MGST_OPS_CUDA_VERSIONS(table, ...) \
+  ::mgst::test::ops::each_version(::mgst::kernels::cuda::table(), __VA_ARGS__)
+#else
+#define MGST_OPS_CUDA_VERSIONS(table, ...) std::vector<::mgst::test::ops::Impl>{}
+#endif
 
 // The table: every op family's cases, in kernels/api.inc order.
 const std::vector<OpCase>& op_table();

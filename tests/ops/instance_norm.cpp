@@ -3,9 +3,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/instance_norm.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -14,33 +11,16 @@ namespace kc = mgst::kernels::cpu;
 namespace kref = mgst::kernels::ref;
 constexpr float kEps = 1e-5f;
 
-// One backend's functions (the kernel contract's signatures).
-struct Fns {
-  decltype(&kc::instance_norm_forward) forward;
-  decltype(&kc::instance_norm_backward) backward;
-};
-
 // inputs: x (N,C,P), gamma (C), beta (C); outputs: y (N,C,P), mean, rstd (N*C).
-template <class F>  // this file's Fns or the CUDA table's (same members)
-Impl impl(std::string name, F f, int N, int C, int P) {
+// forward/backward: the CPU functions or a CUDA version's (same signatures)
+template <class Fwd, class Bwd>
+Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
   return {std::move(name),
-          [=](const In& x, const Out& y) { f.forward(N, C, P, x[0], x[1], x[2], kEps, y[0], y[1], y[2]); },
+          [=](const In& x, const Out& y) { forward(N, C, P, x[0], x[1], x[2], kEps, y[0], y[1], y[2]); },
           // the backward reads x, gamma and the saved mean/rstd; dbeta needs no beta
           [=](const In& x, const In& y, const In& dy, const Out& g) {
-            f.backward(N, C, P, x[0], x[1], y[1], y[2], dy[0], g[0], g[1], g[2]);
+            backward(N, C, P, x[0], x[1], y[1], y[2], dy[0], g[0], g[1], g[2]);
           }};
-}
-
-std::vector<Impl> cuda_impls(int N, int C, int P) {
-#ifdef MGST_WITH_CUDA
-  namespace cu = mgst::kernels::cuda;
-  std::vector<Impl> v;
-  for (const auto& ver : cu::instance_norm_versions()) v.push_back(impl(ver.name, ver.fn, N, C, P));
-  return v;
-#else
-  (void)N, (void)C, (void)P;
-  return {};
-#endif
 }
 
 }  // namespace
@@ -76,8 +56,10 @@ std::vector<OpCase> instance_norm_cases() {
       kref::instance_norm_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0], g[0], g[1], g[2]);
       return g;
     };
-    c.cpu = impl("cpu", Fns{&kc::instance_norm_forward, &kc::instance_norm_backward}, s.N, s.C, s.P);
-    c.cuda = cuda_impls(s.N, s.C, s.P);
+    c.cpu = impl("cpu", &kc::instance_norm_forward, &kc::instance_norm_backward, s.N, s.C, s.P);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(instance_norm_versions, [&](const char* name, const auto& f) {
+      return impl(name, f.forward, f.backward, s.N, s.C, s.P);
+    });
     // forward: 2 passes of statistics + the affine map; backward not counted
     c.flops = 7.0 * n;
     c.bytes = 4.0 * (2 * n + 2 * s.C + 2 * nc);

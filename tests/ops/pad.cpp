@@ -3,9 +3,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/pad.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -13,28 +10,12 @@ namespace {
 namespace kc = mgst::kernels::cpu;
 namespace kref = mgst::kernels::ref;
 
-struct Fns {
-  decltype(&kc::reflection_pad_forward) forward;
-  decltype(&kc::reflection_pad_backward) backward;
-};
-
 // input x (NC,H,W); output y (NC,H+2p,W+2p).
-template <class F>  // this file's Fns or the CUDA table's (same members)
-Impl impl(std::string name, F f, int NC, int H, int W, int p) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.forward(NC, H, W, p, x[0], y[0]); },
-          [=](const In&, const In&, const In& dy, const Out& g) { f.backward(NC, H, W, p, dy[0], g[0]); }};
-}
-
-std::vector<Impl> cuda_impls(int NC, int H, int W, int p) {
-#ifdef MGST_WITH_CUDA
-  namespace cu = mgst::kernels::cuda;
-  std::vector<Impl> v;
-  for (const auto& ver : cu::pad_versions()) v.push_back(impl(ver.name, ver.fn, NC, H, W, p));
-  return v;
-#else
-  (void)NC, (void)H, (void)W, (void)p;
-  return {};
-#endif
+// forward/backward: the CPU functions or a CUDA version's (same signatures)
+template <class Fwd, class Bwd>
+Impl impl(std::string name, Fwd forward, Bwd backward, int NC, int H, int W, int p) {
+  return {std::move(name), [=](const In& x, const Out& y) { forward(NC, H, W, p, x[0], y[0]); },
+          [=](const In&, const In&, const In& dy, const Out& g) { backward(NC, H, W, p, dy[0], g[0]); }};
 }
 
 }  // namespace
@@ -63,8 +44,10 @@ std::vector<OpCase> pad_cases() {
     c.ref_backward = [s](const std::vector<Vec>&, const std::vector<Vec>& dy) {
       return std::vector<Vec>{kref::reflection_pad_backward(s.NC, s.H, s.W, s.p, dy[0])};
     };
-    c.cpu = impl("cpu", Fns{&kc::reflection_pad_forward, &kc::reflection_pad_backward}, s.NC, s.H, s.W, s.p);
-    c.cuda = cuda_impls(s.NC, s.H, s.W, s.p);
+    c.cpu = impl("cpu", &kc::reflection_pad_forward, &kc::reflection_pad_backward, s.NC, s.H, s.W, s.p);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(pad_versions, [&](const char* name, const auto& f) {
+      return impl(name, f.forward, f.backward, s.NC, s.H, s.W, s.p);
+    });
     c.bytes = 4.0 * (n + ny);
     c.gradcheck = n <= 200;
     cases.push_back(std::move(c));

@@ -6,9 +6,6 @@
 #include "kernels/cpu/api.h"
 #include "kernels/ref/resample.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
@@ -49,18 +46,6 @@ Impl impl(std::string name, F f, Kind kind, int NC, int H, int W, int k) {
 const Fns kCpu{&kc::upsample_nearest2x_forward, &kc::upsample_nearest2x_backward, &kc::max_pool2x2_forward,
                &kc::max_pool2x2_backward,       &kc::avg_pool_forward,            &kc::avg_pool_backward};
 
-std::vector<Impl> cuda_impls(Kind kind, int NC, int H, int W, int k) {
-#ifdef MGST_WITH_CUDA
-  namespace cu = mgst::kernels::cuda;
-  std::vector<Impl> v;
-  for (const auto& ver : cu::resample_versions()) v.push_back(impl(ver.name, ver.fn, kind, NC, H, W, k));
-  return v;
-#else
-  (void)kind, (void)NC, (void)H, (void)W, (void)k;
-  return {};
-#endif
-}
-
 // Max pool input: distinct values (no ties) where central differences run;
 // elsewhere every third value rounded to a multiple of 1/2, so windows tie
 // and both backends must route to the first maximum in window order.
@@ -96,7 +81,7 @@ std::vector<OpCase> resample_cases() {
         return std::vector<Vec>{kref::upsample_nearest2x_backward(s.NC, s.H, s.W, dy[0])};
       };
       c.cpu = impl("cpu", kCpu, kUpsample, s.NC, s.H, s.W, 2);
-      c.cuda = cuda_impls(kUpsample, s.NC, s.H, s.W, 2);
+      c.cuda = MGST_OPS_CUDA_VERSIONS(resample_versions, [&](const char* name, const auto& f) { return impl(name, f, kUpsample, s.NC, s.H, s.W, 2); });
       c.bytes = 4.0 * 5 * n;
       c.gradcheck = tiny;
       cases.push_back(std::move(c));
@@ -113,7 +98,7 @@ std::vector<OpCase> resample_cases() {
         return std::vector<Vec>{kref::max_pool2x2_backward(s.NC, s.H, s.W, x[0], dy[0])};
       };
       c.cpu = impl("cpu", kCpu, kMaxPool, s.NC, s.H, s.W, 2);
-      c.cuda = cuda_impls(kMaxPool, s.NC, s.H, s.W, 2);
+      c.cuda = MGST_OPS_CUDA_VERSIONS(resample_versions, [&](const char* name, const auto& f) { return impl(name, f, kMaxPool, s.NC, s.H, s.W, 2); });
       c.flops = 3.0 * ny;
       c.bytes = 4.0 * (n + ny);
       c.gradcheck = tiny;
@@ -133,7 +118,7 @@ std::vector<OpCase> resample_cases() {
         return std::vector<Vec>{kref::avg_pool_backward(s.NC, s.H, s.W, k, dy[0])};
       };
       c.cpu = impl("cpu", kCpu, kAvgPool, s.NC, s.H, s.W, k);
-      c.cuda = cuda_impls(kAvgPool, s.NC, s.H, s.W, k);
+      c.cuda = MGST_OPS_CUDA_VERSIONS(resample_versions, [&](const char* name, const auto& f) { return impl(name, f, kAvgPool, s.NC, s.H, s.W, k); });
       c.flops = double(n);
       c.bytes = 4.0 * (n + ny);
       c.gradcheck = tiny;
