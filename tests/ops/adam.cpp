@@ -1,17 +1,11 @@
 // Harness entry: the Adam update. Reference: kernels/ref/adam.h; backends:
 // kernels/cpu/adam.cpp, kernels/cuda/adam.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/adam.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 constexpr float kLr = 1e-3f, kB1 = 0.9f, kB2 = 0.999f, kEps = 1e-8f;
 constexpr int kSteps = 5;  // the moment buffers carry state from step to step
 

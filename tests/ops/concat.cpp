@@ -1,14 +1,11 @@
 // Harness entry: channel concatenation. Reference: kernels/ref/concat.h;
 // backends: kernels/cpu/concat.cpp, kernels/cuda/concat.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/concat.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 // inputs a (N,Ca,P), b (N,Cb,P); output y (N,Ca+Cb,P); da, db nullable.
 // forward/backward: the CPU functions or a CUDA version's (same signatures)

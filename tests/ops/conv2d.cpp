@@ -3,18 +3,12 @@
 // the public functions run one of them, kernels/cuda/versions.h).
 #include <cmath>
 
-#include "kernels/cpu/api.h"
 #include "kernels/ref/conv2d.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 using mgst::kernels::Conv2dShape;
 
 struct Fns {

@@ -3,15 +3,12 @@
 // kernels/cuda/elementwise.cu.
 #include <memory>
 
-#include "kernels/cpu/api.h"
 #include "kernels/ref/elementwise.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 struct Fns {
   decltype(&kc::fill) fill;

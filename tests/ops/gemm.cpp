@@ -4,18 +4,12 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/cpu/api.h"
 #include "kernels/ref/gemm.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 struct Fns {
   decltype(&kc::sgemm) sgemm;

@@ -2,15 +2,12 @@
 // backends: kernels/cpu/gram.cpp, kernels/cuda/gram.cu.
 #include <doctest/doctest.h>
 
-#include "kernels/cpu/api.h"
 #include "kernels/ref/gram.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 constexpr float kEps = 1e-8f;
 
 // inputs F (N,C,P), w (N,P, optional: all ones); output G (N,C,C).

@@ -14,11 +14,17 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/cpu/api.h"
 #ifdef MGST_WITH_CUDA
 #include "kernels/cuda/versions.h"
 #endif
 
+namespace mgst::kernels::ref {}  // kernels/ref/<op>.h
+
 namespace mgst::test::ops {
+
+namespace kc = mgst::kernels::cpu;    // the CPU backend
+namespace kref = mgst::kernels::ref;  // the double references
 
 using Vec = std::vector<double>;        // one tensor in double (references)
 using FVec = std::vector<float>;        // one tensor in float (backends)

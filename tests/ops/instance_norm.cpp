@@ -1,14 +1,11 @@
 // Harness entry: instance norm. Formula and reference: kernels/ref/instance_norm.h;
 // backends: kernels/cpu/instance_norm.cpp, kernels/cuda/instance_norm.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/instance_norm.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 constexpr float kEps = 1e-5f;
 
 // inputs: x (N,C,P), gamma (C), beta (C); outputs: y (N,C,P), mean, rstd (N*C).

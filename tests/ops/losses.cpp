@@ -1,18 +1,12 @@
 // Harness entry: the region losses (masked mse, task edge loss, total
 // variation). Reference: kernels/ref/losses.h; backends: kernels/cpu/losses.cpp,
 // kernels/cuda/losses.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/losses.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 constexpr float kEps = 1e-8f;
 
 struct Fns {

@@ -1,14 +1,11 @@
 // Harness entry: reflection padding. Reference: kernels/ref/pad.h; backends:
 // kernels/cpu/pad.cpp, kernels/cuda/pad.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/pad.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 // input x (NC,H,W); output y (NC,H+2p,W+2p).
 // forward/backward: the CPU functions or a CUDA version's (same signatures)

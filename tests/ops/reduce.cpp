@@ -1,17 +1,11 @@
 // Harness entry: the sum and the weighted row mse. Reference: kernels/ref/reduce.h;
 // backends: kernels/cpu/reduce.cpp, kernels/cuda/reduce.cu.
-#include "kernels/cpu/api.h"
 #include "kernels/ref/reduce.h"
 #include "ops/harness.h"
-#ifdef MGST_WITH_CUDA
-#include "kernels/cuda/versions.h"
-#endif
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 struct Fns {
   decltype(&kc::sum_forward) sum_forward;

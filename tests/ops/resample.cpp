@@ -3,15 +3,12 @@
 // kernels/cuda/resample.cu.
 #include <cmath>
 
-#include "kernels/cpu/api.h"
 #include "kernels/ref/resample.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
 
-namespace kc = mgst::kernels::cpu;
-namespace kref = mgst::kernels::ref;
 
 struct Fns {
   decltype(&kc::upsample_nearest2x_forward) upsample_forward;
