@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build-asan}
-SUITES=${SANITIZE_SUITES:-"core autograd kernels_cpu io layers models losses data"}
+SUITES=${SANITIZE_SUITES:-"core autograd kernels_cpu gradcheck io layers models losses data"}
 CUDA_SUITE=${SANITIZE_CUDA:-1}  # 0: skip the emulated CUDA suite
 bash tools/setup.sh
 GEN=()

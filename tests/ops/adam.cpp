@@ -1,0 +1,61 @@
+// Harness entry: the Adam update. Reference: kernels/ref/adam.h; backends:
+// kernels/cpu/adam.cpp, kernels/cuda/adam.cu.
+#include "kernels/ref/adam.h"
+#include "ops/harness.h"
+
+namespace mgst::test::ops {
+namespace {
+
+constexpr float kLr = 1e-3f, kB1 = 0.9f, kB2 = 0.999f, kEps = 1e-8f;
+constexpr int kSteps = 5;  // the moment buffers carry state from step to step
+
+struct Fns {
+  decltype(&kc::adam_update) update;
+  decltype(&kc::copy) copy;
+  decltype(&kc::fill) fill;
+};
+
+// inputs p0 (n), g (kSteps, n); outputs p, m, v (n) after kSteps steps from m = v = 0.
+Impl impl(std::string name, Fns f, int64_t n) {
+  return {std::move(name), [=](const In& x, const Out& y) {
+            f.copy(n, x[0], y[0]);
+            f.fill(n, 0.f, y[1]);
+            f.fill(n, 0.f, y[2]);
+            for (int t = 1; t <= kSteps; ++t)
+              f.update(n, y[0], x[1] + (t - 1) * n, y[1], y[2], kLr, kB1, kB2, kEps, t);
+          }};
+}
+
+}  // namespace
+
+std::vector<OpCase> adam_cases() {
+  std::vector<OpCase> cases;
+  // The transform net has ~1.7M parameters in one block (SPEC "Training").
+  for (int64_t n : {int64_t(1), int64_t(7), int64_t(33), int64_t(4096), int64_t(50001), int64_t(100003)}) {
+    OpCase c;
+    c.op = "adam_update";
+    c.shape = "n" + std::to_string(n) + " x" + std::to_string(kSteps) + " steps";
+    c.inputs = {{"p0", [n] { return uniform(n, 1); }}, {"g", [n] { return uniform(n * kSteps, 100 + n); }}};
+    // one float formula on both sides: fma contraction and sqrt rounding differ
+    c.outputs = {{"p", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
+                 {"m", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
+                 {"v", n, elementwise(1e-7, 1e-5), elementwise(1e-6, 1e-5)}};
+    c.ref = [n](const std::vector<Vec>& x) {
+      Vec p = x[0], m(n, 0.0), v(n, 0.0);
+      for (int t = 1; t <= kSteps; ++t)
+        kref::adam_update(p, Vec(x[1].begin() + (t - 1) * n, x[1].begin() + t * n), m, v, kLr, kB1, kB2, kEps, t);
+      return std::vector<Vec>{p, m, v};
+    };
+    c.cpu = impl("cpu", {&kc::adam_update, &kc::copy, &kc::fill}, n);
+#ifdef MGST_WITH_CUDA
+    namespace cu = mgst::kernels::cuda;
+    for (const auto& ver : cu::adam_versions()) c.cuda.push_back(impl(ver.name, {ver.fn.update, &cu::copy, &cu::fill}, n));
+#endif
+    c.flops = 12.0 * n * kSteps;
+    c.bytes = 4.0 * 7 * n * kSteps;  // read p, g, m, v; write p, m, v
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+}  // namespace mgst::test::ops
