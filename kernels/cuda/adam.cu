@@ -70,7 +70,7 @@ void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(adam, AdamFns,
     {"v1_grid_stride_float4", "one grid-stride kernel over the flat parameter block, float4 when aligned", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda adam_update*'; bench: mgst_bench_cuda --benchmark_filter='adam/.*/v1_grid_stride_float4/'",
+     "test: MGST_OPS=adam_update mgst_tests -ts=cuda -tc='cuda ops*'; bench: mgst_bench_cuda --benchmark_filter='adam/.*/v1_grid_stride_float4/'",
      {adam_update}})
 
 }  // namespace mgst::kernels::cuda

@@ -64,7 +64,7 @@ void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, flo
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(concat, ConcatFns,
     {"v1_grid_stride", "one thread per element of y (dy), grid-stride", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda concat_channels*'; bench: none yet",
+     "test: MGST_OPS=concat_channels mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {concat_channels_forward, concat_channels_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -382,7 +382,7 @@ void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
 }
 
 #define MGST_CONV_RUN(v)                                                             \
-  "test: mgst_tests -ts=cuda -tc='cuda conv2d*' (every version); "                 \
+  "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); "                 \
   "bench: mgst_bench_cuda --benchmark_filter='conv2d/.*/" v "/'"
 constexpr KernelVersion<Conv2dFns> kVersions[] = {
     {"v1_direct", "one thread per output, operands from global memory (reference)", "unmeasured",

@@ -117,7 +117,7 @@ void channel_affine_backward(int N, int C, int P, const float* a, const float* d
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(elementwise, ElementwiseFns,
     {"v1_grid_stride_float4", "one grid-stride map kernel per op, float4 body when every pointer is 16-byte aligned", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda elementwise*,cuda channel_affine*'; bench: none yet",
+     "test: MGST_OPS=add,sub,mul,scale,relu,channel_affine,fill,copy,axpy,scale_by_scalar mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {fill, copy, add, sub, mul, scale, axpy, scale_by_scalar, relu_forward, relu_backward, channel_affine_forward, channel_affine_backward}})
 
 }  // namespace mgst::kernels::cuda

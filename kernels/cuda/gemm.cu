@@ -183,7 +183,7 @@ void sgemm_auto(bool ta, bool tb, int M, int N, int K, float alpha, const float*
 }
 
 #define MGST_SGEMM_RUN(v)                                                 \
-  "test: mgst_tests -ts=cuda -tc='cuda sgemm*' (every version); "         \
+  "test: MGST_OPS=sgemm mgst_tests -ts=cuda -tc='cuda ops*' (every version); "         \
   "bench: mgst_bench_cuda --benchmark_filter='sgemm/.*/" v "/'"
 constexpr KernelVersion<SgemmFns> kVersions[] = {
     {"v1_naive", "one thread per C element, operands straight from global memory", "unmeasured",

@@ -204,7 +204,7 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w, f
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(masked_gram, MaskedGramFns,
     {"v1_upper_splitk", "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and normalises", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda masked_gram*'; bench: mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
+     "test: MGST_OPS=masked_gram mgst_tests -ts=cuda -tc='cuda ops*'; bench: mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
      {masked_gram_forward, masked_gram_backward}})
 
 }  // namespace mgst::kernels::cuda

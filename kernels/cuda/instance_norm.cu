@@ -344,7 +344,7 @@ void v3_forward(int N, int C, int P, const float* x, const float* gamma, const f
 }
 
 #define MGST_IN_RUN(v)                                                             \
-  "test: mgst_tests -ts=cuda -tc='cuda instance_norm*' (every version); "          \
+  "test: MGST_OPS=instance_norm mgst_tests -ts=cuda -tc='cuda ops*' (every version); "          \
   "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "/'"
 constexpr KernelVersion<InstanceNormFns> kVersions[] = {
     {"v1_thread_per_plane", "one thread per (n,c) plane, serial passes (the CPU loop ported)",

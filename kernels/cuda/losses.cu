@@ -274,7 +274,7 @@ void total_variation_backward(int N, int C, int H, int W, const float* y, const 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(losses, LossesFns,
     {"v1_fused_two_stage", "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda masked_mse*,cuda task_edge_loss*,cuda total_variation*'; bench: none yet",
+     "test: MGST_OPS=masked_mse,task_edge_loss,total_variation mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward, total_variation_forward, total_variation_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -81,7 +81,7 @@ void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, flo
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(pad, PadFns,
     {"v1_gather", "one thread per output element; the backward gathers up to 3x3 mirrored taps (no atomics)", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda reflection_pad*'; bench: none yet",
+     "test: MGST_OPS=reflection_pad mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {reflection_pad_forward, reflection_pad_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -110,7 +110,7 @@ void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(reduce, ReduceFns,
     {"v1_two_stage", "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda sum_forward*,cuda weighted_row_mse*'; bench: none yet",
+     "test: MGST_OPS=sum,weighted_row_mse mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -160,7 +160,7 @@ void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(resample, ResampleFns,
     {"v1_gather", "one thread per element of the tensor written, grid-stride (gathers, no atomics)", "unmeasured",
-     "test: mgst_tests -ts=cuda -tc='cuda resample*'; bench: none yet",
+     "test: MGST_OPS=upsample_nearest2x,max_pool2x2,avg_pool mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward, max_pool2x2_backward, avg_pool_forward, avg_pool_backward}})
 
 }  // namespace mgst::kernels::cuda

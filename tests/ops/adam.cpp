@@ -30,7 +30,7 @@ Impl impl(std::string name, Fns f, int64_t n) {
 
 std::vector<OpCase> adam_cases() {
   std::vector<OpCase> cases;
-  // The transform net has ~1.7M parameters in one block (SPEC "Training").
+  // The transform net has ~1.7M parameters in one block (METHOD.md "Training").
   for (int64_t n : {int64_t(1), int64_t(7), int64_t(33), int64_t(4096), int64_t(50001), int64_t(100003)}) {
     OpCase c;
     c.op = "adam_update";

@@ -29,7 +29,7 @@ Impl impl(std::string name, Fns f, const Conv2dShape& s) {
 // MGST_TEST_SMALL (the emulator under ASan): v1's weight gradient runs one
 // 256-thread block per weight, so it skips shapes with over 20000 weights;
 // the tiled versions still see every shape.
-bool v1_too_slow(const std::string& name, const Conv2dShape& s) {
+[[maybe_unused]] bool v1_too_slow(const std::string& name, const Conv2dShape& s) {
   return name.rfind("v1", 0) == 0 && s.w_size() > 20000;
 }
 
@@ -75,7 +75,7 @@ std::vector<OpCase> conv2d_cases() {
       {{1, 4, 9, 9, 2, 5, 1, 0}, false},    // Co 2: direct path
       {{2, 2, 7, 8, 3, 7, 1, 0}, false},    // Co 3, K 7: direct path
       {{1, 3, 5, 7, 2, 3, 1, 1}},    // tiny, odd
-      // the transform net (SPEC "Transform network") at small sizes
+      // the transform net (METHOD.md "Transform network") at small sizes
       {{2, 4, 19, 23, 32, 9, 1, 0}},    // c1: 9x9 ->32 (4 input channels: image + mask)
       {{2, 4, 17, 13, 5, 9, 1, 4}},     // 9x9 with pad 4
       {{2, 32, 21, 19, 3, 9, 1, 0}},    // c4: 9x9 32->3
@@ -84,7 +84,7 @@ std::vector<OpCase> conv2d_cases() {
       {{1, 64, 18, 18, 128, 3, 2, 0}},  // c3: 3x3 s2 64->128
       {{2, 128, 12, 12, 128, 3, 1, 1}}, // residual 128->128
       {{2, 128, 10, 10, 64, 3, 1, 0}},  // upsampling block 128->64
-      // VGG-19 (SPEC "Loss network") at small sizes
+      // VGG-19 (METHOD.md "Loss network") at small sizes
       {{1, 3, 16, 16, 64, 3, 1, 1}},    // conv1_1
       {{2, 130, 9, 11, 129, 3, 1, 1}},  // > 128 channels both sides, odd
       {{1, 256, 5, 5, 256, 3, 1, 1}},   // conv3_x, 256 channels

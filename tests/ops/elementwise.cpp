@@ -113,7 +113,7 @@ std::vector<OpCase> elementwise_cases() {
     }
   }
   struct S { int N, C, P; };
-  // The loss network's ImageNet normalisation: 3 channels (SPEC "Loss network").
+  // The loss network's ImageNet normalisation: 3 channels (METHOD.md "Loss network").
   for (const S s : {S{1, 1, 1}, S{2, 3, 5}, S{4, 3, 9000}, S{1, 3, 1}, S{2, 3, 257}, S{4, 3, 4096}, S{3, 7, 33},
                     S{1, 130, 9}}) {
     const int64_t n = int64_t(s.N) * s.C * s.P;

@@ -22,7 +22,7 @@ Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
 
 std::vector<OpCase> gram_cases() {
   struct S { int N, C, P; float lo, hi; };
-  // VGG-19's style layers have 64, 128, 256 and 512 channels (SPEC "Loss
+  // VGG-19's style layers have 64, 128, 256 and 512 channels (METHOD.md "Loss
   // network"), here on few pixels; > 128 and odd channel counts cross the
   // CUDA tiles. F in [0, 2): ReLU-like, large sums (the long-P case).
   const S shapes[] = {{1, 1, 1, -1, 1},    {2, 3, 10, -1, 1},    {1, 5, 33, -1, 1},     {2, 4, 7, -1, 1},

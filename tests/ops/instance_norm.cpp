@@ -24,7 +24,7 @@ Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
 
 std::vector<OpCase> instance_norm_cases() {
   struct S { int N, C, P; };
-  // The transform net normalises 32, 64 and 128 channels (SPEC "Transform
+  // The transform net normalises 32, 64 and 128 channels (METHOD.md "Transform
   // network"), here on small planes; plus 1x1 planes, odd P, > 128 channels.
   const S shapes[] = {{1, 1, 1}, {2, 3, 7}, {1, 2, 25}, {3, 1, 4}, {1, 3, 7},   {2, 5, 33},
                       {3, 4, 1023}, {2, 32, 4096}, {1, 64, 63}, {1, 128, 16}, {2, 130, 9},

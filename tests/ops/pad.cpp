@@ -20,7 +20,7 @@ Impl impl(std::string name, Fwd forward, Bwd backward, int NC, int H, int W, int
 std::vector<OpCase> pad_cases() {
   struct S { int NC, H, W, p; };
   // The transform net pads 4 before its 9x9 convs and 1 before its 3x3 ones
-  // (SPEC "Transform network"); pad must stay below H and W.
+  // (METHOD.md "Transform network"); pad must stay below H and W.
   const S shapes[] = {{1, 1, 1, 0}, {2, 3, 4, 1}, {1, 5, 5, 2},  {3, 2, 7, 1},  {1, 9, 6, 4},
                       {2, 4, 3, 2}, {1, 2, 2, 1}, {3, 5, 7, 1},  {2, 9, 10, 4}, {4, 33, 17, 4},
                       {2, 64, 64, 1}, {1, 6, 5, 4}, {2, 3, 3, 0}, {128, 12, 12, 1}};
