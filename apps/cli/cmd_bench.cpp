@@ -18,7 +18,7 @@ int cmd_bench(const std::vector<std::string>& args) {
       "CPU threads: OMP_NUM_THREADS. Progress goes to stderr; with --json stdout holds one\n"
       "JSON object only. bench/compare_pytorch.py puts it beside bench/pytorch_reference.py.",
       {
-          {"--device", "D", "auto", "cpu | cuda | auto"},
+          device_option("auto"),
           {"--size", "S|HxW", "256", "image size (square S or HxW; multiples of 4)"},
           {"--batch", "B", "4", "batch size"},
           {"--steps", "N", "5", "timed training steps (median reported)"},

@@ -12,7 +12,7 @@ int cmd_demo(const std::vector<std::string>& args) {
               "DIR/log.csv and DIR/checkpoint.safetensors. CPU-scale: a few minutes on 2 cores.",
               {
                   {"--out", "DIR", "demo_out", "output directory"},
-                  {"--device", "D", "auto", "cpu | cuda | auto"},
+                  device_option("auto"),
                   {"--steps", "N", "200", "training steps"},
                   {"--size", "HxW", "72x96", "image size"},
                   {"--count", "N", "48", "generated images per domain"},

@@ -14,15 +14,14 @@ int cmd_eval(const std::vector<std::string>& args) {
       {"--model", "CKPT", "", "a checkpoint from mgst train (weights + metadata)"},
       {"--transform", "FILE", "", "transform-net weights (safetensors, names as in docs/METHOD.md)"},
       {"--identity", "", "", "evaluate the identity y = x (the raw-input baseline)"},
-      {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
-      {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
-      {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
-      {"--device", "D", "cpu", "cpu | cuda | auto"},
-      {"--json", "", "", "print one JSON object (the default output is also JSON)"},
   };
-  for (auto& s : eval_pair_option_specs()) specs.push_back(s);
-  for (auto& s : mask_option_specs()) specs.push_back(s);
-  for (auto& s : loss_option_specs()) specs.push_back(s);
+  append(specs, force_mode_option_specs());
+  append(specs, {{"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
+                 device_option("cpu"),
+                 {"--json", "", "", "print one JSON object (the default output is also JSON)"}});
+  append(specs, eval_pair_option_specs());
+  append(specs, mask_option_specs());
+  append(specs, loss_option_specs());
   ArgParser a("eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
               "--style IMG --style-mask MASK [--json]",
               "Prints the unweighted loss terms of docs/METHOD.md (content, style, task, tv), the\n"

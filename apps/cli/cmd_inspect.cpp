@@ -17,16 +17,16 @@ int cmd_inspect(const std::vector<std::string>& args) {
       {"--residual", "", "", "force residual mode (default for --untrained; overrides metadata)"},
       {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
       {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
-      {"--device", "D", "cpu", "cpu | cuda | auto"},
+      device_option("cpu"),
       {"--channels", "N", "8", "feature-map channels shown per layer (the first N)"},
       {"--trace", "", "",
        "also run one training step (forward, losses, backward; no update) with the autograd "
        "tape traced; print the tape sorted by time and add it to the report"},
       {"--out", "FILE", "", "the HTML report to write"},
   };
-  for (auto& s : eval_pair_option_specs()) specs.push_back(s);
-  for (auto& s : mask_option_specs()) specs.push_back(s);
-  for (auto& s : loss_option_specs()) specs.push_back(s);
+  append(specs, eval_pair_option_specs());
+  append(specs, mask_option_specs());
+  append(specs, loss_option_specs());
   ArgParser a("inspect (--model CKPT | --transform FILE | --untrained) --content IMG --mask MASK "
               "--style IMG --style-mask MASK --out report.html [--trace]",
               "Writes one self-contained HTML page (images embedded as PNG data, no scripts)\n"

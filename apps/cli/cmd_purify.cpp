@@ -14,11 +14,10 @@ int cmd_purify(const std::vector<std::string>& args) {
       {"--masks", "FILE|DIR", "", "their masks, matched by file stem (none: m = 1)"},
       {"--output", "DIR", "", "where the purified PNGs go (same stems)"},
       {"--batch", "N", "4", "images per forward pass"},
-      {"--device", "D", "auto", "cpu | cuda | auto"},
-      {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
-      {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
+      device_option("auto"),
   };
-  for (auto& s : mask_option_specs()) specs.push_back(s);
+  append(specs, force_mode_option_specs());
+  append(specs, mask_option_specs());
   ArgParser a("purify --model CKPT --input FILE|DIR [--masks FILE|DIR] --output DIR",
               "Purifies real images at their own size (reflection-padded to a multiple of 4\n"
               "and cropped back), batched; writes PNGs.",

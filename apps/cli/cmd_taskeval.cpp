@@ -110,10 +110,10 @@ std::vector<OptionSpec> taskeval_option_specs() {
       {"--purifier-steps", "N", "150", "demo: purifier training steps"},
       {"--count", "N", "48", "demo: purifier content / style images per domain"},
       {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
-      {"--device", "D", "auto", "cpu | cuda | auto"},
+      device_option("auto"),
       {"--json", "", "", "print one JSON object on stdout (the table goes to stderr)"},
   };
-  for (auto& s : mask_option_specs()) specs.push_back(s);
+  append(specs, mask_option_specs());
   return specs;
 }
 

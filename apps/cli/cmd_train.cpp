@@ -24,15 +24,15 @@ int cmd_train(const std::vector<std::string>& args) {
       {"--lr", "X", "1e-3", "Adam learning rate"},
       {"--seed", "N", "0", "seed of the initialisation and the data order"},
       {"--checkpoint-every", "K", "100", "write RUN_DIR/checkpoint.safetensors every K steps"},
-      {"--device", "D", "auto", "cpu | cuda | auto"},
+      device_option("auto"),
       {"--out", "RUN_DIR", "", "run directory: checkpoint, log.csv, loss.png"},
       {"--resume", "RUN_DIR", "", "continue the run in RUN_DIR (its saved config; --steps may raise the total)"},
       {"--detect-anomaly", "", "", "check every op's output and gradient for NaN/Inf"},
       {"--skip-bad", "", "", "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
       {"--quiet", "", "", "no per-step lines"},
   };
-  for (auto& s : mask_option_specs()) specs.push_back(s);
-  for (auto& s : loss_option_specs()) specs.push_back(s);
+  append(specs, mask_option_specs());
+  append(specs, loss_option_specs());
   ArgParser a("train --content DIR --style DIR --out RUN_DIR [options]",
               "Trains the mask-guided purifier (docs/METHOD.md, \"Training\"). On 2 CPU cores a\n"
               "step at 96x128 takes seconds: CPU runs are smoke-scale; a useful purifier needs\n"

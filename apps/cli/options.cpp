@@ -6,6 +6,21 @@
 
 namespace mgst::cli {
 
+void append(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& group) {
+  specs.insert(specs.end(), group.begin(), group.end());
+}
+
+OptionSpec device_option(const std::string& default_device) {
+  return {"--device", "D", default_device, "cpu | cuda | auto"};
+}
+
+std::vector<OptionSpec> force_mode_option_specs() {
+  return {
+      {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
+      {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
+  };
+}
+
 std::vector<OptionSpec> mask_option_specs() {
   return {
       {"--attention-labels", "L1,L2,..", "",

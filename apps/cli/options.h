@@ -13,6 +13,14 @@
 
 namespace mgst::cli {
 
+// Adds a shared option group to a command's table.
+void append(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& group);
+// --device D (cpu | cuda | auto) with the command's default.
+OptionSpec device_option(const std::string& default_device);
+// --residual / --no-residual for a command that loads a model: force the mode
+// over the file's metadata (model_source_from and purify read them).
+std::vector<OptionSpec> force_mode_option_specs();
+
 std::vector<OptionSpec> mask_option_specs();
 data::MaskOptions mask_options_from(const ArgParser& a);
 // The same flags for style images: --style-attention-labels etc. are not

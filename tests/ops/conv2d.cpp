@@ -11,11 +11,7 @@ namespace {
 
 using mgst::kernels::Conv2dShape;
 
-struct Fns {
-  decltype(&kc::conv2d_forward) forward;
-  decltype(&kc::conv2d_backward_data) backward_data;
-  decltype(&kc::conv2d_backward_weight) backward_weight;
-};
+using Fns = kernels::Conv2dFns;  // kernels/fns.h
 
 // inputs: x (N,Ci,H,W), w (Co,Ci,K,K), b (Co, optional); output y (N,Co,Ho,Wo).
 Impl impl(std::string name, Fns f, const Conv2dShape& s) {

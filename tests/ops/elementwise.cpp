@@ -10,20 +10,7 @@ namespace mgst::test::ops {
 namespace {
 
 
-struct Fns {
-  decltype(&kc::fill) fill;
-  decltype(&kc::copy) copy;
-  decltype(&kc::add) add;
-  decltype(&kc::sub) sub;
-  decltype(&kc::mul) mul;
-  decltype(&kc::scale) scale;
-  decltype(&kc::axpy) axpy;
-  decltype(&kc::scale_by_scalar) scale_by_scalar;
-  decltype(&kc::relu_forward) relu_forward;
-  decltype(&kc::relu_backward) relu_backward;
-  decltype(&kc::channel_affine_forward) channel_affine_forward;
-  decltype(&kc::channel_affine_backward) channel_affine_backward;
-};
+using Fns = kernels::ElementwiseFns;  // kernels/fns.h
 
 const Fns kCpu{&kc::fill,  &kc::copy, &kc::add,  &kc::sub, &kc::mul, &kc::scale, &kc::axpy, &kc::scale_by_scalar,
                &kc::relu_forward, &kc::relu_backward, &kc::channel_affine_forward, &kc::channel_affine_backward};
@@ -31,7 +18,7 @@ const Fns kCpu{&kc::fill,  &kc::copy, &kc::add,  &kc::sub, &kc::mul, &kc::scale,
 constexpr float kFill = 2.5f, kScale = -1.75f, kAxpy = 0.3f;
 
 // One flat op of length n: its inputs are x[0], x[1] (when it has them).
-template <class F>  // this file's Fns or the CUDA table's (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl flat(std::string name, F f, const std::string& op, int64_t n) {
   std::function<void(const In&, const Out&)> fwd;
   std::function<void(const In&, const In&, const In&, const Out&)> bwd;

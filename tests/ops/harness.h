@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kernels/cpu/api.h"
+#include "kernels/fns.h"
 #ifdef MGST_WITH_CUDA
 #include "kernels/cuda/versions.h"
 #endif

@@ -9,19 +9,12 @@ namespace {
 
 constexpr float kEps = 1e-8f;
 
-struct Fns {
-  decltype(&kc::masked_mse_forward) masked_mse_forward;
-  decltype(&kc::masked_mse_backward) masked_mse_backward;
-  decltype(&kc::task_edge_loss_forward) task_edge_loss_forward;
-  decltype(&kc::task_edge_loss_backward) task_edge_loss_backward;
-  decltype(&kc::total_variation_forward) total_variation_forward;
-  decltype(&kc::total_variation_backward) total_variation_backward;
-};
+using Fns = kernels::LossesFns;  // kernels/fns.h
 const Fns kCpu{&kc::masked_mse_forward,     &kc::masked_mse_backward,     &kc::task_edge_loss_forward,
                &kc::task_edge_loss_backward, &kc::total_variation_forward, &kc::total_variation_backward};
 
 // inputs a, b (N,C,P), m (N,P); output out (1); gradient da.
-template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl masked_mse(std::string name, F f, int N, int C, int P) {
   return {std::move(name), [=](const In& x, const Out& y) { f.masked_mse_forward(N, C, P, x[0], x[1], x[2], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
@@ -29,7 +22,7 @@ Impl masked_mse(std::string name, F f, int N, int C, int P) {
           }};
 }
 // inputs y, x (N,3,H,W), m (N,H,W); output out (1); gradient dy.
-template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl edge(std::string name, F f, int N, int H, int W) {
   return {std::move(name), [=](const In& x, const Out& y) { f.task_edge_loss_forward(N, H, W, x[0], x[1], x[2], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
@@ -37,7 +30,7 @@ Impl edge(std::string name, F f, int N, int H, int W) {
           }};
 }
 // input y (N,C,H,W); output out (1).
-template <class F>  // this file\'s Fns or the CUDA table\'s (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl tv(std::string name, F f, int N, int C, int H, int W) {
   return {std::move(name), [=](const In& x, const Out& y) { f.total_variation_forward(N, C, H, W, x[0], y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {

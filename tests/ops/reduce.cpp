@@ -7,14 +7,10 @@ namespace mgst::test::ops {
 namespace {
 
 
-struct Fns {
-  decltype(&kc::sum_forward) sum_forward;
-  decltype(&kc::weighted_row_mse_forward) weighted_row_mse_forward;
-  decltype(&kc::weighted_row_mse_backward) weighted_row_mse_backward;
-};
+using Fns = kernels::ReduceFns;  // kernels/fns.h
 const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward};
 
-template <class F>  // this file's Fns or the CUDA table's (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl sum(std::string name, F f, int64_t n) {
   return {std::move(name), [=](const In& x, const Out& y) { f.sum_forward(n, x[0], y[0]); }};
 }

@@ -10,19 +10,12 @@ namespace mgst::test::ops {
 namespace {
 
 
-struct Fns {
-  decltype(&kc::upsample_nearest2x_forward) upsample_forward;
-  decltype(&kc::upsample_nearest2x_backward) upsample_backward;
-  decltype(&kc::max_pool2x2_forward) max_pool_forward;
-  decltype(&kc::max_pool2x2_backward) max_pool_backward;
-  decltype(&kc::avg_pool_forward) avg_pool_forward;
-  decltype(&kc::avg_pool_backward) avg_pool_backward;
-};
+using Fns = kernels::ResampleFns;  // kernels/fns.h
 
 enum Kind { kUpsample, kMaxPool, kAvgPool };
 
 // input x (NC,H,W); output y (NC,2H,2W) or (NC,H/k,W/k).
-template <class F>  // this file's Fns or the CUDA table's (same members)
+template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl impl(std::string name, F f, Kind kind, int NC, int H, int W, int k) {
   switch (kind) {
     case kUpsample:
