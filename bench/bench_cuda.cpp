@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "kernels/cuda/api.h"
-#include "kernels/cuda/versions.h"
 #include "kernels/cuda/runtime.h"
+#include "kernels/cuda/versions.h"
 
 #ifdef MGST_HAVE_CUDNN
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -161,21 +161,24 @@ void bench_conv_ours(benchmark::State& st, Conv2dShape s, Pass pass, int version
   const auto& v = kc::conv2d_versions()[version];
   Buf x(s.x_size(), 1), w(s.w_size(), 2), b(s.Co, 3), y(s.y_size(), 4), dy(s.y_size(), 5),
       dx(s.x_size(), 6), dw(s.w_size(), 7), db(s.Co, 8);
-  timed_loop(st, [&] {
-    switch (pass) {
-      case Pass::kForward: v.fn.forward(s, x, w, b, y); break;
-      case Pass::kBackwardData: v.fn.backward_data(s, w, dy, dx); break;
-      case Pass::kBackwardWeight: v.fn.backward_weight(s, x, dy, dw, db); break;
-    }
-  }, conv_flops(s), 0);
+  timed_loop(
+      st,
+      [&] {
+        switch (pass) {
+          case Pass::kForward: v.fn.forward(s, x, w, b, y); break;
+          case Pass::kBackwardData: v.fn.backward_data(s, w, dy, dx); break;
+          case Pass::kBackwardWeight: v.fn.backward_weight(s, x, dy, dw, db); break;
+        }
+      },
+      conv_flops(s), 0);
 }
 
 #ifdef MGST_HAVE_CUDNN
-#define CUDNN_OK(stmt)                                                                 \
-  do {                                                                                 \
-    const cudnnStatus_t st_ = (stmt);                                                  \
-    if (st_ != CUDNN_STATUS_SUCCESS) throw std::runtime_error(std::string(#stmt) + ": " + \
-                                                              cudnnGetErrorString(st_)); \
+#define CUDNN_OK(stmt)                                                                \
+  do {                                                                                \
+    const cudnnStatus_t st_ = (stmt);                                                 \
+    if (st_ != CUDNN_STATUS_SUCCESS)                                                  \
+      throw std::runtime_error(std::string(#stmt) + ": " + cudnnGetErrorString(st_)); \
   } while (0)
 
 cudnnHandle_t cudnn() {
@@ -203,9 +206,12 @@ void bench_conv_cudnn(benchmark::State& st, Conv2dShape s, Pass pass, bool tf32)
     CUDNN_OK(cudnnCreateTensorDescriptor(&yd));
     CUDNN_OK(cudnnCreateFilterDescriptor(&wd));
     CUDNN_OK(cudnnCreateConvolutionDescriptor(&cd));
-    CUDNN_OK(cudnnSetTensor4dDescriptor(xd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.Ci, s.H, s.W));
-    CUDNN_OK(cudnnSetTensor4dDescriptor(yd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.Co, s.Ho(), s.Wo()));
-    CUDNN_OK(cudnnSetFilter4dDescriptor(wd, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.Co, s.Ci, s.K, s.K));
+    CUDNN_OK(
+        cudnnSetTensor4dDescriptor(xd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.Ci, s.H, s.W));
+    CUDNN_OK(cudnnSetTensor4dDescriptor(yd, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, s.N, s.Co, s.Ho(),
+                                        s.Wo()));
+    CUDNN_OK(
+        cudnnSetFilter4dDescriptor(wd, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, s.Co, s.Ci, s.K, s.K));
     CUDNN_OK(cudnnSetConvolution2dDescriptor(cd, s.pad, s.pad, s.stride, s.stride, 1, 1,
                                              CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
     const cudnnMathType_t math = tf32 ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH;
@@ -235,19 +241,24 @@ void bench_conv_cudnn(benchmark::State& st, Conv2dShape s, Pass pass, bool tf32)
       cudnnConvolutionFwdAlgoPerf_t perf[kMax];
       CUDNN_OK(cudnnFindConvolutionForwardAlgorithm(cudnn(), xd, wd, cd, yd, kMax, &found, perf));
       run = [&, algo = use_fastest(perf, found)] {
-        CUDNN_OK(cudnnConvolutionForward(cudnn(), &one, xd, x, wd, w, cd, algo, ws, ws_bytes, &zero, yd, y));
+        CUDNN_OK(cudnnConvolutionForward(cudnn(), &one, xd, x, wd, w, cd, algo, ws, ws_bytes, &zero,
+                                         yd, y));
       };
     } else if (pass == Pass::kBackwardData) {
       cudnnConvolutionBwdDataAlgoPerf_t perf[kMax];
-      CUDNN_OK(cudnnFindConvolutionBackwardDataAlgorithm(cudnn(), wd, yd, cd, xd, kMax, &found, perf));
+      CUDNN_OK(
+          cudnnFindConvolutionBackwardDataAlgorithm(cudnn(), wd, yd, cd, xd, kMax, &found, perf));
       run = [&, algo = use_fastest(perf, found)] {
-        CUDNN_OK(cudnnConvolutionBackwardData(cudnn(), &one, wd, w, yd, dy, cd, algo, ws, ws_bytes, &zero, xd, dx));
+        CUDNN_OK(cudnnConvolutionBackwardData(cudnn(), &one, wd, w, yd, dy, cd, algo, ws, ws_bytes,
+                                              &zero, xd, dx));
       };
     } else {
       cudnnConvolutionBwdFilterAlgoPerf_t perf[kMax];
-      CUDNN_OK(cudnnFindConvolutionBackwardFilterAlgorithm(cudnn(), xd, yd, cd, wd, kMax, &found, perf));
+      CUDNN_OK(
+          cudnnFindConvolutionBackwardFilterAlgorithm(cudnn(), xd, yd, cd, wd, kMax, &found, perf));
       run = [&, algo = use_fastest(perf, found)] {
-        CUDNN_OK(cudnnConvolutionBackwardFilter(cudnn(), &one, xd, x, yd, dy, cd, algo, ws, ws_bytes, &zero, wd, dw));
+        CUDNN_OK(cudnnConvolutionBackwardFilter(cudnn(), &one, xd, x, yd, dy, cd, algo, ws,
+                                                ws_bytes, &zero, wd, dw));
       };
     }
     timed_loop(st, run, conv_flops(s), 0);
@@ -267,8 +278,9 @@ void bench_sgemm_ours(benchmark::State& st, int n, int version) {
   if (!require_gpu(st)) return;
   Buf A(std::size_t(n) * n, 1), B(std::size_t(n) * n, 2), C(std::size_t(n) * n, 3);
   const auto& v = kc::sgemm_versions()[version];
-  timed_loop(st, [&] { v.fn.sgemm(false, false, n, n, n, 1.f, A, n, B, n, 0.f, C, n); },
-             2.0 * n * double(n) * n, 0);
+  timed_loop(
+      st, [&] { v.fn.sgemm(false, false, n, n, n, 1.f, A, n, B, n, 0.f, C, n); },
+      2.0 * n * double(n) * n, 0);
 }
 
 #ifdef MGST_HAVE_CUBLAS
@@ -290,9 +302,12 @@ void bench_sgemm_cublas(benchmark::State& st, int n, bool tf32) {
   Buf A(std::size_t(n) * n, 1), B(std::size_t(n) * n, 2), C(std::size_t(n) * n, 3);
   set_math(tf32);
   const float one = 1.f, zero = 0.f;
-  timed_loop(st, [&] {
-    cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, B, n, A, n, &zero, C, n);
-  }, 2.0 * n * double(n) * n, 0);
+  timed_loop(
+      st,
+      [&] {
+        cublasSgemm(cublas(), CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, B, n, A, n, &zero, C, n);
+      },
+      2.0 * n * double(n) * n, 0);
 }
 #endif
 
@@ -314,14 +329,17 @@ double gram_flops(const GramCase& g) { return 2.0 * g.N * double(g.C) * g.C * g.
 void bench_gram_ours(benchmark::State& st, GramCase g, bool backward, int version) {
   if (!require_gpu(st)) return;
   const auto& v = kc::masked_gram_versions()[version];
-  Buf F(std::size_t(g.N) * g.C * g.P, 1), w(std::size_t(g.N) * g.P, 2), G(std::size_t(g.N) * g.C * g.C, 3),
-      dF(std::size_t(g.N) * g.C * g.P, 4);
-  timed_loop(st, [&] {
-    if (backward)
-      v.fn.backward(g.N, g.C, g.P, F, w, 1e-8f, G, dF);
-    else
-      v.fn.forward(g.N, g.C, g.P, F, w, 1e-8f, G);
-  }, gram_flops(g), 0);
+  Buf F(std::size_t(g.N) * g.C * g.P, 1), w(std::size_t(g.N) * g.P, 2),
+      G(std::size_t(g.N) * g.C * g.C, 3), dF(std::size_t(g.N) * g.C * g.P, 4);
+  timed_loop(
+      st,
+      [&] {
+        if (backward)
+          v.fn.backward(g.N, g.C, g.P, F, w, 1e-8f, G, dF);
+        else
+          v.fn.forward(g.N, g.C, g.P, F, w, 1e-8f, G);
+      },
+      gram_flops(g), 0);
 }
 
 #ifdef MGST_HAVE_CUBLAS
@@ -333,17 +351,21 @@ void bench_gram_cublas(benchmark::State& st, GramCase g, bool syrk, bool tf32) {
   Buf Fw(std::size_t(g.N) * g.C * g.P, 1), G(std::size_t(g.N) * g.C * g.C, 3);
   set_math(tf32);
   const float alpha = 1.f / (g.C * g.P), zero = 0.f;
-  timed_loop(st, [&] {
-    if (syrk) {
-      for (int n = 0; n < g.N; ++n)
-        cublasSsyrk(cublas(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, g.C, g.P, &alpha,
-                    Fw.p + std::size_t(n) * g.C * g.P, g.P, &zero, G.p + std::size_t(n) * g.C * g.C, g.C);
-    } else {
-      cublasSgemmStridedBatched(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, g.C, g.C, g.P, &alpha, Fw, g.P,
-                                std::int64_t(g.C) * g.P, Fw, g.P, std::int64_t(g.C) * g.P, &zero, G, g.C,
-                                std::int64_t(g.C) * g.C, g.N);
-    }
-  }, gram_flops(g), 0);
+  timed_loop(
+      st,
+      [&] {
+        if (syrk) {
+          for (int n = 0; n < g.N; ++n)
+            cublasSsyrk(cublas(), CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, g.C, g.P, &alpha,
+                        Fw.p + std::size_t(n) * g.C * g.P, g.P, &zero,
+                        G.p + std::size_t(n) * g.C * g.C, g.C);
+        } else {
+          cublasSgemmStridedBatched(cublas(), CUBLAS_OP_T, CUBLAS_OP_N, g.C, g.C, g.P, &alpha, Fw,
+                                    g.P, std::int64_t(g.C) * g.P, Fw, g.P, std::int64_t(g.C) * g.P,
+                                    &zero, G, g.C, std::int64_t(g.C) * g.C, g.N);
+        }
+      },
+      gram_flops(g), 0);
 }
 #endif
 
@@ -355,12 +377,15 @@ void bench_instance_norm(benchmark::State& st, int N, int C, int P, bool backwar
   Buf x(n, 1), y(n, 2), dy(n, 3), dx(n, 4), gamma(C, 5), beta(C, 6), mean(std::size_t(N) * C, 7),
       rstd(std::size_t(N) * C, 8), dg(C, 9), db(C, 10);
   v.fn.forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
-  timed_loop(st, [&] {
-    if (backward)
-      v.fn.backward(N, C, P, x, gamma, mean, rstd, dy, dx, dg, db);
-    else
-      v.fn.forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
-  }, 0, (backward ? 3.0 : 2.0) * n * sizeof(float));
+  timed_loop(
+      st,
+      [&] {
+        if (backward)
+          v.fn.backward(N, C, P, x, gamma, mean, rstd, dy, dx, dg, db);
+        else
+          v.fn.forward(N, C, P, x, gamma, beta, 1e-5f, y, mean, rstd);
+      },
+      0, (backward ? 3.0 : 2.0) * n * sizeof(float));
 }
 
 void bench_adam(benchmark::State& st, int64_t n, int version) {
@@ -371,18 +396,20 @@ void bench_adam(benchmark::State& st, int64_t n, int version) {
   kc::fill(n, 0.f, vv);
   int64_t t = 0;
   // reads p, g, m, v; writes p, m, v
-  timed_loop(st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t); }, 0,
-             7.0 * n * sizeof(float));
+  timed_loop(
+      st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t); }, 0,
+      7.0 * n * sizeof(float));
 }
 
 // Registers `fn(args..., i)` as "<base><name of version i>" for every
 // version of `table`.
 template <class Table, class Fn, class... Args>
-void register_versions(const std::string& base, const Table& table, benchmark::TimeUnit unit,
-                       Fn fn, Args... args) {
+void register_versions(const std::string& base, const Table& table, benchmark::TimeUnit unit, Fn fn,
+                       Args... args) {
   for (int i = 0; i < int(table.size()); ++i)
     benchmark::RegisterBenchmark((base + table[i].name).c_str(), fn, args..., i)
-        ->UseManualTime()->Unit(unit);
+        ->UseManualTime()
+        ->Unit(unit);
 }
 
 void register_all() {
@@ -392,19 +419,24 @@ void register_all() {
       register_versions(base, kc::conv2d_versions(), benchmark::kMillisecond, bench_conv_ours, c.s,
                         pass);
 #ifdef MGST_HAVE_CUDNN
-      benchmark::RegisterBenchmark((base + "cudnn_fp32").c_str(), bench_conv_cudnn, c.s, pass, false)
-          ->UseManualTime()->Unit(benchmark::kMillisecond);
+      benchmark::RegisterBenchmark((base + "cudnn_fp32").c_str(), bench_conv_cudnn, c.s, pass,
+                                   false)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
       benchmark::RegisterBenchmark((base + "cudnn_tf32").c_str(), bench_conv_cudnn, c.s, pass, true)
-          ->UseManualTime()->Unit(benchmark::kMillisecond);
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
 #endif
     }
   register_versions("sgemm/2048/", kc::sgemm_versions(), benchmark::kMillisecond, bench_sgemm_ours,
                     2048);
 #ifdef MGST_HAVE_CUBLAS
   benchmark::RegisterBenchmark("sgemm/2048/cublas_fp32", bench_sgemm_cublas, 2048, false)
-      ->UseManualTime()->Unit(benchmark::kMillisecond);
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("sgemm/2048/cublas_tf32", bench_sgemm_cublas, 2048, true)
-      ->UseManualTime()->Unit(benchmark::kMillisecond);
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond);
 #endif
   for (const GramCase& g : kGramCases) {
     const std::string base = std::string("gram/") + g.name + "/";
@@ -412,24 +444,32 @@ void register_all() {
       register_versions(base + (bwd ? "bwd/" : "fwd/"), kc::masked_gram_versions(),
                         benchmark::kMicrosecond, bench_gram_ours, g, bwd);
 #ifdef MGST_HAVE_CUBLAS
-    benchmark::RegisterBenchmark((base + "cublas_sgemm_fp32").c_str(), bench_gram_cublas, g, false, false)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark((base + "cublas_syrk_fp32").c_str(), bench_gram_cublas, g, true, false)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark((base + "cublas_sgemm_tf32").c_str(), bench_gram_cublas, g, false, true)
-        ->UseManualTime()->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((base + "cublas_sgemm_fp32").c_str(), bench_gram_cublas, g, false,
+                                 false)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((base + "cublas_syrk_fp32").c_str(), bench_gram_cublas, g, true,
+                                 false)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((base + "cublas_sgemm_tf32").c_str(), bench_gram_cublas, g, false,
+                                 true)
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond);
 #endif
   }
-  struct In { int N, C, P; };
+  struct In {
+    int N, C, P;
+  };
   for (In s : {In{4, 32, 65536}, In{4, 64, 16384}, In{4, 128, 4096}})
     for (bool bwd : {false, true})
-      register_versions("instance_norm/N" + std::to_string(s.N) + "_C" + std::to_string(s.C) + "_P" +
-                            std::to_string(s.P) + (bwd ? "/bwd/" : "/fwd/"),
+      register_versions("instance_norm/N" + std::to_string(s.N) + "_C" + std::to_string(s.C) +
+                            "_P" + std::to_string(s.P) + (bwd ? "/bwd/" : "/fwd/"),
                         kc::instance_norm_versions(), benchmark::kMicrosecond, bench_instance_norm,
                         s.N, s.C, s.P, bwd);
   for (int64_t n : {int64_t(1700000), int64_t(1) << 24})
-    register_versions("adam/" + std::to_string(n) + "/", kc::adam_versions(), benchmark::kMicrosecond,
-                      bench_adam, n);
+    register_versions("adam/" + std::to_string(n) + "/", kc::adam_versions(),
+                      benchmark::kMicrosecond, bench_adam, n);
 }
 
 }  // namespace

@@ -24,8 +24,10 @@ void run_case(benchmark::State& st, const ops::OpCase& c) {
     c.cpu.forward(x, yp);
     benchmark::DoNotOptimize(yp[0]);
   }
-  st.counters["GB/s"] = benchmark::Counter(c.bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  st.counters["GFLOP/s"] = benchmark::Counter(c.flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GB/s"] =
+      benchmark::Counter(c.bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(c.flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   for (const auto& in : c.inputs) in.data.release();
 }
 
@@ -34,7 +36,8 @@ void run_case(benchmark::State& st, const ops::OpCase& c) {
 int main(int argc, char** argv) {
   for (const ops::OpCase& c : ops::op_table()) {
     if (!ops::selected(c) || (c.flops == 0 && c.bytes == 0)) continue;
-    benchmark::RegisterBenchmark(("cpu/" + c.label()).c_str(), [&c](benchmark::State& st) { run_case(st, c); });
+    benchmark::RegisterBenchmark(("cpu/" + c.label()).c_str(),
+                                 [&c](benchmark::State& st) { run_case(st, c); });
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

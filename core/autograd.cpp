@@ -32,8 +32,9 @@ NoGradGuard::~NoGradGuard() { t_grad_enabled = previous_; }
 
 void accumulate_grad(const std::shared_ptr<TensorImpl>& t, const Tensor& g) {
   if (!t || !t->requires_grad) return;
-  MGST_CHECK(g.shape() == t->shape, "gradient of shape " << shape_str(g.shape())
-                                        << " for a tensor of shape " << shape_str(t->shape)
+  MGST_CHECK(g.shape() == t->shape, "gradient of shape "
+                                        << shape_str(g.shape()) << " for a tensor of shape "
+                                        << shape_str(t->shape)
                                         << (t->name.empty() ? "" : " (" + t->name + ")"));
   if (!t->grad) {
     t->grad = g.impl_ptr();
@@ -118,8 +119,8 @@ void OpScope::put_on_tape(Tensor& y, Backward backward) {
 void check_finite(const Tensor& t, const std::string& what) {
   const std::vector<float> v = t.to_vector();
   for (std::size_t i = 0; i < v.size(); ++i)
-    MGST_CHECK(std::isfinite(v[i]), "anomaly: " << what << " holds " << v[i] << " at element "
-                                                << i << " of " << t.str());
+    MGST_CHECK(std::isfinite(v[i]), "anomaly: " << what << " holds " << v[i] << " at element " << i
+                                                << " of " << t.str());
 }
 
 // ---------------------------------------------------------------------------
@@ -139,9 +140,12 @@ void check_graph_alive(const std::vector<TapeEntry>& entries, const Tensor& loss
   if (!loss.impl()->is_leaf && !on_tape.count(loss.impl())) {
     MGST_CHECK(last_loss.lock().get() != loss.impl(),
                "backward(): backward() was already called on this loss, and it freed the loss's "
-               "graph; " << what_to_do);
-    MGST_FAIL("backward(): the graph of this loss was freed by an earlier backward() on another "
-              "loss (or by Tape::clear()); " << what_to_do);
+               "graph; "
+                   << what_to_do);
+    MGST_FAIL(
+        "backward(): the graph of this loss was freed by an earlier backward() on another "
+        "loss (or by Tape::clear()); "
+        << what_to_do);
   }
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     if (!reached.count(it->output.get())) continue;

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "core/trace.h"
 #include "core/tensor.h"
+#include "core/trace.h"
 
 namespace mgst {
 

@@ -35,8 +35,8 @@ std::string cuda_description() {
 Device parse_device(const std::string& name) {
   if (name == "cpu") return Device::cpu();
   if (name == "cuda") {
-    MGST_CHECK(cuda_available(), "--device cuda: no usable GPU (" << cuda_description()
-                                     << "); use --device cpu");
+    MGST_CHECK(cuda_available(),
+               "--device cuda: no usable GPU (" << cuda_description() << "); use --device cpu");
     return Device::cuda();
   }
   if (name == "auto") return cuda_available() ? Device::cuda() : Device::cpu();

@@ -20,9 +20,12 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, std:
     return;
   }
 #ifdef MGST_WITH_CUDA
-  if (dst_dev.is_cuda() && src_dev.is_cuda()) kernels::cuda::memcpy_d2d(dst, src, bytes);
-  else if (dst_dev.is_cuda()) kernels::cuda::memcpy_h2d(dst, src, bytes);
-  else kernels::cuda::memcpy_d2h(dst, src, bytes);
+  if (dst_dev.is_cuda() && src_dev.is_cuda())
+    kernels::cuda::memcpy_d2d(dst, src, bytes);
+  else if (dst_dev.is_cuda())
+    kernels::cuda::memcpy_h2d(dst, src, bytes);
+  else
+    kernels::cuda::memcpy_d2h(dst, src, bytes);
 #else
   detail::no_cuda_backend("copy");
 #endif

@@ -23,11 +23,9 @@ void synchronize(Device d);
 }  // namespace mgst
 
 #ifdef MGST_WITH_CUDA
-#define MGST_KERNEL(dev, fn, ...)                                          \
-  ((dev).is_cuda() ? ::mgst::kernels::cuda::fn(__VA_ARGS__)                \
-                   : ::mgst::kernels::cpu::fn(__VA_ARGS__))
+#define MGST_KERNEL(dev, fn, ...) \
+  ((dev).is_cuda() ? ::mgst::kernels::cuda::fn(__VA_ARGS__) : ::mgst::kernels::cpu::fn(__VA_ARGS__))
 #else
-#define MGST_KERNEL(dev, fn, ...)                                          \
-  ((dev).is_cuda() ? ::mgst::detail::no_cuda_backend(#fn)                  \
-                   : ::mgst::kernels::cpu::fn(__VA_ARGS__))
+#define MGST_KERNEL(dev, fn, ...) \
+  ((dev).is_cuda() ? ::mgst::detail::no_cuda_backend(#fn) : ::mgst::kernels::cpu::fn(__VA_ARGS__))
 #endif

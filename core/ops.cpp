@@ -23,8 +23,8 @@ void check_dim(const char* op, const char* what, const Tensor& t, int d) {
 }
 
 void check_same_shape(const char* op, const Tensor& a, const Tensor& b) {
-  MGST_CHECK(a.shape() == b.shape(), op << ": shape mismatch " << shape_str(a.shape()) << " vs "
-                                        << shape_str(b.shape()));
+  MGST_CHECK(a.shape() == b.shape(),
+             op << ": shape mismatch " << shape_str(a.shape()) << " vs " << shape_str(b.shape()));
 }
 
 int as_int(int64_t v) { return static_cast<int>(v); }
@@ -70,11 +70,17 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int
              name << ": bias " << shape_str(b.shape()) << " for " << w.size(0)
                   << " output channels");
   MGST_CHECK(stride >= 1 && pad >= 0, name << ": stride " << stride << ", pad " << pad);
-  const Conv2dShape s{as_int(x.size(0)), as_int(x.size(1)), as_int(x.size(2)), as_int(x.size(3)),
-                      as_int(w.size(0)), as_int(w.size(2)), stride, pad};
+  const Conv2dShape s{as_int(x.size(0)),
+                      as_int(x.size(1)),
+                      as_int(x.size(2)),
+                      as_int(x.size(3)),
+                      as_int(w.size(0)),
+                      as_int(w.size(2)),
+                      stride,
+                      pad};
   MGST_CHECK(x.size(2) + 2 * pad >= s.K && x.size(3) + 2 * pad >= s.K,
-             name << ": input " << shape_str(x.shape()) << " smaller than the " << s.K << "x"
-                  << s.K << " kernel (pad " << pad << ")");
+             name << ": input " << shape_str(x.shape()) << " smaller than the " << s.K << "x" << s.K
+                  << " kernel (pad " << pad << ")");
   OpScope op(name, {x, w, b}, 2.0 * double(s.y_size()) * s.gemm_k());
   Tensor y = op.empty({s.N, s.Co, s.Ho(), s.Wo()});
   MGST_KERNEL(op.device(), conv2d_forward, s, x.data(), w.data(), data_or_null(b), y.data());
@@ -128,8 +134,8 @@ Tensor upsample_nearest2x(const Tensor& x) {
 Tensor max_pool2x2(const Tensor& x) {
   const char* name = "max_pool2x2";
   check_dim(name, "input", x, 4);
-  MGST_CHECK(x.size(2) >= 2 && x.size(3) >= 2, name << ": input " << shape_str(x.shape())
-                                                    << " smaller than the 2x2 window");
+  MGST_CHECK(x.size(2) >= 2 && x.size(3) >= 2,
+             name << ": input " << shape_str(x.shape()) << " smaller than the 2x2 window");
   const int NC = as_int(x.size(0) * x.size(1)), H = as_int(x.size(2)), W = as_int(x.size(3));
   OpScope op(name, {x});
   Tensor y = op.empty({x.size(0), x.size(1), H / 2, W / 2});
@@ -167,14 +173,13 @@ Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, f
              name << ": scale/shift must be (" << C << ") for input " << shape_str(x.shape()));
   OpScope op(name, {x, gamma, beta}, 8.0 * x.numel());
   Tensor y = op.empty(x.shape()), mean = op.empty({N, C}), rstd = op.empty({N, C});
-  MGST_KERNEL(op.device(), instance_norm_forward, N, C, P, x.data(), gamma.data(), beta.data(),
-              eps, y.data(), mean.data(), rstd.data());
+  MGST_KERNEL(op.device(), instance_norm_forward, N, C, P, x.data(), gamma.data(), beta.data(), eps,
+              y.data(), mean.data(), rstd.data());
   return op.record(y, [x, gamma, beta, mean, rstd, N, C, P](const Tensor& gy, GradSink& grad) {
     // One kernel writes the three gradients (each skipped when not wanted).
     Tensor gx = grad.buffer(x), gg = grad.buffer(gamma), gb = grad.buffer(beta);
-    MGST_KERNEL(grad.device(), instance_norm_backward, N, C, P, x.data(), gamma.data(),
-                mean.data(), rstd.data(), gy.data(), data_or_null(gx), data_or_null(gg),
-                data_or_null(gb));
+    MGST_KERNEL(grad.device(), instance_norm_backward, N, C, P, x.data(), gamma.data(), mean.data(),
+                rstd.data(), gy.data(), data_or_null(gx), data_or_null(gg), data_or_null(gb));
     grad.to(x, gx);
     grad.to(gamma, gg);
     grad.to(beta, gb);
@@ -206,8 +211,8 @@ Tensor concat_channels(const Tensor& a, const Tensor& b) {
   MGST_KERNEL(op.device(), concat_channels_forward, N, Ca, Cb, P, a.data(), b.data(), y.data());
   return op.record(y, [a, b, N, Ca, Cb, P](const Tensor& gy, GradSink& grad) {
     Tensor ga = grad.buffer(a), gb = grad.buffer(b);  // the two channel ranges of gy
-    MGST_KERNEL(grad.device(), concat_channels_backward, N, Ca, Cb, P, gy.data(),
-                data_or_null(ga), data_or_null(gb));
+    MGST_KERNEL(grad.device(), concat_channels_backward, N, Ca, Cb, P, gy.data(), data_or_null(ga),
+                data_or_null(gb));
     grad.to(a, ga);
     grad.to(b, gb);
   });
@@ -222,8 +227,7 @@ Tensor channel_affine(const Tensor& x, const Tensor& a, const Tensor& b) {
                   << shape_str(b.shape()) << " for input " << shape_str(x.shape()));
   OpScope op(name, {x}, 2.0 * x.numel(), {{a, "the scale a"}, {b, "the shift b"}});
   Tensor y = op.empty(x.shape());
-  MGST_KERNEL(op.device(), channel_affine_forward, N, C, P, x.data(), a.data(), b.data(),
-              y.data());
+  MGST_KERNEL(op.device(), channel_affine_forward, N, C, P, x.data(), a.data(), b.data(), y.data());
   return op.record(y, [x, a, N, C, P](const Tensor& gy, GradSink& grad) {
     Tensor gx = grad.empty(x);  // d(x*a + b)/dx = a
     MGST_KERNEL(grad.device(), channel_affine_backward, N, C, P, a.data(), gy.data(), gx.data());
@@ -263,7 +267,7 @@ Tensor sub(const Tensor& a, const Tensor& b) {
   Elementwise op("sub", a, b);
   MGST_KERNEL(op.device(), sub, a.numel(), a.data(), b.data(), op.y.data());
   return op.record([a, b](const Tensor& gy, GradSink& grad) {
-    grad.to(a, gy);                                   // d(a-b)/da = 1
+    grad.to(a, gy);                                  // d(a-b)/da = 1
     if (grad.wants(b)) grad.to(b, scale(gy, -1.f));  // d(a-b)/db = -1
   });
 }
@@ -294,8 +298,7 @@ Tensor masked_gram(const Tensor& F, const Tensor& w, float eps) {
   const int N = as_int(F.size(0)), C = as_int(F.size(1)), P = as_int(F.size(2) * F.size(3));
   OpScope op(name, {F}, 2.0 * N * C * C * double(P), {{w, "the mask w"}});
   Tensor G = op.empty({N, C, C});
-  MGST_KERNEL(op.device(), masked_gram_forward, N, C, P, F.data(), data_or_null(w), eps,
-              G.data());
+  MGST_KERNEL(op.device(), masked_gram_forward, N, C, P, F.data(), data_or_null(w), eps, G.data());
   return op.record(G, [F, w, N, C, P, eps](const Tensor& gG, GradSink& grad) {
     Tensor gF = grad.empty(F);  // (gG + gG^T) (F*w) w / (C sum w + eps)
     MGST_KERNEL(grad.device(), masked_gram_backward, N, C, P, F.data(), data_or_null(w), eps,
@@ -332,11 +335,12 @@ Tensor mse(const Tensor& a, const Tensor& b) {
 // input gets the negation.
 Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weight) {
   const char* name = "weighted_row_mse";
-  MGST_CHECK(a.dim() >= 1 && t.dim() == a.dim(), name << ": " << shape_str(a.shape())
-                                                      << " vs target " << shape_str(t.shape()));
+  MGST_CHECK(a.dim() >= 1 && t.dim() == a.dim(),
+             name << ": " << shape_str(a.shape()) << " vs target " << shape_str(t.shape()));
   const int R = as_int(a.size(0));
   const int64_t M = R ? a.numel() / R : 0;
-  Shape a_row(a.shape().begin() + 1, a.shape().end()), t_row(t.shape().begin() + 1, t.shape().end());
+  Shape a_row(a.shape().begin() + 1, a.shape().end()),
+      t_row(t.shape().begin() + 1, t.shape().end());
   MGST_CHECK(a_row == t_row && (t.size(0) == R || t.size(0) == 1),
              name << ": target " << shape_str(t.shape()) << " does not match "
                   << shape_str(a.shape()) << " (same rows, or one row to broadcast)");
@@ -397,8 +401,8 @@ Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float e
   const char* name = "task_edge_loss";
   check_dim(name, "output", y, 4);
   check_same_shape(name, y, x);
-  MGST_CHECK(y.size(1) == 3, name << ": needs RGB images (N, 3, H, W), got "
-                                  << shape_str(y.shape()));
+  MGST_CHECK(y.size(1) == 3,
+             name << ": needs RGB images (N, 3, H, W), got " << shape_str(y.shape()));
   check_mask(name, y, m);
   const int N = as_int(y.size(0)), H = as_int(y.size(2)), W = as_int(y.size(3));
   OpScope op(name, {y, x}, 12.0 * y.numel(), {{m, "the mask m"}});
@@ -407,8 +411,8 @@ Tensor task_edge_loss(const Tensor& y, const Tensor& x, const Tensor& m, float e
               out.data());
   return op.record(out, [y, x, m, N, H, W, eps](const Tensor& gout, GradSink& grad) {
     Tensor gy = grad.empty(y);  // the edge filters' transpose applied to the weighted residual
-    MGST_KERNEL(grad.device(), task_edge_loss_backward, N, H, W, y.data(), x.data(), m.data(),
-                eps, gout.data(), gy.data());
+    MGST_KERNEL(grad.device(), task_edge_loss_backward, N, H, W, y.data(), x.data(), m.data(), eps,
+                gout.data(), gy.data());
     grad.to(y, gy);
     if (grad.wants(x)) grad.to(x, scale(gy, -1.f));
   });

@@ -13,13 +13,12 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 // ---- layers
 // x (N,Ci,H,W), w (Co,Ci,K,K), b (Co) or undefined; zero padding `pad`.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int pad);
-Tensor reflection_pad(const Tensor& x, int pad);     // (N,C,H+2p,W+2p)
-Tensor upsample_nearest2x(const Tensor& x);          // (N,C,2H,2W)
-Tensor max_pool2x2(const Tensor& x);                 // (N,C,H/2,W/2)
-Tensor avg_pool(const Tensor& x, int k);             // (N,C,H/k,W/k)
+Tensor reflection_pad(const Tensor& x, int pad);  // (N,C,H+2p,W+2p)
+Tensor upsample_nearest2x(const Tensor& x);       // (N,C,2H,2W)
+Tensor max_pool2x2(const Tensor& x);              // (N,C,H/2,W/2)
+Tensor avg_pool(const Tensor& x, int k);          // (N,C,H/k,W/k)
 // gamma, beta (C); biased variance over H*W.
-Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta,
-                     float eps = 1e-5f);
+Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps = 1e-5f);
 Tensor relu(const Tensor& x);
 Tensor concat_channels(const Tensor& a, const Tensor& b);
 // y[n,c] = x[n,c] * a[c] + b[c]; a, b (C) constants (no gradient: a, b that

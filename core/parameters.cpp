@@ -52,8 +52,10 @@ Tensor ParameterSet::gather_grads() const {
   for (const auto& p : items_) {
     Tensor dst = g.view(offset, p.tensor.shape());
     const Tensor src = p.tensor.grad();
-    if (src.defined()) dst.copy_from(src);
-    else MGST_KERNEL(g.device(), fill, dst.numel(), 0.f, dst.data());
+    if (src.defined())
+      dst.copy_from(src);
+    else
+      MGST_KERNEL(g.device(), fill, dst.numel(), 0.f, dst.data());
     offset += p.tensor.numel();
   }
   return g;

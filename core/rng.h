@@ -13,13 +13,13 @@ class Rng {
   void seed_with(uint64_t seed);
 
   uint64_t next_u64();
-  double uniform();                                    // [0, 1)
+  double uniform();  // [0, 1)
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  double normal();                                     // N(0, 1), Box-Muller
-  int64_t randint(int64_t n);                          // [0, n)
+  double normal();             // N(0, 1), Box-Muller
+  int64_t randint(int64_t n);  // [0, n)
 
-  std::string state() const;                           // 64 hex digits
-  void set_state(const std::string& s);                // throws on malformed input
+  std::string state() const;             // 64 hex digits
+  void set_state(const std::string& s);  // throws on malformed input
 
  private:
   uint64_t s_[4];

@@ -23,7 +23,8 @@ Storage::Storage(std::size_t bytes, Device device) : bytes_(bytes), device_(devi
   if (device.is_cpu()) {
     data_ = std::aligned_alloc(kAlign, rounded);
     MGST_CHECK(data_ != nullptr, "out of CPU memory allocating " << bytes << " bytes ("
-                                     << g_cpu_in_use.load() << " bytes in use)");
+                                                                 << g_cpu_in_use.load()
+                                                                 << " bytes in use)");
     const std::size_t now = g_cpu_in_use.fetch_add(rounded) + rounded;
     std::size_t peak = g_cpu_peak.load();
     while (now > peak && !g_cpu_peak.compare_exchange_weak(peak, now)) {

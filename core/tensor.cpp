@@ -57,7 +57,8 @@ const Shape& Tensor::shape() const {
 int64_t Tensor::size(int d) const {
   const int n = dim();
   if (d < 0) d += n;
-  MGST_CHECK(d >= 0 && d < n, "dimension " << d << " out of range for shape " << shape_str(shape()));
+  MGST_CHECK(d >= 0 && d < n,
+             "dimension " << d << " out of range for shape " << shape_str(shape()));
   return shape()[d];
 }
 
@@ -152,9 +153,7 @@ Tensor& Tensor::set_requires_grad(bool on) {
   return *this;
 }
 
-Tensor Tensor::grad() const {
-  return impl_ && impl_->grad ? Tensor(impl_->grad) : Tensor();
-}
+Tensor Tensor::grad() const { return impl_ && impl_->grad ? Tensor(impl_->grad) : Tensor(); }
 
 void Tensor::zero_grad() {
   if (impl_) impl_->grad.reset();

@@ -71,10 +71,10 @@ class Tensor {
   // ---- autograd
   bool requires_grad() const;
   Tensor& set_requires_grad(bool on);
-  Tensor grad() const;     // undefined when none accumulated yet
-  void zero_grad();        // drops the gradient
+  Tensor grad() const;  // undefined when none accumulated yet
+  void zero_grad();     // drops the gradient
   void set_grad(const Tensor& g);
-  void backward() const;   // this must be a scalar; runs the tape in reverse
+  void backward() const;  // this must be a scalar; runs the tape in reverse
   const std::string& name() const;
   Tensor& set_name(std::string n);
 

@@ -22,8 +22,8 @@ namespace mgst {
 
 struct TraceEntry {
   std::string op;
-  std::vector<Shape> input_shapes;         // the differentiable inputs, undefined ones left out
-  std::vector<bool> input_requires_grad;   // per input: does the backward compute its gradient
+  std::vector<Shape> input_shapes;        // the differentiable inputs, undefined ones left out
+  std::vector<bool> input_requires_grad;  // per input: does the backward compute its gradient
   Shape output_shape;
   double flops = 0;  // analytic forward FLOPs
   double bytes = 0;  // bytes read + written by the forward (inputs above + output)

@@ -40,6 +40,8 @@ ResidualBlock::ResidualBlock(int channels, ParameterSet& params, const std::stri
       b_({channels, channels, 3, 1, false, true, false}, params, prefix + ".conv2",
          prefix + ".norm2", rng) {}
 
-Tensor ResidualBlock::forward(const Tensor& x) const { return ops::add(b_.forward(a_.forward(x)), x); }
+Tensor ResidualBlock::forward(const Tensor& x) const {
+  return ops::add(b_.forward(a_.forward(x)), x);
+}
 
 }  // namespace mgst::layers

@@ -15,8 +15,8 @@ namespace mgst::layers {
 
 struct ConvLayerSpec {
   int in_channels, out_channels, kernel, stride = 1;
-  bool upsample = false;   // nearest x2 before the conv
-  bool norm = true;        // instance norm with affine
+  bool upsample = false;  // nearest x2 before the conv
+  bool norm = true;       // instance norm with affine
   bool relu = true;
   bool zero_init = false;  // weight and bias start at 0 (the residual output layer)
 };

@@ -27,14 +27,14 @@ void LossConfig::validate() const {
     MGST_CHECK(seen.insert(l).second, "style layer " << l << " listed twice");
   }
   MGST_CHECK(style_layer_weights.size() == style_layers.size(),
-             style_layer_weights.size() << " style-layer weights for " << style_layers.size()
-                                        << " style layers");
+             style_layer_weights.size()
+                 << " style-layer weights for " << style_layers.size() << " style layers");
 }
 
 LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const Tensor& y,
                          const Tensor& x, const RegionWeights& regions, const StyleTarget& target) {
-  MGST_CHECK(y.shape() == x.shape(), "losses: output " << shape_str(y.shape()) << " vs input "
-                                                       << shape_str(x.shape()));
+  MGST_CHECK(y.shape() == x.shape(),
+             "losses: output " << shape_str(y.shape()) << " vs input " << shape_str(x.shape()));
   const int64_t N = y.size(0);
   const auto fy = vgg.features(y, cfg.vgg_layers());
   Tensor fx_content;
@@ -47,9 +47,9 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
   // Content: full + attention region.
   const Tensor& fy_c = fy.at(cfg.content_layer);
   const PooledRegions rc = pool_regions(regions, models::Vgg19::layer_stride(cfg.content_layer));
-  t.content = ops::add(ops::mse(fy_c, fx_content),
-                       ops::scale(ops::masked_mse(fy_c, fx_content, rc.att, 1e-8f),
-                                  float(cfg.lambda_att)));
+  t.content =
+      ops::add(ops::mse(fy_c, fx_content),
+               ops::scale(ops::masked_mse(fy_c, fx_content, rc.att, 1e-8f), float(cfg.lambda_att)));
 
   // Region style.
   for (std::size_t i = 0; i < cfg.style_layers.size(); ++i) {
@@ -61,16 +61,16 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
     for (int r = 0; r < 2; ++r) {
       const GramTarget& tg = target.layers.at(l)[r];
       const int64_t R = tg.gram.size(0);
-      MGST_CHECK(R == 1 || R == N, "style target for " << l << " has " << R
-                                                      << " rows for a batch of " << N);
+      MGST_CHECK(R == 1 || R == N,
+                 "style target for " << l << " has " << R << " rows for a batch of " << N);
       const std::vector<float>& sums = r == kAttention ? p.att_sum : p.bkgd_sum;
       std::vector<float> w(N);
       for (int64_t n = 0; n < N; ++n)
         w[n] = (sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n];
       const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
-      const Tensor term = ops::weighted_row_mse(ops::reshape(G, {N, C * C}),
-                                                ops::reshape(tg.gram, {R, C * C}),
-                                                Tensor::from_vector({N}, w, y.device()));
+      const Tensor term =
+          ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
+                                Tensor::from_vector({N}, w, y.device()));
       layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
     }
     layer_loss = ops::scale(layer_loss, float(cfg.style_layer_weights[i]));
@@ -80,10 +80,10 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
 
   t.task = ops::task_edge_loss(y, x, regions.att, 1e-8f);
   t.tv = ops::total_variation(y);
-  t.total = ops::add(ops::add(ops::scale(t.content, float(cfg.w_content)),
-                              ops::scale(t.style, float(cfg.w_style))),
-                     ops::add(ops::scale(t.task, float(cfg.w_task)),
-                              ops::scale(t.tv, float(cfg.w_tv))));
+  t.total =
+      ops::add(ops::add(ops::scale(t.content, float(cfg.w_content)),
+                        ops::scale(t.style, float(cfg.w_style))),
+               ops::add(ops::scale(t.task, float(cfg.w_task)), ops::scale(t.tv, float(cfg.w_tv))));
   return t;
 }
 

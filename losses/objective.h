@@ -28,8 +28,8 @@ struct LossConfig {
 };
 
 struct LossTerms {
-  Tensor content, style, task, tv;  // unweighted (style includes the per-layer w_l)
-  Tensor total;                     // weighted sum
+  Tensor content, style, task, tv;      // unweighted (style includes the per-layer w_l)
+  Tensor total;                         // weighted sum
   std::vector<Tensor> style_per_layer;  // w_l * sum_r mse(...), sums to `style`
 };
 

@@ -8,16 +8,16 @@
 namespace mgst::losses {
 
 struct RegionWeights {
-  Tensor att;       // (N,1,H,W): m * v
-  Tensor bkgd;      // (N,1,H,W): (1-m) * v, or undefined when there is no v
-                    // (then bkgd at a layer is computed as 1 - att_l, as METHOD.md says)
+  Tensor att;   // (N,1,H,W): m * v
+  Tensor bkgd;  // (N,1,H,W): (1-m) * v, or undefined when there is no v
+                // (then bkgd at a layer is computed as 1 - att_l, as METHOD.md says)
 };
 
 // m (N,1,H,W) in [0,1]; v (N,1,H,W) validity or undefined (= 1).
 RegionWeights make_regions(const Tensor& m, const Tensor& v);
 
 struct PooledRegions {
-  Tensor att, bkgd;                  // (N,1,H/s,W/s)
+  Tensor att, bkgd;                      // (N,1,H/s,W/s)
   std::vector<float> att_sum, bkgd_sum;  // per sample, for the empty-region guard
 };
 

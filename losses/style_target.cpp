@@ -10,8 +10,8 @@ StyleGrams compute_style_grams(const models::Vgg19& vgg, const Tensor& img,
                                const RegionWeights& regions,
                                const std::vector<std::string>& layers) {
   NoGradGuard no_grad;
-  MGST_CHECK(img.dim() == 4 && img.size(0) == 1, "style image must be (1, 3, H, W), got "
-                                                     << shape_str(img.shape()));
+  MGST_CHECK(img.dim() == 4 && img.size(0) == 1,
+             "style image must be (1, 3, H, W), got " << shape_str(img.shape()));
   const auto feats = vgg.features(img, layers);
   StyleGrams g;
   for (const auto& l : layers) {
@@ -49,8 +49,7 @@ StyleTarget mean_style_target(const std::vector<StyleGrams>& set,
   return t;
 }
 
-StyleTarget paired_style_target(const std::vector<StyleGrams>& set,
-                                const std::vector<int>& pairing,
+StyleTarget paired_style_target(const std::vector<StyleGrams>& set, const std::vector<int>& pairing,
                                 const std::vector<std::string>& layers) {
   NoGradGuard no_grad;
   MGST_CHECK(!set.empty() && !pairing.empty(), "paired style target: empty style set or batch");
@@ -64,7 +63,8 @@ StyleTarget paired_style_target(const std::vector<StyleGrams>& set,
       std::vector<float> valid(N);
       for (int n = 0; n < N; ++n) {
         const int k = pairing[n];
-        MGST_CHECK(k >= 0 && k < int(set.size()), "pairing index " << k << " outside the style set");
+        MGST_CHECK(k >= 0 && k < int(set.size()),
+                   "pairing index " << k << " outside the style set");
         stacked.view(n * CC, first.shape()).copy_from(set[k].gram.at(l)[r]);
         valid[n] = set[k].present.at(l)[r] ? 1.f : 0.f;
       }

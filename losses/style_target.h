@@ -44,8 +44,7 @@ struct StyleTarget {
 StyleTarget mean_style_target(const std::vector<StyleGrams>& set,
                               const std::vector<std::string>& layers);
 // METHOD.md's `paired` target: sample n uses set[pairing[n]].
-StyleTarget paired_style_target(const std::vector<StyleGrams>& set,
-                                const std::vector<int>& pairing,
+StyleTarget paired_style_target(const std::vector<StyleGrams>& set, const std::vector<int>& pairing,
                                 const std::vector<std::string>& layers);
 
 }  // namespace mgst::losses

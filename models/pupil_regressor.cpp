@@ -20,8 +20,8 @@ PupilRegressor::PupilRegressor(const PupilRegressorConfig& cfg, uint64_t seed, D
                                                            << cfg.channels.size() << " stages");
     cin = cfg.channels[i], h /= 2, w /= 2;
   }
-  MGST_CHECK(h >= 1 && w >= 1, "pupil regressor: input " << cfg.height << "x" << cfg.width
-                                                         << " is too small");
+  MGST_CHECK(h >= 1 && w >= 1,
+             "pupil regressor: input " << cfg.height << "x" << cfg.width << " is too small");
   feat_h_ = h, feat_w_ = w;
   const int64_t flat = int64_t(cin) * h * w;
   // Linear layers as 1x1 convs over the flattened features (PyTorch's Linear
@@ -56,7 +56,7 @@ Tensor PupilRegressor::forward(const Tensor& x) const {
   const int64_t N = x.size(0);
   h = ops::reshape(h, {N, h.size(1) * h.size(2) * h.size(3), 1, 1});  // flatten
   Tensor c = ops::relu(ops::conv2d(h, fc1_w_, fc1_b_, 1, 0));         // (N, hidden, 1, 1)
-  c = ops::conv2d(c, fc2_w_, fc2_b_, 1, 0);                            // (N, 2, 1, 1)
+  c = ops::conv2d(c, fc2_w_, fc2_b_, 1, 0);                           // (N, 2, 1, 1)
   if (cfg_.gaze) {
     Tensor g = ops::relu(ops::conv2d(h, gz1_w_, gz1_b_, 1, 0));
     c = ops::concat_channels(c, ops::conv2d(g, gz2_w_, gz2_b_, 1, 0));  // (N, 4, 1, 1)

@@ -32,7 +32,7 @@ struct PupilRegressorConfig {
   int height = 32, width = 48;            // input size (each stage halves it, floor)
   std::vector<int> channels{16, 32, 64};  // one conv stage per entry
   int hidden = 64;
-  bool gaze = false;                      // two more outputs: yaw, pitch (scaled)
+  bool gaze = false;  // two more outputs: yaw, pitch (scaled)
 };
 
 class PupilRegressor {

@@ -31,14 +31,15 @@ Tensor TransformNet::forward(const Tensor& x, const Tensor& m) const {
 
 Tensor TransformNet::forward_with_activations(const Tensor& x, const Tensor& m,
                                               std::vector<NamedTensor>* acts) const {
-  MGST_CHECK(x.dim() == 4 && x.size(1) == 3, "transform net: input must be (N, 3, H, W), got "
-                                                 << shape_str(x.shape()));
+  MGST_CHECK(x.dim() == 4 && x.size(1) == 3,
+             "transform net: input must be (N, 3, H, W), got " << shape_str(x.shape()));
   MGST_CHECK(m.dim() == 4 && m.size(1) == 1 && m.size(0) == x.size(0) && m.size(2) == x.size(2) &&
                  m.size(3) == x.size(3),
              "transform net: mask " << shape_str(m.shape()) << " does not fit image "
                                     << shape_str(x.shape()));
   MGST_CHECK(x.size(2) % 4 == 0 && x.size(3) % 4 == 0,
-             "transform net: H and W must be multiples of 4, got " << x.size(2) << "x" << x.size(3));
+             "transform net: H and W must be multiples of 4, got " << x.size(2) << "x"
+                                                                   << x.size(3));
   auto keep = [acts](const char* name, const Tensor& t) {
     if (acts) acts->push_back({name, t});
     return t;

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/io/safetensors.h"
 #include "core/parameters.h"
 #include "core/rng.h"
-#include "core/io/safetensors.h"
 #include "layers/conv_layer.h"
 
 namespace mgst::models {

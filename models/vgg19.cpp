@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "core/autograd.h"
+#include "core/io/safetensors.h"
 #include "core/ops.h"
 #include "core/rng.h"
-#include "core/io/safetensors.h"
 #include "kernels/error.h"
 #include "layers/init.h"
 #include "models/weights.h"
@@ -37,9 +37,10 @@ int layer_position(const std::string& s) {
 
 void Vgg19::check_layer_name(const std::string& layer) {
   int b, i;
-  MGST_CHECK(parse_layer(layer, b, i), "unknown VGG-19 layer '"
-                                           << layer << "' (expected relu1_1, relu1_2, relu2_1, "
-                                           << "relu2_2, relu3_1..relu3_4, relu4_1..relu4_4, relu5_1..relu5_4)");
+  MGST_CHECK(parse_layer(layer, b, i),
+             "unknown VGG-19 layer '"
+                 << layer << "' (expected relu1_1, relu1_2, relu2_1, "
+                 << "relu2_2, relu3_1..relu3_4, relu4_1..relu4_4, relu5_1..relu5_4)");
 }
 
 int Vgg19::layer_stride(const std::string& layer) {

@@ -16,8 +16,8 @@ void load_tensor(Tensor dst, const std::string& name, const SafetensorsFile& fil
                                            << shape_str(a->shape) << ", expected "
                                            << shape_str(dst.shape()));
   for (std::size_t i = 0; i < a->data.size(); ++i)
-    MGST_CHECK(std::isfinite(a->data[i]), path << ": tensor '" << name << "' holds "
-                                               << a->data[i] << " at element " << i);
+    MGST_CHECK(std::isfinite(a->data[i]),
+               path << ": tensor '" << name << "' holds " << a->data[i] << " at element " << i);
   dst.copy_from(Tensor::from_vector(a->shape, a->data));
 }
 
@@ -37,7 +37,8 @@ void load_parameters(ParameterSet& params, const SafetensorsFile& file, const st
   }
 }
 
-std::vector<NamedArray> parameters_to_arrays(const ParameterSet& params, const std::string& prefix) {
+std::vector<NamedArray> parameters_to_arrays(const ParameterSet& params,
+                                             const std::string& prefix) {
   std::vector<NamedArray> out;
   for (const auto& p : params.items())
     out.push_back({prefix + p.name, p.tensor.shape(), p.tensor.to_vector()});

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/parameters.h"
 #include "core/io/safetensors.h"
+#include "core/parameters.h"
 
 namespace mgst::models {
 

@@ -20,12 +20,12 @@
 // First line of every CUDA test case: without a usable GPU the case passes
 // vacuously (the `cuda` CTest entry is SKIPPED as a whole by tests/main.cpp;
 // this guard covers a plain `mgst_tests` run with no suite filter).
-#define MGST_REQUIRE_GPU()                                                          \
-  do {                                                                              \
-    if (!::mgst::kernels::cuda::available()) {                                      \
+#define MGST_REQUIRE_GPU()                                                         \
+  do {                                                                             \
+    if (!::mgst::kernels::cuda::available()) {                                     \
       MESSAGE("no GPU, skipped: " << ::mgst::kernels::cuda::device_description()); \
-      return;                                                                       \
-    }                                                                               \
+      return;                                                                      \
+    }                                                                              \
   } while (0)
 
 namespace mgst::test::cuda {
@@ -38,8 +38,8 @@ inline bool small_mode() {
 }
 
 inline void check_cuda(cudaError_t e, const char* what) {
-  REQUIRE_MESSAGE(e == cudaSuccess, what << ": " << cudaGetErrorName(e) << " ("
-                                         << cudaGetErrorString(e) << ")");
+  REQUIRE_MESSAGE(e == cudaSuccess,
+                  what << ": " << cudaGetErrorName(e) << " (" << cudaGetErrorString(e) << ")");
 }
 
 // n floats on the device with kGuard floats of sentinel bytes before and
@@ -94,10 +94,11 @@ class DeviceBuffer {
     for (int side = 0; side < 2; ++side) {
       const float* at = side == 0 ? base_ : base_ + kGuard + n_;
       check_cuda(cudaMemcpy(g.data(), at, g.size(), cudaMemcpyDeviceToHost), "guard read");
-      const auto bad = std::count_if(g.begin(), g.end(), [](unsigned char c) { return c != kSentinel; });
+      const auto bad =
+          std::count_if(g.begin(), g.end(), [](unsigned char c) { return c != kSentinel; });
       CHECK_MESSAGE(bad == 0, what << ": " << bad << " guard bytes overwritten "
-                                   << (side == 0 ? "before" : "after") << " the buffer of "
-                                   << n_ << " floats");
+                                   << (side == 0 ? "before" : "after") << " the buffer of " << n_
+                                   << " floats");
       ok = ok && bad == 0;
     }
     return ok;

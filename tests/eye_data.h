@@ -31,7 +31,7 @@ inline std::string make_eye_dataset(const std::string& name, int H, int W, int c
 // 24x32 crops, batch 2, quiet, with the demo's loss weights: with the random
 // VGG, METHOD.md's w_s = 1e4 barely moves anything in a few dozen steps.
 inline train::TrainConfig small_train_config(const std::string& data, const std::string& out,
-                                           const std::string& device = "cpu") {
+                                             const std::string& device = "cpu") {
   train::TrainConfig c;
   c.content = data + "/real";
   c.masks = data + "/real_masks";

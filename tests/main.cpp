@@ -33,8 +33,8 @@ int check_suites(int argc, char** argv, int first) {
   int bad = 0;
   for (const auto& tc : doctest::detail::getRegisteredTests()) {
     if (!known.count(tc.m_test_suite)) {
-      std::printf("test '%s' (%s:%d) is in suite '%s', which has no CTest entry\n",
-                  tc.m_name, tc.m_file.c_str(), tc.m_line, tc.m_test_suite);
+      std::printf("test '%s' (%s:%d) is in suite '%s', which has no CTest entry\n", tc.m_name,
+                  tc.m_file.c_str(), tc.m_line, tc.m_test_suite);
       ++bad;
     }
   }

@@ -89,7 +89,8 @@ TEST_SUITE("autograd") {
                          Error);
     Tensor x = Tensor::zeros({1, 3, 8, 8}), w = Tensor::zeros({4, 2, 3, 3});
     CHECK_THROWS_WITH_AS(ops::conv2d(x, w, Tensor(), 1, 1),
-                         doctest::Contains("conv2d: weight (4, 2, 3, 3) does not fit input (1, 3, 8, 8)"),
+                         doctest::Contains(
+                             "conv2d: weight (4, 2, 3, 3) does not fit input (1, 3, 8, 8)"),
                          Error);
     CHECK_THROWS_WITH_AS(ops::reflection_pad(x, 8), doctest::Contains("reflection_pad"), Error);
     CHECK_THROWS_AS(ops::masked_mse(x, x, Tensor::zeros({1, 2, 8, 8})), Error);
@@ -101,8 +102,7 @@ TEST_SUITE("autograd") {
     // The same loss twice.
     Tensor loss = ops::sum(ops::mul(x, x));
     loss.backward();
-    CHECK_THROWS_WITH_AS(loss.backward(), doctest::Contains("already called on this loss"),
-                         Error);
+    CHECK_THROWS_WITH_AS(loss.backward(), doctest::Contains("already called on this loss"), Error);
     CHECK(x.grad().to_vector() == std::vector<float>{2, 4});  // the second call added nothing
     x.zero_grad();
     // Two losses built from one graph before either backward().
@@ -189,7 +189,7 @@ TEST_SUITE("autograd") {
     }
     CHECK(TraceScope::active() == nullptr);
     CHECK(Tape::current().entries().empty());  // the half-recorded graph was dropped
-    Tensor z = ops::scale(x, 2.f);  // without a scope: recorded, not traced
+    Tensor z = ops::scale(x, 2.f);             // without a scope: recorded, not traced
     CHECK(Tape::current().entries().size() == 1);
     Tape::current().clear();
   }
@@ -216,16 +216,19 @@ TEST_SUITE("autograd") {
     check_grads("reflection_pad", [&] { return ops::sum(ops::mul(ops::reflection_pad(x, 2), rp)); },
                 {x});
     Tensor ru = rand_tensor({2, 3, 14, 12}, 7, -1, 1, false);
-    check_grads("upsample", [&] { return ops::sum(ops::mul(ops::upsample_nearest2x(x), ru)); }, {x});
+    check_grads("upsample", [&] { return ops::sum(ops::mul(ops::upsample_nearest2x(x), ru)); },
+                {x});
     Tensor rm = rand_tensor({2, 3, 3, 3}, 8, -1, 1, false);
-    check_grads("max_pool", [&] { return ops::sum(ops::mul(ops::max_pool2x2(x), rm)); }, {x}, 1e-3);
+    check_grads(
+        "max_pool", [&] { return ops::sum(ops::mul(ops::max_pool2x2(x), rm)); }, {x}, 1e-3);
     Tensor ra = rand_tensor({2, 3, 2, 2}, 9, -1, 1, false);
     check_grads("avg_pool", [&] { return ops::sum(ops::mul(ops::avg_pool(x, 3), ra)); }, {x});
     Tensor g = rand_tensor({3}, 10), be = rand_tensor({3}, 11);
     Tensor rn = rand_tensor({2, 3, 7, 6}, 12, -1, 1, false);
-    check_grads("instance_norm",
-                [&] { return ops::sum(ops::mul(ops::instance_norm(x, g, be, 1e-5f), rn)); },
-                {x, g, be}, 1e-2, 3e-2);
+    check_grads(
+        "instance_norm",
+        [&] { return ops::sum(ops::mul(ops::instance_norm(x, g, be, 1e-5f), rn)); }, {x, g, be},
+        1e-2, 3e-2);
     Tensor xr = rand_tensor({2, 3, 7, 6}, 13, 0.2f, 1.f);  // away from the kink
     check_grads("relu", [&] { return ops::sum(ops::mul(ops::relu(ops::scale(xr, -1.f)), rn)); },
                 {xr});

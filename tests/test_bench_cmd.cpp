@@ -1,9 +1,10 @@
 // `mgst bench --json` end to end at a tiny size: one JSON object on stdout
 // with sane timings, memory and a per-op breakdown; bad sizes are usage errors.
+#include <sys/wait.h>
+
 #include <cmath>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 
 #include "core/io/json.h"
 #include "test_util.h"
@@ -15,7 +16,8 @@ namespace {
 // Runs the CLI; stdout only into *out (stderr carries progress and is
 // discarded, so stdout must be exactly the JSON).
 int run_bench(const std::string& args, std::string* out) {
-  return mgst::test::run_command(std::string(MGST_CLI_PATH) + " bench " + args + " 2>/dev/null", out);
+  return mgst::test::run_command(std::string(MGST_CLI_PATH) + " bench " + args + " 2>/dev/null",
+                                 out);
 }
 
 bool positive_finite(const Json& j, const char* key) {
@@ -28,8 +30,9 @@ bool positive_finite(const Json& j, const char* key) {
 TEST_SUITE("apps") {
   TEST_CASE("mgst bench --json: one object with sane timings, memory and ops") {
     std::string out;
-    REQUIRE(run_bench("--device cpu --size 16 --batch 1 --steps 1 --warmup 0 --infer-steps 2 --json",
-                      &out) == 0);
+    REQUIRE(
+        run_bench("--device cpu --size 16 --batch 1 --steps 1 --warmup 0 --infer-steps 2 --json",
+                  &out) == 0);
     const Json j = Json::parse(out, "mgst bench --json stdout");  // nothing but the JSON
     for (const char* k : {"train_step_ms", "train_images_per_s", "infer_ms", "infer_images_per_s",
                           "peak_memory_bytes", "traced_step_ms"})

@@ -93,7 +93,8 @@ TEST_SUITE("core") {
     ps.pack(Device::cpu());
     Adam adam(ps, AdamConfig{});
     std::vector<double> ref = {0.5, -1, 2}, m(3, 0), v(3, 0);
-    const std::vector<std::vector<float>> grads = {{0.1f, -0.2f, 0.3f}, {0.05f, 0.4f, -0.1f},
+    const std::vector<std::vector<float>> grads = {{0.1f, -0.2f, 0.3f},
+                                                   {0.05f, 0.4f, -0.1f},
                                                    {1.f, 0.f, -2.f}};
     for (int t = 1; t <= 3; ++t) {
       const auto& g = grads[t - 1];

@@ -54,83 +54,83 @@ __global__ void mirror_kernel(int* out, int base, bool barrier) {
 }  // namespace
 
 TEST_SUITE("cuda") {
-
-TEST_CASE("cuda emulator: every thread of a 3-D grid and block runs once with its coordinates") {
-  const dim3 grid(3, 2, 2), block(5, 4, 3);
-  const int per_block = 5 * 4 * 3, blocks = 3 * 2 * 2;
-  std::vector<int> out(std::size_t(per_block * blocks), 0);
-  ::mgst::emu::launcher(coords_kernel, "coords_kernel", grid, block)(out.data());
-  REQUIRE(cudaGetLastError() == cudaSuccess);
-  for (int b = 0; b < blocks; ++b)
-    for (int t = 0; t < per_block; ++t) CHECK(out[std::size_t(b * per_block + t)] == b * 1000 + t + 1);
-}
-
-TEST_CASE("cuda emulator: warp_sum and block_sum give every lane the full sums") {
-  std::vector<float> warp(256, -1.f);
-  std::vector<double> block(3, -1.0);
-  ::mgst::emu::launcher(warp_and_block_sum_kernel, "warp_and_block_sum_kernel", 3, 256)(
-      warp.data(), block.data());
-  REQUIRE(cudaGetLastError() == cudaSuccess);
-  for (float v : warp) CHECK(v == 496.f);  // 0 + 1 + ... + 31
-  for (double v : block) CHECK(v == 255.0 * 256 / 2);
-}
-
-TEST_CASE("cuda emulator: a __syncthreads() part of the block skips fails the launch") {
-  ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 2, 256)(256);
-  CHECK(cudaGetLastError() == cudaSuccess);  // all threads reach it: fine
-  ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 2, 256)(200);
-  const cudaError_t err = cudaGetLastError();
-  REQUIRE(err == cudaErrorLaunchFailure);
-  const std::string msg = cudaGetErrorString(err);
-  CHECK(msg.find("divergent_barrier_kernel") != std::string::npos);
-  CHECK(msg.find("reached by 200 of 256") != std::string::npos);
-
-  // ...and MGST_CHECK_LAUNCH turns it into an mgst::Error naming the op.
-  ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 1, 64)(10);
-  try {
-    MGST_CHECK_LAUNCH("test_op", "n=", 10);
-    FAIL("no error");
-  } catch (const mgst::Error& e) {
-    const std::string w = e.what();
-    CHECK(w.find("test_op") != std::string::npos);
-    CHECK(w.find("n= 10") != std::string::npos);
-    CHECK(w.find("divergent") != std::string::npos);
+  TEST_CASE("cuda emulator: every thread of a 3-D grid and block runs once with its coordinates") {
+    const dim3 grid(3, 2, 2), block(5, 4, 3);
+    const int per_block = 5 * 4 * 3, blocks = 3 * 2 * 2;
+    std::vector<int> out(std::size_t(per_block * blocks), 0);
+    ::mgst::emu::launcher(coords_kernel, "coords_kernel", grid, block)(out.data());
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    for (int b = 0; b < blocks; ++b)
+      for (int t = 0; t < per_block; ++t)
+        CHECK(out[std::size_t(b * per_block + t)] == b * 1000 + t + 1);
   }
-}
 
-TEST_CASE("cuda emulator: a full-mask shuffle half the warp skips fails the launch") {
-  std::vector<float> out(64, 0.f);
-  ::mgst::emu::launcher(divergent_shuffle_kernel, "divergent_shuffle_kernel", 1, 64)(out.data());
-  const cudaError_t err = cudaGetLastError();
-  REQUIRE(err == cudaErrorLaunchFailure);
-  CHECK(std::string(cudaGetErrorString(err)).find("16 of 32 lanes") != std::string::npos);
-}
+  TEST_CASE("cuda emulator: warp_sum and block_sum give every lane the full sums") {
+    std::vector<float> warp(256, -1.f);
+    std::vector<double> block(3, -1.0);
+    ::mgst::emu::launcher(warp_and_block_sum_kernel, "warp_and_block_sum_kernel", 3,
+                          256)(warp.data(), block.data());
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    for (float v : warp) CHECK(v == 496.f);  // 0 + 1 + ... + 31
+    for (double v : block) CHECK(v == 255.0 * 256 / 2);
+  }
 
-TEST_CASE("cuda emulator: a missing __syncthreads between warps changes the result") {
-  std::vector<int> out(256, -1);
-  ::mgst::emu::launcher(mirror_kernel, "mirror_kernel", 1, 256)(out.data(), 0, true);
-  REQUIRE(cudaGetLastError() == cudaSuccess);
-  for (int t = 0; t < 256; ++t) CHECK(out[std::size_t(t)] == 255 - t);
-  // Without the barrier, warp 0 reads warp 7's slots before warp 7 has run
-  // (forward order; reverse order fails the other way round).
-  std::vector<int> racy(256, -1);
-  ::mgst::emu::launcher(mirror_kernel, "mirror_kernel", 1, 256)(racy.data(), 1000, false);
-  REQUIRE(cudaGetLastError() == cudaSuccess);
-  int wrong = 0;
-  for (int t = 0; t < 256; ++t) wrong += racy[std::size_t(t)] != 1000 + 255 - t;
-  CHECK(wrong > 0);
-}
+  TEST_CASE("cuda emulator: a __syncthreads() part of the block skips fails the launch") {
+    ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 2, 256)(256);
+    CHECK(cudaGetLastError() == cudaSuccess);  // all threads reach it: fine
+    ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 2, 256)(200);
+    const cudaError_t err = cudaGetLastError();
+    REQUIRE(err == cudaErrorLaunchFailure);
+    const std::string msg = cudaGetErrorString(err);
+    CHECK(msg.find("divergent_barrier_kernel") != std::string::npos);
+    CHECK(msg.find("reached by 200 of 256") != std::string::npos);
 
-TEST_CASE("cuda emulator: bad launch configurations are refused like on a GPU") {
-  std::vector<float> out(1);
-  ::mgst::emu::launcher(divergent_shuffle_kernel, "k", 1, 2048)(out.data());
-  CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
-  ::mgst::emu::launcher(divergent_shuffle_kernel, "k", dim3(1, 70000), 32)(out.data());
-  CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
-  ::mgst::emu::launcher(divergent_shuffle_kernel, "k", 0, 32)(out.data());
-  CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
-  CHECK(cudaGetLastError() == cudaSuccess);  // the error is not sticky
-}
+    // ...and MGST_CHECK_LAUNCH turns it into an mgst::Error naming the op.
+    ::mgst::emu::launcher(divergent_barrier_kernel, "divergent_barrier_kernel", 1, 64)(10);
+    try {
+      MGST_CHECK_LAUNCH("test_op", "n=", 10);
+      FAIL("no error");
+    } catch (const mgst::Error& e) {
+      const std::string w = e.what();
+      CHECK(w.find("test_op") != std::string::npos);
+      CHECK(w.find("n= 10") != std::string::npos);
+      CHECK(w.find("divergent") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("cuda emulator: a full-mask shuffle half the warp skips fails the launch") {
+    std::vector<float> out(64, 0.f);
+    ::mgst::emu::launcher(divergent_shuffle_kernel, "divergent_shuffle_kernel", 1, 64)(out.data());
+    const cudaError_t err = cudaGetLastError();
+    REQUIRE(err == cudaErrorLaunchFailure);
+    CHECK(std::string(cudaGetErrorString(err)).find("16 of 32 lanes") != std::string::npos);
+  }
+
+  TEST_CASE("cuda emulator: a missing __syncthreads between warps changes the result") {
+    std::vector<int> out(256, -1);
+    ::mgst::emu::launcher(mirror_kernel, "mirror_kernel", 1, 256)(out.data(), 0, true);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    for (int t = 0; t < 256; ++t) CHECK(out[std::size_t(t)] == 255 - t);
+    // Without the barrier, warp 0 reads warp 7's slots before warp 7 has run
+    // (forward order; reverse order fails the other way round).
+    std::vector<int> racy(256, -1);
+    ::mgst::emu::launcher(mirror_kernel, "mirror_kernel", 1, 256)(racy.data(), 1000, false);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    int wrong = 0;
+    for (int t = 0; t < 256; ++t) wrong += racy[std::size_t(t)] != 1000 + 255 - t;
+    CHECK(wrong > 0);
+  }
+
+  TEST_CASE("cuda emulator: bad launch configurations are refused like on a GPU") {
+    std::vector<float> out(1);
+    ::mgst::emu::launcher(divergent_shuffle_kernel, "k", 1, 2048)(out.data());
+    CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
+    ::mgst::emu::launcher(divergent_shuffle_kernel, "k", dim3(1, 70000), 32)(out.data());
+    CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
+    ::mgst::emu::launcher(divergent_shuffle_kernel, "k", 0, 32)(out.data());
+    CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
+    CHECK(cudaGetLastError() == cudaSuccess);  // the error is not sticky
+  }
 
 }  // TEST_SUITE
 #endif  // MGST_CUDA_EMULATED

@@ -4,85 +4,84 @@
 #include "kernels/cuda/runtime.h"
 
 TEST_SUITE("cuda") {
+  TEST_CASE("cuda runtime: available() never throws and describes the device") {
+    [[maybe_unused]] bool ok = false;
+    CHECK_NOTHROW(ok = kc::available());
+    CHECK_FALSE(kc::device_description().empty());
+    MESSAGE("device: " << kc::device_description());
+  }
 
-TEST_CASE("cuda runtime: available() never throws and describes the device") {
-  [[maybe_unused]] bool ok = false;
-  CHECK_NOTHROW(ok = kc::available());
-  CHECK_FALSE(kc::device_description().empty());
-  MESSAGE("device: " << kc::device_description());
-}
-
-TEST_CASE("cuda allocator: steady state reuses blocks, no growth of cached bytes") {
-  MGST_REQUIRE_GPU();
-  const std::size_t sizes[] = {4, 1000, 4096, 1 << 20, (3 << 20) + 7};
-  // Warm-up cycle: populate the free lists.
-  std::vector<void*> ptrs;
-  for (std::size_t s : sizes) ptrs.push_back(kc::device_alloc(s));
-  for (void* p : ptrs) kc::device_free(p);
-  const kc::MemoryStats warm = kc::memory_stats();
-  std::size_t busiest = 0;
-  for (int cycle = 0; cycle < 50; ++cycle) {
-    ptrs.clear();
+  TEST_CASE("cuda allocator: steady state reuses blocks, no growth of cached bytes") {
+    MGST_REQUIRE_GPU();
+    const std::size_t sizes[] = {4, 1000, 4096, 1 << 20, (3 << 20) + 7};
+    // Warm-up cycle: populate the free lists.
+    std::vector<void*> ptrs;
     for (std::size_t s : sizes) ptrs.push_back(kc::device_alloc(s));
-    const kc::MemoryStats busy = kc::memory_stats();
-    CHECK(busy.in_use >= warm.in_use);
-    busiest = std::max(busiest, busy.in_use);
     for (void* p : ptrs) kc::device_free(p);
-    const kc::MemoryStats idle = kc::memory_stats();
-    REQUIRE(idle.cached == warm.cached);  // no cudaMalloc in steady state
-    REQUIRE(idle.in_use == warm.in_use);
+    const kc::MemoryStats warm = kc::memory_stats();
+    std::size_t busiest = 0;
+    for (int cycle = 0; cycle < 50; ++cycle) {
+      ptrs.clear();
+      for (std::size_t s : sizes) ptrs.push_back(kc::device_alloc(s));
+      const kc::MemoryStats busy = kc::memory_stats();
+      CHECK(busy.in_use >= warm.in_use);
+      busiest = std::max(busiest, busy.in_use);
+      for (void* p : ptrs) kc::device_free(p);
+      const kc::MemoryStats idle = kc::memory_stats();
+      REQUIRE(idle.cached == warm.cached);  // no cudaMalloc in steady state
+      REQUIRE(idle.in_use == warm.in_use);
+    }
+    // Not `peak >= cached`: blocks cached by earlier tests may predate a
+    // reset_peak_memory() (found running the whole suite on the emulator).
+    CHECK(kc::memory_stats().peak >= busiest);
   }
-  // Not `peak >= cached`: blocks cached by earlier tests may predate a
-  // reset_peak_memory() (found running the whole suite on the emulator).
-  CHECK(kc::memory_stats().peak >= busiest);
-}
 
-TEST_CASE("cuda allocator: copies round-trip and blocks are 256-byte aligned") {
-  MGST_REQUIRE_GPU();
-  const auto host = mgst::test::random_vector(1001, 7);
-  float* a = static_cast<float*>(kc::device_alloc(host.size() * sizeof(float)));
-  float* b = static_cast<float*>(kc::device_alloc(host.size() * sizeof(float)));
-  CHECK(reinterpret_cast<std::uintptr_t>(a) % 256 == 0);
-  kc::memcpy_h2d(a, host.data(), host.size() * sizeof(float));
-  kc::memcpy_d2d(b, a, host.size() * sizeof(float));
-  std::vector<float> back(host.size());
-  kc::memcpy_d2h(back.data(), b, back.size() * sizeof(float));
-  CHECK(back == host);
-  kc::device_free(a);
-  kc::device_free(b);
-  CHECK_THROWS_AS(kc::device_free(reinterpret_cast<void*>(16)), mgst::Error);
-}
+  TEST_CASE("cuda allocator: copies round-trip and blocks are 256-byte aligned") {
+    MGST_REQUIRE_GPU();
+    const auto host = mgst::test::random_vector(1001, 7);
+    float* a = static_cast<float*>(kc::device_alloc(host.size() * sizeof(float)));
+    float* b = static_cast<float*>(kc::device_alloc(host.size() * sizeof(float)));
+    CHECK(reinterpret_cast<std::uintptr_t>(a) % 256 == 0);
+    kc::memcpy_h2d(a, host.data(), host.size() * sizeof(float));
+    kc::memcpy_d2d(b, a, host.size() * sizeof(float));
+    std::vector<float> back(host.size());
+    kc::memcpy_d2h(back.data(), b, back.size() * sizeof(float));
+    CHECK(back == host);
+    kc::device_free(a);
+    kc::device_free(b);
+    CHECK_THROWS_AS(kc::device_free(reinterpret_cast<void*>(16)), mgst::Error);
+  }
 
-TEST_CASE("cuda allocator: in tests every block arrives NaN-filled, also when reused") {
-  MGST_REQUIRE_GPU();
-  REQUIRE(std::getenv("MGST_CUDA_POISON_ALLOC") != nullptr);  // set by tests/main.cpp
-  const std::vector<float> ones(777, 1.f);
-  for (int round = 0; round < 2; ++round) {  // round 1 gets round 0's block back
-    float* p = static_cast<float*>(kc::device_alloc(ones.size() * sizeof(float)));
-    std::vector<float> back(ones.size(), 0.f);
-    kc::memcpy_d2h(back.data(), p, back.size() * sizeof(float));
-    CHECK(std::all_of(back.begin(), back.end(), [](float v) { return std::isnan(v); }));
-    kc::memcpy_h2d(p, ones.data(), ones.size() * sizeof(float));
+  TEST_CASE("cuda allocator: in tests every block arrives NaN-filled, also when reused") {
+    MGST_REQUIRE_GPU();
+    REQUIRE(std::getenv("MGST_CUDA_POISON_ALLOC") != nullptr);  // set by tests/main.cpp
+    const std::vector<float> ones(777, 1.f);
+    for (int round = 0; round < 2; ++round) {  // round 1 gets round 0's block back
+      float* p = static_cast<float*>(kc::device_alloc(ones.size() * sizeof(float)));
+      std::vector<float> back(ones.size(), 0.f);
+      kc::memcpy_d2h(back.data(), p, back.size() * sizeof(float));
+      CHECK(std::all_of(back.begin(), back.end(), [](float v) { return std::isnan(v); }));
+      kc::memcpy_h2d(p, ones.data(), ones.size() * sizeof(float));
+      kc::device_free(p);
+    }
+  }
+
+  TEST_CASE("cuda allocator: out of memory throws mgst::Error naming the request") {
+    MGST_REQUIRE_GPU();
+    try {
+      (void)kc::device_alloc(std::size_t(1) << 50);  // 1 PiB
+      FAIL("a 1 PiB allocation succeeded");
+    } catch (const mgst::Error& e) {
+      const std::string msg = e.what();
+      CHECK(msg.find("out of memory") != std::string::npos);
+      CHECK(msg.find("in use") != std::string::npos);
+    }
+    // The allocator still works afterwards.
+    void* p = kc::device_alloc(1024);
     kc::device_free(p);
+    kc::release_cached_memory();
+    CHECK(kc::memory_stats().cached == 0);
   }
-}
-
-TEST_CASE("cuda allocator: out of memory throws mgst::Error naming the request") {
-  MGST_REQUIRE_GPU();
-  try {
-    (void)kc::device_alloc(std::size_t(1) << 50);  // 1 PiB
-    FAIL("a 1 PiB allocation succeeded");
-  } catch (const mgst::Error& e) {
-    const std::string msg = e.what();
-    CHECK(msg.find("out of memory") != std::string::npos);
-    CHECK(msg.find("in use") != std::string::npos);
-  }
-  // The allocator still works afterwards.
-  void* p = kc::device_alloc(1024);
-  kc::device_free(p);
-  kc::release_cached_memory();
-  CHECK(kc::memory_stats().cached == 0);
-}
 
 }  // TEST_SUITE
 #endif  // MGST_WITH_CUDA

@@ -10,10 +10,10 @@
 #include "apps/data/image_io.h"
 #include "apps/train/trainer.h"
 #include "core/io/json.h"
-#include "models/transform_net.h"
 #include "core/io/safetensors.h"
 #include "cuda_test_util.h"
 #include "eye_data.h"
+#include "models/transform_net.h"
 
 using namespace mgst;
 using namespace mgst::data;
@@ -22,7 +22,8 @@ using namespace mgst::train;
 namespace {
 
 TrainConfig step_config(const std::string& data, const std::string& device) {
-  TrainConfig c = test::small_train_config(data, test::fresh_temp_dir("cuda_step_" + device), device);
+  TrainConfig c =
+      test::small_train_config(data, test::fresh_temp_dir("cuda_step_" + device), device);
   c.warmup_steps = 0;
   // The plain net: the residual one starts as the identity with a zero last
   // layer, so its first gradient reaches only that layer.
@@ -48,125 +49,126 @@ void close_rel(const char* what, double gpu, double cpu, double tol) {
 }  // namespace
 
 TEST_SUITE("cuda") {
+  // Tolerances. Step 1 starts from identical weights and batch, so its four
+  // loss terms must agree to float32 accumulation noise (1e-4 relative: the
+  // VGG and Gram reductions sum in another order). After one step Adam's first
+  // moment is m = (1 - beta1) g exactly, so the checkpoint's adam.m is the
+  // step-1 gradient: per tensor, max |m_gpu - m_cpu| <= 1e-3 max |m_cpu| (a
+  // backward through 30 layers), plus 1e-6 of the largest gradient anywhere:
+  // a conv bias followed by instance norm has a true gradient of zero, and
+  // both backends return rounding noise for it. Step 2 runs on weights that
+  // differ where Adam normalised such noise to +-lr (the noise does not reach
+  // the output, which instance norm re-centres), so step-2 losses get 1e-3.
+  TEST_CASE("cuda train step: METHOD.md model, losses, gradients and Adam match the CPU backend") {
+    MGST_REQUIRE_GPU();
+    const std::string data = test::make_eye_dataset("cuda_step_data", 24, 32, 3);
+    Trainer cpu(step_config(data, "cpu")), gpu(step_config(data, "cuda"));
+    REQUIRE(gpu.device().is_cuda());
+    std::vector<StepLog> lc, lg;
+    const auto mc = checkpoint_after(cpu, lc, 1), mg = checkpoint_after(gpu, lg, 1);
 
-// Tolerances. Step 1 starts from identical weights and batch, so its four
-// loss terms must agree to float32 accumulation noise (1e-4 relative: the
-// VGG and Gram reductions sum in another order). After one step Adam's first
-// moment is m = (1 - beta1) g exactly, so the checkpoint's adam.m is the
-// step-1 gradient: per tensor, max |m_gpu - m_cpu| <= 1e-3 max |m_cpu| (a
-// backward through 30 layers), plus 1e-6 of the largest gradient anywhere:
-// a conv bias followed by instance norm has a true gradient of zero, and
-// both backends return rounding noise for it. Step 2 runs on weights that
-// differ where Adam normalised such noise to +-lr (the noise does not reach
-// the output, which instance norm re-centres), so step-2 losses get 1e-3.
-TEST_CASE("cuda train step: METHOD.md model, losses, gradients and Adam match the CPU backend") {
-  MGST_REQUIRE_GPU();
-  const std::string data = test::make_eye_dataset("cuda_step_data", 24, 32, 3);
-  Trainer cpu(step_config(data, "cpu")), gpu(step_config(data, "cuda"));
-  REQUIRE(gpu.device().is_cuda());
-  std::vector<StepLog> lc, lg;
-  const auto mc = checkpoint_after(cpu, lc, 1), mg = checkpoint_after(gpu, lg, 1);
+    close_rel("step 1 content", lg[0].content, lc[0].content, 1e-4);
+    close_rel("step 1 style", lg[0].style, lc[0].style, 1e-4);
+    close_rel("step 1 task", lg[0].task, lc[0].task, 1e-4);
+    close_rel("step 1 tv", lg[0].tv, lc[0].tv, 1e-4);
+    close_rel("step 1 total", lg[0].total, lc[0].total, 1e-4);
 
-  close_rel("step 1 content", lg[0].content, lc[0].content, 1e-4);
-  close_rel("step 1 style", lg[0].style, lc[0].style, 1e-4);
-  close_rel("step 1 task", lg[0].task, lc[0].task, 1e-4);
-  close_rel("step 1 tv", lg[0].tv, lc[0].tv, 1e-4);
-  close_rel("step 1 total", lg[0].total, lc[0].total, 1e-4);
-
-  REQUIRE(mc.size() == mg.size());
-  double global = 0;
-  for (const auto& [name, a] : mc)
-    if (name.rfind("adam.m.", 0) == 0)
-      for (float v : a.data) global = std::max(global, double(std::abs(v)));
-  REQUIRE(global > 0);
-  std::map<std::string, double> grad_scale;  // parameter -> max |m| on the CPU
-  int grads = 0;
-  for (const auto& [name, a] : mc) {
-    CAPTURE(name);
-    REQUIRE(mg.count(name) == 1);
-    const NamedArray& b = mg.at(name);
-    REQUIRE(a.data.size() == b.data.size());
-    if (name.rfind("adam.m.", 0) != 0) continue;
-    ++grads;
-    double scale = 0, worst = 0;
-    for (std::size_t i = 0; i < a.data.size(); ++i) {
-      scale = std::max(scale, std::abs(double(a.data[i])));
-      worst = std::max(worst, std::abs(double(a.data[i]) - b.data[i]));
+    REQUIRE(mc.size() == mg.size());
+    double global = 0;
+    for (const auto& [name, a] : mc)
+      if (name.rfind("adam.m.", 0) == 0)
+        for (float v : a.data) global = std::max(global, double(std::abs(v)));
+    REQUIRE(global > 0);
+    std::map<std::string, double> grad_scale;  // parameter -> max |m| on the CPU
+    int grads = 0;
+    for (const auto& [name, a] : mc) {
+      CAPTURE(name);
+      REQUIRE(mg.count(name) == 1);
+      const NamedArray& b = mg.at(name);
+      REQUIRE(a.data.size() == b.data.size());
+      if (name.rfind("adam.m.", 0) != 0) continue;
+      ++grads;
+      double scale = 0, worst = 0;
+      for (std::size_t i = 0; i < a.data.size(); ++i) {
+        scale = std::max(scale, std::abs(double(a.data[i])));
+        worst = std::max(worst, std::abs(double(a.data[i]) - b.data[i]));
+      }
+      grad_scale[name.substr(7)] = scale;
+      CHECK(worst <= 1e-3 * scale + 1e-6 * global);
     }
-    grad_scale[name.substr(7)] = scale;
-    CHECK(worst <= 1e-3 * scale + 1e-6 * global);
-  }
-  CHECK(grads == int(cpu.net().parameters().items().size()));
+    CHECK(grads == int(cpu.net().parameters().items().size()));
 
-  const auto mc2 = checkpoint_after(cpu, lc, 1), mg2 = checkpoint_after(gpu, lg, 1);
-  close_rel("step 2 total", lg[1].total, lc[1].total, 1e-3);
-  close_rel("step 2 style", lg[1].style, lc[1].style, 1e-3);
-  // The weights moved, and by the same amount on both backends (where the
-  // gradient is more than noise).
-  int compared = 0;
-  for (const auto& [name, a] : mc2) {
-    if (name.rfind("adam.", 0) == 0 || grad_scale.at(name) < 1e-4 * global) continue;
-    ++compared;
-    CAPTURE(name);
-    const std::vector<float>&p0 = mc.at(name).data, &p2c = a.data, &p2g = mg2.at(name).data;
-    const double lr = cpu.config().lr;
-    double moved = 0, differ = 0;
-    std::size_t off = 0;
-    for (std::size_t i = 0; i < p0.size(); ++i) {
-      moved = std::max(moved, std::abs(double(p2c[i]) - p0[i]));
-      const double d = std::abs(double(p2g[i]) - p2c[i]);
-      differ = std::max(differ, d);
-      off += d > 0.05 * lr;
+    const auto mc2 = checkpoint_after(cpu, lc, 1), mg2 = checkpoint_after(gpu, lg, 1);
+    close_rel("step 2 total", lg[1].total, lc[1].total, 1e-3);
+    close_rel("step 2 style", lg[1].style, lc[1].style, 1e-3);
+    // The weights moved, and by the same amount on both backends (where the
+    // gradient is more than noise).
+    int compared = 0;
+    for (const auto& [name, a] : mc2) {
+      if (name.rfind("adam.", 0) == 0 || grad_scale.at(name) < 1e-4 * global) continue;
+      ++compared;
+      CAPTURE(name);
+      const std::vector<float>&p0 = mc.at(name).data, &p2c = a.data, &p2g = mg2.at(name).data;
+      const double lr = cpu.config().lr;
+      double moved = 0, differ = 0;
+      std::size_t off = 0;
+      for (std::size_t i = 0; i < p0.size(); ++i) {
+        moved = std::max(moved, std::abs(double(p2c[i]) - p0[i]));
+        const double d = std::abs(double(p2g[i]) - p2c[i]);
+        differ = std::max(differ, d);
+        off += d > 0.05 * lr;
+      }
+      CHECK(moved > 0);
+      // Two Adam steps move a weight by at most 2 lr; a flipped sign at most
+      // doubles that. All but a few (gradients at rounding level) agree to 5% of lr.
+      CHECK(differ <= 4 * lr);
+      CHECK(off <= 2 + p0.size() / 100);
     }
-    CHECK(moved > 0);
-    // Two Adam steps move a weight by at most 2 lr; a flipped sign at most
-    // doubles that. All but a few (gradients at rounding level) agree to 5% of lr.
-    CHECK(differ <= 4 * lr);
-    CHECK(off <= 2 + p0.size() / 100);
+    CHECK(compared >= grads / 2);
   }
-  CHECK(compared >= grads / 2);
-}
 
-// The same files through the binary on both devices: eval's loss terms agree
-// to 1e-4 relative, purify's PNGs to one 8-bit level (float noise can move
-// a value across a rounding boundary).
-TEST_CASE("cuda commands: mgst eval and purify on --device cuda match --device cpu") {
-  MGST_REQUIRE_GPU();
-  const std::string data = test::make_eye_dataset("cuda_cli_data", 24, 32, 2);
-  const std::string d = test::fresh_temp_dir("cuda_cli");
-  models::TransformNet(false, 3).save(d + "/w.safetensors");  // plain net: not the identity
-  const std::string cli = std::string(MGST_CLI_PATH) + " ";
-  Json terms[2];
-  for (int k = 0; k < 2; ++k) {
-    const std::string dev = k == 0 ? "cpu" : "cuda";
-    std::string out;
-    const int rc = test::run_command(
-        cli + "eval --transform " + d + "/w.safetensors --content " + data + "/real/e0.png --mask " +
-            data + "/real_masks/e0.png --style " + data + "/synth/e1.png --style-mask " + data +
-            "/synth_masks/e1.png --device " + dev + " 2>/dev/null",
-        &out);
-    REQUIRE(rc == 0);
-    terms[k] = Json::parse(out, "mgst eval --device " + dev);
-    std::string log;
-    REQUIRE(test::run_command(cli + "purify --model " + d + "/w.safetensors --input " + data +
-                                  "/real --masks " + data + "/real_masks --output " + d + "/p_" +
-                                  dev + " --device " + dev + " 2>&1",
-                              &log) == 0);
+  // The same files through the binary on both devices: eval's loss terms agree
+  // to 1e-4 relative, purify's PNGs to one 8-bit level (float noise can move
+  // a value across a rounding boundary).
+  TEST_CASE("cuda commands: mgst eval and purify on --device cuda match --device cpu") {
+    MGST_REQUIRE_GPU();
+    const std::string data = test::make_eye_dataset("cuda_cli_data", 24, 32, 2);
+    const std::string d = test::fresh_temp_dir("cuda_cli");
+    models::TransformNet(false, 3).save(d + "/w.safetensors");  // plain net: not the identity
+    const std::string cli = std::string(MGST_CLI_PATH) + " ";
+    Json terms[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string dev = k == 0 ? "cpu" : "cuda";
+      std::string out;
+      const int rc =
+          test::run_command(cli + "eval --transform " + d + "/w.safetensors --content " + data +
+                                "/real/e0.png --mask " + data + "/real_masks/e0.png --style " +
+                                data + "/synth/e1.png --style-mask " + data +
+                                "/synth_masks/e1.png --device " + dev + " 2>/dev/null",
+                            &out);
+      REQUIRE(rc == 0);
+      terms[k] = Json::parse(out, "mgst eval --device " + dev);
+      std::string log;
+      REQUIRE(test::run_command(cli + "purify --model " + d + "/w.safetensors --input " + data +
+                                    "/real --masks " + data + "/real_masks --output " + d + "/p_" +
+                                    dev + " --device " + dev + " 2>&1",
+                                &log) == 0);
+    }
+    for (const char* key : {"content", "style", "task", "tv", "total"}) {
+      CAPTURE(key);
+      close_rel(key, terms[1].at(key).as_number(), terms[0].at(key).as_number(), 1e-4);
+    }
+    for (const char* f : {"/e0.png", "/e1.png"}) {
+      CAPTURE(f);
+      const data::ImageU8 a = data::load_image(d + "/p_cpu" + f),
+                          b = data::load_image(d + "/p_cuda" + f);
+      REQUIRE(a.pixels.size() == b.pixels.size());
+      int worst = 0;
+      for (std::size_t i = 0; i < a.pixels.size(); ++i)
+        worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+      CHECK(worst <= 1);
+    }
   }
-  for (const char* key : {"content", "style", "task", "tv", "total"}) {
-    CAPTURE(key);
-    close_rel(key, terms[1].at(key).as_number(), terms[0].at(key).as_number(), 1e-4);
-  }
-  for (const char* f : {"/e0.png", "/e1.png"}) {
-    CAPTURE(f);
-    const data::ImageU8 a = data::load_image(d + "/p_cpu" + f), b = data::load_image(d + "/p_cuda" + f);
-    REQUIRE(a.pixels.size() == b.pixels.size());
-    int worst = 0;
-    for (std::size_t i = 0; i < a.pixels.size(); ++i)
-      worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
-    CHECK(worst <= 1);
-  }
-}
 
 }  // TEST_SUITE
 #endif  // MGST_WITH_CUDA

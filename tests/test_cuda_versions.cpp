@@ -24,15 +24,15 @@ static_assert(mgst::kernels::find_version(kToy, "v2_b") == 1);
 }  // namespace
 
 TEST_SUITE("kernels_cpu") {
-TEST_CASE("kernel versions: find_version and version_named") {
-  const std::span<const mgst::kernels::KernelVersion<OneFn>> t = kToy;
-  CHECK(mgst::kernels::find_version(t, "v1_a") == 0);
-  CHECK(mgst::kernels::find_version(t, "v3_c") == -1);
-  CHECK(mgst::kernels::version_named(t, "v2_b").fn.f(4) == 8);
-  CHECK_THROWS_WITH_AS(mgst::kernels::version_named(t, "v9"),
-                       doctest::Contains("no kernel version 'v9' (have: v1_a, v2_b)"),
-                       mgst::Error);
-}
+  TEST_CASE("kernel versions: find_version and version_named") {
+    const std::span<const mgst::kernels::KernelVersion<OneFn>> t = kToy;
+    CHECK(mgst::kernels::find_version(t, "v1_a") == 0);
+    CHECK(mgst::kernels::find_version(t, "v3_c") == -1);
+    CHECK(mgst::kernels::version_named(t, "v2_b").fn.f(4) == 8);
+    CHECK_THROWS_WITH_AS(mgst::kernels::version_named(t, "v9"),
+                         doctest::Contains("no kernel version 'v9' (have: v1_a, v2_b)"),
+                         mgst::Error);
+  }
 }  // TEST_SUITE
 
 #ifdef MGST_WITH_CUDA
@@ -75,18 +75,18 @@ void check_table(const char* op, std::span<const mgst::kernels::KernelVersion<Fn
 }  // namespace
 
 TEST_SUITE("cuda") {
-TEST_CASE("cuda version tables: every op family, well formed") {
-  check_table("sgemm", kc::sgemm_versions(), kc::sgemm_dispatched());
-  check_table("conv2d", kc::conv2d_versions(), kc::conv2d_dispatched());
-  check_table("instance_norm", kc::instance_norm_versions(), kc::instance_norm_dispatched());
-  check_table("masked_gram", kc::masked_gram_versions(), kc::masked_gram_dispatched());
-  check_table("elementwise", kc::elementwise_versions(), kc::elementwise_dispatched());
-  check_table("pad", kc::pad_versions(), kc::pad_dispatched());
-  check_table("resample", kc::resample_versions(), kc::resample_dispatched());
-  check_table("concat", kc::concat_versions(), kc::concat_dispatched());
-  check_table("reduce", kc::reduce_versions(), kc::reduce_dispatched());
-  check_table("losses", kc::losses_versions(), kc::losses_dispatched());
-  check_table("adam", kc::adam_versions(), kc::adam_dispatched());
-}
+  TEST_CASE("cuda version tables: every op family, well formed") {
+    check_table("sgemm", kc::sgemm_versions(), kc::sgemm_dispatched());
+    check_table("conv2d", kc::conv2d_versions(), kc::conv2d_dispatched());
+    check_table("instance_norm", kc::instance_norm_versions(), kc::instance_norm_dispatched());
+    check_table("masked_gram", kc::masked_gram_versions(), kc::masked_gram_dispatched());
+    check_table("elementwise", kc::elementwise_versions(), kc::elementwise_dispatched());
+    check_table("pad", kc::pad_versions(), kc::pad_dispatched());
+    check_table("resample", kc::resample_versions(), kc::resample_dispatched());
+    check_table("concat", kc::concat_versions(), kc::concat_dispatched());
+    check_table("reduce", kc::reduce_versions(), kc::reduce_dispatched());
+    check_table("losses", kc::losses_versions(), kc::losses_dispatched());
+    check_table("adam", kc::adam_versions(), kc::adam_dispatched());
+  }
 }  // TEST_SUITE
 #endif  // MGST_WITH_CUDA

@@ -22,8 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kSections[] = {"summary", "input",  "masks",  "transform-features", "vgg-features",
-                           "grams",   "losses", "output", "curves",             "trace"};
+const char* kSections[] = {"summary",      "input", "masks",  "transform-features",
+                           "vgg-features", "grams", "losses", "output",
+                           "curves",       "trace"};
 
 std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("inspect_" + name); }
 
@@ -44,8 +45,7 @@ std::string make_sample(const std::string& d) {
   ensure_directory(d + "/run");
   models::TransformNet(true, 1).save(d + "/run/weights.safetensors");
   std::vector<StepLog> rows;
-  for (int s = 1; s <= 20; ++s)
-    rows.push_back({s, 1.0 / s, 1e-4 / s, 0.01, 0.02, 2.0 / s, 10.0});
+  for (int s = 1; s <= 20; ++s) rows.push_back({s, 1.0 / s, 1e-4 / s, 0.01, 0.02, 2.0 / s, 10.0});
   write_log_csv(d + "/run/log.csv", rows);
   return " --content " + d + "/content.png --mask " + d + "/content_mask.png --style " + d +
          "/style.png --style-mask " + d + "/style_mask.png --device cpu";
@@ -209,7 +209,8 @@ TEST_SUITE("browser") {
     const std::string shot = d + "/shot.png";
     const std::string cmd = "timeout 180 " + chromium +
                             " --headless --no-sandbox --disable-gpu --hide-scrollbars"
-                            " --user-data-dir=" + d + "/profile --screenshot=" + shot +
+                            " --user-data-dir=" +
+                            d + "/profile --screenshot=" + shot +
                             " --window-size=1280,2000 file://" + d + "/report.html";
     run(cmd, &out);  // Chromium's exit code and D-Bus chatter vary; the screenshot decides
     REQUIRE_MESSAGE(fs::exists(shot), "no screenshot; chromium said:\n" << out);

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "core/autograd.h"
-#include "core/ops.h"
 #include "core/io/safetensors.h"
+#include "core/ops.h"
 #include "kernels/error.h"
 #include "models/transform_net.h"
 #include "models/vgg19.h"

@@ -34,8 +34,8 @@
 #include "core/io/fileio.h"
 #include "core/io/json.h"
 #include "core/io/safetensors.h"
-#include "models/transform_net.h"
 #include "eye_data.h"
+#include "models/transform_net.h"
 #include "test_util.h"
 
 extern char** environ;
@@ -70,8 +70,8 @@ struct CliResult {
 
 CliResult cli(const std::string& args, const std::string& env = "") {
   // `exec` so a signal reaches us as the child's own status, not the shell's.
-  const std::string cmd = std::string("exec env ") + kEnv + " " + env + " " + MGST_CLI_PATH +
-                          " " + args + " 2>&1";
+  const std::string cmd =
+      std::string("exec env ") + kEnv + " " + env + " " + MGST_CLI_PATH + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
   CliResult r;
@@ -142,10 +142,10 @@ std::vector<BrokenImage> broken_images(const std::string& good_png) {
   // 1.1 GB (a 2 GB allocation from a 200-byte file).
   const std::string seeds = std::string(MGST_SOURCE_DIR) + "/fuzz/corpus/image/";
   for (const auto& [file, problem] :
-       std::vector<std::pair<std::string, std::string>>{
-           {"regress_dht_257_codes_a.jpg", "declares"},
-           {"regress_scan_undefined_huffman_table.jpg", "does not define"},
-           {"regress_png_huge_idat.png", "declares"}})
+       std::vector<std::pair<std::string, std::string>>{{"regress_dht_257_codes_a.jpg", "declares"},
+                                                        {"regress_scan_undefined_huffman_table.jpg",
+                                                         "does not define"},
+                                                        {"regress_png_huge_idat.png", "declares"}})
     if (fs::exists(seeds + file)) v.push_back({file, read_file(seeds + file), problem});
   return v;
 }
@@ -210,7 +210,8 @@ TEST_SUITE("apps") {
       const std::string img = case_dir + "/content/e0.png";
       put_bytes(img, bad.bytes);
       // Content: the only image is broken, so the run cannot start.
-      CliResult r = cli(train_args(case_dir + "/content", "", data + "/synth", "", case_dir + "/run1"));
+      CliResult r =
+          cli(train_args(case_dir + "/content", "", data + "/synth", "", case_dir + "/run1"));
       expect_clean_failure(r, {img, bad.problem}, "train, broken content image " + bad.name);
       CHECK_FALSE(fs::exists(case_dir + "/run1/checkpoint.safetensors"));
       // Style: one broken image among good ones.
@@ -241,9 +242,10 @@ TEST_SUITE("apps") {
     fs::copy(data + "/real_masks", d + "/masks", fs::copy_options::recursive);
     const std::string small = d + "/masks/e2.png";
     data::save_png(small, data::ImageF(1, 16, 16, 1.f));
-    CliResult r = cli(train_args(data + "/real", d + "/masks", data + "/synth", data + "/synth_masks",
-                                 d + "/run_mismatch"));
-    expect_clean_failure(r, {small, "16x16", data + "/real/e2.png", "32x24"}, "train, mask mismatch");
+    CliResult r = cli(train_args(data + "/real", d + "/masks", data + "/synth",
+                                 data + "/synth_masks", d + "/run_mismatch"));
+    expect_clean_failure(r, {small, "16x16", data + "/real/e2.png", "32x24"},
+                         "train, mask mismatch");
     CHECK_FALSE(fs::exists(d + "/run_mismatch/checkpoint.safetensors"));
     r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + d +
             "/masks --output " + d + "/out_mismatch --device cpu");
@@ -268,7 +270,8 @@ TEST_SUITE("apps") {
     // Label values outside 0..255 (masks are 8-bit), or not integers.
     for (const char* labels : {"300", "-1", "2.5", "two", "2,,3"}) {
       r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --masks " + data +
-              "/real_masks --output " + d + "/out_labels --device cpu --attention-labels " + labels);
+              "/real_masks --output " + d + "/out_labels --device cpu --attention-labels " +
+              labels);
       expect_clean_failure(r, {"--attention-labels"}, std::string("--attention-labels ") + labels);
     }
     r = cli("purify --model " + d + "/w.safetensors --input " + data + "/real --output " + d +
@@ -327,32 +330,40 @@ TEST_SUITE("apps") {
         {"huge_header_length", huge_len, "exceeds"},
         {"not_json", std::string("\x08\0\0\0\0\0\0\0notjson!", 16), "JSON"},
         {"wrong_dtype", edited([](Json& h) { h["c1.conv.weight"]["dtype"] = Json("I32"); }), "I32"},
-        {"unknown_dtype", edited([](Json& h) { h["c1.conv.bias"]["dtype"] = Json("F128"); }), "F128"},
+        {"unknown_dtype", edited([](Json& h) { h["c1.conv.bias"]["dtype"] = Json("F128"); }),
+         "F128"},
         {"wrong_shape", edited([](Json& h) {
            h["c1.conv.bias"]["shape"] = Json(Json::Array{Json(int64_t(16)), Json(int64_t(2))});
-         }), "c1.conv.bias"},
+         }),
+         "c1.conv.bias"},
         {"huge_shape", edited([](Json& h) {
            h["c1.conv.bias"]["shape"] =
                Json(Json::Array{Json(int64_t(1) << 40), Json(int64_t(1) << 40)});
-         }), "overflows"},
+         }),
+         "overflows"},
         {"offsets_past_end", edited([](Json& h) {
            h["c1.conv.bias"]["data_offsets"] =
                Json(Json::Array{Json(int64_t(1) << 40), Json((int64_t(1) << 40) + 128)});
-         }), "run past"},
+         }),
+         "run past"},
         {"negative_offset", edited([](Json& h) {
-           h["c1.conv.bias"]["data_offsets"] = Json(Json::Array{Json(int64_t(-4)), Json(int64_t(124))});
-         }), "non-negative"},
+           h["c1.conv.bias"]["data_offsets"] =
+               Json(Json::Array{Json(int64_t(-4)), Json(int64_t(124))});
+         }),
+         "non-negative"},
         {"missing_name", edited([](Json& h) {
            Json::Object o;
            for (const auto& [k, v] : h.as_object())
              o.emplace_back(k == "c4.conv.weight" ? "c4.conv.WEIGHT" : k, v);
            h = Json(o);
-         }), "c4.conv.weight"},
+         }),
+         "c4.conv.weight"},
         {"bad_residual_metadata", edited([](Json& h) {
            Json meta = Json::object();
            meta["residual"] = Json("maybe");
            h["__metadata__"] = meta;
-         }), "residual"},
+         }),
+         "residual"},
     };
     ensure_directory(d + "/models");
     for (const auto& c : cases) {
@@ -368,24 +379,25 @@ TEST_SUITE("apps") {
     // eval and inspect load the model through the same loader (train::load_model_source):
     // a bad metadata value names the file there too.
     const std::string bad = d + "/models/bad_residual_metadata.safetensors";
-    const std::string pair = " --content " + data + "/real/e0.png --style " + data +
-                             "/synth/e0.png --device cpu";
+    const std::string pair =
+        " --content " + data + "/real/e0.png --style " + data + "/synth/e0.png --device cpu";
     for (const std::string& cmd : {"eval --model " + bad + pair,
-                                  "inspect --model " + bad + pair + " --out " + d + "/r.html"}) {
+                                   "inspect --model " + bad + pair + " --out " + d + "/r.html"}) {
       CliResult r = cli(cmd);
       expect_clean_failure(r, {bad + ": metadata 'residual'"}, cmd);
     }
     CHECK_FALSE(fs::exists(d + "/r.html"));
     // As VGG weights: a transform-net file (wrong names) and a truncated one.
     const std::string run = d + "/run_vgg";
-    CliResult r = cli(train_args(data + "/real", "", data + "/synth", "", run,
-                                 "--vgg " + d + "/w.safetensors"));
+    CliResult r = cli(
+        train_args(data + "/real", "", data + "/synth", "", run, "--vgg " + d + "/w.safetensors"));
     expect_clean_failure(r, {d + "/w.safetensors", "features.0.weight"}, "--vgg with wrong names");
     CHECK_FALSE(fs::exists(run + "/checkpoint.safetensors"));
     r = cli(train_args(data + "/real", "", data + "/synth", "", run,
                        "--vgg " + d + "/models/truncated.safetensors"));
     expect_clean_failure(r, {d + "/models/truncated.safetensors", "truncated"}, "--vgg truncated");
-    r = cli(train_args(data + "/real", "", data + "/synth", "", run, "--vgg " + d + "/nope.safetensors"));
+    r = cli(train_args(data + "/real", "", data + "/synth", "", run,
+                       "--vgg " + d + "/nope.safetensors"));
     expect_clean_failure(r, {d + "/nope.safetensors"}, "--vgg missing");
     CHECK_FALSE(fs::exists(run + "/checkpoint.safetensors"));
   }
@@ -431,18 +443,21 @@ TEST_SUITE("apps") {
            for (const auto& [k, v] : c.as_object())
              if (k != "loss") o.emplace_back(k, v);
            c = Json(o);
-         }), "loss"},
+         }),
+         "loss"},
         {"config_wrong_type", with_config([](Json& c) { c["batch"] = Json("four"); }), "config"},
-        {"config_size_not_multiple_of_4", with_config([](Json& c) { c["height"] = Json(int64_t(30)); }),
-         "multiples of 4"},
-        {"no_adam_state", [&] {
+        {"config_size_not_multiple_of_4",
+         with_config([](Json& c) { c["height"] = Json(int64_t(30)); }), "multiples of 4"},
+        {"no_adam_state",
+         [&] {
            StFile f = parts;
            Json::Object o;
            for (const auto& [k, v] : f.header.as_object())
              if (k != "adam.v.c2.conv.weight") o.emplace_back(k, v);
            f.header = Json(o);
            return join_safetensors(f);
-         }(), "Adam state for 'c2.conv.weight'"},
+         }(),
+         "Adam state for 'c2.conv.weight'"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.name);
@@ -457,7 +472,8 @@ TEST_SUITE("apps") {
       CHECK(read_file(rd + "/log.csv") == log);
     }
     // Missing run directory, or one without a checkpoint.
-    expect_clean_failure(cli("train --resume " + d + "/nowhere"), {d + "/nowhere"}, "--resume missing dir");
+    expect_clean_failure(cli("train --resume " + d + "/nowhere"), {d + "/nowhere"},
+                         "--resume missing dir");
     ensure_directory(d + "/empty_run");
     expect_clean_failure(cli("train --resume " + d + "/empty_run"),
                          {d + "/empty_run", "no checkpoint.safetensors"}, "--resume empty dir");
@@ -472,7 +488,8 @@ TEST_SUITE("apps") {
       std::string l = log;
       if (variant == "junk") l += "this is not,a log row\n7,1,2\n";
       if (variant == "torn") l += "3,0.00012,4.5e-0";
-      if (variant == "binary") l = std::string("\0\xff\x01garbage\n", 11) + l.substr(l.find('\n') + 1);
+      if (variant == "binary")
+        l = std::string("\0\xff\x01garbage\n", 11) + l.substr(l.find('\n') + 1);
       if (variant != "missing") put_bytes(rd + "/log.csv", l);
       const CliResult r = cli("train --resume " + rd + " --steps 4 --quiet");
       INFO(r.out);
@@ -500,7 +517,8 @@ TEST_SUITE("apps") {
     const std::string data = make_data("flag_data");
     const std::string d = fresh_dir("flags");
     models::TransformNet(true, 0).save(d + "/w.safetensors");
-    const std::string ok = "--content " + data + "/real --style " + data + "/synth --device cpu --quiet";
+    const std::string ok =
+        "--content " + data + "/real --style " + data + "/synth --device cpu --quiet";
     struct Case {
       std::string args, problem;
     };
@@ -543,14 +561,17 @@ TEST_SUITE("apps") {
     }
     // Missing or wrong directories, each named.
     const std::string nowhere = d + "/does/not/exist";
-    expect_clean_failure(cli("train --content " + nowhere + " --style " + data + "/synth --out " + d + "/r"),
+    expect_clean_failure(cli("train --content " + nowhere + " --style " + data + "/synth --out " +
+                             d + "/r"),
                          {nowhere}, "missing --content");
-    expect_clean_failure(cli("train --content " + data + "/real --style " + nowhere + " --out " + d + "/r"),
+    expect_clean_failure(cli("train --content " + data + "/real --style " + nowhere + " --out " +
+                             d + "/r"),
                          {nowhere}, "missing --style");
     expect_clean_failure(cli("train --content " + data + "/real --masks " + nowhere + " --style " +
                              data + "/synth --out " + d + "/r"),
                          {nowhere}, "missing --masks");
-    expect_clean_failure(cli("train --content " + d + " --style " + data + "/synth --out " + d + "/r"),
+    expect_clean_failure(cli("train --content " + d + " --style " + data + "/synth --out " + d +
+                             "/r"),
                          {d, "no images"}, "--content without images");
     expect_clean_failure(cli("train --content " + data + "/real --style " + data + "/synth"),
                          {"--out"}, "no --out");
@@ -577,13 +598,15 @@ TEST_SUITE("apps") {
                          {nowhere + ".png"}, "eval missing --content");
   }
 
-  TEST_CASE("reliability: SIGKILL at random moments never loses the checkpoint; resume is bit-identical") {
+  TEST_CASE(
+      "reliability: SIGKILL at random moments never loses the checkpoint; resume is "
+      "bit-identical") {
     const std::string data = make_data("kill_data");
     const std::string d = fresh_dir("kill");
     const int steps = 40;
-    const std::string args = train_args(data + "/real", data + "/real_masks", data + "/synth",
-                                        data + "/synth_masks", "RUN",
-                                        "--checkpoint-every 1 --steps " + std::to_string(steps));
+    const std::string args =
+        train_args(data + "/real", data + "/real_masks", data + "/synth", data + "/synth_masks",
+                   "RUN", "--checkpoint-every 1 --steps " + std::to_string(steps));
     auto with_run = [&](const std::string& run) {
       std::string a = args;
       a.replace(a.find("RUN"), 3, run);
@@ -594,7 +617,8 @@ TEST_SUITE("apps") {
     const std::string ref = d + "/ref";
     const auto t0 = std::chrono::steady_clock::now();
     REQUIRE(cli(with_run(ref)).code == 0);
-    const double ref_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double ref_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     REQUIRE(loss_rows(ref + "/log.csv").size() == std::size_t(steps + 1));
 
     // The same run, killed again and again: every fourth kill strikes at a
@@ -623,7 +647,8 @@ TEST_SUITE("apps") {
                               " >>" + d + "/killed_output.txt 2>&1";
       const char* argv[] = {"sh", "-c", cmd.c_str(), nullptr};
       pid_t pid = 0;
-      REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
+      REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) ==
+              0);
       int st = 0;
       bool exited = false;
       // Polls `ready` until it holds, the process ends or 15 s pass.
@@ -677,8 +702,8 @@ TEST_SUITE("apps") {
       last_step = step;
     }
     // Finish without interruption.
-    const CliResult fin = fs::exists(ckpt) ? cli("train --resume " + run + " --quiet")
-                                           : cli(with_run(run));
+    const CliResult fin =
+        fs::exists(ckpt) ? cli("train --resume " + run + " --quiet") : cli(with_run(run));
     INFO(fin.out);
     REQUIRE(fin.code == 0);
     MESSAGE(kills << " SIGKILLs (" << during_write << " while a file was being written, "
@@ -708,8 +733,9 @@ TEST_SUITE("apps") {
   TEST_CASE("reliability: a NaN stops the step, names it (and the op), keeps the last checkpoint") {
     const std::string data = make_data("nan_data");
     const std::string d = fresh_dir("nan");
-    const std::string base = train_args(data + "/real", data + "/real_masks", data + "/synth",
-                                        data + "/synth_masks", "RUN", "--checkpoint-every 2 --steps 8");
+    const std::string base =
+        train_args(data + "/real", data + "/real_masks", data + "/synth", data + "/synth_masks",
+                   "RUN", "--checkpoint-every 2 --steps 8");
     auto with_run = [&](const std::string& run) {
       std::string a = base;
       a.replace(a.find("RUN"), 3, run);
@@ -737,7 +763,8 @@ TEST_SUITE("apps") {
       const SafetensorsFile f = read_safetensors(run + "/checkpoint.safetensors");
       CHECK(f.metadata.at("step") == "2");
       REQUIRE(f.tensors.size() == good.tensors.size());
-      for (std::size_t i = 0; i < f.tensors.size(); ++i) CHECK(f.tensors[i].data == good.tensors[i].data);
+      for (std::size_t i = 0; i < f.tensors.size(); ++i)
+        CHECK(f.tensors[i].data == good.tensors[i].data);
       // The log stops at the last good step; resume (without the fault) goes on.
       CHECK(loss_rows(run + "/log.csv").size() == 3);
       if (!anomaly) {

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "apps/eval/colour_transfer.h"
 #include "apps/data/eye_formats.h"
 #include "apps/data/synth_eyes.h"
+#include "apps/eval/colour_transfer.h"
 #include "apps/eval/taskeval.h"
 #include "core/io/fileio.h"
 #include "test_util.h"
@@ -83,17 +83,20 @@ TEST_SUITE("apps") {
     for (const auto& s : train) mx += s.cx / train.size(), my += s.cy / train.size();
     double constant = 0;
     for (const auto& s : held) constant += std::hypot(mx - s.cx, my - s.cy) / held.size();
-    MESSAGE("held-out synthetic error " << err << " px vs constant prediction " << constant << " px");
+    MESSAGE("held-out synthetic error " << err << " px vs constant prediction " << constant
+                                        << " px");
     CHECK(std::isfinite(err));
     CHECK(err < 0.5 * constant);
-    CHECK(mean_of({losses.end() - 20, losses.end()}) < 0.5 * mean_of({losses.begin(), losses.begin() + 20}));
+    CHECK(mean_of({losses.end() - 20, losses.end()}) <
+          0.5 * mean_of({losses.begin(), losses.begin() + 20}));
     // The gaze head (the built-in eyes give yaw and pitch) against predicting the mean gaze.
     REQUIRE(net->config().gaze);
     std::vector<Gaze> g;
     predict_centres(*net, imgs, 32, &g);
     const double gerr = mean_of(gaze_errors(g, held));
     Gaze mg;
-    for (const auto& s : train) mg.yaw += s.gaze.yaw / train.size(), mg.pitch += s.gaze.pitch / train.size();
+    for (const auto& s : train)
+      mg.yaw += s.gaze.yaw / train.size(), mg.pitch += s.gaze.pitch / train.size();
     const double gconst = mean_of(gaze_errors(std::vector<Gaze>(held.size(), mg), held));
     MESSAGE("held-out synthetic gaze error " << gerr << " deg vs mean gaze " << gconst << " deg");
     CHECK(std::isfinite(gerr));
@@ -167,7 +170,8 @@ TEST_SUITE("apps") {
     double e = 0;
     for (float v : fill_polygon({{1, 1}, {5, 5}}, 8, 8).data) e += v;
     CHECK(e == 0);
-    for (float v : fill_polygon({{-50, -50}, {50, -50}, {50, 50}, {-50, 50}}, 4, 4).data) CHECK(v == 1.f);
+    for (float v : fill_polygon({{-50, -50}, {50, -50}, {50, 50}, {-50, 50}}, 4, 4).data)
+      CHECK(v == 1.f);
   }
 
   TEST_CASE("eye formats: UnityEyes JSON, y from the bottom, iris centre and masks") {
@@ -195,8 +199,9 @@ TEST_SUITE("apps") {
     CHECK(ni == 100);
     CHECK(iris.at(0, 13, 25) == 1.f);
     CHECK(iris.at(0, 23, 25) == 0.f);
-    CHECK(error_of([] { unityeyes_mask(parse_unityeyes_json(kUnityJson, 40, "x"), "pupil", 4, 4); })
-              .find("--region pupil") != std::string::npos);
+    CHECK(error_of([] {
+            unityeyes_mask(parse_unityeyes_json(kUnityJson, 40, "x"), "pupil", 4, 4);
+          }).find("--region pupil") != std::string::npos);
   }
 
   TEST_CASE("eye formats: malformed UnityEyes annotations name the file and the key") {
@@ -205,7 +210,8 @@ TEST_SUITE("apps") {
     CHECK(e.find("interior_margin_2d") != std::string::npos);
     e = error_of([] {
       parse_unityeyes_json(R"J({"interior_margin_2d": ["(1,2,3)","(4,5,6)","(7,8,9)"],
-                               "iris_2d": ["(1,2,3)","(oops)","(7,8,9)"]})J", 40, "bad2.json");
+                               "iris_2d": ["(1,2,3)","(oops)","(7,8,9)"]})J",
+                           40, "bad2.json");
     });
     CHECK(e.find("bad2.json") != std::string::npos);
     CHECK(e.find("iris_2d[1]") != std::string::npos);
@@ -246,14 +252,17 @@ TEST_SUITE("apps") {
   }
 
   TEST_CASE("eye formats: centre CSV, header, comments, and bad rows name file and line") {
-    const auto rows = parse_centre_csv("file,x,y\n# comment\na.png, 3.5, 4\n\nb.jpg,1e1,0\n", "c.csv");
+    const auto rows =
+        parse_centre_csv("file,x,y\n# comment\na.png, 3.5, 4\n\nb.jpg,1e1,0\n", "c.csv");
     REQUIRE(rows.size() == 2u);
     CHECK(rows[0].file == "a.png");
     CHECK(rows[0].x == 3.5);
     CHECK(rows[0].line == 3);
     CHECK(rows[1].x == 10.0);
     CHECK(rows[1].line == 5);
-    auto err = [](const std::string& text) { return error_of([&] { parse_centre_csv(text, "ann.csv"); }); };
+    auto err = [](const std::string& text) {
+      return error_of([&] { parse_centre_csv(text, "ann.csv"); });
+    };
     std::string e = err("a.png,1,2\nb.png,3\n");
     CHECK(e.find("ann.csv:2") != std::string::npos);
     CHECK(e.find("expected 3 fields") != std::string::npos);
@@ -294,7 +303,8 @@ TEST_SUITE("apps") {
     CHECK(e.find("missing.csv:1") != std::string::npos);
     CHECK(e.find("nope.png") != std::string::npos);
     o.crop = "eye";
-    CHECK(error_of([&] { load_csv_set(d + "/ok.csv", "", o); }).find("--crop center") != std::string::npos);
+    CHECK(error_of([&] { load_csv_set(d + "/ok.csv", "", o); }).find("--crop center") !=
+          std::string::npos);
   }
 
   TEST_CASE("eye formats: label centroid and the label-map set") {
@@ -402,7 +412,8 @@ TEST_SUITE("apps") {
     const Json rep = run_taskeval(data, &identity, cfg);
     const Json& raw = rep.at("raw");
     const Json& pur = rep.at("purified");
-    CHECK(pur.at("mean_px_error").as_number() == doctest::Approx(raw.at("mean_px_error").as_number()).epsilon(1e-4));
+    CHECK(pur.at("mean_px_error").as_number() ==
+          doctest::Approx(raw.at("mean_px_error").as_number()).epsilon(1e-4));
     CHECK(pur.at("median_px_error").is_number());
     CHECK(pur.at("ci95").size() == 2u);
     CHECK(pur.at("ci95")[0].as_number() <= pur.at("mean_px_error").as_number());
@@ -427,8 +438,8 @@ TEST_SUITE("apps") {
     CHECK(rep.at("synthetic_heldout").at("mean_gaze_error_deg").is_number());
     const std::string csv = read_file(cfg.csv);
     CHECK(csv.rfind("file,gt_x,gt_y,raw_x,raw_y,raw_err,purified_x", 0) == 0);
-    CHECK(csv.find(",gt_yaw_deg,gt_pitch_deg,raw_yaw_deg,raw_pitch_deg,raw_gaze_err_deg,purified_yaw_deg") !=
-          std::string::npos);
+    CHECK(csv.find(",gt_yaw_deg,gt_pitch_deg,raw_yaw_deg,raw_pitch_deg,raw_gaze_err_deg,purified_"
+                   "yaw_deg") != std::string::npos);
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 17);
     std::FILE* null = std::fopen("/dev/null", "w");
     print_taskeval_table(rep, null);
@@ -472,9 +483,9 @@ TEST_SUITE("shared_data") {
     cfg.bootstrap = 200;
     cfg.verbose = false;
     const Json rep = run_taskeval(data, nullptr, cfg);
-    MESSAGE("shared eyes, 60 steps: raw " << rep.at("raw").at("mean_px_error").as_number()
-                                          << " px, constant "
-                                          << rep.at("baselines").at("constant").at("mean_px_error").as_number());
+    MESSAGE("shared eyes, 60 steps: raw "
+            << rep.at("raw").at("mean_px_error").as_number() << " px, constant "
+            << rep.at("baselines").at("constant").at("mean_px_error").as_number());
     CHECK(std::isfinite(rep.at("raw").at("mean_px_error").as_number()));
     CHECK(rep.at("raw").at("mean_px_error").as_number() < 48);
     CHECK(!rep.contains("purified"));

@@ -7,11 +7,11 @@
 #include "apps/data/synth_eyes.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
-#include "core/ops.h"
 #include "core/io/fileio.h"
 #include "core/io/safetensors.h"
-#include "kernels/error.h"
+#include "core/ops.h"
 #include "eye_data.h"
+#include "kernels/error.h"
 #include "test_util.h"
 
 using namespace mgst;
@@ -100,7 +100,8 @@ TEST_SUITE("apps") {
     const auto wa = read_safetensors(c.out + "/checkpoint.safetensors");
     const auto wb = read_safetensors(cb.out + "/checkpoint.safetensors");
     REQUIRE(wa.tensors.size() == wb.tensors.size());
-    for (std::size_t i = 0; i < wa.tensors.size(); ++i) CHECK(wa.tensors[i].data == wb.tensors[i].data);
+    for (std::size_t i = 0; i < wa.tensors.size(); ++i)
+      CHECK(wa.tensors[i].data == wb.tensors[i].data);
   }
 
   TEST_CASE("mgst CLI: help, bad flags and bad inputs give clear errors") {
@@ -113,7 +114,8 @@ TEST_SUITE("apps") {
     CHECK(out.find("unknown option '--bogus'") != std::string::npos);
     CHECK(run_cli("nosuchcommand", &out) == 2);
     const std::string d = fresh_dir("cli");
-    CHECK(run_cli("train --content " + d + "/missing --style " + d + " --out " + d + "/run", &out) == 1);
+    CHECK(run_cli("train --content " + d + "/missing --style " + d + " --out " + d + "/run",
+                  &out) == 1);
     CHECK(out.find(d + "/missing") != std::string::npos);
     CHECK(run_cli("train --content " + d + " --style " + d + " --out " + d + "/run", &out) == 1);
     CHECK(out.find("no images") != std::string::npos);

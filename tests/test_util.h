@@ -2,7 +2,6 @@
 // differences, and where the shared sample data lives.
 #pragma once
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 
 #include <cmath>
@@ -95,8 +94,8 @@ inline std::string skip_reason(const std::string& suite) {
 }
 
 // Deterministic uniform random data in [lo, hi).
-inline std::vector<float> random_vector(std::size_t n, uint64_t seed,
-                                        float lo = -1.f, float hi = 1.f) {
+inline std::vector<float> random_vector(std::size_t n, uint64_t seed, float lo = -1.f,
+                                        float hi = 1.f) {
   std::mt19937_64 gen(seed);
   std::uniform_real_distribution<double> d(lo, hi);
   std::vector<float> v(n);
@@ -112,10 +111,10 @@ inline std::vector<double> to_double(const std::vector<float>& v) {
 // the max abs / rel error and the share of the tolerance used; NaN or Inf in
 // `got` always fails. Returns true when everything matched.
 template <class A, class B>
-bool all_close(const char* what, const A& got, const B& ref, double atol,
-               double rtol, int show = 5) {
-  REQUIRE_MESSAGE(got.size() == ref.size(), what << ": size " << got.size()
-                                                 << " vs reference " << ref.size());
+bool all_close(const char* what, const A& got, const B& ref, double atol, double rtol,
+               int show = 5) {
+  REQUIRE_MESSAGE(got.size() == ref.size(),
+                  what << ": size " << got.size() << " vs reference " << ref.size());
   double max_abs = 0, max_rel = 0, max_share = 0;
   std::size_t bad = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -128,17 +127,16 @@ bool all_close(const char* what, const A& got, const B& ref, double atol,
     max_share = std::max(max_share, err / tol);
     if (!ok) {
       if (int(bad) < show)
-        std::printf("  %s[%zu]: got %.9g, expected %.9g (|err| %.3g > tol %.3g)\n",
-                    what, i, g, r, err, tol);
+        std::printf("  %s[%zu]: got %.9g, expected %.9g (|err| %.3g > tol %.3g)\n", what, i, g, r,
+                    err, tol);
       ++bad;
     }
   }
   if (bad)
-    std::printf("%s: %zu/%zu mismatches, max abs %.3g, max rel %.3g, %.0f%% of tolerance\n",
-                what, bad, got.size(), max_abs, max_rel, 100 * max_share);
+    std::printf("%s: %zu/%zu mismatches, max abs %.3g, max rel %.3g, %.0f%% of tolerance\n", what,
+                bad, got.size(), max_abs, max_rel, 100 * max_share);
   CHECK_MESSAGE(bad == 0, what << ": " << bad << " of " << got.size()
-                               << " elements outside tolerance (max abs err "
-                               << max_abs << ")");
+                               << " elements outside tolerance (max abs err " << max_abs << ")");
   return bad == 0;
 }
 
@@ -161,8 +159,8 @@ bool normalized_close(const char* what, const A& got, const B& ref, double tol) 
 
 // Central finite differences of a scalar function of doubles.
 inline std::vector<double> numeric_gradient(
-    const std::function<double(const std::vector<double>&)>& f,
-    std::vector<double> x, double h = 1e-6) {
+    const std::function<double(const std::vector<double>&)>& f, std::vector<double> x,
+    double h = 1e-6) {
   std::vector<double> g(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double keep = x[i];

@@ -124,7 +124,8 @@ std::vector<double> ArgParser::get_doubles(const std::string& flag, int expected
 std::vector<int> ArgParser::get_ints(const std::string& flag) const {
   std::vector<int> out;
   for (double d : get_doubles(flag)) {
-    if (d != double(int(d))) throw UsageError(flag + ": " + std::to_string(d) + " is not an integer");
+    if (d != double(int(d)))
+      throw UsageError(flag + ": " + std::to_string(d) + " is not an integer");
     out.push_back(int(d));
   }
   return out;

@@ -27,8 +27,8 @@ class ArgParser {
   bool parse(const std::vector<std::string>& args);
   void print_help() const;
 
-  bool given(const std::string& flag) const;  // present on the command line
-  bool flag(const std::string& flag) const;   // a switch
+  bool given(const std::string& flag) const;       // present on the command line
+  bool flag(const std::string& flag) const;        // a switch
   std::string get(const std::string& flag) const;  // value or default
   std::string require(const std::string& flag) const;
   int get_int(const std::string& flag) const;

@@ -20,14 +20,15 @@ const std::vector<CommandInfo>& subcommands() {
 }
 
 void print_usage() {
-  std::printf("mgst: mask-guided style transfer for purifying real images\n\n"
-              "usage: mgst <command> [options]   (mgst <command> --help for its options)\n\n"
-              "commands:\n");
+  std::printf(
+      "mgst: mask-guided style transfer for purifying real images\n\n"
+      "usage: mgst <command> [options]   (mgst <command> --help for its options)\n\n"
+      "commands:\n");
   for (const auto& c : subcommands()) std::printf("  %-10s %s\n", c.name, c.summary);
-  std::printf("\nbackends: cpu%s\n", cuda_compiled()
-                                         ? (cuda_available() ? ", cuda (GPU present)"
-                                                             : ", cuda (built, but no GPU here)")
-                                         : " (built without CUDA)");
+  std::printf("\nbackends: cpu%s\n",
+              cuda_compiled()
+                  ? (cuda_available() ? ", cuda (GPU present)" : ", cuda (built, but no GPU here)")
+                  : " (built without CUDA)");
 }
 
 }  // namespace

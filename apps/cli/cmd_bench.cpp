@@ -1,5 +1,6 @@
 // mgst bench: the flags of apps/eval/bench.h's runner.
 #include "apps/cli/commands.h"
+#include "apps/cli/options.h"
 #include "apps/data/dataset.h"
 #include "apps/eval/bench.h"
 

@@ -1,5 +1,6 @@
 // mgst demo: the flags of apps/train/demo.h.
 #include "apps/cli/commands.h"
+#include "apps/cli/options.h"
 #include "apps/data/dataset.h"
 #include "apps/train/demo.h"
 
@@ -17,7 +18,8 @@ int cmd_demo(const std::vector<std::string>& args) {
                   {"--size", "HxW", "72x96", "image size"},
                   {"--count", "N", "48", "generated images per domain"},
                   {"--seed", "N", "0", "seed of the generated data and the training"},
-                  {"--mask-region", "R", "eye", "attention region: eye (eyelid opening) or iris (iris + pupil)"},
+                  {"--mask-region", "R", "eye",
+                   "attention region: eye (eyelid opening) or iris (iris + pupil)"},
               });
   if (!a.parse(args)) return 0;
   train::DemoConfig c;

@@ -12,7 +12,8 @@ namespace mgst::cli {
 int cmd_eval(const std::vector<std::string>& args) {
   std::vector<OptionSpec> specs = {
       {"--model", "CKPT", "", "a checkpoint from mgst train (weights + metadata)"},
-      {"--transform", "FILE", "", "transform-net weights (safetensors, names as in docs/METHOD.md)"},
+      {"--transform", "FILE", "",
+       "transform-net weights (safetensors, names as in docs/METHOD.md)"},
       {"--identity", "", "", "evaluate the identity y = x (the raw-input baseline)"},
   };
   append(specs, force_mode_option_specs());
@@ -22,11 +23,12 @@ int cmd_eval(const std::vector<std::string>& args) {
   append(specs, eval_pair_option_specs());
   append(specs, mask_option_specs());
   append(specs, loss_option_specs());
-  ArgParser a("eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
-              "--style IMG --style-mask MASK [--json]",
-              "Prints the unweighted loss terms of docs/METHOD.md (content, style, task, tv), the\n"
-              "weighted total and region colour statistics for one content/style pair.",
-              specs);
+  ArgParser a(
+      "eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
+      "--style IMG --style-mask MASK [--json]",
+      "Prints the unweighted loss terms of docs/METHOD.md (content, style, task, tv), the\n"
+      "weighted total and region colour statistics for one content/style pair.",
+      specs);
   if (!a.parse(args)) return 0;
   const train::ModelSource source = model_source_from(a, "--identity");
   const PairSetup setup = load_pair_setup(a);

@@ -11,7 +11,8 @@ int cmd_inspect(const std::vector<std::string>& args) {
   std::vector<OptionSpec> specs = {
       {"--model", "CKPT", "",
        "a checkpoint from mgst train (its log.csv, if beside it, is plotted)"},
-      {"--transform", "FILE", "", "transform-net weights (safetensors, names as in docs/METHOD.md)"},
+      {"--transform", "FILE", "",
+       "transform-net weights (safetensors, names as in docs/METHOD.md)"},
       {"--untrained", "", "", "a freshly initialised transform net (seeded by --seed)"},
       {"--seed", "N", "0", "initialisation seed for --untrained"},
       {"--residual", "", "", "force residual mode (default for --untrained; overrides metadata)"},
@@ -27,16 +28,17 @@ int cmd_inspect(const std::vector<std::string>& args) {
   append(specs, eval_pair_option_specs());
   append(specs, mask_option_specs());
   append(specs, loss_option_specs());
-  ArgParser a("inspect (--model CKPT | --transform FILE | --untrained) --content IMG --mask MASK "
-              "--style IMG --style-mask MASK --out report.html [--trace]",
-              "Writes one self-contained HTML page (images embedded as PNG data, no scripts)\n"
-              "walking the pipeline for one sample: the input and its mask, the mask pooled\n"
-              "to each VGG layer, feature maps of the transform net (c1, c3, r5, u2) and of\n"
-              "VGG at the style/content layers, the attention and bkgd Gram matrices of the\n"
-              "output next to the style image's with their difference, each loss term and\n"
-              "its share, the purified output and, when log.csv is beside the checkpoint,\n"
-              "the training curves. --trace adds the autograd tape of one training step.",
-              specs);
+  ArgParser a(
+      "inspect (--model CKPT | --transform FILE | --untrained) --content IMG --mask MASK "
+      "--style IMG --style-mask MASK --out report.html [--trace]",
+      "Writes one self-contained HTML page (images embedded as PNG data, no scripts)\n"
+      "walking the pipeline for one sample: the input and its mask, the mask pooled\n"
+      "to each VGG layer, feature maps of the transform net (c1, c3, r5, u2) and of\n"
+      "VGG at the style/content layers, the attention and bkgd Gram matrices of the\n"
+      "output next to the style image's with their difference, each loss term and\n"
+      "its share, the purified output and, when log.csv is beside the checkpoint,\n"
+      "the training curves. --trace adds the autograd tape of one training step.",
+      specs);
   if (!a.parse(args)) return 0;
 
   const train::ModelSource source = model_source_from(a, "--untrained");

@@ -17,7 +17,8 @@ namespace mgst::cli {
 
 namespace {
 
-std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, bool eye_region, const char* prefix) {
+std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, bool eye_region,
+                                        const char* prefix) {
   std::vector<data::EyeSample> out;
   for (std::size_t i = 0; i < set.size(); ++i) {
     data::EyeSample s;
@@ -33,7 +34,8 @@ std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, 
   return out;
 }
 
-void write_set(const std::vector<data::EyeSample>& set, const std::string& img_dir, const std::string& mask_dir) {
+void write_set(const std::vector<data::EyeSample>& set, const std::string& img_dir,
+               const std::string& mask_dir) {
   ensure_directory(img_dir);
   ensure_directory(mask_dir);
   for (const auto& s : set) {
@@ -42,12 +44,14 @@ void write_set(const std::vector<data::EyeSample>& set, const std::string& img_d
   }
 }
 
-std::vector<data::EyeSample> load_set(const ArgParser& a, const std::string& which, data::EyeLoadOptions o) {
+std::vector<data::EyeSample> load_set(const ArgParser& a, const std::string& which,
+                                      data::EyeLoadOptions o) {
   const std::string dir = a.get("--" + which), format = a.get("--" + which + "-format");
   o.masks_dir = a.get("--" + which + "-masks");
   if (format == "labels") {
     if (dir.empty()) throw UsageError("--" + which + " DIR is required");
-    if (o.masks_dir.empty()) throw UsageError("--" + which + "-format labels needs --" + which + "-masks DIR");
+    if (o.masks_dir.empty())
+      throw UsageError("--" + which + "-format labels needs --" + which + "-masks DIR");
     return data::load_label_set(dir, o);
   }
   if (format == "unityeyes") {
@@ -69,17 +73,20 @@ std::unique_ptr<models::TransformNet> load_purifier(const std::string& path, Dev
 }
 
 // Every k-th image (k from the fraction) goes to the held-out part.
-void split_holdout(std::vector<data::EyeSample>& all, double frac, std::vector<data::EyeSample>& held) {
+void split_holdout(std::vector<data::EyeSample>& all, double frac,
+                   std::vector<data::EyeSample>& held) {
   if (frac <= 0 || all.size() < 10) return;
   const std::size_t every = std::max<std::size_t>(2, std::size_t(1.0 / frac + 0.5));
   std::vector<data::EyeSample> keep;
-  for (std::size_t i = 0; i < all.size(); ++i) (i % every == every - 1 ? held : keep).push_back(std::move(all[i]));
+  for (std::size_t i = 0; i < all.size(); ++i)
+    (i % every == every - 1 ? held : keep).push_back(std::move(all[i]));
   all = std::move(keep);
 }
 
 std::vector<OptionSpec> taskeval_option_specs() {
   std::vector<OptionSpec> specs = {
-      {"--demo", "", "", "built-in procedural eyes (no downloads); trains a purifier unless --model"},
+      {"--demo", "", "",
+       "built-in procedural eyes (no downloads); trains a purifier unless --model"},
       {"--model", "CKPT", "", "the purifier (checkpoint or weights); none: baselines only"},
       {"--synthetic", "DIR", "", "synthetic training images (or a UnityEyes folder)"},
       {"--synthetic-masks", "DIR", "", "their label maps / masks"},
@@ -91,7 +98,8 @@ std::vector<OptionSpec> taskeval_option_specs() {
       {"--real-csv", "FILE", "", "pupil centres file,x,y (format csv)"},
       {"--pupil-label", "L", "3", "label-map value of the pupil (centre = its centroid)"},
       {"--region", "R", "eye", "UnityEyes attention masks: eye (lid opening) or iris"},
-      {"--mask-from-center", "R", "0", "csv without masks: a disc of radius R px around the centre"},
+      {"--mask-from-center", "R", "0",
+       "csv without masks: a disc of radius R px around the centre"},
       {"--crop", "C", "eye", "eye[:F] (framed on the labels / landmarks) or center"},
       {"--size", "HxW", "48x64", "evaluation size (multiples of 4)"},
       {"--seeds", "N", "3", "regressor seeds (report per-seed means)"},
@@ -105,8 +113,9 @@ std::vector<OptionSpec> taskeval_option_specs() {
       {"--leak-shift", "PX", "12", "shifted-mask control: move only the masks this far"},
       {"--bootstrap", "N", "2000", "bootstrap resamples"},
       {"--csv", "FILE", "", "per-image table"},
-      {"--out", "DIR", "", "write taskeval.json here (demo: also its data and purifier; "
-                           "default taskeval_out with --demo)"},
+      {"--out", "DIR", "",
+       "write taskeval.json here (demo: also its data and purifier; "
+       "default taskeval_out with --demo)"},
       {"--purifier-steps", "N", "150", "demo: purifier training steps"},
       {"--count", "N", "48", "demo: purifier content / style images per domain"},
       {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
@@ -132,7 +141,8 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
   cfg.csv = a.get("--csv");
   if (cfg.seeds < 1 || cfg.regressor.steps < 1 || cfg.regressor.batch < 1 || cfg.bootstrap < 10 ||
       !(cfg.regressor.gaze_weight >= 0))
-    throw UsageError("--seeds, --steps, --batch must be >= 1, --bootstrap >= 10, --gaze-weight >= 0");
+    throw UsageError(
+        "--seeds, --steps, --batch must be >= 1, --bootstrap >= 10, --gaze-weight >= 0");
 
   return cfg;
 }
@@ -148,27 +158,37 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
   const bool eye = region == "eye";
   const int count = a.get_int("--count");
   const uint64_t s = cfg.seed * 7;
-  std::fprintf(info, "generating the built-in eyes at %dx%d (synthetic: train 240, held out 64, "
-                     "style %d; real: purifier content %d, test 64)...\n", H, W, count, count);
-  data.train = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 240, H, W, s + 3), eye, "syn");
-  data.synthetic_test = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye, "synho");
-  data.real_test = from_synth(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5), eye, "real_test");
-  data.style = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2), eye, "style");
+  std::fprintf(info,
+               "generating the built-in eyes at %dx%d (synthetic: train 240, held out 64, "
+               "style %d; real: purifier content %d, test 64)...\n",
+               H, W, count, count);
+  data.train =
+      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 240, H, W, s + 3), eye, "syn");
+  data.synthetic_test =
+      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye, "synho");
+  data.real_test =
+      from_synth(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5), eye, "real_test");
+  data.style = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2),
+                          eye, "style");
   if (a.given("--model")) {
     net = load_purifier(a.get("--model"), device);
   } else {
-    const auto content = from_synth(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye, "real");
+    const auto content =
+        from_synth(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye, "real");
     write_set(content, out + "/data/real", out + "/data/real_masks");
     write_set(data.style, out + "/data/synthetic", out + "/data/synthetic_masks");
-    train::TrainConfig c = train::demo_train_config(out + "/data", H, W, a.get_int("--purifier-steps"));
+    train::TrainConfig c =
+        train::demo_train_config(out + "/data", H, W, a.get_int("--purifier-steps"));
     c.checkpoint_every = c.steps;
     c.seed = cfg.seed;
     c.device = a.get("--device");
     c.out = out + "/purifier";
     c.quiet = true;
     const auto tp = std::chrono::steady_clock::now();
-    std::fprintf(info, "training the purifier: %d steps at %dx%d (demo weights 1,3e5,10,3, seeded "
-                       "random VGG; CPU-scale smoke run)...\n", c.steps, H, W);
+    std::fprintf(info,
+                 "training the purifier: %d steps at %dx%d (demo weights 1,3e5,10,3, seeded "
+                 "random VGG; CPU-scale smoke run)...\n",
+                 c.steps, H, W);
     train::Trainer t(c);
     t.run();
     std::fprintf(info, "purifier trained in %.0f s: %s/purifier/checkpoint.safetensors\n",
@@ -194,9 +214,10 @@ void load_datasets(const ArgParser& a, int H, int W, std::FILE* info, eval::Task
   data.real_test = load_set(a, "real", o);
   data.style = data.train;
   split_holdout(data.train, a.get_double("--holdout"), data.synthetic_test);
-  std::fprintf(info, "loaded %zu synthetic training, %zu held-out synthetic, %zu real test images "
-                     "at %dx%d\n", data.train.size(), data.synthetic_test.size(),
-               data.real_test.size(), H, W);
+  std::fprintf(info,
+               "loaded %zu synthetic training, %zu held-out synthetic, %zu real test images "
+               "at %dx%d\n",
+               data.train.size(), data.synthetic_test.size(), data.real_test.size(), H, W);
   if (a.given("--model")) net = load_purifier(a.get("--model"), device);
 }
 
@@ -204,11 +225,12 @@ void load_datasets(const ArgParser& a, int H, int W, std::FILE* info, eval::Task
 
 int cmd_taskeval(const std::vector<std::string>& args) {
   const std::vector<OptionSpec> specs = taskeval_option_specs();
-  ArgParser a("taskeval (--demo | --synthetic DIR --real DIR ...) [--model CKPT] [--json]",
-              "Trains a pupil-centre regressor on synthetic eyes only (several seeds) and reports its\n"
-              "pixel error on real eyes: raw, purified by --model, global and region colour transfer,\n"
-              "with bootstrap 95% intervals, and the shifted-mask control (--leak-shift).",
-              specs);
+  ArgParser a(
+      "taskeval (--demo | --synthetic DIR --real DIR ...) [--model CKPT] [--json]",
+      "Trains a pupil-centre regressor on synthetic eyes only (several seeds) and reports its\n"
+      "pixel error on real eyes: raw, purified by --model, global and region colour transfer,\n"
+      "with bootstrap 95% intervals, and the shifted-mask control (--leak-shift).",
+      specs);
   if (!a.parse(args)) return 0;
   const auto t0 = std::chrono::steady_clock::now();
   const bool json = a.flag("--json");

@@ -26,9 +26,11 @@ int cmd_train(const std::vector<std::string>& args) {
       {"--checkpoint-every", "K", "100", "write RUN_DIR/checkpoint.safetensors every K steps"},
       device_option("auto"),
       {"--out", "RUN_DIR", "", "run directory: checkpoint, log.csv, loss.png"},
-      {"--resume", "RUN_DIR", "", "continue the run in RUN_DIR (its saved config; --steps may raise the total)"},
+      {"--resume", "RUN_DIR", "",
+       "continue the run in RUN_DIR (its saved config; --steps may raise the total)"},
       {"--detect-anomaly", "", "", "check every op's output and gradient for NaN/Inf"},
-      {"--skip-bad", "", "", "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
+      {"--skip-bad", "", "",
+       "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
       {"--quiet", "", "", "no per-step lines"},
   };
   append(specs, mask_option_specs());
@@ -43,7 +45,7 @@ int cmd_train(const std::vector<std::string>& args) {
   std::unique_ptr<train::Trainer> t;
   if (a.given("--resume")) {
     t = train::Trainer::resume(a.get("--resume"), a.given("--steps") ? a.get_int("--steps") : 0,
-                        a.flag("--quiet"));
+                               a.flag("--quiet"));
     std::printf("resuming %s at step %lld of %d\n", a.get("--resume").c_str(),
                 (long long)t->steps_done(), t->config().steps);
   } else {

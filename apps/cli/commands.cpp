@@ -13,14 +13,20 @@ int cmd_bench(const std::vector<std::string>& args);
 
 std::vector<CommandInfo> command_table() {
   return {
-      {"demo", "generate a built-in eye dataset, train, purify, write figures (the main job)", cmd_demo},
+      {"demo", "generate a built-in eye dataset, train, purify, write figures (the main job)",
+       cmd_demo},
       {"train", "train the purifier on your data", cmd_train},
       {"purify", "purify real images with a trained model", cmd_purify},
       {"eval", "the loss terms of docs/METHOD.md for one content/style pair, as JSON", cmd_eval},
-      {"taskeval", "does purification help the task? pupil error raw vs purified vs baselines, with intervals", cmd_taskeval},
-      {"masks", "attention masks (and iris centres) from UnityEyes landmarks by polygon fill", cmd_masks},
-      {"inspect", "an HTML report walking the pipeline for one sample (--trace: the autograd tape)", cmd_inspect},
-      {"bench", "time a training step and inference (images/s, memory, per-op breakdown)", cmd_bench},
+      {"taskeval",
+       "does purification help the task? pupil error raw vs purified vs baselines, with intervals",
+       cmd_taskeval},
+      {"masks", "attention masks (and iris centres) from UnityEyes landmarks by polygon fill",
+       cmd_masks},
+      {"inspect", "an HTML report walking the pipeline for one sample (--trace: the autograd tape)",
+       cmd_inspect},
+      {"bench", "time a training step and inference (images/s, memory, per-op breakdown)",
+       cmd_bench},
   };
 }
 

@@ -101,10 +101,9 @@ EvalPair load_eval_pair(const ArgParser& a, const data::MaskOptions& masks) {
     const data::ImageU8 probe = data::load_image(content.image_path);
     p.H = probe.height, p.W = probe.width;
   }
-  MGST_CHECK(p.H % 4 == 0 && p.W % 4 == 0, content.image_path
-                                               << " is " << p.W << "x" << p.H
-                                               << ": H and W must be multiples of 4 "
-                                               << "(or pass --size HxW)");
+  MGST_CHECK(p.H % 4 == 0 && p.W % 4 == 0, content.image_path << " is " << p.W << "x" << p.H
+                                                              << ": H and W must be multiples of 4 "
+                                                              << "(or pass --size HxW)");
   data::MaskOptions content_masks = masks;
   content_masks.ignore_black = false;  // --ignore-black is for style images
   Rng rng(0);                          // unused: centre crops only

@@ -1,9 +1,8 @@
 // Option groups shared by several subcommands (one definition each, so
 // train, eval, purify and inspect read masks and losses the same way).
 #pragma once
-#include <vector>
-
 #include <memory>
+#include <vector>
 
 #include "apps/cli/args.h"
 #include "apps/data/dataset.h"

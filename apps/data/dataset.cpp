@@ -26,7 +26,9 @@ std::vector<std::string> image_files(const std::string& path) {
   return files;
 }
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // Scales so the image covers (H, W) keeping its aspect, then crops at (top, left)
 // chosen by `where` in [0,1] x [0,1] (0.5, 0.5 = centre).
@@ -37,7 +39,8 @@ Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize re
   const int rh = std::max(H, int(std::lround(img.height * s)));
   const int rw = std::max(W, int(std::lround(img.width * s)));
   const Img r = (rh == img.height && rw == img.width) ? img : resize(img, rh, rw);
-  const int top = int(std::floor((rh - H) * fy + 1e-9)), left = int(std::floor((rw - W) * fx + 1e-9));
+  const int top = int(std::floor((rh - H) * fy + 1e-9)),
+            left = int(std::floor((rw - W) * fx + 1e-9));
   return crop(r, top, left, H, W);
 }
 
@@ -52,8 +55,10 @@ void warn_once(std::atomic<bool>& shown, const char* format, const std::string& 
 
 CropOptions parse_crop(const std::string& s) {
   CropOptions c;
-  if (s == "center") c.mode = CropMode::Center;
-  else if (s == "random") c.mode = CropMode::Random;
+  if (s == "center")
+    c.mode = CropMode::Center;
+  else if (s == "random")
+    c.mode = CropMode::Random;
   else if (s == "eye" || s.rfind("eye:", 0) == 0) {
     c.mode = CropMode::Eye;
     if (s.size() > 4) {
@@ -94,11 +99,13 @@ std::vector<SampleSource> pair_files(const std::string& images, const std::strin
     return {{imgs[0], masks}};
   }
   std::map<std::string, std::string> by_stem;
-  for (const auto& m : list_files(masks, kImageExtensions)) by_stem[fs::path(m).stem().string()] = m;
+  for (const auto& m : list_files(masks, kImageExtensions))
+    by_stem[fs::path(m).stem().string()] = m;
   for (const auto& p : imgs) {
     const std::string stem = fs::path(p).stem().string();
     auto it = by_stem.find(stem);
-    MGST_CHECK(it != by_stem.end(), p << ": no mask named " << stem << ".(png|jpg|bmp) in " << masks);
+    MGST_CHECK(it != by_stem.end(),
+               p << ": no mask named " << stem << ".(png|jpg|bmp) in " << masks);
     out.push_back({p, it->second});
   }
   return out;
@@ -172,8 +179,10 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
     if (y1 >= 0) {
       const double cy = 0.5 * (y0 + y1 + 1), cx = 0.5 * (x0 + x1 + 1);
       double bh = (y1 - y0 + 1) * crop.eye_factor, bw = (x1 - x0 + 1) * crop.eye_factor;
-      if (bw / bh < double(W) / H) bw = bh * W / H;  // widen to the output aspect
-      else bh = bw * H / W;
+      if (bw / bh < double(W) / H)
+        bw = bh * W / H;  // widen to the output aspect
+      else
+        bh = bw * H / W;
       const int ih = std::max(1, int(std::lround(bh))), iw = std::max(1, int(std::lround(bw)));
       const int top = int(std::lround(cy - ih / 2.0)), left = int(std::lround(cx - iw / 2.0));
       img = resize_bilinear(data::crop(img, top, left, ih, iw), H, W);
@@ -205,8 +214,10 @@ Batch make_batch(const std::vector<Sample>& samples, Device device) {
     x.insert(x.end(), s.image.data.begin(), s.image.data.end());
     m.insert(m.end(), s.mask.data.begin(), s.mask.data.end());
     if (any_valid) {
-      if (s.valid.data.empty()) v.insert(v.end(), std::size_t(H) * W, 1.f);
-      else v.insert(v.end(), s.valid.data.begin(), s.valid.data.end());
+      if (s.valid.data.empty())
+        v.insert(v.end(), std::size_t(H) * W, 1.f);
+      else
+        v.insert(v.end(), s.valid.data.begin(), s.valid.data.end());
     }
   }
   Batch b;

@@ -60,7 +60,8 @@ Point2 label_centroid(const LabelMap& labels, int label, const std::string& what
   for (int y = 0; y < labels.height; ++y)
     for (int x = 0; x < labels.width; ++x)
       if (labels.at(y, x) == label) sx += x, sy += y, n += 1;
-  MGST_CHECK(n > 0, what << ": no pixel has label " << label << " (the pupil label, --pupil-label)");
+  MGST_CHECK(n > 0,
+             what << ": no pixel has label " << label << " (the pupil label, --pupil-label)");
   return {sx / n, sy / n};
 }
 
@@ -68,8 +69,10 @@ Frame eye_frame(int y0, int y1, int x0, int x1, int H, int W, double factor) {
   // Same arithmetic as load_sample's eye crop (apps/data/dataset.cpp).
   const double cy = 0.5 * (y0 + y1 + 1), cx = 0.5 * (x0 + x1 + 1);
   double bh = (y1 - y0 + 1) * factor, bw = (x1 - x0 + 1) * factor;
-  if (bw / bh < double(W) / H) bw = bh * W / H;
-  else bh = bw * H / W;
+  if (bw / bh < double(W) / H)
+    bw = bh * W / H;
+  else
+    bh = bw * H / W;
   Frame f;
   f.height = std::max(1, int(std::lround(bh)));
   f.width = std::max(1, int(std::lround(bw)));
@@ -110,11 +113,11 @@ ImageF black_validity(const ImageF& img) {
   return v;
 }
 
-
 CropOptions frame_crop(const std::string& crop) {
   const CropOptions c = parse_crop(crop);
-  MGST_CHECK(c.mode != CropMode::Random, "--crop random is not supported by the task evaluation "
-                                         "(the pupil centre must follow the crop): use eye or center");
+  MGST_CHECK(c.mode != CropMode::Random,
+             "--crop random is not supported by the task evaluation "
+             "(the pupil centre must follow the crop): use eye or center");
   return c;
 }
 
@@ -137,7 +140,8 @@ Point2 unity_point(const Json& j, int image_height, const std::string& what) {
   if (j.is_array()) {
     for (const auto& e : j.as_array()) v.push_back(e.as_number());
   } else {
-    MGST_CHECK(j.is_string(), what << ": expected a point string \"(x, y, z)\", got " << j.type_name());
+    MGST_CHECK(j.is_string(),
+               what << ": expected a point string \"(x, y, z)\", got " << j.type_name());
     std::string s = j.as_string();
     for (char& c : s)
       if (c == '(' || c == ')' || c == ',') c = ' ';
@@ -168,8 +172,8 @@ std::vector<Point2> unity_points(const Json& root, const char* key, int image_he
   MGST_CHECK(j->is_array(), source << ": \"" << key << "\" must be a list of points");
   std::vector<Point2> out;
   for (std::size_t i = 0; i < j->size(); ++i)
-    out.push_back(unity_point(j->at(i), image_height,
-                              source + ": " + key + "[" + std::to_string(i) + "]"));
+    out.push_back(
+        unity_point(j->at(i), image_height, source + ": " + key + "[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -202,9 +206,11 @@ UnityEyesAnnotation parse_unityeyes_json(const std::string& text, int image_heig
   a.iris = unity_points(root, "iris_2d", image_height, source, true);
   a.interior_margin = unity_points(root, "interior_margin_2d", image_height, source, true);
   a.caruncle = unity_points(root, "caruncle_2d", image_height, source, false);
-  MGST_CHECK(a.iris.size() >= 3, source << ": iris_2d has " << a.iris.size() << " points (need >= 3)");
-  MGST_CHECK(a.interior_margin.size() >= 3,
-             source << ": interior_margin_2d has " << a.interior_margin.size() << " points (need >= 3)");
+  MGST_CHECK(a.iris.size() >= 3,
+             source << ": iris_2d has " << a.iris.size() << " points (need >= 3)");
+  MGST_CHECK(a.interior_margin.size() >= 3, source << ": interior_margin_2d has "
+                                                   << a.interior_margin.size()
+                                                   << " points (need >= 3)");
   if (const Json* d = root.find("eye_details"); d && d->is_object()) {
     if (const Json* lv = d->find("look_vec")) {
       std::vector<double> v;
@@ -331,7 +337,8 @@ std::vector<CentreRow> read_centre_csv(const std::string& path) {
 // ---- Loading a whole set --------------------------------------------------------------
 
 std::vector<EyeSample> load_label_set(const std::string& images, const EyeLoadOptions& o) {
-  MGST_CHECK(!o.masks_dir.empty(), images << ": label-map sets need their label maps (--*-masks DIR)");
+  MGST_CHECK(!o.masks_dir.empty(),
+             images << ": label-map sets need their label maps (--*-masks DIR)");
   const CropOptions crop = frame_crop(o.crop);
   std::vector<EyeSample> out;
   for (const auto& src : pair_files(images, o.masks_dir)) {
@@ -347,7 +354,8 @@ std::vector<EyeSample> load_label_set(const std::string& images, const EyeLoadOp
       for (int x = 0; x < labels.width; ++x) {
         const int v = labels.at(y, x);
         has_pupil = has_pupil || v == o.pupil_label;
-        if (v != 0) y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
+        if (v != 0)
+          y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
       }
     const ImageF mask = attention_mask(labels, o.masks.attention_labels);
     if (!has_pupil) {
@@ -361,8 +369,8 @@ std::vector<EyeSample> load_label_set(const std::string& images, const EyeLoadOp
                         : cover_frame(img.height, img.width, o.height, o.width);
     ImageF valid;
     if (o.masks.ignore_black) valid = black_validity(img);
-    out.push_back(framed(fs::path(src.image_path).stem().string(), img, mask, valid, f, c,
-                         o.height, o.width));
+    out.push_back(framed(fs::path(src.image_path).stem().string(), img, mask, valid, f, c, o.height,
+                         o.width));
   }
   MGST_CHECK(!out.empty(), images << ": no image with a pupil label " << o.pupil_label);
   return out;
@@ -378,7 +386,8 @@ std::vector<EyeSample> load_unityeyes_set(const std::string& dir, const EyeLoadO
     if (crop.mode == CropMode::Eye) {
       double y0 = 1e30, y1 = -1e30, x0 = 1e30, x1 = -1e30;
       for (const auto& p : a.interior_margin)
-        y0 = std::min(y0, p.y), y1 = std::max(y1, p.y), x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
+        y0 = std::min(y0, p.y), y1 = std::max(y1, p.y), x0 = std::min(x0, p.x),
+        x1 = std::max(x1, p.x);
       f = eye_frame(int(std::floor(y0)), int(std::ceil(y1)), int(std::floor(x0)),
                     int(std::ceil(x1)), o.height, o.width, crop.eye_factor);
     }
@@ -408,7 +417,8 @@ std::vector<EyeSample> load_csv_set(const std::string& csv, const std::string& i
   const std::string base = images_dir.empty() ? fs::path(csv).parent_path().string() : images_dir;
   std::map<std::string, std::string> masks_by_stem;
   if (!o.masks_dir.empty())
-    for (const auto& m : list_files(o.masks_dir, kImageExt)) masks_by_stem[fs::path(m).stem().string()] = m;
+    for (const auto& m : list_files(o.masks_dir, kImageExt))
+      masks_by_stem[fs::path(m).stem().string()] = m;
   std::vector<EyeSample> out;
   for (const auto& r : read_centre_csv(csv)) {
     const std::string path = (fs::path(base) / r.file).string();
@@ -422,8 +432,8 @@ std::vector<EyeSample> load_csv_set(const std::string& csv, const std::string& i
     const std::string stem = fs::path(r.file).stem().string();
     if (!o.masks_dir.empty()) {
       auto it = masks_by_stem.find(stem);
-      MGST_CHECK(it != masks_by_stem.end(),
-                 csv << ":" << r.line << ": no mask named " << stem << ".(png|jpg|bmp) in " << o.masks_dir);
+      MGST_CHECK(it != masks_by_stem.end(), csv << ":" << r.line << ": no mask named " << stem
+                                                << ".(png|jpg|bmp) in " << o.masks_dir);
       const LabelMap lm = load_label_map(it->second);
       MGST_CHECK(lm.height == img.height && lm.width == img.width,
                  it->second << ": mask is " << lm.width << "x" << lm.height << " but image " << path
@@ -431,7 +441,8 @@ std::vector<EyeSample> load_csv_set(const std::string& csv, const std::string& i
       for (int y = 0; y < lm.height; ++y)
         for (int x = 0; x < lm.width; ++x) {
           const int v = lm.at(y, x);
-          if (v != 0) y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
+          if (v != 0)
+            y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
         }
       mask = attention_mask(lm, o.masks.attention_labels);
     } else if (o.mask_from_center > 0) {
@@ -460,7 +471,8 @@ int write_unityeyes_masks(const std::string& dir, const std::string& out,
     save_png(out + "/" + stem + ".png", m);
     const Point2 c = ann.iris_centre();
     char row[256];
-    std::snprintf(row, sizeof row, "%s,%.3f,%.3f\n", std::filesystem::path(img).filename().c_str(), c.x, c.y);
+    std::snprintf(row, sizeof row, "%s,%.3f,%.3f\n", std::filesystem::path(img).filename().c_str(),
+                  c.x, c.y);
     csv += row;
     ++n;
   }

@@ -45,10 +45,10 @@ struct Gaze {
 
 struct EyeSample {
   std::string name;
-  ImageF image;  // (3, H, W)
-  ImageF mask;   // (1, H, W) attention region in [0, 1]
-  ImageF valid;  // (1, H, W) validity, or empty (all valid)
-  float cx = 0, cy = 0;  // pupil centre in pixels of the (H, W) frame
+  ImageF image;           // (3, H, W)
+  ImageF mask;            // (1, H, W) attention region in [0, 1]
+  ImageF valid;           // (1, H, W) validity, or empty (all valid)
+  float cx = 0, cy = 0;   // pupil centre in pixels of the (H, W) frame
   bool has_gaze = false;  // the dataset gives gaze (demo eyes, UnityEyes look_vec)
   Gaze gaze;
 };
@@ -101,7 +101,7 @@ UnityEyesAnnotation parse_unityeyes_json(const std::string& text, int image_heig
 UnityEyesAnnotation read_unityeyes_json(const std::string& path, int image_height);
 // "eye": the opening (interior_margin_2d); "iris": iris_2d inside the opening.
 ImageF unityeyes_mask(const UnityEyesAnnotation& a, const std::string& region, int height,
-                          int width);
+                      int width);
 // N.json beside every N.jpg/N.png in `dir` (sorted); errors name the missing file.
 std::vector<std::pair<std::string, std::string>> unityeyes_files(const std::string& dir);
 // `mgst masks`: OUT/N.png (0/255, `region` as in unityeyes_mask) for every
@@ -125,12 +125,12 @@ std::vector<CentreRow> read_centre_csv(const std::string& path);
 
 struct EyeLoadOptions {
   int height = 48, width = 64;
-  std::string crop = "eye";          // eye[:F] | center
-  MaskOptions masks;                 // attention labels (label maps), --ignore-black
+  std::string crop = "eye";  // eye[:F] | center
+  MaskOptions masks;         // attention labels (label maps), --ignore-black
   int pupil_label = 3;
-  std::string region = "eye";        // UnityEyes attention region: eye | iris
-  double mask_from_center = 0;       // CSV without masks: disc radius in source pixels
-  std::string masks_dir;             // label maps / CSV masks
+  std::string region = "eye";   // UnityEyes attention region: eye | iris
+  double mask_from_center = 0;  // CSV without masks: disc radius in source pixels
+  std::string masks_dir;        // label maps / CSV masks
 };
 
 std::vector<EyeSample> load_label_set(const std::string& images, const EyeLoadOptions& o);

@@ -59,7 +59,7 @@ void check_jpeg_huffman_tables(std::string_view b, const std::string& path) {
     if (pos >= b.size()) return;
     const unsigned marker = u8(pos++);
     if (marker == 0x00 || marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7))
-      continue;  // no length field
+      continue;                                        // no length field
     if (marker == 0xD9 || pos + 2 > b.size()) return;  // EOI or truncated
     const std::size_t len = (u8(pos) << 8) | u8(pos + 1);
     const std::size_t at = pos - 2;  // the marker's offset, for messages
@@ -118,10 +118,10 @@ void check_png_chunks(std::string_view b, const std::string& path) {
     std::string type(b.substr(pos + 4, 4));
     for (char& c : type)
       if (!std::isalpha(static_cast<unsigned char>(c))) c = '?';
-    MGST_CHECK(len <= b.size() - pos - 8,
-               path << ": cannot decode image (PNG chunk '" << type << "' at byte " << pos
-                    << " declares " << len << " bytes, the file has " << b.size() - pos - 8
-                    << " left; truncated or corrupt file?)");
+    MGST_CHECK(len <= b.size() - pos - 8, path << ": cannot decode image (PNG chunk '" << type
+                                               << "' at byte " << pos << " declares " << len
+                                               << " bytes, the file has " << b.size() - pos - 8
+                                               << " left; truncated or corrupt file?)");
     if (type == "IEND") return;
     pos += 12 + std::size_t(len);
   }
@@ -161,7 +161,8 @@ ImageInfo probe_image(const std::string& path) {
 ImageU8 load_image(const std::string& path, int desired_channels) {
   std::error_code ec;
   MGST_CHECK(fs::exists(path, ec), path << ": image file does not exist");
-  return load_image_from_memory(read_file(path, kMaxImageFileBytes), path, desired_channels);  // read_file names errno
+  return load_image_from_memory(read_file(path, kMaxImageFileBytes), path,
+                                desired_channels);  // read_file names errno
 }
 
 ImageU8 load_image_from_memory(std::string_view bytes, const std::string& path,
@@ -172,8 +173,9 @@ ImageU8 load_image_from_memory(std::string_view bytes, const std::string& path,
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int len = int(bytes.size());
   int w2 = 0, h2 = 0, c2 = 0;
-  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
-      stbi_load_from_memory(data, len, &w2, &h2, &c2, desired_channels), stbi_image_free);
+  std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(data, len, &w2, &h2, &c2,
+                                                                         desired_channels),
+                                                   stbi_image_free);
   if (!pixels) {
     const char* why = stbi_failure_reason();
     MGST_FAIL(path << ": cannot decode image (" << (why ? why : "unknown reason")
@@ -241,8 +243,8 @@ ImageF attention_mask(const LabelMap& labels, const std::vector<int>& attention_
 
 ImageF load_mask(const std::string& path, const std::vector<int>& attention_labels) {
   for (const int l : attention_labels)
-    MGST_CHECK(l >= 0 && l <= 255, path << ": attention label " << l
-                                        << " is outside 0..255 (masks are 8-bit)");
+    MGST_CHECK(l >= 0 && l <= 255,
+               path << ": attention label " << l << " is outside 0..255 (masks are 8-bit)");
   return attention_mask(load_label_map(path), attention_labels);
 }
 
@@ -317,10 +319,9 @@ ImageF resize_bilinear(const ImageF& image, int out_height, int out_width) {
       const float wy1 = ty.w1[y], wy0 = 1.f - wy1;
       for (int x = 0; x < out_width; ++x) {
         const float wx1 = tx.w1[x], wx0 = 1.f - wx1;
-        out.at(c, y, x) = wy0 * (wx0 * image.at(c, ty.i0[y], tx.i0[x]) +
-                                 wx1 * image.at(c, ty.i0[y], tx.i1[x])) +
-                          wy1 * (wx0 * image.at(c, ty.i1[y], tx.i0[x]) +
-                                 wx1 * image.at(c, ty.i1[y], tx.i1[x]));
+        out.at(c, y, x) =
+            wy0 * (wx0 * image.at(c, ty.i0[y], tx.i0[x]) + wx1 * image.at(c, ty.i0[y], tx.i1[x])) +
+            wy1 * (wx0 * image.at(c, ty.i1[y], tx.i0[x]) + wx1 * image.at(c, ty.i1[y], tx.i1[x]));
       }
     }
   return out;
@@ -408,12 +409,13 @@ std::string encode_png(const ImageU8& image) {
   MGST_CHECK(image.width > 0 && image.height > 0,
              "encode_png: empty image (" << image.width << "x" << image.height << ")");
   MGST_CHECK(image.pixels.size() == std::size_t(image.width) * image.height * image.channels,
-             "encode_png: pixel buffer holds " << image.pixels.size() << " bytes, expected "
-                                               << std::size_t(image.width) * image.height * image.channels);
+             "encode_png: pixel buffer holds "
+                 << image.pixels.size() << " bytes, expected "
+                 << std::size_t(image.width) * image.height * image.channels);
   std::string out;
-  const int ok = stbi_write_png_to_func(append_to_string, &out, image.width, image.height,
-                                        image.channels, image.pixels.data(),
-                                        image.width * image.channels);
+  const int ok =
+      stbi_write_png_to_func(append_to_string, &out, image.width, image.height, image.channels,
+                             image.pixels.data(), image.width * image.channels);
   MGST_CHECK(ok, "encode_png: stb_image_write failed to encode a " << image.width << "x"
                                                                    << image.height << " image");
   return out;

@@ -41,7 +41,9 @@ class ValueNoise {
  public:
   ValueNoise() = default;
   ValueNoise(Rng& rng, int height, int width, float cell)
-      : cell_(cell), gw_(int(width / cell) + 3), gh_(int(height / cell) + 3),
+      : cell_(cell),
+        gw_(int(width / cell) + 3),
+        gh_(int(height / cell) + 3),
         v_(std::size_t(gw_) * gh_) {
     for (auto& x : v_) x = float(rng.uniform(-1.0, 1.0));
   }
@@ -138,8 +140,8 @@ EyeGeometry sample_geometry(int height, int width, Rng& rng) {
 
   const float iris_r = uni(rng, 0.18, 0.24) * s;
   g.pupil_frac = uni(rng, 0.35, 0.5);
-  const float ball = 0.95f * g.a;               // eyeball radius
-  const float v0 = 0.5f * (g.h_lo - g.h_up);    // eyeball centre, local v
+  const float ball = 0.95f * g.a;             // eyeball radius
+  const float v0 = 0.5f * (g.h_lo - g.h_up);  // eyeball centre, local v
   const float pupil_r = g.pupil_frac * iris_r;
   const float margin = std::max(2.f, 0.5f * pupil_r);
   bool placed = false;
@@ -148,8 +150,8 @@ EyeGeometry sample_geometry(int height, int width, Rng& rng) {
     g.pitch = uni(rng, -0.35, 0.3);
     g.iris_u = ball * std::sin(g.yaw);
     g.iris_v = v0 - ball * std::sin(g.pitch);
-    placed = g.inside_upper(g.iris_u, g.iris_v) > margin &&
-             g.inside_lower(g.iris_u, g.iris_v) > margin;
+    placed =
+        g.inside_upper(g.iris_u, g.iris_v) > margin && g.inside_lower(g.iris_u, g.iris_v) > margin;
   }
   if (!placed) {  // straight ahead: the middle of the opening
     g.yaw = g.pitch = 0.f;
@@ -196,15 +198,17 @@ EyeGeometry sample_geometry(int height, int width, Rng& rng) {
 // The appearance of one rendering (colours, texture strength).
 struct Palette {
   Rgb skin, sclera, iris, collarette, pupil, lash;
-  float skin_texture = 0.f;    // amplitude of low-frequency blotches
-  float skin_grain = 0.f;      // amplitude of pore-scale noise
-  float iris_detail = 0.f;     // 0 = two sinusoids only, 1 = fibre texture
-  float lid_shadow = 0.3f;     // darkening of the eyeball under the upper lid
+  float skin_texture = 0.f;  // amplitude of low-frequency blotches
+  float skin_grain = 0.f;    // amplitude of pore-scale noise
+  float iris_detail = 0.f;   // 0 = two sinusoids only, 1 = fibre texture
+  float lid_shadow = 0.3f;   // darkening of the eyeball under the upper lid
 };
 
 Palette synthetic_palette(Rng& rng) {
-  static const Rgb kSkins[] = {
-      {0.90f, 0.74f, 0.64f}, {0.86f, 0.69f, 0.58f}, {0.81f, 0.63f, 0.52f}, {0.93f, 0.79f, 0.70f}};
+  static const Rgb kSkins[] = {{0.90f, 0.74f, 0.64f},
+                               {0.86f, 0.69f, 0.58f},
+                               {0.81f, 0.63f, 0.52f},
+                               {0.93f, 0.79f, 0.70f}};
   static const Rgb kIris[][2] = {
       {{0.40f, 0.52f, 0.62f}, {0.56f, 0.60f, 0.58f}},  // blue-grey
       {{0.48f, 0.54f, 0.58f}, {0.60f, 0.60f, 0.54f}},  // grey
@@ -281,8 +285,8 @@ Rgb skin_colour(const RenderContext& rc, int x, int y, float u, float v, float t
   const ValueNoise &blotch = rc.blotch, &mid = rc.mid, &grain = rc.grain;
   auto lookup = [&](const std::vector<float>& tab, float uu) { return rc.lookup(tab, uu); };
   const std::vector<float>& crease_tab = rc.crease_tab;
-  const float tex = p.skin_texture * (blotch.at(x, y) + 0.5f * mid.at(x, y)) +
-                    p.skin_grain * grain.at(x, y);
+  const float tex =
+      p.skin_texture * (blotch.at(x, y) + 0.5f * mid.at(x, y)) + p.skin_grain * grain.at(x, y);
   float shade = 1.f + tex;
   // Upper crease: a line above the upper lid, shadowed above it.
   const float tc = u / (g.a * 1.1f);
@@ -291,19 +295,22 @@ Rgb skin_colour(const RenderContext& rc, int x, int y, float u, float v, float t
     const float dc = v - lookup(crease_tab, u);  // > 0 below the crease (on the lid)
     const float w = 1.3f * k, sg = std::sqrt(gc);
     if (std::fabs(dc) < 4.f * w) shade -= 0.28f * sg * std::exp(-(dc * dc) / (w * w));
-    shade -= 0.10f * sg * smoothstep(0.f, 6.f * k, -dc) * (1.f - smoothstep(6.f * k, 40.f * k, -dc));
+    shade -=
+        0.10f * sg * smoothstep(0.f, 6.f * k, -dc) * (1.f - smoothstep(6.f * k, 40.f * k, -dc));
     if (dc > 0.f && e_up < 0.f) shade += 0.04f * sg;  // the lid catches light
   }
   // Lower crease: faint, below the lower lid.
   const float dl = v - (g.h_lo + g.crease_lo_gap) * (1.f - t * t * 0.8f);
-  if (std::fabs(t) < 1.1f && std::fabs(dl) < 4.f * k) shade -= 0.07f * std::exp(-(dl * dl) / (2.f * k * k));
+  if (std::fabs(t) < 1.1f && std::fabs(dl) < 4.f * k)
+    shade -= 0.07f * std::exp(-(dl * dl) / (2.f * k * k));
   // Brow-ridge / orbit shading toward the top of the crop.
   shade -= 0.10f * smoothstep(0.f, 1.f, -(v + g.h_up + g.crease_gap) / (0.5f * s));
   // Lash line along the upper lid, a dim margin along the lower one.
   const float d = (e_up + 1.4f * k) / (1.2f * k);
   if (std::fabs(d) < 4.f) shade -= 0.75f * std::exp(-d * d) * smoothstep(1.15f, 0.9f, std::fabs(t));
   const float dlo = (e_lo + 0.9f * k) / (0.9f * k);
-  if (std::fabs(dlo) < 4.f) shade -= 0.25f * std::exp(-dlo * dlo) * smoothstep(1.1f, 0.8f, std::fabs(t));
+  if (std::fabs(dlo) < 4.f)
+    shade -= 0.25f * std::exp(-dlo * dlo) * smoothstep(1.1f, 0.8f, std::fabs(t));
   return scale(p.skin, std::max(0.f, shade));
 }
 
@@ -366,8 +373,10 @@ void draw_lashes(const EyeGeometry& g, const Palette& p, const std::vector<float
       float px, py;
       g.to_image(lu, lv, px, py);
       const float half = 0.5f * l.width * (1.f - 0.6f * f);
-      const int x0 = std::max(0, int(std::floor(px - half - 1))), x1 = std::min(W - 1, int(std::ceil(px + half + 1)));
-      const int y0 = std::max(0, int(std::floor(py - half - 1))), y1 = std::min(H - 1, int(std::ceil(py + half + 1)));
+      const int x0 = std::max(0, int(std::floor(px - half - 1))),
+                x1 = std::min(W - 1, int(std::ceil(px + half + 1)));
+      const int y0 = std::max(0, int(std::floor(py - half - 1))),
+                y1 = std::min(H - 1, int(std::ceil(py + half + 1)));
       for (int y = y0; y <= y1; ++y)
         for (int x = x0; x <= x1; ++x) {
           const float d = std::sqrt((x - px) * (x - px) + (y - py) * (y - py));
@@ -380,7 +389,8 @@ void draw_lashes(const EyeGeometry& g, const Palette& p, const std::vector<float
   for (std::size_t i = 0; i < plane; ++i) {
     const float a = lash_alpha[i] * (1.f - open_cov[i]);
     if (a <= 0.f) continue;
-    for (int c = 0; c < 3; ++c) out.image.data[c * plane + i] = mixf(out.image.data[c * plane + i], p.lash[c], a);
+    for (int c = 0; c < 3; ++c)
+      out.image.data[c * plane + i] = mixf(out.image.data[c * plane + i], p.lash[c], a);
   }
 }
 
@@ -418,9 +428,9 @@ void render(const EyeGeometry& g, const Palette& p, Rng& rng, SynthEye& out) {
     const float gc = std::max(0.f, 1.f - tc * tc);
     crease_tab[i] = -(g.h_up + g.crease_gap) * std::pow(gc, 0.6f);
   }
-  const RenderContext rc{g,      p,      s,      k,      blotch,  mid,     grain,  fibres,
-                         fib_k1, fib_k2, fib_p1, fib_p2, open_h,  inner_u, iris_r, q,
-                         glint_x, glint_y, u_range, n_tab, crease_tab};
+  const RenderContext rc{g,      p,      s,       k,       blotch,  mid,    grain,
+                         fibres, fib_k1, fib_k2,  fib_p1,  fib_p2,  open_h, inner_u,
+                         iris_r, q,      glint_x, glint_y, u_range, n_tab,  crease_tab};
   const std::size_t plane = std::size_t(H) * W;
   std::vector<float> open_cov(plane);
   for (int y = 0; y < H; ++y) {
@@ -447,10 +457,12 @@ void render(const EyeGeometry& g, const Palette& p, Rng& rng, SynthEye& out) {
       out.mask.data[idx] = (in_open && in_iris) ? 1.f : 0.f;
 
       // ---- skin (only where the opening does not cover the pixel) ----
-      const Rgb skin = c_open < 1.f ? skin_colour(rc, x, y, u, v, t, e_up, e_lo) : Rgb{0.f, 0.f, 0.f};
+      const Rgb skin =
+          c_open < 1.f ? skin_colour(rc, x, y, u, v, t, e_up, e_lo) : Rgb{0.f, 0.f, 0.f};
 
       // ---- eyeball: sclera, iris, pupil, glint (only inside the opening) ----
-      const Rgb eye = c_open > 0.f ? eyeball_colour(rc, x, y, u, v, t, e_up, du, dv, rho) : p.sclera;
+      const Rgb eye =
+          c_open > 0.f ? eyeball_colour(rc, x, y, u, v, t, e_up, du, dv, rho) : p.sclera;
       for (int c = 0; c < 3; ++c) out.image.data[c * plane + idx] = mixf(skin[c], eye[c], c_open);
     }
   }
@@ -472,13 +484,15 @@ void gaussian_blur(ImageF& im, float sigma) {
     for (int y = 0; y < H; ++y)
       for (int x = 0; x < W; ++x) {
         float acc = 0.f;
-        for (int i = -r; i <= r; ++i) acc += w[i + r] * p[std::size_t(y) * W + std::clamp(x + i, 0, W - 1)];
+        for (int i = -r; i <= r; ++i)
+          acc += w[i + r] * p[std::size_t(y) * W + std::clamp(x + i, 0, W - 1)];
         tmp[std::size_t(y) * W + x] = acc;
       }
     for (int y = 0; y < H; ++y)
       for (int x = 0; x < W; ++x) {
         float acc = 0.f;
-        for (int i = -r; i <= r; ++i) acc += w[i + r] * tmp[std::size_t(std::clamp(y + i, 0, H - 1)) * W + x];
+        for (int i = -r; i <= r; ++i)
+          acc += w[i + r] * tmp[std::size_t(std::clamp(y + i, 0, H - 1)) * W + x];
         p[std::size_t(y) * W + x] = acc;
       }
   }

@@ -31,11 +31,11 @@
 namespace mgst::data {
 
 struct SynthEye {
-  ImageF image;     // (3, H, W) in [0, 1]
-  ImageF mask;      // (1, H, W) exactly 0/1: the visible iris + pupil
-                        //   (iris ellipse ∩ eyelid opening), the attention region
-  ImageF eye_mask;  // (1, H, W) exactly 0/1: inside the eyelid opening
-  float pupil_x = 0.f, pupil_y = 0.f;      // pupil centre in pixels (x right, y down)
+  ImageF image;                        // (3, H, W) in [0, 1]
+  ImageF mask;                         // (1, H, W) exactly 0/1: the visible iris + pupil
+                                       //   (iris ellipse ∩ eyelid opening), the attention region
+  ImageF eye_mask;                     // (1, H, W) exactly 0/1: inside the eyelid opening
+  float pupil_x = 0.f, pupil_y = 0.f;  // pupil centre in pixels (x right, y down)
   float gaze_yaw = 0.f, gaze_pitch = 0.f;  // radians; yaw > 0 moves the iris right,
                                            //   pitch > 0 moves it up
 };

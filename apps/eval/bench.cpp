@@ -115,7 +115,7 @@ Tensor blob_mask(int N, int H, int W, uint64_t seed, Device d) {
     for (int i = 0; i < H; ++i)
       for (int j = 0; j < W; ++j) {
         const double dy = (i + 0.5 - cy) / ry, dx = (j + 0.5 - cx) / rx;
-        const double r = std::sqrt(dy * dy + dx * dx);  // 1 on the ellipse
+        const double r = std::sqrt(dy * dy + dx * dx);           // 1 on the ellipse
         const double edge = (1.0 - r) * std::min(rx, ry) / 2.0;  // ~pixels inside / 2
         v[(std::size_t(n) * H + i) * W + j] = float(std::clamp(edge + 0.5, 0.0, 1.0));
       }
@@ -157,9 +157,8 @@ std::string shape_key(const TracedOp& e) {
 std::vector<OpRow> sorted_rows(const std::map<std::string, OpRow>& m) {
   std::vector<OpRow> rows;
   for (const auto& [k, r] : m) rows.push_back(r);
-  std::sort(rows.begin(), rows.end(), [](const OpRow& a, const OpRow& b) {
-    return a.total() > b.total();
-  });
+  std::sort(rows.begin(), rows.end(),
+            [](const OpRow& a, const OpRow& b) { return a.total() > b.total(); });
   return rows;
 }
 
@@ -292,8 +291,8 @@ std::vector<TracedOp> run_traced_step(BenchModel& bm, Device device, TraceReport
     const double bwd_mult = e.op == "conv2d" && e.input_requires_grad.size() >= 2
                                 ? double(e.input_requires_grad[0]) + e.input_requires_grad[1]
                                 : 0;
-    ops.push_back({e.op, e.input_shapes, e.output_shape, e.forward_ms, e.backward_ms, e.flops,
-                   bwd_mult});
+    ops.push_back(
+        {e.op, e.input_shapes, e.output_shape, e.forward_ms, e.backward_ms, e.flops, bwd_mult});
   }
   return ops;
 }
@@ -369,7 +368,8 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
     o["adam_ms"] = tr.adam_ms;
     o["content_target_ms"] = tr.content_target_ms;
     Json ops = Json::array(), shapes = Json::array();
-    const std::vector<OpRow> ops_rows = sorted_rows(tr.by_op), shape_rows = sorted_rows(tr.by_shape);
+    const std::vector<OpRow> ops_rows = sorted_rows(tr.by_op),
+                             shape_rows = sorted_rows(tr.by_shape);
     for (const auto& r : ops_rows) ops.push_back(row_json(r, tr.step_ms, false));
     for (int i = 0; i < int(shape_rows.size()) && i < c.top; ++i)
       shapes.push_back(row_json(shape_rows[i], tr.step_ms, true));
@@ -381,8 +381,7 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
   std::printf("%s\n", o.dump().c_str());
 }
 
-void print_summary(const BenchConfig& c, const BenchModel& bm, const Timings& t,
-                   const Summary& s) {
+void print_summary(const BenchConfig& c, const BenchModel& bm, const Timings& t, const Summary& s) {
   std::printf("mgst bench  device %s (%s)  %dx%d batch %d  residual net, %lld parameters\n",
               c.device.str().c_str(), s.description.c_str(), c.height, c.width, c.batch,
               (long long)bm.net.parameters().total_numel());
@@ -409,16 +408,18 @@ void print_breakdown(const BenchConfig& c, const TraceReport& tr) {
                 r.fwd_ms, r.bwd_ms, r.total(), 100.0 * r.total() / tr.step_ms,
                 fmt_gflops(r.fwd_flops, r.fwd_ms).c_str(),
                 fmt_gflops(r.bwd_flops, r.bwd_ms).c_str());
-  std::printf("  %-16s %6s %10s %10s %10.2f %6.1f%%\n", "adam (untraced)", "1", "", "",
-              tr.adam_ms, 100.0 * tr.adam_ms / tr.step_ms);
+  std::printf("  %-16s %6s %10s %10s %10.2f %6.1f%%\n", "adam (untraced)", "1", "", "", tr.adam_ms,
+              100.0 * tr.adam_ms / tr.step_ms);
   std::printf("  %-16s %6s %10s %10s %10.2f %6.1f%%   (phi_c(x) alone: %.2f ms)\n",
               "rest (untraced)", "", "", "", untraced, 100.0 * untraced / tr.step_ms,
               tr.content_target_ms);
-  std::printf("  rest = constant content target phi_c(x) under NoGradGuard, region pooling, "
-              "allocation\n");
-  std::printf("\ntop %d (op, shape) of the traced step; conv: KxK Ci->Co in HxW->out HxW; bwd "
-              "GF/s counts only the gradients computed\n",
-              c.top);
+  std::printf(
+      "  rest = constant content target phi_c(x) under NoGradGuard, region pooling, "
+      "allocation\n");
+  std::printf(
+      "\ntop %d (op, shape) of the traced step; conv: KxK Ci->Co in HxW->out HxW; bwd "
+      "GF/s counts only the gradients computed\n",
+      c.top);
   std::printf("  %-44s %6s %10s %10s %7s %9s %9s\n", "op shape", "count", "fwd ms", "bwd ms",
               "share", "fwd GF/s", "bwd GF/s");
   for (int i = 0; i < int(shape_rows.size()) && i < c.top; ++i) {
@@ -438,8 +439,8 @@ void run_bench(const BenchConfig& c) {
                       ? cuda_description()
                       : cpu_model_name() + ", " + std::to_string(cpu_threads()) + " threads";
   std::fprintf(stderr, "mgst bench: %s (%s), %dx%d, batch %d, %d warm-up + %d timed steps\n",
-               c.device.str().c_str(), s.description.c_str(), c.height, c.width, c.batch,
-               c.warmup, c.steps);
+               c.device.str().c_str(), s.description.c_str(), c.height, c.width, c.batch, c.warmup,
+               c.steps);
   BenchModel bm(c);
   const Timings t = time_steps(bm, c);
   const TraceReport tr = c.trace ? trace_breakdown(bm, c.device) : TraceReport{};

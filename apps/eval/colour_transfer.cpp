@@ -8,10 +8,11 @@
 namespace mgst::eval {
 
 namespace {
-constexpr double kMinStd = 1e-3;   // flat channels are shifted, not blown up
+constexpr double kMinStd = 1e-3;  // flat channels are shifted, not blown up
 constexpr double kMinWeight = 1e-6;
 
-data::ImageF weight_of(const data::ImageF& mask, const data::ImageF& valid, bool attention, int H, int W) {
+data::ImageF weight_of(const data::ImageF& mask, const data::ImageF& valid, bool attention, int H,
+                       int W) {
   data::ImageF w(1, H, W, 1.f);
   for (std::size_t p = 0; p < w.data.size(); ++p) {
     const float m = mask.data.empty() ? 1.f : mask.data[p];
@@ -73,23 +74,26 @@ StyleColourStats style_colour_stats(const std::vector<const data::ImageF*>& imag
 }
 
 data::ImageF global_colour_transfer(const data::ImageF& img, const data::ImageF& valid,
-                                  const data::ColourStats& target) {
+                                    const data::ColourStats& target) {
   const int H = img.height, W = img.width;
   const Affine f = matching(data::colour_stats(img, weight_of({}, valid, true, H, W)), target);
   data::ImageF out = img;
   const std::size_t P = std::size_t(H) * W;
   for (int c = 0; c < 3; ++c)
-    for (std::size_t p = 0; p < P; ++p) out.data[c * P + p] = float(f.a[c] * img.data[c * P + p] + f.b[c]);
+    for (std::size_t p = 0; p < P; ++p)
+      out.data[c * P + p] = float(f.a[c] * img.data[c * P + p] + f.b[c]);
   return out;
 }
 
 data::ImageF region_colour_transfer(const data::ImageF& img, const data::ImageF& mask,
-                                  const data::ImageF& valid, const StyleColourStats& target) {
+                                    const data::ImageF& valid, const StyleColourStats& target) {
   const int H = img.height, W = img.width;
   MGST_CHECK(mask.height == H && mask.width == W && mask.channels == 1,
              "region_colour_transfer: mask does not fit the image");
-  const Affine fa = matching(data::colour_stats(img, weight_of(mask, valid, true, H, W)), target.att);
-  const Affine fb = matching(data::colour_stats(img, weight_of(mask, valid, false, H, W)), target.bkgd);
+  const Affine fa =
+      matching(data::colour_stats(img, weight_of(mask, valid, true, H, W)), target.att);
+  const Affine fb =
+      matching(data::colour_stats(img, weight_of(mask, valid, false, H, W)), target.bkgd);
   data::ImageF out = img;
   const std::size_t P = std::size_t(H) * W;
   for (int c = 0; c < 3; ++c)

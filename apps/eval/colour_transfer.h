@@ -29,8 +29,8 @@ StyleColourStats style_colour_stats(const std::vector<const data::ImageF*>& imag
 data::ColourStats pool_stats(const std::vector<data::ColourStats>& parts);
 
 data::ImageF global_colour_transfer(const data::ImageF& img, const data::ImageF& valid,
-                                  const data::ColourStats& target);
+                                    const data::ColourStats& target);
 data::ImageF region_colour_transfer(const data::ImageF& img, const data::ImageF& mask,
-                                  const data::ImageF& valid, const StyleColourStats& target);
+                                    const data::ImageF& valid, const StyleColourStats& target);
 
 }  // namespace mgst::eval

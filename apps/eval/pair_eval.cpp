@@ -34,8 +34,7 @@ Json both(const data::ImageF& img, const data::ImageF& att, const data::ImageF& 
 Json eval_pair(const data::Sample& cs, const data::Sample& ss, const models::TransformNet* net,
                const models::Vgg19& vgg, const losses::LossConfig& loss, Device device) {
   const data::Batch cb = data::make_batch({cs}, device);
-  const losses::StyleTarget target =
-      train::single_style_target(vgg, ss, loss.style_layers, device);
+  const losses::StyleTarget target = train::single_style_target(vgg, ss, loss.style_layers, device);
   NoGradGuard no_grad;
   const Tensor y = net ? net->forward(cb.x, cb.m) : cb.x;
   const losses::RegionWeights regions = losses::make_regions(cb.m, cb.v);

@@ -29,7 +29,8 @@ double elapsed_s(std::chrono::steady_clock::time_point t0) {
 }
 
 bool all_have_gaze(const std::vector<data::EyeSample>& v) {
-  return !v.empty() && std::all_of(v.begin(), v.end(), [](const data::EyeSample& s) { return s.has_gaze; });
+  return !v.empty() &&
+         std::all_of(v.begin(), v.end(), [](const data::EyeSample& s) { return s.has_gaze; });
 }
 
 Json interval_json(Interval i) {
@@ -45,8 +46,8 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
                                                         uint64_t seed, Device device,
                                                         std::vector<double>* loss_log) {
   MGST_CHECK(!train.empty(), "train_regressor: no training images");
-  MGST_CHECK(cfg.steps >= 1 && cfg.batch >= 1, "train_regressor: steps " << cfg.steps << ", batch "
-                                                                         << cfg.batch);
+  MGST_CHECK(cfg.steps >= 1 && cfg.batch >= 1,
+             "train_regressor: steps " << cfg.steps << ", batch " << cfg.batch);
   const int H = train[0].image.height, W = train[0].image.width;
   for (const auto& s : train)
     MGST_CHECK(s.image.height == H && s.image.width == W,
@@ -57,7 +58,8 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
   nc.gaze = all_have_gaze(train);
   if (nc.channels.empty()) {
     nc.channels = {16, 32, 64};
-    for (int h = H >> 3; h > 6 && (W >> nc.channels.size()) >= 4; h >>= 1) nc.channels.push_back(64);
+    for (int h = H >> 3; h > 6 && (W >> nc.channels.size()) >= 4; h >>= 1)
+      nc.channels.push_back(64);
   }
   auto net = std::make_unique<models::PupilRegressor>(nc, seed, device);
   Adam adam(net->parameters(), AdamConfig{});
@@ -71,7 +73,8 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
   if (nc.gaze) {
     std::vector<float> w(std::size_t(B) * 4);
     for (int b = 0; b < B; ++b)
-      for (int k = 0; k < 4; ++k) w[std::size_t(4 * b + k)] = k < 2 ? 2.f : 2.f * float(cfg.gaze_weight);
+      for (int k = 0; k < 4; ++k)
+        w[std::size_t(4 * b + k)] = k < 2 ? 2.f : 2.f * float(cfg.gaze_weight);
     col_w = Tensor::from_vector({B, 4}, w, device);
   }
   for (int step = 0; step < cfg.steps; ++step) {
@@ -111,8 +114,8 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
 }
 
 std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
-                                    const std::vector<data::ImageF>& images, int batch,
-                                    std::vector<data::Gaze>* gaze) {
+                                          const std::vector<data::ImageF>& images, int batch,
+                                          std::vector<data::Gaze>* gaze) {
   NoGradGuard no_grad;
   MGST_CHECK(!gaze || net.config().gaze, "predict_centres: the regressor has no gaze head");
   const int H = net.config().height, W = net.config().width, O = net.outputs();
@@ -141,18 +144,20 @@ std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
   return out;
 }
 
-std::vector<double> pixel_errors(const std::vector<data::Point2>& pred, const std::vector<data::EyeSample>& truth) {
-  MGST_CHECK(pred.size() == truth.size(), "pixel_errors: " << pred.size() << " predictions for "
-                                                           << truth.size() << " images");
+std::vector<double> pixel_errors(const std::vector<data::Point2>& pred,
+                                 const std::vector<data::EyeSample>& truth) {
+  MGST_CHECK(pred.size() == truth.size(),
+             "pixel_errors: " << pred.size() << " predictions for " << truth.size() << " images");
   std::vector<double> e(pred.size());
   for (std::size_t i = 0; i < e.size(); ++i)
     e[i] = std::hypot(pred[i].x - truth[i].cx, pred[i].y - truth[i].cy);
   return e;
 }
 
-std::vector<double> gaze_errors(const std::vector<data::Gaze>& pred, const std::vector<data::EyeSample>& truth) {
-  MGST_CHECK(pred.size() == truth.size(), "gaze_errors: " << pred.size() << " predictions for "
-                                                          << truth.size() << " images");
+std::vector<double> gaze_errors(const std::vector<data::Gaze>& pred,
+                                const std::vector<data::EyeSample>& truth) {
+  MGST_CHECK(pred.size() == truth.size(),
+             "gaze_errors: " << pred.size() << " predictions for " << truth.size() << " images");
   std::vector<double> e(pred.size());
   for (std::size_t i = 0; i < e.size(); ++i) {
     MGST_CHECK(truth[i].has_gaze, "gaze_errors: " << truth[i].name << " has no gaze");
@@ -174,9 +179,10 @@ double median_of(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-Interval bootstrap_mean_ci(const std::vector<double>& v, int resamples, uint64_t seed, double level) {
-  MGST_CHECK(!v.empty() && resamples >= 10, "bootstrap: " << v.size() << " values, " << resamples
-                                                          << " resamples");
+Interval bootstrap_mean_ci(const std::vector<double>& v, int resamples, uint64_t seed,
+                           double level) {
+  MGST_CHECK(!v.empty() && resamples >= 10,
+             "bootstrap: " << v.size() << " values, " << resamples << " resamples");
   Rng rng(seed);
   std::vector<double> means(static_cast<std::size_t>(resamples));
   const int64_t n = int64_t(v.size());
@@ -212,9 +218,9 @@ namespace {
 struct Condition {
   std::string key, label;
   std::vector<std::vector<data::Point2>> pred;  // [seed][image]
-  std::vector<std::vector<double>> err;   // [seed][image]
+  std::vector<std::vector<double>> err;         // [seed][image]
   std::vector<std::vector<data::Gaze>> gpred;   // [seed][image], with gaze only
-  std::vector<std::vector<double>> gerr;  // [seed][image] degrees, with gaze only
+  std::vector<std::vector<double>> gerr;        // [seed][image] degrees, with gaze only
   static std::vector<double> over_seeds(const std::vector<std::vector<double>>& by_seed) {
     std::vector<double> e(by_seed[0].size(), 0.0);
     for (const auto& s : by_seed)
@@ -231,15 +237,17 @@ struct Condition {
   }
   data::Point2 mean_pred(std::size_t i) const {
     data::Point2 p;
-    for (const auto& s : pred) p.x += s[i].x / double(pred.size()), p.y += s[i].y / double(pred.size());
+    for (const auto& s : pred)
+      p.x += s[i].x / double(pred.size()), p.y += s[i].y / double(pred.size());
     return p;
   }
 };
 
 // Adds the gaze entries of one condition: per-image degrees `e`, per-seed
 // means, and the paired difference to raw's `raw`.
-void gaze_summary(Json& j, const std::vector<double>& e, const std::vector<std::vector<double>>* by_seed,
-                  const std::vector<double>* raw, int resamples, uint64_t seed) {
+void gaze_summary(Json& j, const std::vector<double>& e,
+                  const std::vector<std::vector<double>>* by_seed, const std::vector<double>* raw,
+                  int resamples, uint64_t seed) {
   j["mean_gaze_error_deg"] = mean_of(e);
   j["median_gaze_error_deg"] = median_of(e);
   j["gaze_ci95"] = interval_json(bootstrap_mean_ci(e, resamples, seed));
@@ -314,7 +322,8 @@ ConditionImages condition_images(const TaskEvalData& data, const models::Transfo
   ConditionImages ci;
   auto& images = ci.images;
   std::vector<data::ImageF> raw, shifted_masks;
-  for (const auto& s : test) raw.push_back(s.image), shifted_masks.push_back(shift_mask(s.mask, cfg.leak_shift));
+  for (const auto& s : test)
+    raw.push_back(s.image), shifted_masks.push_back(shift_mask(s.mask, cfg.leak_shift));
   const auto& style = data.style.empty() ? data.train : data.style;
   std::vector<const data::ImageF*> si, sm, sv;
   for (const auto& s : style) {
@@ -324,8 +333,10 @@ ConditionImages condition_images(const TaskEvalData& data, const models::Transfo
   const StyleColourStats target = style_colour_stats(si, sm, sv);
   images["raw"] = raw;
   for (std::size_t i = 0; i < N; ++i) {
-    images["global_colour"].push_back(global_colour_transfer(test[i].image, test[i].valid, target.global));
-    images["region_colour"].push_back(region_colour_transfer(test[i].image, test[i].mask, test[i].valid, target));
+    images["global_colour"].push_back(
+        global_colour_transfer(test[i].image, test[i].valid, target.global));
+    images["region_colour"].push_back(
+        region_colour_transfer(test[i].image, test[i].mask, test[i].valid, target));
     images["region_colour_shifted"].push_back(
         region_colour_transfer(test[i].image, shifted_masks[i], test[i].valid, target));
   }
@@ -376,7 +387,8 @@ SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, boo
   for (int s = 0; s < cfg.seeds; ++s) {
     const auto ts = std::chrono::steady_clock::now();
     std::vector<double> losses;
-    const auto net = train_regressor(data.train, cfg.regressor, cfg.seed + uint64_t(s), cfg.device, &losses);
+    const auto net =
+        train_regressor(data.train, cfg.regressor, cfg.seed + uint64_t(s), cfg.device, &losses);
     for (const auto& k : keys) {
       std::vector<data::Gaze> g;
       auto p = predict_centres(*net, images[k], 32, gaze ? &g : nullptr);
@@ -406,8 +418,9 @@ SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, boo
     for (std::size_t k = k0; k < losses.size(); ++k) tail += losses[k] / double(losses.size() - k0);
     train_loss.push_back(tail);
     if (cfg.verbose)
-      std::fprintf(stderr, "regressor seed %llu: %d steps in %.1f s, final loss %.4g, raw real error "
-                           "%.2f px%s%s%s\n",
+      std::fprintf(stderr,
+                   "regressor seed %llu: %d steps in %.1f s, final loss %.4g, raw real error "
+                   "%.2f px%s%s%s\n",
                    (unsigned long long)(cfg.seed + s), cfg.regressor.steps, elapsed_s(ts), tail,
                    mean_of(cond["raw"].err.back()),
                    gaze ? (" / " + fmt(mean_of(cond["raw"].gerr.back())) + " deg").c_str() : "",
@@ -436,7 +449,8 @@ Json constant_baseline(const TaskEvalData& data, bool gaze, int R, uint64_t bs) 
   if (gaze) {  // and the training set's mean gaze
     data::Gaze mg;
     for (const auto& s : data.train)
-      mg.yaw += s.gaze.yaw / double(data.train.size()), mg.pitch += s.gaze.pitch / double(data.train.size());
+      mg.yaw += s.gaze.yaw / double(data.train.size()),
+          mg.pitch += s.gaze.pitch / double(data.train.size());
     gaze_summary(c, gaze_errors(std::vector<data::Gaze>(N, mg), test), nullptr, nullptr, R, bs);
   }
   return c;
@@ -493,7 +507,8 @@ void write_per_image_csv(const TaskEvalData& data, bool has_purifier, bool gaze,
   for (const auto& [k, v] : leak_moves) os << "," << k << "_leak_move";
   if (gaze) {  // degrees
     os << ",gt_yaw_deg,gt_pitch_deg";
-    for (const auto& k : cols) os << "," << k << "_yaw_deg," << k << "_pitch_deg," << k << "_gaze_err_deg";
+    for (const auto& k : cols)
+      os << "," << k << "_yaw_deg," << k << "_pitch_deg," << k << "_gaze_err_deg";
   }
   os << "\n";
   std::vector<std::vector<double>> per_g(cols.size());
@@ -517,7 +532,8 @@ void write_per_image_csv(const TaskEvalData& data, bool has_purifier, bool gaze,
       os << buf;
     }
     if (gaze) {
-      std::snprintf(buf, sizeof buf, ",%.3f,%.3f", test[i].gaze.yaw * deg, test[i].gaze.pitch * deg);
+      std::snprintf(buf, sizeof buf, ",%.3f,%.3f", test[i].gaze.yaw * deg,
+                    test[i].gaze.pitch * deg);
       os << buf;
       for (std::size_t c = 0; c < cols.size(); ++c) {
         const data::Gaze g = cond[cols[c]].mean_gaze(i);
@@ -576,7 +592,8 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   base["region_colour"] = summary(cond["region_colour"], &raw_e, R, bs, rg);
   base["constant"] = constant_baseline(data, gaze, R, bs);
   rep["baselines"] = base;
-  if (!data.synthetic_test.empty()) rep["synthetic_heldout"] = synthetic_heldout(data, runs, synth_gaze);
+  if (!data.synthetic_test.empty())
+    rep["synthetic_heldout"] = synthetic_heldout(data, runs, synth_gaze);
   std::map<std::string, std::vector<double>> leak_moves;
   rep["leak_control"] = leak_control(runs, cfg, R, bs, leak_moves);
   rep["seconds"] = elapsed_s(t0);
@@ -606,7 +623,8 @@ void print_taskeval_table(const Json& rep, std::FILE* out) {
                fmt(d->at(k.diff_ci)[1].as_number()) + "]";
       if (const Json* ps = j.find(k.seeds)) {
         seeds.clear();
-        for (std::size_t i = 0; i < ps->size(); ++i) seeds += (i ? " " : "") + fmt(ps->at(i).as_number());
+        for (std::size_t i = 0; i < ps->size(); ++i)
+          seeds += (i ? " " : "") + fmt(ps->at(i).as_number());
       }
       const std::string cis = "[" + fmt(ci[0].as_number()) + ", " + fmt(ci[1].as_number()) + "]";
       std::fprintf(out, "%-24s %7.2f %7.2f  %-17s  %-24s  %s\n", label, j.at(k.mean).as_number(),
@@ -621,13 +639,16 @@ void print_taskeval_table(const Json& rep, std::FILE* out) {
   table({"mean_px_error", "median_px_error", "ci95", "mean_px", "ci95", "per_seed_mean"});
   const bool gaze = rep.at("raw").find("mean_gaze_error_deg") != nullptr;
   if (gaze) {
-    std::fprintf(out, "\ngaze angular error on the same images (degrees between 3-D gaze vectors)\n");
-    table({"mean_gaze_error_deg", "median_gaze_error_deg", "gaze_ci95", "mean_gaze_deg", "gaze_ci95",
-           "per_seed_mean_gaze_deg"});
+    std::fprintf(out,
+                 "\ngaze angular error on the same images (degrees between 3-D gaze vectors)\n");
+    table({"mean_gaze_error_deg", "median_gaze_error_deg", "gaze_ci95", "mean_gaze_deg",
+           "gaze_ci95", "per_seed_mean_gaze_deg"});
   }
   if (const Json* s = rep.find("synthetic_heldout")) {
-    std::fprintf(out, "in-domain check: held-out synthetic eyes %.2f px", s->at("mean_px_error").as_number());
-    if (const Json* g = s->find("mean_gaze_error_deg")) std::fprintf(out, ", %.2f deg", g->as_number());
+    std::fprintf(out, "in-domain check: held-out synthetic eyes %.2f px",
+                 s->at("mean_px_error").as_number());
+    if (const Json* g = s->find("mean_gaze_error_deg"))
+      std::fprintf(out, ", %.2f deg", g->as_number());
     std::fprintf(out, " (%lld images)\n", (long long)s->at("images").as_int());
   }
   const Json& leak = rep.at("leak_control");

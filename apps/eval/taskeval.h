@@ -34,8 +34,8 @@ struct RegressorTrainConfig {
   models::PupilRegressorConfig net{0, 0, {}, 64};
   int steps = 300;
   int batch = 16;
-  double lr = 2e-3;     // Adam, cosine decay to 0
-  int max_shift = 3;    // random translation augmentation (px, edge-padded)
+  double lr = 2e-3;   // Adam, cosine decay to 0
+  int max_shift = 3;  // random translation augmentation (px, edge-padded)
   // Weight of the gaze L2 term (on yaw, pitch / kGazeScale). Demo eyes, 3 seeds:
   // 0.3 kept the held-out centre error (1.29 px vs 1.30 without gaze) at
   // 4.9 deg; 1.0 gave 4.7 deg but 2.6 px.
@@ -54,14 +54,15 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
 // [0, 1] first (as when written to files). `gaze` (needs a gaze head)
 // receives the predicted gaze in radians.
 std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
-                                    const std::vector<data::ImageF>& images, int batch = 32,
-                                    std::vector<data::Gaze>* gaze = nullptr);
+                                          const std::vector<data::ImageF>& images, int batch = 32,
+                                          std::vector<data::Gaze>* gaze = nullptr);
 
 // Euclidean distances to each sample's (cx, cy).
 std::vector<double> pixel_errors(const std::vector<data::Point2>& pred,
                                  const std::vector<data::EyeSample>& truth);
 // Angles (degrees) to each sample's gaze.
-std::vector<double> gaze_errors(const std::vector<data::Gaze>& pred, const std::vector<data::EyeSample>& truth);
+std::vector<double> gaze_errors(const std::vector<data::Gaze>& pred,
+                                const std::vector<data::EyeSample>& truth);
 
 double mean_of(const std::vector<double>& v);
 double median_of(std::vector<double> v);
@@ -78,19 +79,20 @@ data::ImageF shift_mask(const data::ImageF& mask, int dx);
 struct TaskEvalConfig {
   RegressorTrainConfig regressor;
   int seeds = 3;
-  uint64_t seed = 0;     // regressor seeds are seed, seed+1, ...
+  uint64_t seed = 0;  // regressor seeds are seed, seed+1, ...
   int leak_shift = 12;
   int bootstrap = 2000;
   Device device = Device::cpu();
-  std::string csv;       // per-image table ("" = none)
-  bool verbose = true;   // progress to stderr
+  std::string csv;      // per-image table ("" = none)
+  bool verbose = true;  // progress to stderr
 };
 
 struct TaskEvalData {
-  std::vector<data::EyeSample> train;           // synthetic domain, with ground truth
-  std::vector<data::EyeSample> synthetic_test;  // held-out synthetic (in-domain check; may be empty)
-  std::vector<data::EyeSample> real_test;       // real domain, with ground truth
-  std::vector<data::EyeSample> style;           // the style set for the colour baselines
+  std::vector<data::EyeSample> train;  // synthetic domain, with ground truth
+  std::vector<data::EyeSample>
+      synthetic_test;                      // held-out synthetic (in-domain check; may be empty)
+  std::vector<data::EyeSample> real_test;  // real domain, with ground truth
+  std::vector<data::EyeSample> style;      // the style set for the colour baselines
 };
 
 // Runs everything; `purifier` may be null (then no "purified" entry).

@@ -24,8 +24,7 @@ std::string escape(const std::string& text) {
 }
 
 std::string base64(const std::string& bytes) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
@@ -97,15 +96,15 @@ data::ImageF heatmap(const std::vector<float>& values, int rows, int cols, float
 }
 
 data::ImageF diverging_heatmap(const std::vector<float>& values, int rows, int cols,
-                             float abs_max) {
+                               float abs_max) {
   const float s = abs_max > 0 ? abs_max : 1.f;
   return colour_matrix(values, rows, cols, [&](float v) { return diverging(v / s); });
 }
 
 data::ImageF normalized_channel(const std::vector<float>& chw, int H, int W, int c) {
   const std::size_t P = std::size_t(H) * W;
-  MGST_CHECK(chw.size() >= (std::size_t(c) + 1) * P, "normalized_channel: channel " << c
-                                                         << " out of range");
+  MGST_CHECK(chw.size() >= (std::size_t(c) + 1) * P,
+             "normalized_channel: channel " << c << " out of range");
   const auto first = chw.begin() + std::ptrdiff_t(c * P), last = first + std::ptrdiff_t(P);
   const auto [lo, hi] = std::minmax_element(first, last);
   const std::vector<float> plane(first, last);

@@ -11,8 +11,8 @@
 
 namespace mgst::report {
 
-std::string escape(const std::string& text);        // & < > " '
-std::string base64(const std::string& bytes);       // RFC 4648, with padding
+std::string escape(const std::string& text);          // & < > " '
+std::string base64(const std::string& bytes);         // RFC 4648, with padding
 std::string png_data_uri(const data::ImageF& image);  // "data:image/png;base64,..."
 
 // Colormaps, RGB in [0, 1]. viridis: t in [0, 1] (clamped), interpolated
@@ -32,7 +32,7 @@ data::ImageF normalized_channel(const std::vector<float>& chw, int H, int W, int
 
 struct Figure {
   data::ImageF image;
-  std::string caption;  // HTML (escape user text yourself)
+  std::string caption;    // HTML (escape user text yourself)
   int display_width = 0;  // CSS pixels; 0 = an integer upscale to about 160 px
 };
 
@@ -44,8 +44,8 @@ class Report {
   void begin_section(const std::string& id, const std::string& title,
                      const std::string& intro = "");
   void end_section();
-  void heading(const std::string& text);   // <h3>, escaped
-  void paragraph(const std::string& html);  // <p>, not escaped
+  void heading(const std::string& text);         // <h3>, escaped
+  void paragraph(const std::string& html);       // <p>, not escaped
   void figures(const std::vector<Figure>& row);  // one wrapping row of figures
   // A table; cells are HTML (escape user text yourself). `cls` picks a style:
   // "" or "num" (right-aligned numbers after the first column).

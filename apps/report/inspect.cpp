@@ -149,8 +149,8 @@ void print_trace(const std::vector<TraceRow>& rows) {
                 si(r.out_bytes).c_str());
   double fwd = 0, bwd = 0, flops = 0;
   for (const auto& r : rows) fwd += r.fwd_ms, bwd += r.bwd_ms, flops += r.flops;
-  std::printf("%zu ops: forward %.2f ms, backward %.2f ms, %sFLOP forward\n", rows.size(), fwd,
-              bwd, si(flops).c_str());
+  std::printf("%zu ops: forward %.2f ms, backward %.2f ms, %sFLOP forward\n", rows.size(), fwd, bwd,
+              si(flops).c_str());
 }
 
 // loss.png for log.csv beside the checkpoint, as PNG bytes ("" when absent).
@@ -176,7 +176,8 @@ std::string loss_curves_png(const std::string& model_path, const SafetensorsFile
   if (file) {
     auto it = file->metadata.find("config");
     if (it != file->metadata.end()) {
-      w = train::TrainConfig::from_json(Json::parse(it->second, model_path + " metadata 'config'")).loss;
+      w = train::TrainConfig::from_json(Json::parse(it->second, model_path + " metadata 'config'"))
+              .loss;
       source = "the loss weights recorded in the checkpoint";
     }
   }
@@ -187,8 +188,8 @@ std::string loss_curves_png(const std::string& model_path, const SafetensorsFile
   std::error_code ec;
   fs::remove(tmp, ec);
   *note = "From <code>" + escape(log.string()) + "</code> (" + std::to_string(rows.size()) +
-          " steps, " + std::to_string(rows.front().step) + ".." +
-          std::to_string(rows.back().step) + "), weighted with " + source + ".";
+          " steps, " + std::to_string(rows.front().step) + ".." + std::to_string(rows.back().step) +
+          "), weighted with " + source + ".";
   return bytes;
 }
 
@@ -202,10 +203,10 @@ struct Inspection {
   std::vector<NamedTensor> acts;  // the transform net's activations
   Tensor y;
   losses::LossTerms terms;
-  std::map<std::string, Tensor> fy;  // VGG features of y
+  std::map<std::string, Tensor> fy;     // VGG features of y
   std::vector<std::string> vgg_layers;  // shallow to deep
-  std::vector<TraceRow> trace;  // --trace only
-  int main_w = 0;  // display width of the main figures
+  std::vector<TraceRow> trace;          // --trace only
+  int main_w = 0;                       // display width of the main figures
 };
 
 // The pipeline, once, without gradients (and with --trace, one traced step).
@@ -250,14 +251,14 @@ void summary_section(Report& rep, const Inspection& p) {
   for (std::size_t i = 0; i < loss.style_layers.size(); ++i)
     sl += (i ? ", " : "") + loss.style_layers[i] + " (w " + num(loss.style_layer_weights[i]) + ")";
   rep.table({"setting", "value"},
-            {{"content", escape(content.image_path) + (content.mask_path.empty() ? "" : " + " +
-                                                           escape(content.mask_path))},
-             {"style", escape(style.image_path) + (style.mask_path.empty() ? "" : " + " +
-                                                       escape(style.mask_path))},
+            {{"content", escape(content.image_path) +
+                             (content.mask_path.empty() ? "" : " + " + escape(content.mask_path))},
+             {"style", escape(style.image_path) +
+                           (style.mask_path.empty() ? "" : " + " + escape(style.mask_path))},
              {"size", std::to_string(H) + "x" + std::to_string(W)},
              {"device", escape(device.str())},
-             {"transform net", escape(p.in.model_description) + (p.in.net->residual()
-                                                         ? ", residual (y = x + c4(...))"
+             {"transform net", escape(p.in.model_description) +
+                                   (p.in.net->residual() ? ", residual (y = x + c4(...))"
                                                          : ", plain (y = c4(...))")},
              {"VGG-19", vgg.pretrained() ? "pretrained (" + escape(p.in.vgg_path) + ")"
                                          : "<b>seeded random weights</b> (no --vgg)"},
@@ -283,17 +284,16 @@ void input_section(Report& rep, const Inspection& p) {
                     "pupil); the bkgd region is 1 &minus; m. The style image s is a synthetic "
                     "render whose Gram matrices are the target.");
   {
-    std::vector<Figure> row = {
-        {cs.image, "content x", main_w},
-        {cs.mask, "mask m (attention)", main_w},
-        {plane(regions.bkgd.defined() ? regions.bkgd
-                                      : ops::sub(Tensor::ones(cb.m.shape(), device), cb.m)),
-         "bkgd weight (1 &minus; m)&middot;v", main_w}};
+    std::vector<Figure> row = {{cs.image, "content x", main_w},
+                               {cs.mask, "mask m (attention)", main_w},
+                               {plane(regions.bkgd.defined()
+                                          ? regions.bkgd
+                                          : ops::sub(Tensor::ones(cb.m.shape(), device), cb.m)),
+                                "bkgd weight (1 &minus; m)&middot;v", main_w}};
     if (!cs.valid.data.empty())
       row.push_back({cs.valid, "validity v (ignored pixels black)", main_w});
     rep.figures(row);
-    std::vector<Figure> srow = {{ss.image, "style s", main_w},
-                                      {ss.mask, "style mask", main_w}};
+    std::vector<Figure> srow = {{ss.image, "style s", main_w}, {ss.mask, "style mask", main_w}};
     if (!ss.valid.data.empty())
       srow.push_back({ss.valid, "style validity v (--ignore-black / --ignore-labels)", main_w});
     rep.figures(srow);
@@ -307,11 +307,12 @@ void masks_section(Report& rep, const Inspection& p) {
   const int W = p.in.W;
   const losses::RegionWeights& regions = p.regions;
   const std::vector<std::string>& vgg_layers = p.vgg_layers;
-  rep.begin_section("masks", "2. The mask at each VGG layer's resolution",
-                    "For a layer at stride 2<sup>k</sup> the region weights are average-pooled "
-                    "with window and stride 2<sup>k</sup> (METHOD.md \"Masks at feature resolution\"). "
-                    "These weight the Gram matrices and the attention content term. A region whose "
-                    "pooled sum is below 1e-6 contributes nothing.");
+  rep.begin_section(
+      "masks", "2. The mask at each VGG layer's resolution",
+      "For a layer at stride 2<sup>k</sup> the region weights are average-pooled "
+      "with window and stride 2<sup>k</sup> (METHOD.md \"Masks at feature resolution\"). "
+      "These weight the Gram matrices and the attention content term. A region whose "
+      "pooled sum is below 1e-6 contributes nothing.");
   {
     std::vector<Figure> att_row, bkgd_row;
     const int w = display_width(W, 180, 220);
@@ -319,8 +320,10 @@ void masks_section(Report& rep, const Inspection& p) {
       const int s = models::Vgg19::layer_stride(l);
       const losses::PooledRegions p = losses::pool_regions(regions, s);
       const std::string dims = std::to_string(H / s) + "x" + std::to_string(W / s);
-      att_row.push_back({plane(p.att), escape(l) + " att, stride " + std::to_string(s) + ", " +
-                                           dims + ", sum " + num(p.att_sum[0]), w});
+      att_row.push_back({plane(p.att),
+                         escape(l) + " att, stride " + std::to_string(s) + ", " + dims + ", sum " +
+                             num(p.att_sum[0]),
+                         w});
       bkgd_row.push_back({plane(p.bkgd), escape(l) + " bkgd, sum " + num(p.bkgd_sum[0]), w});
     }
     rep.figures(att_row);
@@ -431,15 +434,13 @@ void grams_section(Report& rep, const Inspection& p) {
         mse /= double(go.size());
         // Shown on a sqrt scale, block-averaged to at most 256 x 256.
         const int k = (C + 255) / 256, c = C / k;
-        const std::string avg = k > 1 ? ", " + std::to_string(k) + "x" + std::to_string(k) +
-                                             "-averaged"
-                                       : "";
+        const std::string avg =
+            k > 1 ? ", " + std::to_string(k) + "x" + std::to_string(k) + "-averaged" : "";
         row.push_back({heatmap(signed_sqrt(shrink(go, C, k)), c, c, 0.f, std::sqrt(hi)),
                        "<b>" + rn + "</b>: output G, max " + num(hi, "%.3g") + avg, gw});
         row.push_back({heatmap(signed_sqrt(shrink(gs, C, k)), c, c, 0.f, std::sqrt(hi)),
                        "<b>" + rn + "</b>: style G", gw});
-        row.push_back({diverging_heatmap(signed_sqrt(shrink(diff, C, k)), c, c,
-                                               std::sqrt(dmax)),
+        row.push_back({diverging_heatmap(signed_sqrt(shrink(diff, C, k)), c, c, std::sqrt(dmax)),
                        "<b>" + rn + "</b>: output &minus; style, &plusmn;" + num(dmax, "%.3g") +
                            ", mse " + num(mse, "%.4g"),
                        gw});
@@ -466,19 +467,20 @@ void losses_section(Report& rep, const Inspection& p) {
       double value, weight;
     };
     const Term ts[] = {
-        {"content L_c", "VGG " "content-layer mse, full + attention", terms.content.item(),
-         loss.w_content},
+        {"content L_c",
+         "VGG "
+         "content-layer mse, full + attention",
+         terms.content.item(), loss.w_content},
         {"style L_s", "region Gram mse, all style layers", terms.style.item(), loss.w_style},
-        {"task L_t", "luminance-edge loss in the attention region", terms.task.item(),
-         loss.w_task},
+        {"task L_t", "luminance-edge loss in the attention region", terms.task.item(), loss.w_task},
         {"tv L_tv", "total variation", terms.tv.item(), loss.w_tv},
     };
     std::vector<std::vector<std::string>> rows;
     for (const Term& t : ts)
-      rows.push_back({std::string("<b>") + t.name + "</b> <span class=\"note\">" + t.what +
-                          "</span>",
-                      num(t.value), num(t.weight), num(t.value * t.weight),
-                      share_cell(t.value * t.weight, total)});
+      rows.push_back(
+          {std::string("<b>") + t.name + "</b> <span class=\"note\">" + t.what + "</span>",
+           num(t.value), num(t.weight), num(t.value * t.weight),
+           share_cell(t.value * t.weight, total)});
     rows.push_back({"<b>total L</b>", "", "", num(total), share_cell(total, total)});
     rep.table({"term", "unweighted", "weight", "weighted", "share of L"}, rows);
 
@@ -494,8 +496,9 @@ void losses_section(Report& rep, const Inspection& p) {
     rep.table({"layer", "w_l", "w_l &Sigma;<sub>r</sub> mse", "share of L_s", "&times; w_s",
                "share of L"},
               lrows);
-    rep.paragraph("<span class=\"note\">With Johnson's normalisation deep layers are small; "
-                  "rebalance them with <code>--style-layer-weights</code>.</span>");
+    rep.paragraph(
+        "<span class=\"note\">With Johnson's normalisation deep layers are small; "
+        "rebalance them with <code>--style-layer-weights</code>.</span>");
   }
   rep.end_section();
 }

@@ -13,13 +13,13 @@
 namespace mgst::report {
 
 struct InspectInputs {
-  data::SampleSource content, style;       // the files (named in the summary)
+  data::SampleSource content, style;  // the files (named in the summary)
   data::Sample content_sample, style_sample;
   int H = 0, W = 0;
   Device device = Device::cpu();
-  models::TransformNet* net = nullptr;     // --trace runs a backward through it
-  std::string model_description;           // "PATH (step N)" or "untrained (seed S)"
-  std::string model_path;                  // "" when untrained: no training log
+  models::TransformNet* net = nullptr;          // --trace runs a backward through it
+  std::string model_description;                // "PATH (step N)" or "untrained (seed S)"
+  std::string model_path;                       // "" when untrained: no training log
   const SafetensorsFile* model_file = nullptr;  // its metadata (the run's loss weights)
   const models::Vgg19* vgg = nullptr;
   std::string vgg_path;

@@ -64,7 +64,8 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   const Json& l = j.at("loss");
   c.loss.content_layer = l.at("content_layer").as_string();
   c.loss.style_layers.clear(), c.loss.style_layer_weights.clear();
-  for (const auto& s : l.at("style_layers").as_array()) c.loss.style_layers.push_back(s.as_string());
+  for (const auto& s : l.at("style_layers").as_array())
+    c.loss.style_layers.push_back(s.as_string());
   for (const auto& w : l.at("style_layer_weights").as_array())
     c.loss.style_layer_weights.push_back(w.as_number());
   c.loss.lambda_att = l.at("lambda_att").as_number();

@@ -15,7 +15,7 @@ struct TrainConfig {
   std::string vgg;                                 // "" = seeded random VGG
   int height = 96, width = 128;
   std::string crop = "center";
-  std::string style_target = "mean";               // mean | paired
+  std::string style_target = "mean";  // mean | paired
   bool residual = true;
   int warmup_steps = 100;
   data::MaskOptions content_masks, style_mask_options;

@@ -38,7 +38,8 @@ DemoSets generate_demo_data(const DemoConfig& cfg) {
   const int H = cfg.height, W = cfg.width, count = cfg.count;
   const uint64_t seed = cfg.seed;
   const bool eye_region = cfg.eye_region;
-  std::printf("generating %d real-like and %d synthetic-like eyes at %dx%d...\n", count, count, H, W);
+  std::printf("generating %d real-like and %d synthetic-like eyes at %dx%d...\n", count, count, H,
+              W);
   // Different seeds: the real and synthetic sets are unpaired, as in practice.
   DemoSets d;
   d.real = data::generate_eye_set(data::EyeDomain::Real, count, H, W, seed * 3 + 1);
@@ -71,12 +72,12 @@ Json held_out_summary(Trainer& t, const std::vector<PurifyInput>& inputs) {
     summary["total_loss_raw"] = double(raw.total.item());
     summary["total_loss_purified"] = double(pur.total.item());
     summary["edge_ratio_purified"] = double(pur.task.item()) / std::max(erase, 1e-30);
-    std::printf("held-out real eyes: style distance %.3g (raw) -> %.3g (purified); total loss "
-                "%.3g -> %.3g; edge loss L_t(y,x)/L_t(0,x) = %.3f\n",
-                summary["style_distance_raw"].as_number(),
-                summary["style_distance_purified"].as_number(),
-                summary["total_loss_raw"].as_number(), summary["total_loss_purified"].as_number(),
-                summary["edge_ratio_purified"].as_number());
+    std::printf(
+        "held-out real eyes: style distance %.3g (raw) -> %.3g (purified); total loss "
+        "%.3g -> %.3g; edge loss L_t(y,x)/L_t(0,x) = %.3f\n",
+        summary["style_distance_raw"].as_number(), summary["style_distance_purified"].as_number(),
+        summary["total_loss_raw"].as_number(), summary["total_loss_purified"].as_number(),
+        summary["edge_ratio_purified"].as_number());
   }
   return summary;
 }
@@ -99,7 +100,8 @@ void run_demo(const DemoConfig& cfg) {
   t.run();
 
   std::vector<PurifyInput> inputs;
-  for (const auto& e : d.held_out) inputs.push_back({e.image, cfg.eye_region ? e.eye_mask : e.mask});
+  for (const auto& e : d.held_out)
+    inputs.push_back({e.image, cfg.eye_region ? e.eye_mask : e.mask});
   const auto purified = purify(t.net(), inputs, 4);
   std::vector<data::ImageF> tiles;
   for (std::size_t i = 0; i < d.held_out.size(); ++i) {
@@ -110,11 +112,11 @@ void run_demo(const DemoConfig& cfg) {
   data::save_png(out + "/before_after.png", data::image_grid(tiles, 3, 4));
   const Json summary = held_out_summary(t, inputs);
   write_file_atomic(out + "/summary.json", summary.dump(2) + "\n");
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("wrote %s/before_after.png (columns: real input | purified | a synthetic style "
-              "image), %s/loss.png, %s/log.csv in %.0f s\n",
-              out.c_str(), out.c_str(), out.c_str(), secs);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf(
+      "wrote %s/before_after.png (columns: real input | purified | a synthetic style "
+      "image), %s/loss.png, %s/log.csv in %.0f s\n",
+      out.c_str(), out.c_str(), out.c_str(), secs);
 }
 
 }  // namespace mgst::train

@@ -39,10 +39,11 @@ std::unique_ptr<models::Vgg19> load_loss_vgg(const std::string& path,
                                              const losses::LossConfig& loss, Device device,
                                              bool quiet) {
   if (path.empty() && !quiet)
-    std::fprintf(stderr,
-                 "*** WARNING: no --vgg weights given: the loss network is a seeded RANDOM VGG-19.\n"
-                 "*** Everything still runs (random-feature style transfer), but weaker. Convert\n"
-                 "*** torchvision's vgg19 with scripts/convert_vgg19.py and pass --vgg FILE.\n");
+    std::fprintf(
+        stderr,
+        "*** WARNING: no --vgg weights given: the loss network is a seeded RANDOM VGG-19.\n"
+        "*** Everything still runs (random-feature style transfer), but weaker. Convert\n"
+        "*** torchvision's vgg19 with scripts/convert_vgg19.py and pass --vgg FILE.\n");
   return std::make_unique<models::Vgg19>(loss.deepest_layer(), path, device);
 }
 

@@ -16,8 +16,8 @@
 namespace mgst::train {
 
 struct ModelSource {
-  std::string path;         // checkpoint or weights file (safetensors, names as in docs/METHOD.md)
-  bool untrained = false;   // instead: a freshly initialised net seeded by `seed`
+  std::string path;        // checkpoint or weights file (safetensors, names as in docs/METHOD.md)
+  bool untrained = false;  // instead: a freshly initialised net seeded by `seed`
   uint64_t seed = 0;
   // No path and not untrained: the identity y = x (no net).
   bool residual = true;     // the mode when the file's metadata has none
@@ -28,7 +28,7 @@ struct ModelSource {
 struct LoadedModel {
   std::unique_ptr<models::TransformNet> net;  // null for the identity
   std::unique_ptr<SafetensorsFile> file;      // the file read, with its metadata (path only)
-  std::string description;  // "PATH (step N)", "untrained (seed S)" or "identity"
+  std::string description;                    // "PATH (step N)", "untrained (seed S)" or "identity"
 };
 
 // Errors name the file (metadata included).

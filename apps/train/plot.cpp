@@ -25,8 +25,8 @@ struct Rgb {
 Rgb rgb8(int r, int g, int b) { return {r / 255.f, g / 255.f, b / 255.f}; }
 
 // tab10, matplotlib's default cycle.
-const Rgb kPalette[] = {rgb8(31, 119, 180), rgb8(255, 127, 14), rgb8(44, 160, 44),
-                        rgb8(214, 39, 40),  rgb8(148, 103, 189), rgb8(140, 86, 75),
+const Rgb kPalette[] = {rgb8(31, 119, 180),  rgb8(255, 127, 14),  rgb8(44, 160, 44),
+                        rgb8(214, 39, 40),   rgb8(148, 103, 189), rgb8(140, 86, 75),
                         rgb8(227, 119, 194), rgb8(127, 127, 127), rgb8(188, 189, 34),
                         rgb8(23, 190, 207)};
 const Rgb kBlack = rgb8(0, 0, 0), kText = rgb8(40, 40, 40), kGrid = rgb8(225, 225, 225),
@@ -240,8 +240,8 @@ void y_ticks(const YAxis& a, std::vector<double>& yt, std::vector<std::string>& 
   const double lo = a.lo, hi = a.hi;
   if (log_y) {
     const double span = hi - lo;
-    const std::vector<double> mult = span > 2.5 ? std::vector<double>{1}
-                                                : std::vector<double>{1, 2, 5};
+    const std::vector<double> mult =
+        span > 2.5 ? std::vector<double>{1} : std::vector<double>{1, 2, 5};
     if (span >= 0.6) {
       const int step = span > 12 ? int(std::ceil(span / 8)) : 1;
       for (int e = int(std::floor(lo)); e <= int(std::ceil(hi)); ++e) {
@@ -263,7 +263,6 @@ void y_ticks(const YAxis& a, std::vector<double>& yt, std::vector<std::string>& 
     const double step = yt.size() > 1 ? yt[1] - yt[0] : 1;
     for (const double v : yt) yl.push_back(format_linear(v, step));
   }
-
 }
 
 // The plot area in pixels and the maps from data to pixels.
@@ -296,7 +295,8 @@ void draw_series(Canvas& cv, const PlotArea& pa, const std::vector<double>& s, R
       std::vector<double> cmin(cols, INFINITY), cmax(cols, -INFINITY);
       for (std::size_t i = 0; i < s.size(); ++i) {
         if (!ok(s[i])) continue;
-        const std::size_t c = std::min(cols - 1, std::size_t(px(x0 + double(i) * opt.x_step) - left));
+        const std::size_t c =
+            std::min(cols - 1, std::size_t(px(x0 + double(i) * opt.x_step) - left));
         const double y = py(s[i]);
         cmin[c] = std::min(cmin[c], y), cmax[c] = std::max(cmax[c], y);
       }
@@ -315,7 +315,8 @@ void draw_series(Canvas& cv, const PlotArea& pa, const std::vector<double>& s, R
         if (!ok(s[i])) continue;
         const double ax = px(x0 + double(i) * opt.x_step), ay = py(s[i]);
         if (i + 1 < s.size() && ok(s[i + 1]))
-          raw.segment(ax, ay, px(x0 + double(i + 1) * opt.x_step), py(s[i + 1]), smooth ? 0.6 : 1.0);
+          raw.segment(ax, ay, px(x0 + double(i + 1) * opt.x_step), py(s[i + 1]),
+                      smooth ? 0.6 : 1.0);
         else if (i == 0 || !ok(s[i - 1]))  // isolated point
           raw.segment(ax, ay, ax, ay, 2.0);
       }
@@ -368,7 +369,8 @@ void draw_legend(Canvas& cv, const PlotArea& pa, const std::vector<std::string>&
   for (std::size_t k = 0; k < series_names.size(); ++k) {
     const float ty = by + pad + row * float(k);
     const float cy = ty + kGlyphHeight * s_legend / 2;
-    cv.fill_rect(bx + pad, cy - 1.f, bx + pad + swatch, cy + 1.5f, kPalette[k % std::size(kPalette)]);
+    cv.fill_rect(bx + pad, cy - 1.f, bx + pad + swatch, cy + 1.5f,
+                 kPalette[k % std::size(kPalette)]);
     draw_text(cv, series_names[k], bx + pad + swatch + 6, ty, s_legend, kText);
   }
 }
@@ -379,8 +381,8 @@ void write_loss_plot(const std::string& path, const std::vector<std::string>& se
                      const std::vector<std::vector<double>>& series, const std::string& title,
                      const PlotOptions& opt) {
   MGST_CHECK(series_names.size() == series.size(),
-             path << ": write_loss_plot: " << series_names.size() << " names for "
-                  << series.size() << " series");
+             path << ": write_loss_plot: " << series_names.size() << " names for " << series.size()
+                  << " series");
   MGST_CHECK(opt.width >= 200 && opt.height >= 150 && opt.width <= 8192 && opt.height <= 8192,
              path << ": write_loss_plot: size " << opt.width << "x" << opt.height
                   << " outside 200x150 .. 8192x8192");
@@ -410,7 +412,8 @@ void write_loss_plot(const std::string& path, const std::vector<std::string>& se
   const int left = pa.left = int(std::ceil(12 + kGlyphHeight * s_label + 10 + ytick_w + 8));
   const int right = pa.right = W - 24;
   const int top = pa.top = title.empty() ? 20 : int(14 + kGlyphHeight * s_title + 14);
-  const int bottom = pa.bottom = H - int(std::ceil(8 + kGlyphHeight * s_tick + 12 + kGlyphHeight * s_label + 12));
+  const int bottom = pa.bottom =
+      H - int(std::ceil(8 + kGlyphHeight * s_tick + 12 + kGlyphHeight * s_label + 12));
   MGST_CHECK(right - left >= 50 && bottom - top >= 50,
              path << ": write_loss_plot: " << W << "x" << H << " is too small for the labels");
   auto px = [&](double x) { return pa.px(x); };
@@ -418,8 +421,10 @@ void write_loss_plot(const std::string& path, const std::vector<std::string>& se
 
   Canvas cv(W, H);
   // Grid, then the frame.
-  for (const double v : yt) cv.fill_rect(left, float(std::round(py(v))), right, float(std::round(py(v))) + 1, kGrid);
-  for (const double v : xt) cv.fill_rect(float(std::round(px(v))), top, float(std::round(px(v))) + 1, bottom, kGrid);
+  for (const double v : yt)
+    cv.fill_rect(left, float(std::round(py(v))), right, float(std::round(py(v))) + 1, kGrid);
+  for (const double v : xt)
+    cv.fill_rect(float(std::round(px(v))), top, float(std::round(px(v))) + 1, bottom, kGrid);
 
   for (std::size_t k = 0; k < series.size(); ++k)
     draw_series(cv, pa, series[k], kPalette[k % std::size(kPalette)], opt);

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "core/autograd.h"
-#include "core/io/fileio.h"
 #include "core/indexing.h"
+#include "core/io/fileio.h"
 #include "kernels/error.h"
 
 namespace mgst::train {
@@ -17,18 +17,17 @@ data::ImageF pad_to_multiple(const data::ImageF& img, int m) {
   data::ImageF out(img.channels, H, W);
   // Reflection (edge excluded) needs the image to be larger than the pad;
   // tiny images fall back to repeating the edge.
-  auto src = [](int i, int n) {
-    return n > 1 ? std::min(reflect_index(i, n), n - 1) : 0;
-  };
+  auto src = [](int i, int n) { return n > 1 ? std::min(reflect_index(i, n), n - 1) : 0; };
   for (int c = 0; c < img.channels; ++c)
     for (int y = 0; y < H; ++y)
       for (int x = 0; x < W; ++x)
-        out.at(c, y, x) = img.at(c, std::max(0, src(y, img.height)), std::max(0, src(x, img.width)));
+        out.at(c, y, x) =
+            img.at(c, std::max(0, src(y, img.height)), std::max(0, src(x, img.width)));
   return out;
 }
 
 std::vector<data::ImageF> purify(const models::TransformNet& net,
-                               const std::vector<PurifyInput>& inputs, int batch) {
+                                 const std::vector<PurifyInput>& inputs, int batch) {
   NoGradGuard no_grad;
   MGST_CHECK(batch >= 1, "purify: batch " << batch);
   std::vector<data::ImageF> out(inputs.size());
@@ -36,8 +35,8 @@ std::vector<data::ImageF> purify(const models::TransformNet& net,
   std::map<std::pair<int, int>, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const auto& in = inputs[i];
-    MGST_CHECK(in.image.channels == 3 && in.mask.channels == 1 && in.mask.height == in.image.height &&
-                   in.mask.width == in.image.width,
+    MGST_CHECK(in.image.channels == 3 && in.mask.channels == 1 &&
+                   in.mask.height == in.image.height && in.mask.width == in.image.width,
                "purify: image " << i << " and its mask differ in size");
     groups[{(in.image.height + 3) / 4 * 4, (in.image.width + 3) / 4 * 4}].push_back(i);
   }
@@ -78,7 +77,8 @@ void purify_files(const models::TransformNet& net, const std::vector<data::Sampl
   for (const auto& s : sources) {
     const data::ImageU8 probe = data::load_image(s.image_path);
     Rng rng(0);
-    const data::Sample smp = data::load_sample(s, probe.height, probe.width, masks, data::CropOptions{}, rng);
+    const data::Sample smp =
+        data::load_sample(s, probe.height, probe.width, masks, data::CropOptions{}, rng);
     inputs.push_back({smp.image, smp.mask});
     names.push_back(smp.name);
   }

@@ -17,7 +17,7 @@ struct PurifyInput {
 
 // Outputs (3,H,W), unclamped (clamp when writing).
 std::vector<data::ImageF> purify(const models::TransformNet& net,
-                               const std::vector<PurifyInput>& inputs, int batch);
+                                 const std::vector<PurifyInput>& inputs, int batch);
 
 // `mgst purify`: each image of `sources` (with its mask, read with `masks`)
 // at its own size, written to OUT_DIR/<stem>.png, printing "[i/n] path".

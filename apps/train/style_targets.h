@@ -12,8 +12,8 @@ namespace mgst::train {
 // Loads the style set at (H, W) and computes each image's Grams once (a
 // random crop is read as a centre crop: the targets are fixed).
 std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
-                                                const std::vector<data::SampleSource>& style,
-                                                int H, int W, const data::MaskOptions& masks,
+                                                const std::vector<data::SampleSource>& style, int H,
+                                                int W, const data::MaskOptions& masks,
                                                 const data::CropOptions& crop,
                                                 const std::vector<std::string>& layers,
                                                 Device device);

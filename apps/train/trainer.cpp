@@ -101,7 +101,8 @@ void Trainer::setup() {
   style_ = data::pair_files(cfg_.style, cfg_.style_masks);
   if (cfg_.skip_bad) {
     // One load of every pair up front: a bad file is dropped here, never mid-run.
-    auto keep_good = [&](std::vector<data::SampleSource>& set, const data::MaskOptions& mo, const char* what) {
+    auto keep_good = [&](std::vector<data::SampleSource>& set, const data::MaskOptions& mo,
+                         const char* what) {
       std::vector<data::SampleSource> good;
       Rng unused(0);
       for (const auto& s : set) {
@@ -130,11 +131,12 @@ void Trainer::setup() {
                                  crop_, cfg_.loss.style_layers, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
   if (!cfg_.quiet)
-    std::printf("mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s, "
-                "%lld parameters, residual %s, style target %s\n",
-                content_.size(), style_.size(), cfg_.height, cfg_.width, cfg_.batch,
-                device_.str().c_str(), (long long)net_->parameters().total_numel(),
-                cfg_.residual ? "on" : "off", cfg_.style_target.c_str());
+    std::printf(
+        "mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s, "
+        "%lld parameters, residual %s, style target %s\n",
+        content_.size(), style_.size(), cfg_.height, cfg_.width, cfg_.batch, device_.str().c_str(),
+        (long long)net_->parameters().total_numel(), cfg_.residual ? "on" : "off",
+        cfg_.style_target.c_str());
 }
 
 Trainer::HostBatch Trainer::load_step(int64_t step) const {
@@ -142,9 +144,11 @@ Trainer::HostBatch Trainer::load_step(int64_t step) const {
   HostBatch hb;
   for (int i = 0; i < cfg_.batch; ++i) {
     const auto& src = content_[rng.randint(int64_t(content_.size()))];
-    hb.samples.push_back(data::load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
+    hb.samples.push_back(
+        data::load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
   }
-  for (int i = 0; i < cfg_.batch; ++i) hb.pairing.push_back(int(rng.randint(int64_t(style_.size()))));
+  for (int i = 0; i < cfg_.batch; ++i)
+    hb.pairing.push_back(int(rng.randint(int64_t(style_.size()))));
   return hb;
 }
 
@@ -183,7 +187,8 @@ void Trainer::balance_report() {
                   s > 0 ? 100.0 * value(t.style_per_layer[i]) / s : 0.0);
     std::printf("\n");
   }
-  std::printf("  (set --style-layer-weights to rebalance layers; --loss-weights c,s,t,tv for terms)\n");
+  std::printf(
+      "  (set --style-layer-weights to rebalance layers; --loss-weights c,s,t,tv for terms)\n");
 }
 
 StepLog Trainer::step() { return step_with(load_step(step_ + 1)); }
@@ -205,8 +210,8 @@ StepLog Trainer::step_with(const HostBatch& hb) {
           : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
   // A numerical fault stops the step BEFORE the optimiser touches the
   // weights, so neither they nor the next checkpoint ever hold NaN/Inf.
-  const std::string intact = " The last checkpoint (" + cfg_.out +
-                             "/checkpoint.safetensors, if any) is intact.";
+  const std::string intact =
+      " The last checkpoint (" + cfg_.out + "/checkpoint.safetensors, if any) is intact.";
   losses::LossTerms t;
   try {
     const Tensor y = net_->forward(b.x, b.m);
@@ -236,8 +241,8 @@ StepLog Trainer::step_with(const HostBatch& hb) {
           break;
         }
       }
-      MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss "
-                        << total << "); rerun with --detect-anomaly to find the op." << intact);
+      MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss " << total
+                        << "); rerun with --detect-anomaly to find the op." << intact);
     }
   } catch (const Error& e) {
     Tape::current().clear();
@@ -252,7 +257,12 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   net_->parameters().zero_grad();
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  StepLog r{s, value(t.content), value(t.style), value(t.task), value(t.tv), value(t.total),
+  StepLog r{s,
+            value(t.content),
+            value(t.style),
+            value(t.task),
+            value(t.tv),
+            value(t.total),
             cfg_.batch / std::max(secs, 1e-9)};
   log_.push_back(r);
   return r;
@@ -263,8 +273,8 @@ void Trainer::save_checkpoint(const std::string& path) const {
   // Never replace a good checkpoint with broken weights.
   for (const auto& a : arrays)
     MGST_CHECK(std::all_of(a.data.begin(), a.data.end(), [](float v) { return std::isfinite(v); }),
-               path << ": not written: parameter '" << a.name << "' holds NaN/Inf at step "
-                    << step_ << "; the previous checkpoint is kept");
+               path << ": not written: parameter '" << a.name << "' holds NaN/Inf at step " << step_
+                    << "; the previous checkpoint is kept");
   // Adam moments, per parameter, aligned with the parameter block.
   const std::vector<float> m = adam_->m().to_vector(), v = adam_->v().to_vector();
   int64_t offset = 0;
@@ -292,8 +302,8 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_o
   const SafetensorsFile f = read_safetensors(path);
   auto meta = [&](const char* k) -> const std::string& {
     auto it = f.metadata.find(k);
-    MGST_CHECK(it != f.metadata.end(), path << ": not an mgst checkpoint (metadata '" << k
-                                            << "' missing)");
+    MGST_CHECK(it != f.metadata.end(),
+               path << ": not an mgst checkpoint (metadata '" << k << "' missing)");
     return it->second;
   };
   TrainConfig cfg;
@@ -359,13 +369,15 @@ void Trainer::run() {
       const StepLog r = step_with(hb);
       std::fputs(log_csv_row(r).c_str(), log);
       std::fflush(log);
-      const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double el =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double eta = el / double(step_ - first) * double(cfg_.steps - step_);
       if (!cfg_.quiet)
-        std::printf("step %lld/%d  content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g  "
-                    "%.2f img/s  ETA %dm%02ds\n",
-                    (long long)r.step, cfg_.steps, r.content, r.style, r.task, r.tv, r.total,
-                    r.images_per_s, int(eta) / 60, int(eta) % 60);
+        std::printf(
+            "step %lld/%d  content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g  "
+            "%.2f img/s  ETA %dm%02ds\n",
+            (long long)r.step, cfg_.steps, r.content, r.style, r.task, r.tv, r.total,
+            r.images_per_s, int(eta) / 60, int(eta) % 60);
       std::fflush(stdout);
       if (cfg_.checkpoint_every > 0 && step_ % cfg_.checkpoint_every == 0 && step_ < cfg_.steps)
         save_checkpoint(ckpt);
@@ -378,7 +390,8 @@ void Trainer::run() {
   std::fclose(log);
   save_checkpoint(ckpt);
   const auto rows = read_log_csv(log_path);
-  if (!rows.empty()) plot_log(cfg_.out + "/loss.png", rows, cfg_.loss, "mgst train: weighted loss terms");
+  if (!rows.empty())
+    plot_log(cfg_.out + "/loss.png", rows, cfg_.loss, "mgst train: weighted loss terms");
   if (!cfg_.quiet)
     std::printf("done: %s (weights + Adam state), %s, %s\n", ckpt.c_str(), log_path.c_str(),
                 (cfg_.out + "/loss.png").c_str());

@@ -94,7 +94,8 @@ Json& Json::operator[](std::string_view key) {
 }
 const Json& Json::at(std::size_t i) const {
   MGST_JSON_EXPECT(Array, "an array");
-  MGST_CHECK(i < arr_.size(), "JSON: index " << i << " out of range for an array of " << arr_.size());
+  MGST_CHECK(i < arr_.size(),
+             "JSON: index " << i << " out of range for an array of " << arr_.size());
   return arr_[i];
 }
 void Json::push_back(Json v) {
@@ -313,8 +314,7 @@ class Parser {
   }
 
   void enter(int depth) {
-    if (depth > max_depth_)
-      fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+    if (depth > max_depth_) fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
   }
 
   Json object(int depth) {
@@ -452,10 +452,12 @@ class Parser {
         case 'u': {
           uint32_t cp = hex4();
           if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (s_.substr(pos_, 2) != "\\u") fail_at(esc_pos, "high surrogate without a low surrogate");
+            if (s_.substr(pos_, 2) != "\\u")
+              fail_at(esc_pos, "high surrogate without a low surrogate");
             pos_ += 2;
             const uint32_t lo = hex4();
-            if (lo < 0xDC00 || lo > 0xDFFF) fail_at(esc_pos, "high surrogate without a low surrogate");
+            if (lo < 0xDC00 || lo > 0xDFFF)
+              fail_at(esc_pos, "high surrogate without a low surrogate");
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             fail_at(esc_pos, "lone low surrogate in \\u escape");

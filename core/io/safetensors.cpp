@@ -30,7 +30,7 @@ constexpr DType kF32{"F32", 4}, kF16{"F16", 2}, kBF16{"BF16", 2}, kF64{"F64", 8}
 
 // Sizes of the dtypes we do not convert, so the error can say what it is.
 bool known_other_dtype(const std::string& d) {
-  static const std::set<std::string> other{"BOOL", "U8",  "I8",  "I16", "U16",     "I32",
+  static const std::set<std::string> other{"BOOL", "U8",  "I8",  "I16",     "U16",    "I32",
                                            "U32",  "I64", "U64", "F8_E4M3", "F8_E5M2"};
   return other.count(d) > 0;
 }
@@ -79,10 +79,14 @@ std::string shape_str(const std::vector<int64_t>& shape) {
 // The element type of a tensor entry; unsupported and unknown dtypes throw.
 DType parse_dtype(const std::string& dt, const std::string& where) {
   DType type{};
-  if (dt == "F32") type = kF32;
-  else if (dt == "F16") type = kF16;
-  else if (dt == "BF16") type = kBF16;
-  else if (dt == "F64") type = kF64;
+  if (dt == "F32")
+    type = kF32;
+  else if (dt == "F16")
+    type = kF16;
+  else if (dt == "BF16")
+    type = kBF16;
+  else if (dt == "F64")
+    type = kF64;
   else if (known_other_dtype(dt))
     MGST_FAIL(where << ": dtype " << dt << " is not supported (mgst reads F32, F16, BF16, F64)");
   else
@@ -124,18 +128,21 @@ NamedArray parse_tensor(const std::string& name, const Json& info, const std::st
   // (fuzz/safetensors_fuzzer.cpp round-trips every file it parses).
   MGST_CHECK(!name.empty(), ctx << ": a tensor has an empty name");
   const std::string where = ctx + ": tensor '" + name + "'";
-  MGST_CHECK(info.is_object(), where << ": entry is a " << info.type_name() << ", expected an object");
+  MGST_CHECK(info.is_object(),
+             where << ": entry is a " << info.type_name() << ", expected an object");
   const Json* dtype = info.find("dtype");
   const Json* shape = info.find("shape");
   const Json* offsets = info.find("data_offsets");
   MGST_CHECK(dtype, where << ": missing \"dtype\"");
   MGST_CHECK(shape, where << ": missing \"shape\"");
   MGST_CHECK(offsets, where << ": missing \"data_offsets\"");
-  MGST_CHECK(dtype->is_string(), where << ": \"dtype\" is a " << dtype->type_name() << ", expected a string");
+  MGST_CHECK(dtype->is_string(),
+             where << ": \"dtype\" is a " << dtype->type_name() << ", expected a string");
   const std::string& dt = dtype->as_string();
   const DType type = parse_dtype(dt, where);
 
-  MGST_CHECK(shape->is_array(), where << ": \"shape\" is a " << shape->type_name() << ", expected an array");
+  MGST_CHECK(shape->is_array(),
+             where << ": \"shape\" is a " << shape->type_name() << ", expected an array");
   NamedArray t;
   t.name = name;
   for (const Json& d : shape->as_array()) {
@@ -154,13 +161,15 @@ NamedArray parse_tensor(const std::string& name, const Json& info, const std::st
   MGST_CHECK(jb.is_integer() && je.is_integer() && jb.as_int() >= 0 && je.as_int() >= 0,
              where << ": \"data_offsets\" must be non-negative integers, got " << offsets->dump());
   const uint64_t begin = uint64_t(jb.as_int()), end = uint64_t(je.as_int());
-  MGST_CHECK(begin <= end, where << ": data_offsets [" << begin << ", " << end << "] end before they begin");
+  MGST_CHECK(begin <= end,
+             where << ": data_offsets [" << begin << ", " << end << "] end before they begin");
   MGST_CHECK(end <= buffer.size(), where << ": data_offsets [" << begin << ", " << end
                                          << "] run past the " << buffer.size()
                                          << "-byte data buffer (truncated file?)");
-  MGST_CHECK(end - begin == nbytes,
-             where << ": data_offsets [" << begin << ", " << end << "] hold " << end - begin
-                   << " bytes but shape " << shape_str(t.shape) << " of " << dt << " needs " << nbytes);
+  MGST_CHECK(end - begin == nbytes, where << ": data_offsets [" << begin << ", " << end << "] hold "
+                                          << end - begin << " bytes but shape "
+                                          << shape_str(t.shape) << " of " << dt << " needs "
+                                          << nbytes);
 
   decode_data(buffer.data() + begin, type, dt, count, nbytes, t.data);
   range.begin = begin, range.end = end;
@@ -177,10 +186,10 @@ void check_no_overlap(std::vector<Range> ranges, const SafetensorsFile& out,
   for (const Range& r : ranges) {
     if (r.begin == r.end) continue;
     if (prev)
-      MGST_CHECK(r.begin >= prev->end,
-                 ctx << ": tensors '" << out.tensors[prev->index].name << "' [" << prev->begin << ", "
-                     << prev->end << ") and '" << out.tensors[r.index].name << "' [" << r.begin
-                     << ", " << r.end << ") overlap");
+      MGST_CHECK(r.begin >= prev->end, ctx << ": tensors '" << out.tensors[prev->index].name
+                                           << "' [" << prev->begin << ", " << prev->end << ") and '"
+                                           << out.tensors[r.index].name << "' [" << r.begin << ", "
+                                           << r.end << ") overlap");
     prev = &r;
   }
 }
@@ -193,19 +202,19 @@ SafetensorsFile parse_safetensors(std::string_view bytes, const std::string& sou
                                     << " bytes, shorter than the 8-byte header length");
   uint64_t n = 0;
   std::memcpy(&n, bytes.data(), 8);
-  MGST_CHECK(n <= kSafetensorsMaxHeaderBytes,
-             ctx << ": header length " << n << " exceeds the " << kSafetensorsMaxHeaderBytes
-                 << "-byte limit (not a safetensors file?)");
-  MGST_CHECK(n <= bytes.size() - 8, ctx << ": header length " << n << " is larger than the "
-                                        << bytes.size() - 8
-                                        << " bytes after it (truncated file, or not a safetensors file?)");
+  MGST_CHECK(n <= kSafetensorsMaxHeaderBytes, ctx << ": header length " << n << " exceeds the "
+                                                  << kSafetensorsMaxHeaderBytes
+                                                  << "-byte limit (not a safetensors file?)");
+  MGST_CHECK(n <= bytes.size() - 8,
+             ctx << ": header length " << n << " is larger than the " << bytes.size() - 8
+                 << " bytes after it (truncated file, or not a safetensors file?)");
   MGST_CHECK(n >= 2, ctx << ": header length " << n << " is too short for a JSON object");
   const std::string_view header = bytes.substr(8, n);
   const std::string_view buffer = bytes.substr(8 + n);
 
   const Json root = Json::parse(header, ctx + " header", 64);
-  MGST_CHECK(root.is_object(), ctx << ": header is a JSON " << root.type_name()
-                                   << ", expected an object");
+  MGST_CHECK(root.is_object(),
+             ctx << ": header is a JSON " << root.type_name() << ", expected an object");
 
   SafetensorsFile out;
   std::vector<Range> ranges;

@@ -1,6 +1,7 @@
 // CPU backend of the kernel contract (see kernels/api.inc).
 #pragma once
 #include <cstdint>
+
 #include "kernels/shapes.h"
 
 namespace mgst::kernels::cpu {

@@ -8,10 +8,11 @@
 
 namespace mgst::kernels::cpu {
 
-void concat_channels_forward(int N, int Ca, int Cb, int P, const float* a,
-                             const float* b, float* y) {
+void concat_channels_forward(int N, int Ca, int Cb, int P, const float* a, const float* b,
+                             float* y) {
   MGST_CHECK(N >= 0 && Ca >= 0 && Cb >= 0 && P >= 0,
-             "concat_channels_forward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb << " P=" << P);
+             "concat_channels_forward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb
+                                                     << " P=" << P);
   const int64_t sa = int64_t(Ca) * P, sb = int64_t(Cb) * P;
   detail::parallel_for(N, sa + sb, [&](int64_t n) {
     std::memcpy(y + n * (sa + sb), a + n * sa, sizeof(float) * sa);
@@ -19,10 +20,10 @@ void concat_channels_forward(int N, int Ca, int Cb, int P, const float* a,
   });
 }
 
-void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy,
-                              float* da, float* db) {
+void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, float* da, float* db) {
   MGST_CHECK(N >= 0 && Ca >= 0 && Cb >= 0 && P >= 0,
-             "concat_channels_backward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb << " P=" << P);
+             "concat_channels_backward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb
+                                                      << " P=" << P);
   const int64_t sa = int64_t(Ca) * P, sb = int64_t(Cb) * P;
   detail::parallel_for(N, sa + sb, [&](int64_t n) {
     if (da) std::memcpy(da + n * sa, dy + n * (sa + sb), sizeof(float) * sa);

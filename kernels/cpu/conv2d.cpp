@@ -35,16 +35,13 @@ namespace {
 constexpr int64_t kColBudget = int64_t(2) << 20;  // floats per column band
 
 void check_shape(const char* op, const Conv2dShape& s) {
-  MGST_CHECK(s.N > 0 && s.Ci > 0 && s.Co > 0 && s.K > 0 && s.stride > 0 &&
-                 s.pad >= 0 && s.H > 0 && s.W > 0 && s.Ho() > 0 && s.Wo() > 0,
-             op << ": invalid shape N=" << s.N << " Ci=" << s.Ci << " H=" << s.H
-                << " W=" << s.W << " Co=" << s.Co << " K=" << s.K
-                << " stride=" << s.stride << " pad=" << s.pad);
+  MGST_CHECK(s.N > 0 && s.Ci > 0 && s.Co > 0 && s.K > 0 && s.stride > 0 && s.pad >= 0 && s.H > 0 &&
+                 s.W > 0 && s.Ho() > 0 && s.Wo() > 0,
+             op << ": invalid shape N=" << s.N << " Ci=" << s.Ci << " H=" << s.H << " W=" << s.W
+                << " Co=" << s.Co << " K=" << s.K << " stride=" << s.stride << " pad=" << s.pad);
 }
 
-bool is_pointwise(const Conv2dShape& s) {
-  return s.K == 1 && s.stride == 1 && s.pad == 0;
-}
+bool is_pointwise(const Conv2dShape& s) { return s.K == 1 && s.stride == 1 && s.pad == 0; }
 
 // Output rows per band: as many as the budget allows, but at least enough
 // columns (~512) for an efficient GEMM, and bands of equal size.
@@ -104,8 +101,7 @@ void im2col(const Conv2dShape& s, const float* x, int oy0, int oy1, float* col) 
 
 // dx (Ci,H,W) += scatter of col for output rows [oy0, oy1). Each thread owns
 // whole input channels, and taps are added in a fixed (ky,kx,oy,ox) order.
-void col2im_add(const Conv2dShape& s, const float* col, int oy0, int oy1,
-                float* dx) {
+void col2im_add(const Conv2dShape& s, const float* col, int oy0, int oy1, float* dx) {
   const int K = s.K, Wo = s.Wo(), st = s.stride, H = s.H, W = s.W;
   const int64_t ncols = int64_t(oy1 - oy0) * Wo;
   detail::parallel_for(s.Ci, ncols * K * K, [&](int64_t ci) {
@@ -131,7 +127,6 @@ void col2im_add(const Conv2dShape& s, const float* col, int oy0, int oy1,
   });
 }
 
-
 #if defined(__AVX512F__)
 constexpr bool kHaveDirect = true;
 
@@ -146,8 +141,8 @@ inline __mmask16 tail_mask(int remaining) {
 // y rows of one sample: CO output channels x 4 vectors (64 pixels) per
 // strip; each tap loads 4 input vectors and reuses them for CO channels.
 template <int CO>
-void direct_forward_sample(const Conv2dShape& s, const float* x, const float* w,
-                           const float* b, float* y) {
+void direct_forward_sample(const Conv2dShape& s, const float* x, const float* w, const float* b,
+                           float* y) {
   const int Ho = s.Ho(), Wo = s.Wo(), K = s.K, H = s.H, W = s.W;
   detail::parallel_for(Ho, int64_t(Wo) * s.Ci * K * K * CO, [&](int64_t oy) {
     for (int ox0 = 0; ox0 < Wo; ox0 += 64) {
@@ -180,8 +175,8 @@ void direct_forward_sample(const Conv2dShape& s, const float* x, const float* w,
 // 16 output pixels, CO dy vectors and K shifted x vectors feed CO*K FMAs.
 // Lanes add in a fixed order, then the 16 lanes reduce: deterministic.
 template <int CO, int K>
-void direct_weight_task(const Conv2dShape& s, const float* x, const float* dy,
-                        int ci, int ky, float* dw) {
+void direct_weight_task(const Conv2dShape& s, const float* x, const float* dy, int ci, int ky,
+                        float* dw) {
   const int Ho = s.Ho(), Wo = s.Wo(), H = s.H, W = s.W;
   __m512 acc[CO][K];
   for (int co = 0; co < CO; ++co)
@@ -211,8 +206,8 @@ void direct_weight_task(const Conv2dShape& s, const float* x, const float* dy,
     }
 }
 
-void direct_forward(const Conv2dShape& s, const float* xn, const float* w,
-                    const float* b, float* yn) {
+void direct_forward(const Conv2dShape& s, const float* xn, const float* w, const float* b,
+                    float* yn) {
   switch (s.Co) {
     case 1: return direct_forward_sample<1>(s, xn, w, b, yn);
     case 2: return direct_forward_sample<2>(s, xn, w, b, yn);
@@ -222,16 +217,17 @@ void direct_forward(const Conv2dShape& s, const float* xn, const float* w,
 
 template <int CO>
 void direct_weight_co(const Conv2dShape& s, const float* x, const float* dy, float* dw) {
-  detail::parallel_for(int64_t(s.Ci) * s.K, int64_t(s.N) * s.Ho() * s.Wo() * s.K * CO, [&](int64_t t) {
-    const int ci = int(t / s.K), ky = int(t % s.K);
-    switch (s.K) {
-      case 1: return direct_weight_task<CO, 1>(s, x, dy, ci, ky, dw);
-      case 3: return direct_weight_task<CO, 3>(s, x, dy, ci, ky, dw);
-      case 5: return direct_weight_task<CO, 5>(s, x, dy, ci, ky, dw);
-      case 7: return direct_weight_task<CO, 7>(s, x, dy, ci, ky, dw);
-      default: return direct_weight_task<CO, 9>(s, x, dy, ci, ky, dw);
-    }
-  });
+  detail::parallel_for(int64_t(s.Ci) * s.K, int64_t(s.N) * s.Ho() * s.Wo() * s.K * CO,
+                       [&](int64_t t) {
+                         const int ci = int(t / s.K), ky = int(t % s.K);
+                         switch (s.K) {
+                           case 1: return direct_weight_task<CO, 1>(s, x, dy, ci, ky, dw);
+                           case 3: return direct_weight_task<CO, 3>(s, x, dy, ci, ky, dw);
+                           case 5: return direct_weight_task<CO, 5>(s, x, dy, ci, ky, dw);
+                           case 7: return direct_weight_task<CO, 7>(s, x, dy, ci, ky, dw);
+                           default: return direct_weight_task<CO, 9>(s, x, dy, ci, ky, dw);
+                         }
+                       });
 }
 
 void direct_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw) {
@@ -254,7 +250,6 @@ bool use_flipped_forward(const Conv2dShape& s) {
   return s.stride == 1 && s.Co < 16 && s.pad <= s.K - 1 && !is_pointwise(s);
 }
 
-
 // Work items are (sample, band of output rows). With enough of them, threads
 // take whole items (one parallel region, serial im2col + GEMM inside, no
 // barrier per band); otherwise items run in turn and the threads work inside
@@ -267,7 +262,8 @@ std::vector<Band> bands(const Conv2dShape& s) {
   const int rows = is_pointwise(s) ? s.Ho() : band_rows(s);
   std::vector<Band> v;
   for (int n = 0; n < s.N; ++n)
-    for (int oy0 = 0; oy0 < s.Ho(); oy0 += rows) v.push_back({n, oy0, std::min(s.Ho(), oy0 + rows)});
+    for (int oy0 = 0; oy0 < s.Ho(); oy0 += rows)
+      v.push_back({n, oy0, std::min(s.Ho(), oy0 + rows)});
   return v;
 }
 
@@ -289,14 +285,15 @@ double conv_flops(const Conv2dShape& s) {
 }
 
 // y[n] rows [oy0, oy1) = w . col + b.
-void forward_band(const Conv2dShape& s, const float* x, const float* w,
-                  const float* b, float* y, const Band& bd) {
+void forward_band(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y,
+                  const Band& bd) {
   const int Co = s.Co, Kg = s.gemm_k(), Wo = s.Wo();
   const int64_t P = int64_t(s.Ho()) * Wo, nc = int64_t(bd.oy1 - bd.oy0) * Wo;
   const float* xn = x + bd.n * int64_t(s.Ci) * s.H * s.W;
   float* yb = y + bd.n * Co * P + int64_t(bd.oy0) * Wo;
   if (is_pointwise(s)) {
-    sgemm(false, false, Co, int(nc), Kg, 1.f, w, Kg, xn + int64_t(bd.oy0) * Wo, int(P), 0.f, yb, int(P));
+    sgemm(false, false, Co, int(nc), Kg, 1.f, w, Kg, xn + int64_t(bd.oy0) * Wo, int(P), 0.f, yb,
+          int(P));
   } else {
     float* col = scratch(Kg * nc);
     im2col(s, xn, bd.oy0, bd.oy1, col);
@@ -313,8 +310,7 @@ void forward_band(const Conv2dShape& s, const float* x, const float* w,
 
 // dx[n] = col2im(w^T . dy[n]), band by band (bands overlap in dx rows, so a
 // sample is one item).
-void backward_data_sample(const Conv2dShape& s, const float* w, const float* dy,
-                          float* dx, int n) {
+void backward_data_sample(const Conv2dShape& s, const float* w, const float* dy, float* dx, int n) {
   const int Co = s.Co, Kg = s.gemm_k(), Wo = s.Wo();
   const int64_t P = int64_t(s.Ho()) * Wo, xs = int64_t(s.Ci) * s.H * s.W;
   const float* dyn = dy + n * Co * P;
@@ -337,14 +333,15 @@ void backward_data_sample(const Conv2dShape& s, const float* w, const float* dy,
 }
 
 // dw (+)= dy[n][:, band] . col^T; beta 0 overwrites, 1 accumulates.
-void weight_band(const Conv2dShape& s, const float* x, const float* dy,
-                 float* dw, float beta, const Band& bd) {
+void weight_band(const Conv2dShape& s, const float* x, const float* dy, float* dw, float beta,
+                 const Band& bd) {
   const int Co = s.Co, Kg = s.gemm_k(), Wo = s.Wo();
   const int64_t P = int64_t(s.Ho()) * Wo, nc = int64_t(bd.oy1 - bd.oy0) * Wo;
   const float* xn = x + bd.n * int64_t(s.Ci) * s.H * s.W;
   const float* dyb = dy + bd.n * Co * P + int64_t(bd.oy0) * Wo;
   if (is_pointwise(s)) {
-    sgemm(false, true, Co, Kg, int(nc), 1.f, dyb, int(P), xn + int64_t(bd.oy0) * Wo, int(P), beta, dw, Kg);
+    sgemm(false, true, Co, Kg, int(nc), 1.f, dyb, int(P), xn + int64_t(bd.oy0) * Wo, int(P), beta,
+          dw, Kg);
   } else {
     float* col = scratch(Kg * nc);
     im2col(s, xn, bd.oy0, bd.oy1, col);
@@ -358,8 +355,8 @@ constexpr int64_t kPartialBudget = int64_t(8) << 20;
 
 }  // namespace
 
-void conv2d_forward(const Conv2dShape& s, const float* x, const float* w,
-                    const float* b, float* y) {
+void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
+                    float* y) {
   check_shape("conv2d_forward", s);
   if (kHaveDirect && use_direct(s)) {
     const int64_t xs = int64_t(s.Ci) * s.H * s.W, ys = int64_t(s.Co) * s.Ho() * s.Wo();
@@ -371,8 +368,7 @@ void conv2d_forward(const Conv2dShape& s, const float* x, const float* w,
             [&](int64_t i) { forward_band(s, x, w, b, y, items[i]); });
 }
 
-void conv2d_backward_data(const Conv2dShape& s, const float* w,
-                          const float* dy, float* dx) {
+void conv2d_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
   check_shape("conv2d_backward_data", s);
   if (use_flipped_forward(s)) {
     // wt[ci, co, ky, kx] = w[co, ci, K-1-ky, K-1-kx]
@@ -391,8 +387,8 @@ void conv2d_backward_data(const Conv2dShape& s, const float* w,
   for_items(s.N, conv_flops(s), [&](int64_t n) { backward_data_sample(s, w, dy, dx, int(n)); });
 }
 
-void conv2d_backward_weight(const Conv2dShape& s, const float* x,
-                            const float* dy, float* dw, float* db) {
+void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                            float* db) {
   check_shape("conv2d_backward_weight", s);
   const int Co = s.Co;
   const int64_t P = int64_t(s.Ho()) * s.Wo(), ws = s.w_size();
@@ -404,7 +400,8 @@ void conv2d_backward_weight(const Conv2dShape& s, const float* x,
     // The choice depends on the shape only, so the bits do not depend on
     // the thread count.
     std::vector<float> part(ni * ws);
-    for_items(ni, conv_flops(s), [&](int64_t i) { weight_band(s, x, dy, part.data() + i * ws, 0.f, items[i]); });
+    for_items(ni, conv_flops(s),
+              [&](int64_t i) { weight_band(s, x, dy, part.data() + i * ws, 0.f, items[i]); });
     detail::parallel_for(ws, ni, [&](int64_t e) {
       float acc = part[e];
       for (int64_t i = 1; i < ni; ++i) acc += part[i * ws + e];

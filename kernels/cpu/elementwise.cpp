@@ -15,9 +15,8 @@ template <class F>
 void blocked(const char* op, int64_t n, F&& f) {
   MGST_CHECK(n >= 0, op << ": negative length " << n);
   constexpr int64_t B = 1 << 14;
-  detail::parallel_for((n + B - 1) / B, B, [&](int64_t blk) {
-    f(blk * B, std::min(n, blk * B + B));
-  });
+  detail::parallel_for((n + B - 1) / B, B,
+                       [&](int64_t blk) { f(blk * B, std::min(n, blk * B + B)); });
 }
 }  // namespace
 
@@ -89,8 +88,8 @@ void relu_backward(int64_t n, const float* y, const float* dy, float* dx) {
   });
 }
 
-void channel_affine_forward(int N, int C, int P, const float* x,
-                            const float* a, const float* b, float* y) {
+void channel_affine_forward(int N, int C, int P, const float* x, const float* a, const float* b,
+                            float* y) {
   MGST_CHECK(N >= 0 && C >= 0 && P >= 0,
              "channel_affine_forward: bad shape N=" << N << " C=" << C << " P=" << P);
   detail::parallel_for(int64_t(N) * C, P, [&](int64_t nc) {
@@ -102,8 +101,7 @@ void channel_affine_forward(int N, int C, int P, const float* x,
   });
 }
 
-void channel_affine_backward(int N, int C, int P, const float* a,
-                             const float* dy, float* dx) {
+void channel_affine_backward(int N, int C, int P, const float* a, const float* dy, float* dx) {
   MGST_CHECK(N >= 0 && C >= 0 && P >= 0,
              "channel_affine_backward: bad shape N=" << N << " C=" << C << " P=" << P);
   detail::parallel_for(int64_t(N) * C, P, [&](int64_t nc) {

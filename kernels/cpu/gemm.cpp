@@ -71,8 +71,8 @@ constexpr int NC = 32 * NR;
 // R x NR tile (R <= MR): c = alpha * a.b + beta * c, a packed (kc, MR),
 // b packed (kc, NR). The accumulators never leave registers.
 template <int R>
-void micro_kernel(int kc, const float* __restrict a, const float* __restrict b,
-                  float* __restrict c, int64_t ldc, float alpha, float beta) {
+void micro_kernel(int kc, const float* __restrict a, const float* __restrict b, float* __restrict c,
+                  int64_t ldc, float alpha, float beta) {
   vf acc[R][NV];
 #pragma GCC unroll 8
   for (int i = 0; i < R; ++i)
@@ -109,8 +109,7 @@ void micro_kernel(int kc, const float* __restrict a, const float* __restrict b,
   }
 }
 
-using KernelFn = void (*)(int, const float*, const float*, float*, int64_t,
-                          float, float);
+using KernelFn = void (*)(int, const float*, const float*, float*, int64_t, float, float);
 
 template <int... Rs>
 constexpr auto make_kernel_table(std::integer_sequence<int, Rs...>) {
@@ -120,8 +119,8 @@ constexpr auto kKernels = make_kernel_table(std::make_integer_sequence<int, MR>{
 
 // Tile of C with fewer than NR columns: compute into a full-width scratch
 // tile, then merge the valid columns with the same formula as the full path.
-void edge_tile(int r, int nr, int kc, const float* a, const float* b, float* c,
-               int64_t ldc, float alpha, float beta) {
+void edge_tile(int r, int nr, int kc, const float* a, const float* b, float* c, int64_t ldc,
+               float alpha, float beta) {
   alignas(64) float tmp[MR * NR];
   kKernels[r - 1](kc, a, b, tmp, NR, 1.f, 0.f);
   for (int i = 0; i < r; ++i)
@@ -134,8 +133,7 @@ void edge_tile(int r, int nr, int kc, const float* a, const float* b, float* c,
 
 // Pack op(A)[i0:i0+mc, p0:p0+kc] into MR-row panels, (kc, MR) each,
 // zero-padded to a multiple of MR rows.
-void pack_a(bool trans, const float* A, int64_t lda, int i0, int mc, int p0,
-            int kc, float* dst) {
+void pack_a(bool trans, const float* A, int64_t lda, int i0, int mc, int p0, int kc, float* dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     const int r = std::min(MR, mc - ir);
     float* d = dst + int64_t(ir) * kc;
@@ -160,8 +158,7 @@ void pack_a(bool trans, const float* A, int64_t lda, int i0, int mc, int p0,
 
 // Pack op(B)[p0:p0+kc, j0:j0+nc] into NR-column panels, (kc, NR) each,
 // zero-padded to a multiple of NR columns.
-void pack_b(bool trans, const float* B, int64_t ldb, int p0, int kc, int j0,
-            int nc, float* dst) {
+void pack_b(bool trans, const float* B, int64_t ldb, int p0, int kc, int j0, int nc, float* dst) {
   for (int jr = 0; jr < nc; jr += NR) {
     const int n = std::min(NR, nc - jr);
     float* d = dst + int64_t(jr) * kc;
@@ -202,9 +199,8 @@ float* thread_buffer(Buffer& buf, std::size_t floats) {
 }
 
 // The blocked algorithm on C[m0:m1, n0:n1], single thread.
-void gemm_tile(bool ta, bool tb, int m0, int m1, int n0, int n1, int K,
-               float alpha, const float* A, int64_t lda, const float* B,
-               int64_t ldb, float beta, float* C, int64_t ldc) {
+void gemm_tile(bool ta, bool tb, int m0, int m1, int n0, int n1, int K, float alpha, const float* A,
+               int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   thread_local Buffer abuf, bbuf;
   float* ap = thread_buffer(abuf, std::size_t(MC) * KC);
   float* bp = thread_buffer(bbuf, std::size_t(KC) * NC);
@@ -247,16 +243,15 @@ void scale_c(int M, int N, float beta, float* C, int64_t ldc) {
 
 }  // namespace
 
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
-           const float* A, int lda, const float* B, int ldb, float beta,
-           float* C, int ldc) {
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc) {
   MGST_CHECK(M >= 0 && N >= 0 && K >= 0,
              "sgemm: negative size M=" << M << " N=" << N << " K=" << K);
-  MGST_CHECK(lda >= std::max(1, trans_a ? M : K) &&
-                 ldb >= std::max(1, trans_b ? K : N) && ldc >= std::max(1, N),
-             "sgemm: leading dimension too small (M=" << M << " N=" << N << " K="
-                 << K << " lda=" << lda << " ldb=" << ldb << " ldc=" << ldc
-                 << " trans_a=" << trans_a << " trans_b=" << trans_b << ")");
+  MGST_CHECK(lda >= std::max(1, trans_a ? M : K) && ldb >= std::max(1, trans_b ? K : N) &&
+                 ldc >= std::max(1, N),
+             "sgemm: leading dimension too small (M="
+                 << M << " N=" << N << " K=" << K << " lda=" << lda << " ldb=" << ldb
+                 << " ldc=" << ldc << " trans_a=" << trans_a << " trans_b=" << trans_b << ")");
   if (M == 0 || N == 0) return;
   if (K == 0 || alpha == 0.f) {
     scale_c(M, N, beta, C, ldc);
@@ -288,8 +283,7 @@ void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha,
     const int m0 = pm0 * MR, m1 = std::min(M, pm1 * MR);
     const int n0 = pn0 * NR, n1 = std::min(N, pn1 * NR);
     if (m0 < m1 && n0 < n1)
-      gemm_tile(trans_a, trans_b, m0, m1, n0, n1, K, alpha, A, lda, B, ldb,
-                beta, C, ldc);
+      gemm_tile(trans_a, trans_b, m0, m1, n0, n1, K, alpha, A, lda, B, ldb, beta, C, ldc);
   }
 }
 

@@ -22,8 +22,7 @@ double weight_sum(int P, const float* w) {
 }
 }  // namespace
 
-void masked_gram_forward(int N, int C, int P, const float* F, const float* w,
-                         float eps, float* G) {
+void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
   MGST_CHECK(N >= 0 && C > 0 && P > 0,
              "masked_gram_forward: bad shape N=" << N << " C=" << C << " P=" << P);
   const int chunk = std::min(P, kGramChunk);
@@ -56,8 +55,8 @@ void masked_gram_forward(int N, int C, int P, const float* F, const float* w,
   }
 }
 
-void masked_gram_backward(int N, int C, int P, const float* F, const float* w,
-                          float eps, const float* dG, float* dF) {
+void masked_gram_backward(int N, int C, int P, const float* F, const float* w, float eps,
+                          const float* dG, float* dF) {
   MGST_CHECK(N >= 0 && C > 0 && P > 0,
              "masked_gram_backward: bad shape N=" << N << " C=" << C << " P=" << P);
   std::vector<float> S(int64_t(C) * C);
@@ -69,7 +68,8 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w,
     const double D = double(C) * weight_sum(P, wn) + double(eps);
     for (int i = 0; i < C; ++i)
       for (int j = 0; j < C; ++j)
-        S[int64_t(i) * C + j] = float((double(dGn[int64_t(i) * C + j]) + dGn[int64_t(j) * C + i]) / D);
+        S[int64_t(i) * C + j] =
+            float((double(dGn[int64_t(i) * C + j]) + dGn[int64_t(j) * C + i]) / D);
     sgemm(false, false, C, P, C, 1.f, S.data(), C, Fn, P, 0.f, dFn, P);
     if (wn)
       detail::parallel_for(C, P, [&](int64_t c) {

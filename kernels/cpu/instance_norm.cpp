@@ -16,18 +16,19 @@
 
 namespace mgst::kernels::cpu {
 
-void instance_norm_forward(int N, int C, int P, const float* x,
-                           const float* gamma, const float* beta, float eps,
-                           float* y, float* mean, float* rstd) {
+void instance_norm_forward(int N, int C, int P, const float* x, const float* gamma,
+                           const float* beta, float eps, float* y, float* mean, float* rstd) {
   MGST_CHECK(N >= 0 && C >= 0 && P > 0,
              "instance_norm_forward: bad shape N=" << N << " C=" << C << " P=" << P);
   detail::parallel_for(int64_t(N) * C, P, [&](int64_t nc) {
     const float* xp = x + nc * P;
     const double mu = detail::lane_sum(P, [&](int64_t i) { return double(xp[i]); }) / P;
-    const double var = detail::lane_sum(P, [&](int64_t i) {
-                         const double d = double(xp[i]) - mu;
-                         return d * d;
-                       }) / P;
+    const double var = detail::lane_sum(P,
+                                        [&](int64_t i) {
+                                          const double d = double(xp[i]) - mu;
+                                          return d * d;
+                                        }) /
+                       P;
     const double rs = 1.0 / std::sqrt(var + double(eps));
     const int c = int(nc % C);
     const float sc = float(rs * gamma[c]);
@@ -40,9 +41,8 @@ void instance_norm_forward(int N, int C, int P, const float* x,
   });
 }
 
-void instance_norm_backward(int N, int C, int P, const float* x,
-                            const float* gamma, const float* mean,
-                            const float* rstd, const float* dy, float* dx,
+void instance_norm_backward(int N, int C, int P, const float* x, const float* gamma,
+                            const float* mean, const float* rstd, const float* dy, float* dx,
                             float* dgamma, float* dbeta) {
   MGST_CHECK(N >= 0 && C >= 0 && P > 0,
              "instance_norm_backward: bad shape N=" << N << " C=" << C << " P=" << P);
@@ -53,9 +53,8 @@ void instance_norm_backward(int N, int C, int P, const float* x,
     const float* dp = dy + nc * P;
     const double mu = mean[nc], rs = rstd[nc];
     sdy[nc] = detail::lane_sum(P, [&](int64_t i) { return double(dp[i]); });
-    sdyx[nc] = detail::lane_sum(P, [&](int64_t i) {
-      return double(dp[i]) * (double(xp[i]) - mu) * rs;
-    });
+    sdyx[nc] =
+        detail::lane_sum(P, [&](int64_t i) { return double(dp[i]) * (double(xp[i]) - mu) * rs; });
     if (dx) {
       const int c = int(nc % C);
       const float k = float(gamma[c] * rs);

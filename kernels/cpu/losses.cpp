@@ -30,13 +30,12 @@ inline double lum(const float* img, int64_t HW, int64_t n, int64_t q) {
 }
 }  // namespace
 
-void masked_mse_forward(int N, int C, int P, const float* a, const float* b,
-                        const float* m, float eps, float* out) {
+void masked_mse_forward(int N, int C, int P, const float* a, const float* b, const float* m,
+                        float eps, float* out) {
   MGST_CHECK(N > 0 && C > 0 && P > 0,
              "masked_mse_forward: bad shape N=" << N << " C=" << C << " P=" << P);
-  const auto msum = detail::det_row_sums(N, P, [&](int64_t n, int64_t p) {
-    return double(m[n * P + p]);
-  });
+  const auto msum =
+      detail::det_row_sums(N, P, [&](int64_t n, int64_t p) { return double(m[n * P + p]); });
   const auto num = detail::det_row_sums(int64_t(N) * C, P, [&](int64_t nc, int64_t p) {
     const double d = double(a[nc * P + p]) - double(b[nc * P + p]);
     return double(m[nc / C * P + p]) * d * d;
@@ -50,14 +49,12 @@ void masked_mse_forward(int N, int C, int P, const float* a, const float* b,
   out[0] = float(s / N);
 }
 
-void masked_mse_backward(int N, int C, int P, const float* a, const float* b,
-                         const float* m, float eps, const float* gout,
-                         float* da) {
+void masked_mse_backward(int N, int C, int P, const float* a, const float* b, const float* m,
+                         float eps, const float* gout, float* da) {
   MGST_CHECK(N > 0 && C > 0 && P > 0,
              "masked_mse_backward: bad shape N=" << N << " C=" << C << " P=" << P);
-  const auto msum = detail::det_row_sums(N, P, [&](int64_t n, int64_t p) {
-    return double(m[n * P + p]);
-  });
+  const auto msum =
+      detail::det_row_sums(N, P, [&](int64_t n, int64_t p) { return double(m[n * P + p]); });
   detail::parallel_for(int64_t(N) * C, P, [&](int64_t nc) {
     const int64_t n = nc / C;
     const float k = float(2.0 * gout[0] / (N * (double(C) * msum[n] + double(eps))));
@@ -70,15 +67,13 @@ void masked_mse_backward(int N, int C, int P, const float* a, const float* b,
   });
 }
 
-void task_edge_loss_forward(int N, int H, int W, const float* y,
-                            const float* x, const float* m, float eps,
-                            float* out) {
+void task_edge_loss_forward(int N, int H, int W, const float* y, const float* x, const float* m,
+                            float eps, float* out) {
   MGST_CHECK(N > 0 && H > 0 && W > 0,
              "task_edge_loss_forward: bad shape N=" << N << " H=" << H << " W=" << W);
   const int64_t HW = int64_t(H) * W;
-  const auto msum = detail::det_row_sums(N, HW, [&](int64_t n, int64_t q) {
-    return double(m[n * HW + q]);
-  });
+  const auto msum =
+      detail::det_row_sums(N, HW, [&](int64_t n, int64_t q) { return double(m[n * HW + q]); });
   // Rows of the sum: (n, image row i); elements: columns j.
   const auto num = detail::det_row_sums(int64_t(N) * H, W, [&](int64_t ni, int64_t j) {
     const int64_t n = ni / H, i = ni % H, q = i * W + j;
@@ -103,19 +98,17 @@ void task_edge_loss_forward(int N, int H, int W, const float* y,
   out[0] = float(s / N);
 }
 
-void task_edge_loss_backward(int N, int H, int W, const float* y,
-                             const float* x, const float* m, float eps,
-                             const float* gout, float* dy) {
+void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x, const float* m,
+                             float eps, const float* gout, float* dy) {
   MGST_CHECK(N > 0 && H > 0 && W > 0,
              "task_edge_loss_backward: bad shape N=" << N << " H=" << H << " W=" << W);
   const int64_t HW = int64_t(H) * W;
-  const auto msum = detail::det_row_sums(N, HW, [&](int64_t n, int64_t q) {
-    return double(m[n * HW + q]);
-  });
+  const auto msum =
+      detail::det_row_sums(N, HW, [&](int64_t n, int64_t q) { return double(m[n * HW + q]); });
   // Weighted difference at q along step s (1 = column, W = row).
   auto term = [&](int64_t n, int64_t q, int64_t s) {
-    const double d = (lum(y, HW, n, q + s) - lum(y, HW, n, q)) -
-                     (lum(x, HW, n, q + s) - lum(x, HW, n, q));
+    const double d =
+        (lum(y, HW, n, q + s) - lum(y, HW, n, q)) - (lum(x, HW, n, q + s) - lum(x, HW, n, q));
     return double(m[n * HW + q]) * d;
   };
   detail::parallel_for(int64_t(N) * H, int64_t(W) * 12, [&](int64_t ni) {
@@ -133,10 +126,9 @@ void task_edge_loss_backward(int N, int H, int W, const float* y,
   });
 }
 
-void total_variation_forward(int N, int C, int H, int W, const float* y,
-                             float* out) {
-  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0,
-             "total_variation_forward: bad shape N=" << N << " C=" << C << " H=" << H << " W=" << W);
+void total_variation_forward(int N, int C, int H, int W, const float* y, float* out) {
+  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0, "total_variation_forward: bad shape N="
+                                                   << N << " C=" << C << " H=" << H << " W=" << W);
   const int64_t rows = int64_t(N) * C * H;
   const auto sx = detail::det_row_sums(rows, W - 1, [&](int64_t r, int64_t j) {
     const double d = double(y[r * W + j + 1]) - y[r * W + j];
@@ -154,10 +146,10 @@ void total_variation_forward(int N, int C, int H, int W, const float* y,
   out[0] = float((nx > 0 ? tx / nx : 0.0) + (ny > 0 ? ty / ny : 0.0));
 }
 
-void total_variation_backward(int N, int C, int H, int W, const float* y,
-                              const float* gout, float* dy) {
-  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0,
-             "total_variation_backward: bad shape N=" << N << " C=" << C << " H=" << H << " W=" << W);
+void total_variation_backward(int N, int C, int H, int W, const float* y, const float* gout,
+                              float* dy) {
+  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0, "total_variation_backward: bad shape N="
+                                                   << N << " C=" << C << " H=" << H << " W=" << W);
   const double nx = double(N) * C * H * (W - 1), ny = double(N) * C * (H - 1) * W;
   const float kx = nx > 0 ? float(2.0 * gout[0] / nx) : 0.f;
   const float ky = ny > 0 ? float(2.0 * gout[0] / ny) : 0.f;

@@ -13,13 +13,12 @@ namespace mgst::kernels::cpu {
 namespace {
 void check(const char* op, int NC, int H, int W, int pad) {
   MGST_CHECK(NC >= 0 && H > 0 && W > 0 && pad >= 0 && pad < H && pad < W,
-             op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W
-                << " pad=" << pad << ")");
+             op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W << " pad=" << pad
+                << ")");
 }
 }  // namespace
 
-void reflection_pad_forward(int NC, int H, int W, int pad, const float* x,
-                            float* y) {
+void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float* y) {
   check("reflection_pad_forward", NC, H, W, pad);
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
   detail::parallel_for(NC, int64_t(Hp) * Wp, [&](int64_t c) {
@@ -35,8 +34,7 @@ void reflection_pad_forward(int NC, int H, int W, int pad, const float* x,
   });
 }
 
-void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy,
-                             float* dx) {
+void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, float* dx) {
   check("reflection_pad_backward", NC, H, W, pad);
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
   detail::parallel_for(NC, int64_t(Hp) * Wp, [&](int64_t c) {

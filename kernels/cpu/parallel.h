@@ -41,8 +41,7 @@ inline double lane_sum(int64_t n, G&& g) {
   for (; i + 8 <= n; i += 8)
     for (int l = 0; l < 8; ++l) lane[l] += g(i + l);
   for (int l = 0; i < n; ++i, ++l) lane[l] += g(i);
-  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
-         ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 // Deterministic parallel sum of g(i), i in [0, n): fixed chunks, serial combine.

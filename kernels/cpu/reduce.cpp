@@ -16,8 +16,7 @@ void sum_forward(int64_t n, const float* x, float* out) {
 }
 
 void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
-                              int64_t t_row_stride, const float* row_weight,
-                              float* out) {
+                              int64_t t_row_stride, const float* row_weight, float* out) {
   MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
              "weighted_row_mse_forward: bad shape R=" << R << " M=" << M
                                                       << " t_row_stride=" << t_row_stride);
@@ -30,9 +29,8 @@ void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
   out[0] = float(s / (double(R) * double(M)));
 }
 
-void weighted_row_mse_backward(int R, int64_t M, const float* a,
-                               const float* t, int64_t t_row_stride,
-                               const float* row_weight, const float* gout,
+void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
+                               int64_t t_row_stride, const float* row_weight, const float* gout,
                                float* da) {
   MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
              "weighted_row_mse_backward: bad shape R=" << R << " M=" << M

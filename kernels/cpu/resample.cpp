@@ -26,8 +26,7 @@ void upsample_nearest2x_forward(int NC, int H, int W, const float* x, float* y) 
   });
 }
 
-void upsample_nearest2x_backward(int NC, int H, int W, const float* dy,
-                                 float* dx) {
+void upsample_nearest2x_backward(int NC, int H, int W, const float* dy, float* dx) {
   MGST_CHECK(NC >= 0 && H >= 0 && W >= 0,
              "upsample_nearest2x_backward: bad shape NC=" << NC << " H=" << H << " W=" << W);
   detail::parallel_for(NC, int64_t(4) * H * W, [&](int64_t c) {
@@ -64,8 +63,7 @@ void max_pool2x2_forward(int NC, int H, int W, const float* x, float* y) {
   });
 }
 
-void max_pool2x2_backward(int NC, int H, int W, const float* x,
-                          const float* dy, float* dx) {
+void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy, float* dx) {
   MGST_CHECK(NC >= 0 && H >= 2 && W >= 2,
              "max_pool2x2_backward: need H, W >= 2 (NC=" << NC << " H=" << H << " W=" << W << ")");
   const int Ho = H / 2, Wo = W / 2;
@@ -88,8 +86,8 @@ void max_pool2x2_backward(int NC, int H, int W, const float* x,
 
 void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
   MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k,
-             "avg_pool_forward: need 1 <= k <= H, W (NC=" << NC << " H=" << H
-                                                          << " W=" << W << " k=" << k << ")");
+             "avg_pool_forward: need 1 <= k <= H, W (NC=" << NC << " H=" << H << " W=" << W
+                                                          << " k=" << k << ")");
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {
@@ -107,8 +105,8 @@ void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
 
 void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) {
   MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k,
-             "avg_pool_backward: need 1 <= k <= H, W (NC=" << NC << " H=" << H
-                                                           << " W=" << W << " k=" << k << ")");
+             "avg_pool_backward: need 1 <= k <= H, W (NC=" << NC << " H=" << H << " W=" << W
+                                                           << " k=" << k << ")");
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {

@@ -62,15 +62,19 @@ void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float 
   const double bc2 = 1.0 - std::pow(double(beta2), double(t));
   const AdamCoef c{beta1, beta2, eps, float(double(lr) / bc1), float(std::sqrt(bc2))};
   const bool vec4 = aligned16(p) && aligned16(g) && aligned16(m) && aligned16(v);
-  adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
-      n, p, g, m, v, c, vec4);
+  adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(n, p, g,
+                                                                                           m, v, c,
+                                                                                           vec4);
   MGST_CHECK_LAUNCH("adam_update", "n=", n, "t=", t);
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(adam, AdamFns,
-    {"v1_grid_stride_float4", "one grid-stride kernel over the flat parameter block, float4 when aligned", "unmeasured",
-     "test: MGST_OPS=adam_update mgst_tests -ts=cuda -tc='cuda ops*'; bench: mgst_bench_cuda --benchmark_filter='adam/.*/v1_grid_stride_float4/'",
-     {adam_update}})
+                      {"v1_grid_stride_float4",
+                       "one grid-stride kernel over the flat parameter block, float4 when aligned",
+                       "unmeasured",
+                       "test: MGST_OPS=adam_update mgst_tests -ts=cuda -tc='cuda ops*'; bench: "
+                       "mgst_bench_cuda --benchmark_filter='adam/.*/v1_grid_stride_float4/'",
+                       {adam_update}})
 
 }  // namespace mgst::kernels::cuda

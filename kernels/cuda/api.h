@@ -3,6 +3,7 @@
 // launches go to the backend's one stream (kernels/cuda/runtime.h).
 #pragma once
 #include <cstdint>
+
 #include "kernels/shapes.h"
 
 namespace mgst::kernels::cuda {

@@ -24,32 +24,31 @@ void stream_shapes(std::ostringstream& os, const T& first, const Rest&... rest) 
 
 // MGST_CHECK_CUDA(cudaMemcpy(...)): throws mgst::Error naming the statement,
 // the CUDA error and file:line when the call does not return cudaSuccess.
-#define MGST_CHECK_CUDA(stmt)                                                   \
-  do {                                                                          \
-    const cudaError_t mgst_err_ = (stmt);                                       \
-    if (mgst_err_ != cudaSuccess) {                                             \
-      (void)cudaGetLastError(); /* clear non-sticky errors */                   \
-      std::ostringstream mgst_os_;                                              \
-      mgst_os_ << "CUDA call failed: " << #stmt << ": "                         \
-               << cudaGetErrorName(mgst_err_) << " ("                          \
-               << cudaGetErrorString(mgst_err_) << ") in " << __func__;         \
-      ::mgst::detail::throw_error(mgst_os_.str(), __FILE__, __LINE__);          \
-    }                                                                           \
+#define MGST_CHECK_CUDA(stmt)                                                                  \
+  do {                                                                                         \
+    const cudaError_t mgst_err_ = (stmt);                                                      \
+    if (mgst_err_ != cudaSuccess) {                                                            \
+      (void)cudaGetLastError(); /* clear non-sticky errors */                                  \
+      std::ostringstream mgst_os_;                                                             \
+      mgst_os_ << "CUDA call failed: " << #stmt << ": " << cudaGetErrorName(mgst_err_) << " (" \
+               << cudaGetErrorString(mgst_err_) << ") in " << __func__;                        \
+      ::mgst::detail::throw_error(mgst_os_.str(), __FILE__, __LINE__);                         \
+    }                                                                                          \
   } while (0)
 
 // After every <<< >>>: MGST_CHECK_LAUNCH("conv2d_forward", "N=", N, "Co=", Co).
 // cudaGetLastError catches bad launch configurations (too many threads, too
 // much shared memory) right away; faults inside the kernel surface at the
 // next synchronising call, which MGST_CHECK_CUDA reports.
-#define MGST_CHECK_LAUNCH(op, ...)                                              \
-  do {                                                                          \
-    const cudaError_t mgst_err_ = cudaGetLastError();                           \
-    if (mgst_err_ != cudaSuccess) {                                             \
-      std::ostringstream mgst_os_;                                              \
-      mgst_os_ << "CUDA kernel launch failed: " << (op) << " [shapes:";         \
-      ::mgst::kernels::cuda::detail::stream_shapes(mgst_os_, __VA_ARGS__);      \
-      mgst_os_ << "]: " << cudaGetErrorName(mgst_err_) << " ("                 \
-               << cudaGetErrorString(mgst_err_) << ")";                         \
-      ::mgst::detail::throw_error(mgst_os_.str(), __FILE__, __LINE__);          \
-    }                                                                           \
+#define MGST_CHECK_LAUNCH(op, ...)                                                              \
+  do {                                                                                          \
+    const cudaError_t mgst_err_ = cudaGetLastError();                                           \
+    if (mgst_err_ != cudaSuccess) {                                                             \
+      std::ostringstream mgst_os_;                                                              \
+      mgst_os_ << "CUDA kernel launch failed: " << (op) << " [shapes:";                         \
+      ::mgst::kernels::cuda::detail::stream_shapes(mgst_os_, __VA_ARGS__);                      \
+      mgst_os_ << "]: " << cudaGetErrorName(mgst_err_) << " (" << cudaGetErrorString(mgst_err_) \
+               << ")";                                                                          \
+      ::mgst::detail::throw_error(mgst_os_.str(), __FILE__, __LINE__);                          \
+    }                                                                                           \
   } while (0)

@@ -42,7 +42,8 @@ __global__ void concat_backward_kernel(int64_t total, int Ca, int Cb, int P,
 void concat_channels_forward(int N, int Ca, int Cb, int P, const float* a, const float* b,
                              float* y) {
   MGST_CHECK(N >= 0 && Ca >= 0 && Cb >= 0 && P >= 0,
-             "concat_channels_forward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb << " P=" << P);
+             "concat_channels_forward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb
+                                                     << " P=" << P);
   const int64_t total = int64_t(N) * (Ca + Cb) * P;
   if (!total) return;
   concat_forward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(total, Ca, Cb,
@@ -50,20 +51,23 @@ void concat_channels_forward(int N, int Ca, int Cb, int P, const float* a, const
   MGST_CHECK_LAUNCH("concat_channels_forward", "N=", N, "Ca=", Ca, "Cb=", Cb, "P=", P);
 }
 
-void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, float* da,
-                              float* db) {
+void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, float* da, float* db) {
   MGST_CHECK(N >= 0 && Ca >= 0 && Cb >= 0 && P >= 0,
-             "concat_channels_backward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb << " P=" << P);
+             "concat_channels_backward: bad shape N=" << N << " Ca=" << Ca << " Cb=" << Cb
+                                                      << " P=" << P);
   const int64_t total = int64_t(N) * (Ca + Cb) * P;
   if (!total || (!da && !db)) return;
-  concat_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      total, Ca, Cb, P, dy, da, db);
+  concat_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(total, Ca, Cb,
+                                                                                     P, dy, da, db);
   MGST_CHECK_LAUNCH("concat_channels_backward", "N=", N, "Ca=", Ca, "Cb=", Cb, "P=", P);
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(concat, ConcatFns,
-    {"v1_grid_stride", "one thread per element of y (dy), grid-stride", "unmeasured",
+MGST_CUDA_ONE_VERSION(
+    concat, ConcatFns,
+    {"v1_grid_stride",
+     "one thread per element of y (dy), grid-stride",
+     "unmeasured",
      "test: MGST_OPS=concat_channels mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {concat_channels_forward, concat_channels_backward}})
 

@@ -1,8 +1,8 @@
 // conv2d, NCHW, square kernel K, stride s, zero padding p:
 //
 //   y[n,co,oy,ox] = b[co] + sum_{ci,ky,kx} w[co,ci,ky,kx] * x[n,ci,oy*s-p+ky,ox*s-p+kx]
-//   dx[n,ci,iy,ix] = sum_{co,ky,kx : iy = oy*s-p+ky, ix = ox*s-p+kx} w[co,ci,ky,kx] * dy[n,co,oy,ox]
-//   dw[co,ci,ky,kx] = sum_{n,oy,ox} dy[n,co,oy,ox] * x[n,ci,oy*s-p+ky,ox*s-p+kx]
+//   dx[n,ci,iy,ix] = sum_{co,ky,kx : iy = oy*s-p+ky, ix = ox*s-p+kx} w[co,ci,ky,kx] *
+//   dy[n,co,oy,ox] dw[co,ci,ky,kx] = sum_{n,oy,ox} dy[n,co,oy,ox] * x[n,ci,oy*s-p+ky,ox*s-p+kx]
 //   db[co] = sum_{n,oy,ox} dy[n,co,oy,ox]
 //
 // As implicit GEMMs (no im2col buffer: the gathers happen while loading tiles):
@@ -47,13 +47,12 @@ using detail::ceil_div;
 using detail::Tile;
 
 void check_shape(const Conv2dShape& s, const char* op) {
-  MGST_CHECK(s.N > 0 && s.Ci > 0 && s.H > 0 && s.W > 0 && s.Co > 0 && s.K > 0 &&
-                 s.stride > 0 && s.pad >= 0,
+  MGST_CHECK(s.N > 0 && s.Ci > 0 && s.H > 0 && s.W > 0 && s.Co > 0 && s.K > 0 && s.stride > 0 &&
+                 s.pad >= 0,
              op << ": bad shape N=" << s.N << " Ci=" << s.Ci << " H=" << s.H << " W=" << s.W
                 << " Co=" << s.Co << " K=" << s.K << " stride=" << s.stride << " pad=" << s.pad);
-  MGST_CHECK(s.Ho() > 0 && s.Wo() > 0,
-             op << ": kernel " << s.K << " larger than padded input " << s.H << "x" << s.W
-                << " (pad " << s.pad << ")");
+  MGST_CHECK(s.Ho() > 0 && s.Wo() > 0, op << ": kernel " << s.K << " larger than padded input "
+                                          << s.H << "x" << s.W << " (pad " << s.pad << ")");
   MGST_CHECK(s.x_size() < INT_MAX && s.y_size() < INT_MAX && s.w_size() < INT_MAX &&
                  int64_t(s.N) * s.Ho() * s.Wo() < INT_MAX,
              op << ": tensor too large for 32-bit indexing");
@@ -83,8 +82,8 @@ void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db) {
 // ---- v1: direct ----------------------------------------------------------------
 // grid-stride over i = ((n*Co + co)*Ho + oy)*Wo + ox.
 __global__ void conv_fwd_direct_kernel(Conv2dShape s, const float* __restrict__ x,
-                                       const float* __restrict__ w,
-                                       const float* __restrict__ b, float* __restrict__ y) {
+                                       const float* __restrict__ w, const float* __restrict__ b,
+                                       float* __restrict__ y) {
   const int Ho = s.Ho(), Wo = s.Wo();
   const int64_t total = s.y_size();
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
@@ -110,8 +109,7 @@ __global__ void conv_fwd_direct_kernel(Conv2dShape s, const float* __restrict__ 
 // grid-stride over i = ((n*Ci + ci)*H + iy)*W + ix: gathers every (co, ky, kx)
 // whose window covers (iy, ix).
 __global__ void conv_bwd_data_direct_kernel(Conv2dShape s, const float* __restrict__ w,
-                                            const float* __restrict__ dy,
-                                            float* __restrict__ dx) {
+                                            const float* __restrict__ dy, float* __restrict__ dx) {
   const int Ho = s.Ho(), Wo = s.Wo();
   const int64_t total = s.x_size();
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
@@ -170,8 +168,8 @@ void v1_forward(const Conv2dShape& s, const float* x, const float* w, const floa
 void v1_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
   check_shape(s, "conv2d_backward_data");
   conv_bwd_data_direct_kernel<<<detail::grid_for(s.x_size()), 256, 0, stream()>>>(s, w, dy, dx);
-  MGST_CHECK_LAUNCH("conv2d_backward_data v1_direct", "N=", s.N, "Ci=", s.Ci, "H=", s.H,
-                    "W=", s.W, "Co=", s.Co, "K=", s.K, "s=", s.stride, "p=", s.pad);
+  MGST_CHECK_LAUNCH("conv2d_backward_data v1_direct", "N=", s.N, "Ci=", s.Ci, "H=", s.H, "W=", s.W,
+                    "Co=", s.Co, "K=", s.K, "s=", s.stride, "p=", s.pad);
 }
 
 void v1_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
@@ -196,8 +194,15 @@ struct ConvFwdOp {
   const float* bias;  // nullable
   float* y;
 
-  struct Row { const float* p; bool ok; };
-  struct Col { const float* img; int iy0, ix0; bool ok; };
+  struct Row {
+    const float* p;
+    bool ok;
+  };
+  struct Col {
+    const float* img;
+    int iy0, ix0;
+    bool ok;
+  };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
     t = detail::grid_tile(bm, bn, 0, Kdim);
@@ -234,8 +239,15 @@ struct ConvBwdDataOp {
   const float* dy;
   float* dx;
 
-  struct Row { const float* p; bool ok; };
-  struct Col { const float* img; int ty0, tx0; bool ok; };
+  struct Row {
+    const float* p;
+    bool ok;
+  };
+  struct Col {
+    const float* img;
+    int ty0, tx0;
+    bool ok;
+  };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
     t = detail::grid_tile(bm, bn, 0, Kdim);
@@ -281,8 +293,14 @@ struct ConvBwdWeightOp {
   const float* dy;
   float* out;
 
-  struct Row { int co; bool ok; };
-  struct Col { int ci, dy0, dx0; bool ok; };
+  struct Row {
+    int co;
+    bool ok;
+  };
+  struct Col {
+    int ci, dy0, dx0;
+    bool ok;
+  };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
     const int k0 = blockIdx.z * chunk;
@@ -314,8 +332,7 @@ struct ConvBwdWeightOp {
 };
 
 template <class Cfg>
-void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
-                   float* y) {
+void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
   check_shape(s, "conv2d_forward");
   const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
   const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
@@ -381,23 +398,31 @@ void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
     igemm_backward_weight<detail::Tile64>(s, x, dy, dw, db);
 }
 
-#define MGST_CONV_RUN(v)                                                             \
-  "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); "                 \
+#define MGST_CONV_RUN(v)                                                        \
+  "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
   "bench: mgst_bench_cuda --benchmark_filter='conv2d/.*/" v "/'"
 constexpr KernelVersion<Conv2dFns> kVersions[] = {
-    {"v1_direct", "one thread per output, operands from global memory (reference)", "unmeasured",
-     MGST_CONV_RUN("v1_direct"), {v1_forward, v1_backward_data, v1_backward_weight}},
+    {"v1_direct",
+     "one thread per output, operands from global memory (reference)",
+     "unmeasured",
+     MGST_CONV_RUN("v1_direct"),
+     {v1_forward, v1_backward_data, v1_backward_weight}},
     {"v2_igemm64",
      "implicit GEMM (no im2col buffer), 64x64x8 smem tiles, 4x4 register blocking, split-K dw",
-     "unmeasured", MGST_CONV_RUN("v2_igemm64"),
+     "unmeasured",
+     MGST_CONV_RUN("v2_igemm64"),
      {igemm_forward<detail::Tile64>, igemm_backward_data<detail::Tile64>,
       igemm_backward_weight<detail::Tile64>}},
-    {"v3_igemm128", "v2's kernel with 128x128x8 tiles, 8x8 per thread (2x FMAs per shared read)",
-     "unmeasured", MGST_CONV_RUN("v3_igemm128"),
+    {"v3_igemm128",
+     "v2's kernel with 128x128x8 tiles, 8x8 per thread (2x FMAs per shared read)",
+     "unmeasured",
+     MGST_CONV_RUN("v3_igemm128"),
      {igemm_forward<detail::Tile128>, igemm_backward_data<detail::Tile128>,
       igemm_backward_weight<detail::Tile128>}},
-    {"v4_igemm_auto", "v3 tiles when M >= 128 and they make >= kTargetSMs blocks, else v2 tiles",
-     "unmeasured", MGST_CONV_RUN("v4_igemm_auto"),
+    {"v4_igemm_auto",
+     "v3 tiles when M >= 128 and they make >= kTargetSMs blocks, else v2 tiles",
+     "unmeasured",
+     MGST_CONV_RUN("v4_igemm_auto"),
      {v4_forward, v4_backward_data, v4_backward_weight}},
 };
 #undef MGST_CONV_RUN

@@ -14,22 +14,43 @@
 namespace mgst::kernels::cuda {
 namespace {
 
-struct Fill { float v; __device__ float operator()(float, float) const { return v; } };
-struct Copy { __device__ float operator()(float u, float) const { return u; } };
-struct Add { __device__ float operator()(float u, float v) const { return u + v; } };
-struct Sub { __device__ float operator()(float u, float v) const { return u - v; } };
-struct Mul { __device__ float operator()(float u, float v) const { return u * v; } };
-struct Scale { float alpha; __device__ float operator()(float u, float) const { return alpha * u; } };
+struct Fill {
+  float v;
+  __device__ float operator()(float, float) const { return v; }
+};
+struct Copy {
+  __device__ float operator()(float u, float) const { return u; }
+};
+struct Add {
+  __device__ float operator()(float u, float v) const { return u + v; }
+};
+struct Sub {
+  __device__ float operator()(float u, float v) const { return u - v; }
+};
+struct Mul {
+  __device__ float operator()(float u, float v) const { return u * v; }
+};
+struct Scale {
+  float alpha;
+  __device__ float operator()(float u, float) const { return alpha * u; }
+};
 // axpy: u = x, v = y (old value): y = y + alpha x
-struct Axpy { float alpha; __device__ float operator()(float u, float v) const { return fmaf(alpha, u, v); } };
+struct Axpy {
+  float alpha;
+  __device__ float operator()(float u, float v) const { return fmaf(alpha, u, v); }
+};
 // scale_by_scalar: the scalar lives on the device; every thread reads it.
 struct ScaleByDeviceScalar {
   const float* g;
   __device__ float operator()(float u, float) const { return u * __ldg(g); }
 };
-struct Relu { __device__ float operator()(float u, float) const { return u > 0.f ? u : 0.f; } };
+struct Relu {
+  __device__ float operator()(float u, float) const { return u > 0.f ? u : 0.f; }
+};
 // relu backward: u = y (forward output), v = dy
-struct ReluBackward { __device__ float operator()(float u, float v) const { return u > 0.f ? v : 0.f; } };
+struct ReluBackward {
+  __device__ float operator()(float u, float v) const { return u > 0.f ? v : 0.f; }
+};
 
 // grid-stride over i in [0, n) (float4 groups i in [0, n/4) when vec4).
 // u / v may be nullptr when the op ignores them.
@@ -43,12 +64,12 @@ __global__ void map_kernel(int64_t n, const float* u, const float* v, float* y, 
     for (int64_t i = tid; i < n4; i += stride) {
       const float4 a = u ? reinterpret_cast<const float4*>(u)[i] : float4{0, 0, 0, 0};
       const float4 b = v ? reinterpret_cast<const float4*>(v)[i] : float4{0, 0, 0, 0};
-      reinterpret_cast<float4*>(y)[i] = float4{op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)};
+      reinterpret_cast<float4*>(y)[i] =
+          float4{op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)};
     }
     done = n4 * 4;
   }
-  for (int64_t i = done + tid; i < n; i += stride)
-    y[i] = op(u ? u[i] : 0.f, v ? v[i] : 0.f);
+  for (int64_t i = done + tid; i < n; i += stride) y[i] = op(u ? u[i] : 0.f, v ? v[i] : 0.f);
 }
 
 bool aligned16(const void* p) { return (reinterpret_cast<std::uintptr_t>(p) & 15) == 0; }
@@ -59,8 +80,9 @@ void map(const char* name, int64_t n, const float* u, const float* v, float* y, 
   if (n == 0) return;
   MGST_CHECK(y, name << ": null output");
   const bool vec4 = aligned16(u) && aligned16(v) && aligned16(y);  // nullptr is aligned
-  map_kernel<Op><<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
-      n, u, v, y, op, vec4);
+  map_kernel<Op>
+      <<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(n, u, v, y, op,
+                                                                                    vec4);
   MGST_CHECK_LAUNCH(name, "n=", n);
 }
 
@@ -102,7 +124,9 @@ void scale_by_scalar(int64_t n, const float* x, const float* gout, float* y) {
   MGST_CHECK(gout, "scale_by_scalar: null scalar");
   map("scale_by_scalar", n, x, nullptr, y, ScaleByDeviceScalar{gout});
 }
-void relu_forward(int64_t n, const float* x, float* y) { map("relu_forward", n, x, nullptr, y, Relu{}); }
+void relu_forward(int64_t n, const float* x, float* y) {
+  map("relu_forward", n, x, nullptr, y, Relu{});
+}
 void relu_backward(int64_t n, const float* y, const float* dy, float* dx) {
   map("relu_backward", n, y, dy, dx, ReluBackward{});
 }
@@ -115,9 +139,14 @@ void channel_affine_backward(int N, int C, int P, const float* a, const float* d
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(elementwise, ElementwiseFns,
-    {"v1_grid_stride_float4", "one grid-stride map kernel per op, float4 body when every pointer is 16-byte aligned", "unmeasured",
-     "test: MGST_OPS=add,sub,mul,scale,relu,channel_affine,fill,copy,axpy,scale_by_scalar mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
-     {fill, copy, add, sub, mul, scale, axpy, scale_by_scalar, relu_forward, relu_backward, channel_affine_forward, channel_affine_backward}})
+MGST_CUDA_ONE_VERSION(
+    elementwise, ElementwiseFns,
+    {"v1_grid_stride_float4",
+     "one grid-stride map kernel per op, float4 body when every pointer is 16-byte aligned",
+     "unmeasured",
+     "test: MGST_OPS=add,sub,mul,scale,relu,channel_affine,fill,copy,axpy,scale_by_scalar "
+     "mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
+     {fill, copy, add, sub, mul, scale, axpy, scale_by_scalar, relu_forward, relu_backward,
+      channel_affine_forward, channel_affine_backward}})
 
 }  // namespace mgst::kernels::cuda

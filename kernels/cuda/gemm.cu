@@ -78,9 +78,8 @@ __global__ void sgemm_naive_kernel(bool ta, bool tb, int M, int N, int K, float 
 // and each thread adds As[ty][:] . Bs[:][tx]. Same k order as v1.
 constexpr int kSmemTile = 16;
 __global__ void sgemm_smem_kernel(bool ta, bool tb, int M, int N, int K, float alpha,
-                                  const float* __restrict__ A, int lda,
-                                  const float* __restrict__ B, int ldb, float beta,
-                                  float* __restrict__ C, int ldc) {
+                                  const float* __restrict__ A, int lda, const float* __restrict__ B,
+                                  int ldb, float beta, float* __restrict__ C, int ldc) {
   constexpr int T = kSmemTile;
   __shared__ float As[T][T];
   __shared__ float Bs[T][T];
@@ -112,8 +111,16 @@ struct SgemmOp {
   bool ta, tb;
   float alpha, beta;
 
-  struct Row { const float* p; int64_t stride; bool ok; };
-  struct Col { const float* p; int64_t stride; bool ok; };
+  struct Row {
+    const float* p;
+    int64_t stride;
+    bool ok;
+  };
+  struct Col {
+    const float* p;
+    int64_t stride;
+    bool ok;
+  };
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
     t = detail::grid_tile(bm, bn, 0, K);  // a 2-D grid: z = 0
@@ -136,12 +143,14 @@ struct SgemmOp {
   }
 };
 
-void check_sgemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda,
-                 const float* B, int ldb, const float* C, int ldc) {
-  MGST_CHECK(M >= 0 && N >= 0 && K >= 0, "sgemm: negative size M=" << M << " N=" << N << " K=" << K);
+void check_sgemm(bool ta, bool tb, int M, int N, int K, const float* A, int lda, const float* B,
+                 int ldb, const float* C, int ldc) {
+  MGST_CHECK(M >= 0 && N >= 0 && K >= 0,
+             "sgemm: negative size M=" << M << " N=" << N << " K=" << K);
   MGST_CHECK(lda >= (ta ? M : K) && ldb >= (tb ? K : N) && ldc >= N,
              "sgemm: leading dimension too small: lda=" << lda << " ldb=" << ldb << " ldc=" << ldc
-             << " for M=" << M << " N=" << N << " K=" << K << " ta=" << ta << " tb=" << tb);
+                                                        << " for M=" << M << " N=" << N << " K="
+                                                        << K << " ta=" << ta << " tb=" << tb);
   MGST_CHECK((A && B && C) || M == 0 || N == 0, "sgemm: null pointer");
 }
 
@@ -150,7 +159,8 @@ void sgemm_v1(bool ta, bool tb, int M, int N, int K, float alpha, const float* A
   check_sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
   if (M == 0 || N == 0) return;
   const dim3 block(16, 16), grid(ceil_div(N, 16), ceil_div(M, 16));
-  sgemm_naive_kernel<<<grid, block, 0, stream()>>>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  sgemm_naive_kernel<<<grid, block, 0, stream()>>>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C,
+                                                   ldc);
   MGST_CHECK_LAUNCH("sgemm_v1_naive", "M=", M, "N=", N, "K=", K);
 }
 
@@ -159,7 +169,8 @@ void sgemm_v2(bool ta, bool tb, int M, int N, int K, float alpha, const float* A
   check_sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
   if (M == 0 || N == 0) return;
   const dim3 block(kSmemTile, kSmemTile), grid(ceil_div(N, kSmemTile), ceil_div(M, kSmemTile));
-  sgemm_smem_kernel<<<grid, block, 0, stream()>>>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  sgemm_smem_kernel<<<grid, block, 0, stream()>>>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C,
+                                                  ldc);
   MGST_CHECK_LAUNCH("sgemm_v2_smem16", "M=", M, "N=", N, "K=", K);
 }
 
@@ -182,21 +193,36 @@ void sgemm_auto(bool ta, bool tb, int M, int N, int K, float alpha, const float*
     sgemm_tiled<Tile64>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
-#define MGST_SGEMM_RUN(v)                                                 \
-  "test: MGST_OPS=sgemm mgst_tests -ts=cuda -tc='cuda ops*' (every version); "         \
+#define MGST_SGEMM_RUN(v)                                                      \
+  "test: MGST_OPS=sgemm mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
   "bench: mgst_bench_cuda --benchmark_filter='sgemm/.*/" v "/'"
 constexpr KernelVersion<SgemmFns> kVersions[] = {
-    {"v1_naive", "one thread per C element, operands straight from global memory", "unmeasured",
-     MGST_SGEMM_RUN("v1_naive"), {sgemm_v1}},
-    {"v2_smem16", "v1's mapping, 16x16 tiles of A and B staged in shared memory", "unmeasured",
-     MGST_SGEMM_RUN("v2_smem16"), {sgemm_v2}},
+    {"v1_naive",
+     "one thread per C element, operands straight from global memory",
+     "unmeasured",
+     MGST_SGEMM_RUN("v1_naive"),
+     {sgemm_v1}},
+    {"v2_smem16",
+     "v1's mapping, 16x16 tiles of A and B staged in shared memory",
+     "unmeasured",
+     MGST_SGEMM_RUN("v2_smem16"),
+     {sgemm_v2}},
     {"v3_tile64",
      "64x64x8 tiles, 4x4 register blocking (2 FMAs per shared value read), float4 shared reads, "
-     "double buffer", "unmeasured", MGST_SGEMM_RUN("v3_tile64"), {sgemm_tiled<Tile64>}},
-    {"v4_tile128", "v3's kernel with 128x128x8 tiles, 8x8 per thread (4 FMAs per shared value read)",
-     "unmeasured", MGST_SGEMM_RUN("v4_tile128"), {sgemm_tiled<Tile128>}},
-    {"v5_tile_auto", "v4 when its tiles make >= kTargetSMs blocks, else v3 (shape alone decides)",
-     "unmeasured", MGST_SGEMM_RUN("v5_tile_auto"), {sgemm_auto}},
+     "double buffer",
+     "unmeasured",
+     MGST_SGEMM_RUN("v3_tile64"),
+     {sgemm_tiled<Tile64>}},
+    {"v4_tile128",
+     "v3's kernel with 128x128x8 tiles, 8x8 per thread (4 FMAs per shared value read)",
+     "unmeasured",
+     MGST_SGEMM_RUN("v4_tile128"),
+     {sgemm_tiled<Tile128>}},
+    {"v5_tile_auto",
+     "v4 when its tiles make >= kTargetSMs blocks, else v3 (shape alone decides)",
+     "unmeasured",
+     MGST_SGEMM_RUN("v5_tile_auto"),
+     {sgemm_auto}},
 };
 #undef MGST_SGEMM_RUN
 constexpr int kDispatched = find_version(kVersions, "v5_tile_auto");
@@ -208,8 +234,8 @@ static_assert(kDispatched >= 0);
 std::span<const KernelVersion<SgemmFns>> sgemm_versions() { return detail::kVersions; }
 int sgemm_dispatched() { return detail::kDispatched; }
 
-void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A,
-           int lda, const float* B, int ldb, float beta, float* C, int ldc) {
+void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc) {
   detail::kVersions[detail::kDispatched].fn.sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
                                                   beta, C, ldc);
 }

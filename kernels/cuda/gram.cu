@@ -17,8 +17,8 @@
 // the same tiled kernel with w^2 applied in the epilogue.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/versions.h"
 #include "kernels/cuda/tiled_gemm.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -49,7 +49,11 @@ struct GramOp {
   const float* w;
   float* ws;  // (N, splits, C, C) partials; only upper tiles written
 
-  struct Row { const float* f; const float* w; bool ok; };
+  struct Row {
+    const float* f;
+    const float* w;
+    bool ok;
+  };
   using Col = Row;
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
@@ -115,7 +119,10 @@ struct GramBwdOp {
   const float* w;
   float* dF;
 
-  struct Row { const float* p; bool ok; };
+  struct Row {
+    const float* p;
+    bool ok;
+  };
   using Col = Row;
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
@@ -125,9 +132,7 @@ struct GramBwdOp {
   __device__ Row row(int z, int m) const { return {S + (int64_t(z) * C + m) * C, m < C}; }
   __device__ float a(const Row& r, int k) const { return r.ok ? __ldg(r.p + k) : 0.f; }
   __device__ Col col(int z, int n) const { return {F + int64_t(z) * C * P + n, n < P}; }
-  __device__ float b(const Col& c, int k) const {
-    return c.ok ? __ldg(c.p + int64_t(k) * P) : 0.f;
-  }
+  __device__ float b(const Col& c, int k) const { return c.ok ? __ldg(c.p + int64_t(k) * P) : 0.f; }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= C || n >= P) return;
     const float wv = w ? w[int64_t(z) * P + n] : 1.f;
@@ -157,8 +162,9 @@ void gram_forward_tiled(int N, int C, int P, const float* F, const float* w, con
   const GramOp op{C, P, T, splits, chunk, F, w, ws.as<float>()};
   detail::launch_tiled_gemm<Cfg>(op, dim3(pairs, splits, N), "masked_gram_forward");
   const int64_t total = int64_t(N) * C * C;
-  gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      N, C, splits, ws.as<float>(), D, G);
+  gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(N, C, splits,
+                                                                                  ws.as<float>(), D,
+                                                                                  G);
   MGST_CHECK_LAUNCH("masked_gram combine", "N=", N, "C=", C, "splits=", splits);
 }
 
@@ -172,8 +178,7 @@ void gram_backward_tiled(int N, int C, int P, const float* S, const float* F, co
 
 }  // namespace
 
-void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps,
-                         float* G) {
+void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
   check(N, C, P, "masked_gram_forward");
   if (N == 0) return;
   detail::Scratch D(std::size_t(N) * sizeof(double));
@@ -192,8 +197,9 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w, f
   detail::Scratch S(std::size_t(N) * C * C * sizeof(float));
   launch_denominator(N, C, P, w, eps, D.as<double>());
   const int64_t total = int64_t(N) * C * C;
-  gram_sym_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      N, C, dG, D.as<double>(), S.as<float>());
+  gram_sym_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(N, C, dG,
+                                                                              D.as<double>(),
+                                                                              S.as<float>());
   MGST_CHECK_LAUNCH("masked_gram_backward sym", "N=", N, "C=", C);
   if (C <= 64)
     gram_backward_tiled<detail::Tile64>(N, C, P, S.as<float>(), F, w, dF);
@@ -203,8 +209,12 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w, f
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
 MGST_CUDA_ONE_VERSION(masked_gram, MaskedGramFns,
-    {"v1_upper_splitk", "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and normalises", "unmeasured",
-     "test: MGST_OPS=masked_gram mgst_tests -ts=cuda -tc='cuda ops*'; bench: mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
-     {masked_gram_forward, masked_gram_backward}})
+                      {"v1_upper_splitk",
+                       "upper-triangle tiles of the tiled kernel, P split, fixed-order combine "
+                       "that mirrors and normalises",
+                       "unmeasured",
+                       "test: MGST_OPS=masked_gram mgst_tests -ts=cuda -tc='cuda ops*'; bench: "
+                       "mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
+                       {masked_gram_forward, masked_gram_backward}})
 
 }  // namespace mgst::kernels::cuda

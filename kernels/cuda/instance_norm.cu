@@ -85,13 +85,15 @@ struct ParamGrads {
   float* dbeta;
   detail::Scratch part;
   ParamGrads(int N_, int C_, float* dg, float* db)
-      : N(N_), C(C_), dgamma(dg), dbeta(db),
+      : N(N_),
+        C(C_),
+        dgamma(dg),
+        dbeta(db),
         part(dg || db ? 2 * std::size_t(N_) * C_ * sizeof(double) : 0) {}
   double* slots() const { return part.as<double>(); }  // nullptr: not wanted
   void finish() const {
     if (!slots()) return;
-    param_grad_kernel<<<detail::ceil_div(C, 256), 256, 0, stream()>>>(N, C, slots(), dgamma,
-                                                                       dbeta);
+    param_grad_kernel<<<detail::ceil_div(C, 256), 256, 0, stream()>>>(N, C, slots(), dgamma, dbeta);
     MGST_CHECK_LAUNCH("instance_norm_param_grad", "N=", N, "C=", C);
   }
 };
@@ -109,8 +111,8 @@ void forward_planes(int N, int C, int P, const float* x, const float* gamma, con
                     float eps, float* y, float* mean, float* rstd) {
   if (!forward_args(N, C, P)) return;
   const auto kernel = Kernel;
-  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(N * C, C, P, x, gamma,
-                                                                        beta, eps, y, mean, rstd);
+  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(N * C, C, P, x, gamma, beta,
+                                                                        eps, y, mean, rstd);
   MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
 }
 
@@ -120,8 +122,8 @@ void backward_planes(int N, int C, int P, const float* x, const float* gamma, co
   if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
   const ParamGrads pg(N, C, dgamma, dbeta);
   const auto kernel = Kernel;
-  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(
-      N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots());
+  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(N * C, C, P, x, gamma, mean,
+                                                                        rstd, dy, dx, pg.slots());
   MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
   pg.finish();
 }
@@ -155,14 +157,10 @@ __global__ void forward_thread_per_plane_kernel(int NC, int C, int P, const floa
 
 // grid-stride over planes nc: the plane's sum dy and sum dy*xhat (to
 // part[nc], part[NC + nc] when part), then dx (when dx).
-__global__ void backward_thread_per_plane_kernel(int NC, int C, int P,
-                                                 const float* __restrict__ x,
-                                                 const float* __restrict__ gamma,
-                                                 const float* __restrict__ mean,
-                                                 const float* __restrict__ rstd,
-                                                 const float* __restrict__ dy,
-                                                 float* __restrict__ dx,
-                                                 double* __restrict__ part) {
+__global__ void backward_thread_per_plane_kernel(
+    int NC, int C, int P, const float* __restrict__ x, const float* __restrict__ gamma,
+    const float* __restrict__ mean, const float* __restrict__ rstd, const float* __restrict__ dy,
+    float* __restrict__ dx, double* __restrict__ part) {
   for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < NC; nc += gridDim.x * blockDim.x) {
     const float* xp = x + int64_t(nc) * P;
     const float* gp = dy + int64_t(nc) * P;
@@ -189,9 +187,8 @@ __global__ void backward_thread_per_plane_kernel(int NC, int C, int P,
 // grid (N*C), block kNormThreads: block = plane nc = n*C + c.
 __global__ void __launch_bounds__(kNormThreads)
     forward_block_two_pass_kernel(int, int C, int P, const float* __restrict__ x,
-                                  const float* __restrict__ gamma,
-                                  const float* __restrict__ beta, float eps,
-                                  float* __restrict__ y, float* __restrict__ mean,
+                                  const float* __restrict__ gamma, const float* __restrict__ beta,
+                                  float eps, float* __restrict__ y, float* __restrict__ mean,
                                   float* __restrict__ rstd) {
   __shared__ double red[32];
   const int nc = blockIdx.x, c = nc % C;
@@ -216,11 +213,9 @@ __global__ void __launch_bounds__(kNormThreads)
 // dy*xhat, each its own pass, then dx.
 __global__ void __launch_bounds__(kNormThreads)
     backward_block_two_pass_kernel(int NC, int C, int P, const float* __restrict__ x,
-                                   const float* __restrict__ gamma,
-                                   const float* __restrict__ mean,
-                                   const float* __restrict__ rstd,
-                                   const float* __restrict__ dy, float* __restrict__ dx,
-                                   double* __restrict__ part) {
+                                   const float* __restrict__ gamma, const float* __restrict__ mean,
+                                   const float* __restrict__ rstd, const float* __restrict__ dy,
+                                   float* __restrict__ dx, double* __restrict__ part) {
   __shared__ double red[32];
   const int nc = blockIdx.x, c = nc % C;
   const float* xp = x + int64_t(nc) * P;
@@ -301,10 +296,9 @@ __global__ void __launch_bounds__(kNormThreads)
 // the plane's (sum dy, sum dy*xhat) to part[nc], part[NC + nc] (nullable).
 __global__ void __launch_bounds__(kNormThreads)
     instance_norm_backward_kernel(int NC, int C, int P, const float* __restrict__ x,
-                                  const float* __restrict__ gamma,
-                                  const float* __restrict__ mean, const float* __restrict__ rstd,
-                                  const float* __restrict__ dy, float* __restrict__ dx,
-                                  double* __restrict__ part) {
+                                  const float* __restrict__ gamma, const float* __restrict__ mean,
+                                  const float* __restrict__ rstd, const float* __restrict__ dy,
+                                  float* __restrict__ dx, double* __restrict__ part) {
   __shared__ double red[32];
   const int nc = blockIdx.x, c = nc % C;
   const float* xp = x + int64_t(nc) * P;
@@ -338,25 +332,31 @@ void v3_forward(int N, int C, int P, const float* x, const float* gamma, const f
   if (!forward_args(N, C, P)) return;
   const bool vec4 = P % 4 == 0 && (reinterpret_cast<std::uintptr_t>(x) & 15) == 0 &&
                     (reinterpret_cast<std::uintptr_t>(y) & 15) == 0;
-  instance_norm_forward_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps,
-                                                                     y, mean, rstd, vec4);
+  instance_norm_forward_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps, y,
+                                                                     mean, rstd, vec4);
   MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
 }
 
-#define MGST_IN_RUN(v)                                                             \
-  "test: MGST_OPS=instance_norm mgst_tests -ts=cuda -tc='cuda ops*' (every version); "          \
+#define MGST_IN_RUN(v)                                                                 \
+  "test: MGST_OPS=instance_norm mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
   "bench: mgst_bench_cuda --benchmark_filter='instance_norm/.*/" v "/'"
 constexpr KernelVersion<InstanceNormFns> kVersions[] = {
-    {"v1_thread_per_plane", "one thread per (n,c) plane, serial passes (the CPU loop ported)",
-     "unmeasured", MGST_IN_RUN("v1_thread_per_plane"),
+    {"v1_thread_per_plane",
+     "one thread per (n,c) plane, serial passes (the CPU loop ported)",
+     "unmeasured",
+     MGST_IN_RUN("v1_thread_per_plane"),
      {forward_planes<forward_thread_per_plane_kernel, 128, false>,
       backward_planes<backward_thread_per_plane_kernel, 128, false>}},
-    {"v2_block_two_pass", "one block per plane, block_sum reductions; mean, then variance pass",
-     "unmeasured", MGST_IN_RUN("v2_block_two_pass"),
+    {"v2_block_two_pass",
+     "one block per plane, block_sum reductions; mean, then variance pass",
+     "unmeasured",
+     MGST_IN_RUN("v2_block_two_pass"),
      {forward_planes<forward_block_two_pass_kernel, kNormThreads, true>,
       backward_planes<backward_block_two_pass_kernel, kNormThreads, true>}},
-    {"v3_block_one_pass", "v2 with sum x and sum x^2 in one pass (double), float4 loads",
-     "unmeasured", MGST_IN_RUN("v3_block_one_pass"),
+    {"v3_block_one_pass",
+     "v2 with sum x and sum x^2 in one pass (double), float4 loads",
+     "unmeasured",
+     MGST_IN_RUN("v3_block_one_pass"),
      {v3_forward, backward_planes<instance_norm_backward_kernel, kNormThreads, true>}},
 };
 #undef MGST_IN_RUN

@@ -16,8 +16,8 @@
 //   dy[q] = gout * (2/cnt_h (d_h(q-1) - d_h(q)) + 2/cnt_v (d_v(q-W) - d_v(q)))
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/versions.h"
 #include "kernels/cuda/row_reduce.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace {
@@ -65,11 +65,9 @@ struct MaskSumTerm {
 
 // grid-stride over i = (n*C + c)*P + p of da; msum[n] = sum_p m[n,p].
 __global__ void masked_mse_backward_kernel(int N, int C, int P, const float* __restrict__ a,
-                                           const float* __restrict__ b,
-                                           const float* __restrict__ m, float eps,
-                                           const double* __restrict__ msum,
-                                           const float* __restrict__ gout,
-                                           float* __restrict__ da) {
+                                           const float* __restrict__ b, const float* __restrict__ m,
+                                           float eps, const double* __restrict__ msum,
+                                           const float* __restrict__ gout, float* __restrict__ da) {
   const int64_t total = int64_t(N) * C * P;
   const double g = gout[0];
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
@@ -122,11 +120,9 @@ struct EdgeFin {
 
 // grid-stride over i = n*H*W + q: writes dy[n, 0..2, q].
 __global__ void task_edge_backward_kernel(int N, int H, int W, const float* __restrict__ y,
-                                          const float* __restrict__ x,
-                                          const float* __restrict__ m, float eps,
-                                          const double* __restrict__ msum,
-                                          const float* __restrict__ gout,
-                                          float* __restrict__ dy) {
+                                          const float* __restrict__ x, const float* __restrict__ m,
+                                          float eps, const double* __restrict__ msum,
+                                          const float* __restrict__ gout, float* __restrict__ dy) {
   const int64_t HW = int64_t(H) * W, total = int64_t(N) * HW;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * blockDim.x) {
@@ -234,8 +230,8 @@ void task_edge_loss_forward(int N, int H, int W, const float* y, const float* x,
                              EdgeFin{N, eps}, out);
 }
 
-void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x,
-                             const float* m, float eps, const float* gout, float* dy) {
+void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x, const float* m,
+                             float eps, const float* gout, float* dy) {
   MGST_CHECK(N > 0 && H > 0 && W > 0,
              "task_edge_loss_backward: bad shape N=" << N << " H=" << H << " W=" << W);
   const int64_t P = int64_t(H) * W;
@@ -248,8 +244,8 @@ void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x
 }
 
 void total_variation_forward(int N, int C, int H, int W, const float* y, float* out) {
-  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0,
-             "total_variation_forward: bad shape N=" << N << " C=" << C << " H=" << H << " W=" << W);
+  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0, "total_variation_forward: bad shape N="
+                                                   << N << " C=" << C << " H=" << H << " W=" << W);
   const int64_t total = int64_t(N) * C * H * W;
   const double cnt_h = double(N) * C * H * (W - 1), cnt_v = double(N) * C * (H - 1) * W;
   const int B = detail::reduce_blocks(total);
@@ -262,19 +258,25 @@ void total_variation_forward(int N, int C, int H, int W, const float* y, float* 
 
 void total_variation_backward(int N, int C, int H, int W, const float* y, const float* gout,
                               float* dy) {
-  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0,
-             "total_variation_backward: bad shape N=" << N << " C=" << C << " H=" << H << " W=" << W);
+  MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0, "total_variation_backward: bad shape N="
+                                                   << N << " C=" << C << " H=" << H << " W=" << W);
   const int64_t total = int64_t(N) * C * H * W;
   const double cnt_h = double(N) * C * H * (W - 1), cnt_v = double(N) * C * (H - 1) * W;
-  tv_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      total, H, W, cnt_h, cnt_v, y, gout, dy);
+  tv_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(total, H, W, cnt_h,
+                                                                                 cnt_v, y, gout,
+                                                                                 dy);
   MGST_CHECK_LAUNCH("total_variation_backward", "N=", N, "C=", C, "H=", H, "W=", W);
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(losses, LossesFns,
-    {"v1_fused_two_stage", "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element", "unmeasured",
-     "test: MGST_OPS=masked_mse,task_edge_loss,total_variation mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
-     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward, total_variation_forward, total_variation_backward}})
+MGST_CUDA_ONE_VERSION(
+    losses, LossesFns,
+    {"v1_fused_two_stage",
+     "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element",
+     "unmeasured",
+     "test: MGST_OPS=masked_mse,task_edge_loss,total_variation mgst_tests -ts=cuda -tc='cuda "
+     "ops*'; bench: none yet",
+     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward,
+      total_variation_forward, total_variation_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -13,8 +13,7 @@ namespace {
 
 // grid-stride over i = (c*Hp + oy)*Wp + ox of y.
 __global__ void reflection_pad_forward_kernel(int64_t total, int H, int W, int pad,
-                                              const float* __restrict__ x,
-                                              float* __restrict__ y) {
+                                              const float* __restrict__ x, float* __restrict__ y) {
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * blockDim.x) {
@@ -64,8 +63,10 @@ void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float
   check(NC, H, W, pad, "reflection_pad_forward");
   const int64_t total = int64_t(NC) * (H + 2 * pad) * (W + 2 * pad);
   if (!total) return;
-  reflection_pad_forward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      total, H, W, pad, x, y);
+  reflection_pad_forward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(total,
+                                                                                            H, W,
+                                                                                            pad, x,
+                                                                                            y);
   MGST_CHECK_LAUNCH("reflection_pad_forward", "NC=", NC, "H=", H, "W=", W, "pad=", pad);
 }
 
@@ -79,8 +80,11 @@ void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, flo
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(pad, PadFns,
-    {"v1_gather", "one thread per output element; the backward gathers up to 3x3 mirrored taps (no atomics)", "unmeasured",
+MGST_CUDA_ONE_VERSION(
+    pad, PadFns,
+    {"v1_gather",
+     "one thread per output element; the backward gathers up to 3x3 mirrored taps (no atomics)",
+     "unmeasured",
      "test: MGST_OPS=reflection_pad mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {reflection_pad_forward, reflection_pad_backward}})
 

@@ -5,8 +5,8 @@
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/versions.h"
 #include "kernels/cuda/row_reduce.cuh"
+#include "kernels/cuda/versions.h"
 
 namespace mgst::kernels::cuda {
 namespace detail {
@@ -85,8 +85,8 @@ void sum_forward(int64_t n, const float* x, float* out) {
 void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
                               int64_t t_row_stride, const float* row_weight, float* out) {
   MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M << " t_row_stride="
-                                                      << t_row_stride);
+             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M
+                                                      << " t_row_stride=" << t_row_stride);
   const int B = detail::reduce_blocks(M);
   detail::Scratch part(std::size_t(B) * R * sizeof(double));
   detail::launch_row_partials<1>("weighted_row_mse_forward", R, M, B,
@@ -96,20 +96,25 @@ void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
 }
 
 void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
-                               int64_t t_row_stride, const float* row_weight,
-                               const float* gout, float* da) {
+                               int64_t t_row_stride, const float* row_weight, const float* gout,
+                               float* da) {
   MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M << " t_row_stride="
-                                                       << t_row_stride);
+             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M
+                                                       << " t_row_stride=" << t_row_stride);
   const int64_t total = int64_t(R) * M;
-  row_mse_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
-      R, M, a, t, t_row_stride, row_weight, gout, da);
+  row_mse_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(R, M, a, t,
+                                                                                      t_row_stride,
+                                                                                      row_weight,
+                                                                                      gout, da);
   MGST_CHECK_LAUNCH("weighted_row_mse_backward", "R=", R, "M=", M);
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(reduce, ReduceFns,
-    {"v1_two_stage", "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)", "unmeasured",
+MGST_CUDA_ONE_VERSION(
+    reduce, ReduceFns,
+    {"v1_two_stage",
+     "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)",
+     "unmeasured",
      "test: MGST_OPS=sum,weighted_row_mse mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
      {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}})
 

@@ -14,8 +14,8 @@ namespace mgst::kernels::cuda {
 namespace {
 
 // i = (c*2H + oy)*2W + ox of y.
-__global__ void upsample2x_forward_kernel(int64_t total, int H, int W,
-                                          const float* __restrict__ x, float* __restrict__ y) {
+__global__ void upsample2x_forward_kernel(int64_t total, int H, int W, const float* __restrict__ x,
+                                          float* __restrict__ y) {
   const int Wo = 2 * W, Ho = 2 * H;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * blockDim.x) {
@@ -49,8 +49,8 @@ __device__ __forceinline__ int argmax2x2(const float* w0, int W) {
 }
 
 // i = (c*Ho + oy)*Wo + ox of y.
-__global__ void max_pool2x2_forward_kernel(int64_t total, int H, int W,
-                                           const float* __restrict__ x, float* __restrict__ y) {
+__global__ void max_pool2x2_forward_kernel(int64_t total, int H, int W, const float* __restrict__ x,
+                                           float* __restrict__ y) {
   const int Ho = H / 2, Wo = W / 2;
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
        i += int64_t(gridDim.x) * blockDim.x) {
@@ -127,29 +127,29 @@ void launch(const char* op, Kernel kernel, int64_t total, int NC, int H, int W, 
 
 void upsample_nearest2x_forward(int NC, int H, int W, const float* x, float* y) {
   check(NC, H, W, "upsample_nearest2x_forward");
-  launch("upsample_nearest2x_forward", upsample2x_forward_kernel, int64_t(NC) * 4 * H * W, NC,
-         H, W, x, y);
+  launch("upsample_nearest2x_forward", upsample2x_forward_kernel, int64_t(NC) * 4 * H * W, NC, H, W,
+         x, y);
 }
 void upsample_nearest2x_backward(int NC, int H, int W, const float* dy, float* dx) {
   check(NC, H, W, "upsample_nearest2x_backward");
-  launch("upsample_nearest2x_backward", upsample2x_backward_kernel, int64_t(NC) * H * W, NC, H,
-         W, dy, dx);
+  launch("upsample_nearest2x_backward", upsample2x_backward_kernel, int64_t(NC) * H * W, NC, H, W,
+         dy, dx);
 }
 void max_pool2x2_forward(int NC, int H, int W, const float* x, float* y) {
   check(NC, H, W, "max_pool2x2_forward");
-  launch("max_pool2x2_forward", max_pool2x2_forward_kernel, int64_t(NC) * (H / 2) * (W / 2), NC,
-         H, W, x, y);
+  launch("max_pool2x2_forward", max_pool2x2_forward_kernel, int64_t(NC) * (H / 2) * (W / 2), NC, H,
+         W, x, y);
 }
 void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy, float* dx) {
   check(NC, H, W, "max_pool2x2_backward");
-  launch("max_pool2x2_backward", max_pool2x2_backward_kernel, int64_t(NC) * H * W, NC, H, W, x,
-         dy, dx);
+  launch("max_pool2x2_backward", max_pool2x2_backward_kernel, int64_t(NC) * H * W, NC, H, W, x, dy,
+         dx);
 }
 void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
   check(NC, H, W, "avg_pool_forward");
   MGST_CHECK(k > 0, "avg_pool_forward: window " << k);
-  launch("avg_pool_forward", avg_pool_forward_kernel, int64_t(NC) * (H / k) * (W / k), NC, H, W,
-         k, x, y);
+  launch("avg_pool_forward", avg_pool_forward_kernel, int64_t(NC) * (H / k) * (W / k), NC, H, W, k,
+         x, y);
 }
 void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) {
   check(NC, H, W, "avg_pool_backward");
@@ -158,9 +158,14 @@ void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) 
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(resample, ResampleFns,
-    {"v1_gather", "one thread per element of the tensor written, grid-stride (gathers, no atomics)", "unmeasured",
-     "test: MGST_OPS=upsample_nearest2x,max_pool2x2,avg_pool mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
-     {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward, max_pool2x2_backward, avg_pool_forward, avg_pool_backward}})
+MGST_CUDA_ONE_VERSION(
+    resample, ResampleFns,
+    {"v1_gather",
+     "one thread per element of the tensor written, grid-stride (gathers, no atomics)",
+     "unmeasured",
+     "test: MGST_OPS=upsample_nearest2x,max_pool2x2,avg_pool mgst_tests -ts=cuda -tc='cuda ops*'; "
+     "bench: none yet",
+     {upsample_nearest2x_forward, upsample_nearest2x_backward, max_pool2x2_forward,
+      max_pool2x2_backward, avg_pool_forward, avg_pool_backward}})
 
 }  // namespace mgst::kernels::cuda

@@ -53,9 +53,8 @@ const DeviceInfo& device_info() {
       return d;
     }
     std::ostringstream os;
-    os << prop.name << " (sm_" << prop.major << prop.minor << ", "
-       << prop.multiProcessorCount << " SMs, "
-       << (prop.totalGlobalMem >> 20) << " MiB)";
+    os << prop.name << " (sm_" << prop.major << prop.minor << ", " << prop.multiProcessorCount
+       << " SMs, " << (prop.totalGlobalMem >> 20) << " MiB)";
     d.description = os.str();
     d.ok = true;
     return d;
@@ -76,8 +75,8 @@ std::string bytes_str(std::size_t b) {
 std::size_t size_class(std::size_t bytes) {
   if (bytes <= 512) return 512;
   std::size_t pow2 = 512;
-  while (pow2 * 2 < bytes) pow2 *= 2;        // pow2 < bytes <= 2*pow2
-  const std::size_t step = pow2 / 4;         // classes pow2 + k*step, k=1..4
+  while (pow2 * 2 < bytes) pow2 *= 2;  // pow2 < bytes <= 2*pow2
+  const std::size_t step = pow2 / 4;   // classes pow2 + k*step, k=1..4
   return ((bytes + step - 1) / step) * step;
 }
 
@@ -103,10 +102,9 @@ class CachingAllocator {
       if (err != cudaSuccess) {
         (void)cudaGetLastError();
         std::ostringstream os;
-        os << "CUDA out of memory: requested " << bytes_str(bytes) << " (class "
-           << bytes_str(cls) << "), in use " << bytes_str(in_use_) << ", cached "
-           << bytes_str(cached_) << ", peak " << bytes_str(peak_) << ": "
-           << cudaGetErrorString(err);
+        os << "CUDA out of memory: requested " << bytes_str(bytes) << " (class " << bytes_str(cls)
+           << "), in use " << bytes_str(in_use_) << ", cached " << bytes_str(cached_) << ", peak "
+           << bytes_str(peak_) << ": " << cudaGetErrorString(err);
         ::mgst::detail::throw_error(os.str(), __FILE__, __LINE__);
       }
     }
@@ -121,8 +119,8 @@ class CachingAllocator {
     if (!p) return;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = live_.find(p);
-    MGST_CHECK(it != live_.end(), "device_free: pointer " << p
-                                   << " was not returned by device_alloc (double free?)");
+    MGST_CHECK(it != live_.end(),
+               "device_free: pointer " << p << " was not returned by device_alloc (double free?)");
     const std::size_t cls = it->second;
     live_.erase(it);
     in_use_ -= cls;

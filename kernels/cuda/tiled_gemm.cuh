@@ -46,10 +46,10 @@ struct TileConfig {
   static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
   static constexpr int kThreadsN = BN / TN, kThreadsM = BM / TM;
   static constexpr int kThreads = kThreadsM * kThreadsN;
-  static constexpr int kARowStride = kThreads / BK;   // A rows loaded per pass
-  static constexpr int kALoads = BM / kARowStride;    // A elements per thread
-  static constexpr int kBRowStride = kThreads / BN;   // B k-rows per pass
-  static constexpr int kBLoads = BK / kBRowStride;    // B elements per thread
+  static constexpr int kARowStride = kThreads / BK;  // A rows loaded per pass
+  static constexpr int kALoads = BM / kARowStride;   // A elements per thread
+  static constexpr int kBRowStride = kThreads / BN;  // B k-rows per pass
+  static constexpr int kBLoads = BK / kBRowStride;   // B elements per thread
   static_assert(TM % 4 == 0 && TN % 4 == 0, "float4 register blocking");
   static_assert(kThreads % BK == 0 && BM % kARowStride == 0, "A load mapping");
   static_assert(kThreads % BN == 0 && BK % kBRowStride == 0, "B load mapping");
@@ -63,8 +63,7 @@ using Tile128 = TileConfig<128, 128, 8, 8, 8>;  // 256 threads, 8x8 per thread
 // (ty, tx) = (tid / kThreadsN, tid % kThreadsN) owns rows
 // m0 + g*(BM/(TM/4)) + ty*4 + [0,4) and columns n0 + g*(BN/(TN/4)) + tx*4 + [0,4).
 template <class Cfg, class Op>
-__global__ void __launch_bounds__(Cfg::kThreads)
-    tiled_gemm_kernel(const Op op) {
+__global__ void __launch_bounds__(Cfg::kThreads) tiled_gemm_kernel(const Op op) {
   constexpr int BM = Cfg::BM, BN = Cfg::BN, BK = Cfg::BK, TM = Cfg::TM, TN = Cfg::TN;
   __shared__ __align__(16) float As[2][BK][BM + 4];
   __shared__ __align__(16) float Bs[2][BK][BN];
@@ -76,8 +75,7 @@ __global__ void __launch_bounds__(Cfg::kThreads)
   const int b_n = tid % BN, b_k = tid / BN;  // this thread's B loads
   typename Op::Row rows[Cfg::kALoads];
 #pragma unroll
-  for (int i = 0; i < Cfg::kALoads; ++i)
-    rows[i] = op.row(t.z, t.m0 + a_m + i * Cfg::kARowStride);
+  for (int i = 0; i < Cfg::kALoads; ++i) rows[i] = op.row(t.z, t.m0 + a_m + i * Cfg::kARowStride);
   const typename Op::Col col = op.col(t.z, t.n0 + b_n);
 
   float ra[Cfg::kALoads], rb[Cfg::kBLoads];
@@ -121,12 +119,18 @@ __global__ void __launch_bounds__(Cfg::kThreads)
 #pragma unroll
       for (int g = 0; g < TM / 4; ++g) {
         const float4 v = *reinterpret_cast<const float4*>(&As[buf][kk][g * kMGroupStride + ty * 4]);
-        am[g * 4 + 0] = v.x; am[g * 4 + 1] = v.y; am[g * 4 + 2] = v.z; am[g * 4 + 3] = v.w;
+        am[g * 4 + 0] = v.x;
+        am[g * 4 + 1] = v.y;
+        am[g * 4 + 2] = v.z;
+        am[g * 4 + 3] = v.w;
       }
 #pragma unroll
       for (int g = 0; g < TN / 4; ++g) {
         const float4 v = *reinterpret_cast<const float4*>(&Bs[buf][kk][g * kNGroupStride + tx * 4]);
-        bn[g * 4 + 0] = v.x; bn[g * 4 + 1] = v.y; bn[g * 4 + 2] = v.z; bn[g * 4 + 3] = v.w;
+        bn[g * 4 + 0] = v.x;
+        bn[g * 4 + 1] = v.y;
+        bn[g * 4 + 2] = v.z;
+        bn[g * 4 + 3] = v.w;
       }
 #pragma unroll
       for (int i = 0; i < TM; ++i)
@@ -156,7 +160,8 @@ __global__ void __launch_bounds__(Cfg::kThreads)
 template <class Cfg, class Op>
 void launch_tiled_gemm(const Op& op, dim3 grid, const char* what) {
   tiled_gemm_kernel<Cfg, Op><<<grid, Cfg::kThreads, 0, stream()>>>(op);
-  MGST_CHECK_LAUNCH(what, "grid=", grid.x, "x", grid.y, "x", grid.z, "tile=", Cfg::BM, "x", Cfg::BN);
+  MGST_CHECK_LAUNCH(what, "grid=", grid.x, "x", grid.y, "x", grid.z, "tile=", Cfg::BM, "x",
+                    Cfg::BN);
 }
 
 // Fixed-order sum of `splits` partial results: y[i] = sum_s ws[s*n + i]

@@ -78,9 +78,9 @@ int adam_dispatched();
 // For the .cu file of an op with one version: defines <op>_versions() (a
 // one-entry table, the entry given as the braced KernelVersion initialiser)
 // and <op>_dispatched() (0).
-#define MGST_CUDA_ONE_VERSION(op, Fns, ...)                                \
-  std::span<const KernelVersion<Fns>> op##_versions() {                    \
-    static constexpr KernelVersion<Fns> kTable[] = {__VA_ARGS__};          \
-    return kTable;                                                         \
-  }                                                                        \
+#define MGST_CUDA_ONE_VERSION(op, Fns, ...)                       \
+  std::span<const KernelVersion<Fns>> op##_versions() {           \
+    static constexpr KernelVersion<Fns> kTable[] = {__VA_ARGS__}; \
+    return kTable;                                                \
+  }                                                               \
   int op##_dispatched() { return 0; }

@@ -22,7 +22,8 @@ inline std::vector<double> masked_gram_forward(int N, int C, int P, const std::v
       for (int j = 0; j < C; ++j) {
         double s = 0;
         for (int p = 0; p < P; ++p)
-          s += F[(std::size_t(n) * C + i) * P + p] * wp(p) * F[(std::size_t(n) * C + j) * P + p] * wp(p);
+          s += F[(std::size_t(n) * C + i) * P + p] * wp(p) * F[(std::size_t(n) * C + j) * P + p] *
+               wp(p);
         G[(std::size_t(n) * C + i) * C + j] = s / D;
       }
   }
@@ -44,7 +45,8 @@ inline std::vector<double> masked_gram_backward(int N, int C, int P, const std::
     for (int i = 0; i < C; ++i)
       for (int p = 0; p < P; ++p) {
         double s = 0;
-        for (int j = 0; j < C; ++j) s += (g[i * C + j] + g[j * C + i]) * F[(std::size_t(n) * C + j) * P + p];
+        for (int j = 0; j < C; ++j)
+          s += (g[i * C + j] + g[j * C + i]) * F[(std::size_t(n) * C + j) * P + p];
         dF[(std::size_t(n) * C + i) * P + p] = wp(p) * wp(p) * s / D;
       }
   }

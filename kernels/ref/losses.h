@@ -66,11 +66,13 @@ inline double task_edge_loss_forward(int N, int H, int W, const std::vector<doub
         const double mp = m[n * HW + std::size_t(i) * W + j];
         ms += mp;
         if (j + 1 < W) {  // horizontal edge: the difference of differences
-          const double d = (g(y, n, i, j + 1) - g(y, n, i, j)) - (g(x, n, i, j + 1) - g(x, n, i, j));
+          const double d =
+              (g(y, n, i, j + 1) - g(y, n, i, j)) - (g(x, n, i, j + 1) - g(x, n, i, j));
           num += mp * d * d;
         }
         if (i + 1 < H) {  // vertical edge
-          const double d = (g(y, n, i + 1, j) - g(y, n, i, j)) - (g(x, n, i + 1, j) - g(x, n, i, j));
+          const double d =
+              (g(y, n, i + 1, j) - g(y, n, i, j)) - (g(x, n, i + 1, j) - g(x, n, i, j));
           num += mp * d * d;
         }
       }

@@ -23,7 +23,8 @@ inline double weighted_row_mse_forward(int R, int64_t M, const std::vector<doubl
   double s = 0;
   for (int r = 0; r < R; ++r) {
     double e = 0;  // this row's sum of squared differences
-    for (int64_t m = 0; m < M; ++m) e += (a[r * M + m] - t[r * ts + m]) * (a[r * M + m] - t[r * ts + m]);
+    for (int64_t m = 0; m < M; ++m)
+      e += (a[r * M + m] - t[r * ts + m]) * (a[r * M + m] - t[r * ts + m]);
     s += (rw.empty() ? 1.0 : rw[r]) * e / double(M);
   }
   return s / R;
@@ -36,7 +37,8 @@ inline std::vector<double> weighted_row_mse_backward(int R, int64_t M, const std
   std::vector<double> da(a.size());
   for (int r = 0; r < R; ++r)
     for (int64_t m = 0; m < M; ++m)
-      da[r * M + m] = gout * (rw.empty() ? 1.0 : rw[r]) * 2 * (a[r * M + m] - t[r * ts + m]) / (double(R) * M);
+      da[r * M + m] =
+          gout * (rw.empty() ? 1.0 : rw[r]) * 2 * (a[r * M + m] - t[r * ts + m]) / (double(R) * M);
   return da;
 }
 

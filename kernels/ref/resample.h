@@ -26,7 +26,8 @@ inline std::vector<double> upsample_nearest2x_backward(int NC, int H, int W,
   for (int c = 0; c < NC; ++c)
     for (int i = 0; i < 2 * H; ++i)
       for (int j = 0; j < 2 * W; ++j)
-        dx[(std::size_t(c) * H + i / 2) * W + j / 2] += dy[(std::size_t(c) * 2 * H + i) * 2 * W + j];
+        dx[(std::size_t(c) * H + i / 2) * W + j / 2] +=
+            dy[(std::size_t(c) * 2 * H + i) * 2 * W + j];
   return dx;
 }
 

@@ -1,6 +1,7 @@
 // Harness entry: the Adam update. Reference: kernels/ref/adam.h; backends:
 // kernels/cpu/adam.cpp, kernels/cuda/adam.cu.
 #include "kernels/ref/adam.h"
+
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -31,11 +32,13 @@ Impl impl(std::string name, Fns f, int64_t n) {
 std::vector<OpCase> adam_cases() {
   std::vector<OpCase> cases;
   // The transform net has ~1.7M parameters in one block (METHOD.md "Training").
-  for (int64_t n : {int64_t(1), int64_t(7), int64_t(33), int64_t(4096), int64_t(50001), int64_t(100003)}) {
+  for (int64_t n :
+       {int64_t(1), int64_t(7), int64_t(33), int64_t(4096), int64_t(50001), int64_t(100003)}) {
     OpCase c;
     c.op = "adam_update";
     c.shape = "n" + std::to_string(n) + " x" + std::to_string(kSteps) + " steps";
-    c.inputs = {{"p0", [n] { return uniform(n, 1); }}, {"g", [n] { return uniform(n * kSteps, 100 + n); }}};
+    c.inputs = {{"p0", [n] { return uniform(n, 1); }},
+                {"g", [n] { return uniform(n * kSteps, 100 + n); }}};
     // one float formula on both sides: fma contraction and sqrt rounding differ
     c.outputs = {{"p", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
                  {"m", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
@@ -43,13 +46,15 @@ std::vector<OpCase> adam_cases() {
     c.ref = [n](const std::vector<Vec>& x) {
       Vec p = x[0], m(n, 0.0), v(n, 0.0);
       for (int t = 1; t <= kSteps; ++t)
-        kref::adam_update(p, Vec(x[1].begin() + (t - 1) * n, x[1].begin() + t * n), m, v, kLr, kB1, kB2, kEps, t);
+        kref::adam_update(p, Vec(x[1].begin() + (t - 1) * n, x[1].begin() + t * n), m, v, kLr, kB1,
+                          kB2, kEps, t);
       return std::vector<Vec>{p, m, v};
     };
     c.cpu = impl("cpu", {&kc::adam_update, &kc::copy, &kc::fill}, n);
 #ifdef MGST_WITH_CUDA
     namespace cu = mgst::kernels::cuda;
-    for (const auto& ver : cu::adam_versions()) c.cuda.push_back(impl(ver.name, {ver.fn.update, &cu::copy, &cu::fill}, n));
+    for (const auto& ver : cu::adam_versions())
+      c.cuda.push_back(impl(ver.name, {ver.fn.update, &cu::copy, &cu::fill}, n));
 #endif
     c.flops = 12.0 * n * kSteps;
     c.bytes = 4.0 * 7 * n * kSteps;  // read p, g, m, v; write p, m, v

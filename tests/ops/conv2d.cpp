@@ -1,9 +1,10 @@
 // Harness entry: conv2d. Formula and reference: kernels/ref/conv2d.h; backends:
 // kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu (every version of its table;
 // the public functions run one of them, kernels/cuda/versions.h).
+#include "kernels/ref/conv2d.h"
+
 #include <cmath>
 
-#include "kernels/ref/conv2d.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -46,9 +47,9 @@ std::vector<Impl> cuda_impls(const Conv2dShape& s) {
 }
 
 std::string describe(const Conv2dShape& s) {
-  return "N" + std::to_string(s.N) + " Ci" + std::to_string(s.Ci) + " " + std::to_string(s.H) + "x" +
-         std::to_string(s.W) + " Co" + std::to_string(s.Co) + " K" + std::to_string(s.K) + " s" +
-         std::to_string(s.stride) + " p" + std::to_string(s.pad);
+  return "N" + std::to_string(s.N) + " Ci" + std::to_string(s.Ci) + " " + std::to_string(s.H) +
+         "x" + std::to_string(s.W) + " Co" + std::to_string(s.Co) + " K" + std::to_string(s.K) +
+         " s" + std::to_string(s.stride) + " p" + std::to_string(s.pad);
 }
 
 // Float sums of `terms` products in [-1,1): rounding grows like sqrt(terms).
@@ -57,10 +58,13 @@ Tol sum_tol(double terms) { return elementwise(2e-5 * std::sqrt(terms + 1), 1e-4
 }  // namespace
 
 std::vector<OpCase> conv2d_cases() {
-  struct Entry { Conv2dShape s; bool cuda = true; };
+  struct Entry {
+    Conv2dShape s;
+    bool cuda = true;
+  };
   const Entry shapes[] = {
       // tiny, for finite differences
-      {{1, 1, 1, 1, 1, 1, 1, 0}},    // 1x1 image, pointwise
+      {{1, 1, 1, 1, 1, 1, 1, 0}},           // 1x1 image, pointwise
       {{2, 3, 7, 5, 4, 3, 1, 1}, false},    // VGG-like 3x3 p1, odd sizes
       {{1, 2, 9, 8, 3, 3, 2, 1}, false},    // stride 2 with padding
       {{2, 4, 6, 7, 5, 1, 1, 0}, false},    // pointwise fast path
@@ -70,16 +74,16 @@ std::vector<OpCase> conv2d_cases() {
       {{2, 3, 6, 21, 1, 3, 1, 0}, false},   // Co 1: CPU direct path, one full vector + tail
       {{1, 4, 9, 9, 2, 5, 1, 0}, false},    // Co 2: direct path
       {{2, 2, 7, 8, 3, 7, 1, 0}, false},    // Co 3, K 7: direct path
-      {{1, 3, 5, 7, 2, 3, 1, 1}},    // tiny, odd
+      {{1, 3, 5, 7, 2, 3, 1, 1}},           // tiny, odd
       // the transform net (METHOD.md "Transform network") at small sizes
-      {{2, 4, 19, 23, 32, 9, 1, 0}},    // c1: 9x9 ->32 (4 input channels: image + mask)
-      {{2, 4, 17, 13, 5, 9, 1, 4}},     // 9x9 with pad 4
-      {{2, 32, 21, 19, 3, 9, 1, 0}},    // c4: 9x9 32->3
-      {{2, 32, 34, 34, 64, 3, 2, 0}},   // c2: 3x3 s2 32->64 (after reflection pad)
-      {{1, 64, 17, 17, 128, 3, 2, 1}},  // 3x3 s2 p1, odd input
-      {{1, 64, 18, 18, 128, 3, 2, 0}},  // c3: 3x3 s2 64->128
-      {{2, 128, 12, 12, 128, 3, 1, 1}}, // residual 128->128
-      {{2, 128, 10, 10, 64, 3, 1, 0}},  // upsampling block 128->64
+      {{2, 4, 19, 23, 32, 9, 1, 0}},     // c1: 9x9 ->32 (4 input channels: image + mask)
+      {{2, 4, 17, 13, 5, 9, 1, 4}},      // 9x9 with pad 4
+      {{2, 32, 21, 19, 3, 9, 1, 0}},     // c4: 9x9 32->3
+      {{2, 32, 34, 34, 64, 3, 2, 0}},    // c2: 3x3 s2 32->64 (after reflection pad)
+      {{1, 64, 17, 17, 128, 3, 2, 1}},   // 3x3 s2 p1, odd input
+      {{1, 64, 18, 18, 128, 3, 2, 0}},   // c3: 3x3 s2 64->128
+      {{2, 128, 12, 12, 128, 3, 1, 1}},  // residual 128->128
+      {{2, 128, 10, 10, 64, 3, 1, 0}},   // upsampling block 128->64
       // VGG-19 (METHOD.md "Loss network") at small sizes
       {{1, 3, 16, 16, 64, 3, 1, 1}},    // conv1_1
       {{2, 130, 9, 11, 129, 3, 1, 1}},  // > 128 channels both sides, odd
@@ -118,7 +122,8 @@ std::vector<OpCase> conv2d_cases() {
       kref::conv2d_backward(s, x[0], x[1], dy[0], g[0], g[1], g[2]);
       return g;
     };
-    c.cpu = impl("cpu", {&kc::conv2d_forward, &kc::conv2d_backward_data, &kc::conv2d_backward_weight}, s);
+    c.cpu = impl("cpu",
+                 {&kc::conv2d_forward, &kc::conv2d_backward_data, &kc::conv2d_backward_weight}, s);
     c.cuda = cuda_impls(s);
     const double macs = double(s.y_size()) * s.Ci * s.K * s.K;
     c.flops = 2 * macs;

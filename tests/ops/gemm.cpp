@@ -1,15 +1,15 @@
 // Harness entry: sgemm. Formula and reference: kernels/ref/gemm.h; backends:
 // kernels/cpu/gemm.cpp, kernels/cuda/gemm.cu (every version of its table).
+#include "kernels/ref/gemm.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "kernels/ref/gemm.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
-
 
 struct Fns {
   decltype(&kc::sgemm) sgemm;
@@ -38,7 +38,8 @@ std::vector<Impl> cuda_impls(const G& g) {
   std::vector<Impl> v;
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  for (const auto& ver : cu::sgemm_versions()) v.push_back(impl(ver.name, {ver.fn.sgemm, &cu::copy}, g));
+  for (const auto& ver : cu::sgemm_versions())
+    v.push_back(impl(ver.name, {ver.fn.sgemm, &cu::copy}, g));
 #else
   (void)g;
 #endif
@@ -48,10 +49,15 @@ std::vector<Impl> cuda_impls(const G& g) {
 }  // namespace
 
 std::vector<OpCase> gemm_cases() {
-  struct MNK { int M, N, K; };
-  struct AB { int pad; float alpha, beta; };
+  struct MNK {
+    int M, N, K;
+  };
+  struct AB {
+    int pad;
+    float alpha, beta;
+  };
   // The CPU's blocking: odd sizes across its MR/NR/KC/MC block edges.
-  const MNK cpu_sizes[] = {{1, 1, 1},    {7, 5, 3},     {9, 49, 17},   {37, 53, 71},
+  const MNK cpu_sizes[] = {{1, 1, 1},      {7, 5, 3},    {9, 49, 17},   {37, 53, 71},
                            {130, 97, 300}, {3, 200, 40}, {129, 2, 513}, {16, 96, 256}};
   const AB cpu_abs[] = {{0, 1.f, 0.f}, {5, 0.7f, -1.3f}, {3, -2.f, 0.f}};
   // Both backends: odd sizes across the CUDA 64/128 tiles. (The model's GEMMs
@@ -67,11 +73,13 @@ std::vector<OpCase> gemm_cases() {
     c.op = "sgemm";
     c.shape = std::string(ta ? "T" : "N") + (tb ? "T" : "N") + " M" + std::to_string(s.M) + " N" +
               std::to_string(s.N) + " K" + std::to_string(s.K) + " pad" + std::to_string(ab.pad) +
-              " alpha" + std::to_string(ab.alpha).substr(0, 4) + " beta" + std::to_string(ab.beta).substr(0, 4);
+              " alpha" + std::to_string(ab.alpha).substr(0, 4) + " beta" +
+              std::to_string(ab.beta).substr(0, 4);
     auto C0 = uniform(std::size_t(s.M) * g.ldc(), seed + 2);
     if (ab.beta == 0.f)  // beta == 0 must not read C: NaN where it would be read
       for (int i = 0; i < s.M; ++i)
-        std::fill_n(C0.begin() + std::size_t(i) * g.ldc(), s.N, std::numeric_limits<float>::quiet_NaN());
+        std::fill_n(C0.begin() + std::size_t(i) * g.ldc(), s.N,
+                    std::numeric_limits<float>::quiet_NaN());
     c.inputs = {{"A", uniform(std::size_t(ta ? s.K : s.M) * g.lda(), seed)},
                 {"B", uniform(std::size_t(tb ? s.N : s.K) * g.ldb(), seed + 1)},
                 {"C0", std::move(C0)}};
@@ -104,7 +112,9 @@ std::vector<OpCase> gemm_cases() {
     OpCase c;
     c.op = "sgemm";
     c.shape = "NT M150 N333 K700 (threads)";
-    c.inputs = {{"A", uniform(150 * 700, 1)}, {"B", uniform(333 * 700, 2)}, {"C0", FVec(150 * 333, 0.f)}};
+    c.inputs = {{"A", uniform(150 * 700, 1)},
+                {"B", uniform(333 * 700, 2)},
+                {"C0", FVec(150 * 333, 0.f)}};
     c.outputs = {{"C", 150 * 333, elementwise(2e-5 * std::sqrt(701.0), 1e-4), matrix()}};
     c.ref = [g](const std::vector<Vec>& x) {
       return std::vector<Vec>{kref::sgemm(g.ta, g.tb, g.M, g.N, g.K, g.alpha, x[0], g.lda(), x[1],

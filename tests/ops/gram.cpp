@@ -1,8 +1,9 @@
 // Harness entry: the masked Gram matrix. Reference: kernels/ref/gram.h;
 // backends: kernels/cpu/gram.cpp, kernels/cuda/gram.cu.
+#include "kernels/ref/gram.h"
+
 #include <doctest/doctest.h>
 
-#include "kernels/ref/gram.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -14,20 +15,27 @@ constexpr float kEps = 1e-8f;
 // forward/backward: the CPU functions or a CUDA version's (same signatures)
 template <class Fwd, class Bwd>
 Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
-  return {std::move(name), [=](const In& x, const Out& y) { forward(N, C, P, x[0], x[1], kEps, y[0]); },
-          [=](const In& x, const In&, const In& dy, const Out& g) { backward(N, C, P, x[0], x[1], kEps, dy[0], g[0]); }};
+  return {std::move(name),
+          [=](const In& x, const Out& y) { forward(N, C, P, x[0], x[1], kEps, y[0]); },
+          [=](const In& x, const In&, const In& dy, const Out& g) {
+            backward(N, C, P, x[0], x[1], kEps, dy[0], g[0]);
+          }};
 }
 
 }  // namespace
 
 std::vector<OpCase> gram_cases() {
-  struct S { int N, C, P; float lo, hi; };
+  struct S {
+    int N, C, P;
+    float lo, hi;
+  };
   // VGG-19's style layers have 64, 128, 256 and 512 channels (METHOD.md "Loss
   // network"), here on few pixels; > 128 and odd channel counts cross the
   // CUDA tiles. F in [0, 2): ReLU-like, large sums (the long-P case).
-  const S shapes[] = {{1, 1, 1, -1, 1},    {2, 3, 10, -1, 1},    {1, 5, 33, -1, 1},     {2, 4, 7, -1, 1},
-                      {2, 3, 17, -1, 1},   {2, 64, 1024, -1, 1}, {1, 65, 333, -1, 1},   {2, 130, 257, -1, 1},
-                      {4, 128, 4096, -1, 1}, {1, 256, 200, -1, 1}, {1, 512, 16, -1, 1}, {2, 16, 9000, 0, 2}};
+  const S shapes[] = {{1, 1, 1, -1, 1},     {2, 3, 10, -1, 1},    {1, 5, 33, -1, 1},
+                      {2, 4, 7, -1, 1},     {2, 3, 17, -1, 1},    {2, 64, 1024, -1, 1},
+                      {1, 65, 333, -1, 1},  {2, 130, 257, -1, 1}, {4, 128, 4096, -1, 1},
+                      {1, 256, 200, -1, 1}, {1, 512, 16, -1, 1},  {2, 16, 9000, 0, 2}};
   std::vector<OpCase> cases;
   uint64_t seed = 9;
   for (const S s : shapes) {
@@ -35,15 +43,20 @@ std::vector<OpCase> gram_cases() {
     OpCase c;
     c.op = "masked_gram";
     c.shape = "N" + std::to_string(s.N) + " C" + std::to_string(s.C) + " P" + std::to_string(s.P);
-    Input w{"w", [s, sd = ++seed] { return mask(1, int64_t(s.N) * s.P, sd); }};  // zero weight = masked-out pixel
+    Input w{"w", [s, sd = ++seed] {
+              return mask(1, int64_t(s.N) * s.P, sd);
+            }};  // zero weight = masked-out pixel
     w.optional = true;
-    c.inputs = {{"F", [s, nF, sd = ++seed] { return uniform(nF, sd, s.lo, s.hi); }, true, false, false, elementwise(1e-5, 1e-4), matrix()}, w};
+    c.inputs = {{"F", [s, nF, sd = ++seed] { return uniform(nF, sd, s.lo, s.hi); }, true, false,
+                 false, elementwise(1e-5, 1e-4), matrix()},
+                w};
     c.outputs = {{"G", nG, normalised(s.P > 5000 ? 1e-6 : 1e-5), matrix()}};
     c.ref = [s](const std::vector<Vec>& x) {
       return std::vector<Vec>{kref::masked_gram_forward(s.N, s.C, s.P, x[0], x[1], kEps)};
     };
     c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
-      return std::vector<Vec>{kref::masked_gram_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0]), {}};
+      return std::vector<Vec>{kref::masked_gram_backward(s.N, s.C, s.P, x[0], x[1], kEps, dy[0]),
+                              {}};
     };
     c.cpu = impl("cpu", &kc::masked_gram_forward, &kc::masked_gram_backward, s.N, s.C, s.P);
     c.cuda = MGST_OPS_CUDA_VERSIONS(masked_gram_versions, [&](const char* name, const auto& f) {
@@ -64,7 +77,8 @@ std::vector<OpCase> gram_cases() {
       for (int n = 0; n < s.N; ++n)
         for (int i = 0; i < s.C; ++i)
           for (int j = 0; j < i; ++j)
-            sym = sym && y[0][(std::size_t(n) * s.C + i) * s.C + j] == y[0][(std::size_t(n) * s.C + j) * s.C + i];
+            sym = sym && y[0][(std::size_t(n) * s.C + i) * s.C + j] ==
+                             y[0][(std::size_t(n) * s.C + j) * s.C + i];
       CHECK_MESSAGE(sym, who << ": Gram not exactly symmetric");
     };
     cases.push_back(std::move(c));

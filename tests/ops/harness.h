@@ -20,17 +20,17 @@
 #include "kernels/cuda/versions.h"
 #endif
 
-namespace mgst::kernels::ref {}  // kernels/ref/<op>.h
+namespace mgst::kernels::ref {}  // namespace mgst::kernels::ref
 
 namespace mgst::test::ops {
 
 namespace kc = mgst::kernels::cpu;    // the CPU backend
 namespace kref = mgst::kernels::ref;  // the double references
 
-using Vec = std::vector<double>;        // one tensor in double (references)
-using FVec = std::vector<float>;        // one tensor in float (backends)
-using In = std::vector<const float*>;   // the case's inputs, in order
-using Out = std::vector<float*>;        // outputs (nullptr = not wanted)
+using Vec = std::vector<double>;       // one tensor in double (references)
+using FVec = std::vector<float>;       // one tensor in float (backends)
+using In = std::vector<const float*>;  // the case's inputs, in order
+using Out = std::vector<float*>;       // outputs (nullptr = not wanted)
 
 // How a result is compared with what it should be.
 struct Tol {
@@ -70,17 +70,17 @@ class Data {
 struct Input {
   std::string name;
   Data data;
-  bool grad = false;      // the backward returns its gradient
-  bool nullable = false;  // its gradient output may be nullptr (the kernel skips it)
-  bool optional = false;  // the input itself may be nullptr (a bias, a weight mask)
-  Tol grad_ref, grad_cuda;  // gradient vs reference (or differences), vs CPU
+  bool grad = false;           // the backward returns its gradient
+  bool nullable = false;       // its gradient output may be nullptr (the kernel skips it)
+  bool optional = false;       // the input itself may be nullptr (a bias, a weight mask)
+  Tol grad_ref, grad_cuda;     // gradient vs reference (or differences), vs CPU
   bool backward_reads = true;  // absent, it changes the backward (a weight mask; not a bias)
 };
 
 struct Output {
   std::string name;
   int64_t size;
-  Tol ref, cuda;        // vs reference, vs CPU
+  Tol ref, cuda;         // vs reference, vs CPU
   bool has_grad = true;  // the backward takes a dy for it (saved statistics: false)
 };
 
@@ -97,7 +97,8 @@ struct Impl {
 
 // Reference results for a case: `absent` marks optional inputs passed as empty.
 using RefForward = std::function<std::vector<Vec>(const std::vector<Vec>& x)>;
-using RefBackward = std::function<std::vector<Vec>(const std::vector<Vec>& x, const std::vector<Vec>& dy)>;
+using RefBackward =
+    std::function<std::vector<Vec>(const std::vector<Vec>& x, const std::vector<Vec>& dy)>;
 
 struct OpCase {
   std::string op;     // "conv2d"
@@ -107,16 +108,16 @@ struct OpCase {
   RefForward ref;            // the double reference (kernels/ref/<op>.h)
   RefBackward ref_backward;  // exact reference gradients, or empty (then only (c))
   Impl cpu;
-  std::vector<Impl> cuda;    // every CUDA version, then the dispatched public function
+  std::vector<Impl> cuda;       // every CUDA version, then the dispatched public function
   double flops = 0, bytes = 0;  // analytic counts of the forward (for the perf mode)
   // Flags for special-purpose checks.
-  bool gradcheck = false;       // small enough for central differences
-  double fd_step = 1e-6;        // finite-difference step (max pool: below the value gap)
-  bool big = false;             // skipped under MGST_TEST_SMALL
-  bool deterministic = false;   // CUDA: two runs give the same bits
-  bool threads = false;         // CPU: 1 and 2 threads give the same bits
-  bool skip_ref = false;        // too big for the double reference (CUDA vs CPU only)
-  bool cpu_only = false;        // checks CPU-side structure (blocking, threads): no CUDA run
+  bool gradcheck = false;      // small enough for central differences
+  double fd_step = 1e-6;       // finite-difference step (max pool: below the value gap)
+  bool big = false;            // skipped under MGST_TEST_SMALL
+  bool deterministic = false;  // CUDA: two runs give the same bits
+  bool threads = false;        // CPU: 1 and 2 threads give the same bits
+  bool skip_ref = false;       // too big for the double reference (CUDA vs CPU only)
+  bool cpu_only = false;       // checks CPU-side structure (blocking, threads): no CUDA run
   // Extra check on one backend's forward outputs (e.g. exact Gram symmetry).
   std::function<void(const std::string& who, const std::vector<FVec>& y)> check_outputs;
   std::string label() const { return op + " " + shape; }
@@ -135,7 +136,8 @@ std::vector<Impl> each_version(const Table& table, Make make) {
 #define MGST_OPS_CUDA_VERSIONS(table, ...) \
   ::mgst::test::ops::each_version(::mgst::kernels::cuda::table(), __VA_ARGS__)
 #else
-#define MGST_OPS_CUDA_VERSIONS(table, ...) std::vector<::mgst::test::ops::Impl>{}
+#define MGST_OPS_CUDA_VERSIONS(table, ...) \
+  std::vector<::mgst::test::ops::Impl> {}
 #endif
 
 // The table: every op family's cases, in kernels/api.inc order.

@@ -1,6 +1,7 @@
 // Harness entry: instance norm. Formula and reference: kernels/ref/instance_norm.h;
 // backends: kernels/cpu/instance_norm.cpp, kernels/cuda/instance_norm.cu.
 #include "kernels/ref/instance_norm.h"
+
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -13,7 +14,9 @@ constexpr float kEps = 1e-5f;
 template <class Fwd, class Bwd>
 Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
   return {std::move(name),
-          [=](const In& x, const Out& y) { forward(N, C, P, x[0], x[1], x[2], kEps, y[0], y[1], y[2]); },
+          [=](const In& x, const Out& y) {
+            forward(N, C, P, x[0], x[1], x[2], kEps, y[0], y[1], y[2]);
+          },
           // the backward reads x, gamma and the saved mean/rstd; dbeta needs no beta
           [=](const In& x, const In& y, const In& dy, const Out& g) {
             backward(N, C, P, x[0], x[1], y[1], y[2], dy[0], g[0], g[1], g[2]);
@@ -23,12 +26,14 @@ Impl impl(std::string name, Fwd forward, Bwd backward, int N, int C, int P) {
 }  // namespace
 
 std::vector<OpCase> instance_norm_cases() {
-  struct S { int N, C, P; };
+  struct S {
+    int N, C, P;
+  };
   // The transform net normalises 32, 64 and 128 channels (METHOD.md "Transform
   // network"), here on small planes; plus 1x1 planes, odd P, > 128 channels.
-  const S shapes[] = {{1, 1, 1}, {2, 3, 7}, {1, 2, 25}, {3, 1, 4}, {1, 3, 7},   {2, 5, 33},
-                      {3, 4, 1023}, {2, 32, 4096}, {1, 64, 63}, {1, 128, 16}, {2, 130, 9},
-                      {4, 8, 64 * 64}, {4, 8, 65536}};
+  const S shapes[] = {{1, 1, 1},   {2, 3, 7},       {1, 2, 25},    {3, 1, 4},   {1, 3, 7},
+                      {2, 5, 33},  {3, 4, 1023},    {2, 32, 4096}, {1, 64, 63}, {1, 128, 16},
+                      {2, 130, 9}, {4, 8, 64 * 64}, {4, 8, 65536}};
   std::vector<OpCase> cases;
   uint64_t seed = 300;
   for (const S s : shapes) {
@@ -37,9 +42,12 @@ std::vector<OpCase> instance_norm_cases() {
     c.op = "instance_norm";
     c.shape = "N" + std::to_string(s.N) + " C" + std::to_string(s.C) + " P" + std::to_string(s.P);
     // gamma kept in [0.5, 1.5): away from 0, where y stops depending on x.
-    c.inputs = {{"x", [n, sd = ++seed] { return uniform(n, sd, -2.f, 3.f); }, true, true, false, elementwise(1e-4, 1e-3), elementwise(1e-5, 1e-4)},
-                {"gamma", uniform(s.C, ++seed, 0.5f, 1.5f), true, true, false, elementwise(1e-4, 1e-4), normalised(1e-5)},
-                {"beta", uniform(s.C, ++seed), true, true, false, elementwise(1e-4, 1e-4), normalised(1e-5)}};
+    c.inputs = {{"x", [n, sd = ++seed] { return uniform(n, sd, -2.f, 3.f); }, true, true, false,
+                 elementwise(1e-4, 1e-3), elementwise(1e-5, 1e-4)},
+                {"gamma", uniform(s.C, ++seed, 0.5f, 1.5f), true, true, false,
+                 elementwise(1e-4, 1e-4), normalised(1e-5)},
+                {"beta", uniform(s.C, ++seed), true, true, false, elementwise(1e-4, 1e-4),
+                 normalised(1e-5)}};
     c.outputs = {{"y", n, elementwise(1e-5, 1e-4), elementwise(1e-5, 1e-4)},
                  {"mean", nc, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5), false},
                  {"rstd", nc, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5), false}};

@@ -2,6 +2,7 @@
 // variation). Reference: kernels/ref/losses.h; backends: kernels/cpu/losses.cpp,
 // kernels/cuda/losses.cu.
 #include "kernels/ref/losses.h"
+
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -10,13 +11,17 @@ namespace {
 constexpr float kEps = 1e-8f;
 
 using Fns = kernels::LossesFns;  // kernels/fns.h
-const Fns kCpu{&kc::masked_mse_forward,     &kc::masked_mse_backward,     &kc::task_edge_loss_forward,
-               &kc::task_edge_loss_backward, &kc::total_variation_forward, &kc::total_variation_backward};
+const Fns kCpu{&kc::masked_mse_forward,      &kc::masked_mse_backward,
+               &kc::task_edge_loss_forward,  &kc::task_edge_loss_backward,
+               &kc::total_variation_forward, &kc::total_variation_backward};
 
 // inputs a, b (N,C,P), m (N,P); output out (1); gradient da.
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl masked_mse(std::string name, F f, int N, int C, int P) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.masked_mse_forward(N, C, P, x[0], x[1], x[2], kEps, y[0]); },
+  return {std::move(name),
+          [=](const In& x, const Out& y) {
+            f.masked_mse_forward(N, C, P, x[0], x[1], x[2], kEps, y[0]);
+          },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.masked_mse_backward(N, C, P, x[0], x[1], x[2], kEps, dy[0], g[0]);
           }};
@@ -24,7 +29,10 @@ Impl masked_mse(std::string name, F f, int N, int C, int P) {
 // inputs y, x (N,3,H,W), m (N,H,W); output out (1); gradient dy.
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl edge(std::string name, F f, int N, int H, int W) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.task_edge_loss_forward(N, H, W, x[0], x[1], x[2], kEps, y[0]); },
+  return {std::move(name),
+          [=](const In& x, const Out& y) {
+            f.task_edge_loss_forward(N, H, W, x[0], x[1], x[2], kEps, y[0]);
+          },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.task_edge_loss_backward(N, H, W, x[0], x[1], x[2], kEps, dy[0], g[0]);
           }};
@@ -32,7 +40,8 @@ Impl edge(std::string name, F f, int N, int H, int W) {
 // input y (N,C,H,W); output out (1).
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl tv(std::string name, F f, int N, int C, int H, int W) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.total_variation_forward(N, C, H, W, x[0], y[0]); },
+  return {std::move(name),
+          [=](const In& x, const Out& y) { f.total_variation_forward(N, C, H, W, x[0], y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.total_variation_backward(N, C, H, W, x[0], dy[0], g[0]);
           }};
@@ -56,9 +65,12 @@ const Tol kGradRef = elementwise(1e-6, 1e-4), kGradCuda = elementwise(1e-7, 1e-5
 
 std::vector<OpCase> losses_cases() {
   std::vector<OpCase> cases;
-  struct M { int N, C, P; };
+  struct M {
+    int N, C, P;
+  };
   // The attention-region content term compares VGG features (64..512 channels).
-  for (const M s : {M{1, 1, 1}, M{2, 3, 7}, M{3, 2, 10}, M{2, 3, 17}, M{4, 64, 4096}, M{3, 5, 1023}, M{2, 96 * 128, 3}}) {
+  for (const M s : {M{1, 1, 1}, M{2, 3, 7}, M{3, 2, 10}, M{2, 3, 17}, M{4, 64, 4096}, M{3, 5, 1023},
+                    M{2, 96 * 128, 3}}) {
     const int64_t n = int64_t(s.N) * s.C * s.P;
     OpCase c;
     c.op = "masked_mse";
@@ -71,7 +83,8 @@ std::vector<OpCase> losses_cases() {
       return std::vector<Vec>{{kref::masked_mse_forward(s.N, s.C, s.P, x[0], x[1], x[2], kEps)}};
     };
     c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
-      return std::vector<Vec>{kref::masked_mse_backward(s.N, s.C, s.P, x[0], x[1], x[2], kEps, dy[0][0]), {}, {}};
+      return std::vector<Vec>{
+          kref::masked_mse_backward(s.N, s.C, s.P, x[0], x[1], x[2], kEps, dy[0][0]), {}, {}};
     };
     c.cpu = masked_mse("cpu", kCpu, s.N, s.C, s.P);
     MGST_OPS_CUDA(masked_mse(ver.name, ver.fn, s.N, s.C, s.P));
@@ -82,19 +95,23 @@ std::vector<OpCase> losses_cases() {
     c.threads = s.C == 96 * 128;
     cases.push_back(std::move(c));
   }
-  struct E { int N, H, W; };
-  for (const E s : {E{1, 1, 1}, E{1, 1, 5}, E{2, 4, 3}, E{1, 5, 6}, E{1, 2, 3}, E{2, 17, 13}, E{4, 64, 64}, E{3, 1, 9},
-                    E{2, 9, 1}, E{2, 96, 128}}) {
+  struct E {
+    int N, H, W;
+  };
+  for (const E s : {E{1, 1, 1}, E{1, 1, 5}, E{2, 4, 3}, E{1, 5, 6}, E{1, 2, 3}, E{2, 17, 13},
+                    E{4, 64, 64}, E{3, 1, 9}, E{2, 9, 1}, E{2, 96, 128}}) {
     const int64_t n = int64_t(s.N) * 3 * s.H * s.W;
     OpCase c;
     c.op = "task_edge_loss";
     c.shape = "N" + std::to_string(s.N) + " " + std::to_string(s.H) + "x" + std::to_string(s.W);
-    c.inputs = {{"y", [n] { return uniform(n, 81 + n, 0.f, 1.f); }, true, false, false, kGradRef, kGradCuda},
+    c.inputs = {{"y", [n] { return uniform(n, 81 + n, 0.f, 1.f); }, true, false, false, kGradRef,
+                 kGradCuda},
                 {"x", [n] { return uniform(n, 82 + n, 0.f, 1.f); }},
                 {"m", [s, n] { return mask(s.N, int64_t(s.H) * s.W, 83 + n); }}};
     c.outputs = {{"out", 1, kValueRef, kValueCuda}};
     c.ref = [s](const std::vector<Vec>& x) {
-      return std::vector<Vec>{{kref::task_edge_loss_forward(s.N, s.H, s.W, x[0], x[1], x[2], kEps)}};
+      return std::vector<Vec>{
+          {kref::task_edge_loss_forward(s.N, s.H, s.W, x[0], x[1], x[2], kEps)}};
     };
     c.cpu = edge("cpu", kCpu, s.N, s.H, s.W);
     MGST_OPS_CUDA(edge(ver.name, ver.fn, s.N, s.H, s.W));
@@ -105,14 +122,16 @@ std::vector<OpCase> losses_cases() {
     c.threads = s.H == 96;
     cases.push_back(std::move(c));
   }
-  struct T { int N, C, H, W; };
-  for (const T s : {T{1, 1, 1, 1}, T{1, 2, 1, 6}, T{2, 1, 5, 1}, T{2, 3, 4, 5}, T{1, 3, 1, 7}, T{2, 3, 9, 1},
-                    T{2, 3, 17, 13}, T{4, 3, 128, 128}, T{2, 3, 96, 128}}) {
+  struct T {
+    int N, C, H, W;
+  };
+  for (const T s : {T{1, 1, 1, 1}, T{1, 2, 1, 6}, T{2, 1, 5, 1}, T{2, 3, 4, 5}, T{1, 3, 1, 7},
+                    T{2, 3, 9, 1}, T{2, 3, 17, 13}, T{4, 3, 128, 128}, T{2, 3, 96, 128}}) {
     const int64_t n = int64_t(s.N) * s.C * s.H * s.W;
     OpCase c;
     c.op = "total_variation";
-    c.shape = "N" + std::to_string(s.N) + " C" + std::to_string(s.C) + " " + std::to_string(s.H) + "x" +
-              std::to_string(s.W);
+    c.shape = "N" + std::to_string(s.N) + " C" + std::to_string(s.C) + " " + std::to_string(s.H) +
+              "x" + std::to_string(s.W);
     c.inputs = {{"y", [n] { return uniform(n, 91 + n); }, true, false, false, kGradRef, kGradCuda}};
     c.outputs = {{"out", 1, kValueRef, kValueCuda}};
     c.ref = [s](const std::vector<Vec>& x) {

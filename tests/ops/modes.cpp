@@ -23,10 +23,8 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 template <class Ref>
 bool compare(const std::string& what, const FVec& got, const Ref& ref, const Tol& t) {
   switch (t.kind) {
-    case Tol::kElementwise:
-      return all_close(what.c_str(), got, ref, t.atol, t.rtol);
-    case Tol::kNormalised:
-      return normalized_close(what.c_str(), got, ref, t.norm);
+    case Tol::kElementwise: return all_close(what.c_str(), got, ref, t.atol, t.rtol);
+    case Tol::kNormalised: return normalized_close(what.c_str(), got, ref, t.norm);
     case Tol::kMatrix: {
       double ref_max = 0;
       for (const auto r : ref) ref_max = std::max(ref_max, std::fabs(double(r)));
@@ -102,7 +100,8 @@ In host_inputs(const OpCase& c, const std::vector<bool>& present) {
   return x;
 }
 
-std::vector<FVec> host_forward(const OpCase& c, const Impl& impl, const std::vector<bool>& present) {
+std::vector<FVec> host_forward(const OpCase& c, const Impl& impl,
+                               const std::vector<bool>& present) {
   std::vector<FVec> y;
   Out yp;
   for (const auto& o : c.outputs) y.emplace_back(std::size_t(o.size), kNaN);  // unwritten shows
@@ -144,7 +143,8 @@ HostRun host_run(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
 std::vector<Vec> ref_inputs(const OpCase& c, const std::vector<bool>& present) {
   std::vector<Vec> x;
   for (std::size_t i = 0; i < c.inputs.size(); ++i)
-    x.push_back(present[i] ? Vec(c.inputs[i].data.get().begin(), c.inputs[i].data.get().end()) : Vec{});
+    x.push_back(present[i] ? Vec(c.inputs[i].data.get().begin(), c.inputs[i].data.get().end())
+                           : Vec{});
   return x;
 }
 
@@ -173,9 +173,9 @@ void cpu_vs_reference(const OpCase& c, const std::vector<bool>& present) {
     const auto g = host_backward(c, c.cpu, present, run.y, dy, want);
     for (std::size_t j = 0; j < c.inputs.size(); ++j)
       if (want[j])
-        CHECK_MESSAGE(same_bits(g[j], run.grad[j]),
-                      name << ": d" << c.inputs[j].name << " changed with d" << c.inputs[i].name
-                           << " = nullptr");
+        CHECK_MESSAGE(same_bits(g[j], run.grad[j]), name << ": d" << c.inputs[j].name
+                                                         << " changed with d" << c.inputs[i].name
+                                                         << " = nullptr");
   }
   if (c.threads) {  // the same bits for any thread count
     HostRun r1, r2;
@@ -188,9 +188,11 @@ void cpu_vs_reference(const OpCase& c, const std::vector<bool>& present) {
       r2 = host_run(c, c.cpu, present, dy);
     }
     for (std::size_t k = 0; k < r1.y.size(); ++k)
-      CHECK_MESSAGE(same_bits(r1.y[k], r2.y[k]), name << " " << c.outputs[k].name << ": 1 vs 2 threads");
+      CHECK_MESSAGE(same_bits(r1.y[k], r2.y[k]),
+                    name << " " << c.outputs[k].name << ": 1 vs 2 threads");
     for (std::size_t i = 0; i < r1.grad.size(); ++i)
-      CHECK_MESSAGE(same_bits(r1.grad[i], r2.grad[i]), name << " d" << c.inputs[i].name << ": 1 vs 2 threads");
+      CHECK_MESSAGE(same_bits(r1.grad[i], r2.grad[i]),
+                    name << " d" << c.inputs[i].name << ": 1 vs 2 threads");
   }
 }
 
@@ -228,69 +230,96 @@ using mgst::test::ops::OpCase;
 using mgst::test::ops::selected;
 
 TEST_SUITE("kernels_cpu") {
-TEST_CASE("ops: CPU kernels vs the double references") {
-  for (const OpCase& c : op_table()) {
-    if (c.skip_ref || !selected(c)) continue;
-    for (const auto& present : mgst::test::ops::variants(c)) mgst::test::ops::cpu_vs_reference(c, present);
-    mgst::test::ops::release_inputs(c);
+  TEST_CASE("ops: CPU kernels vs the double references") {
+    for (const OpCase& c : op_table()) {
+      if (c.skip_ref || !selected(c)) continue;
+      for (const auto& present : mgst::test::ops::variants(c))
+        mgst::test::ops::cpu_vs_reference(c, present);
+      mgst::test::ops::release_inputs(c);
+    }
   }
-}
 }  // TEST_SUITE
 
 TEST_SUITE("kernels_cpu") {
-// Every op of kernels/api.inc has cases, every op with a backward has a
-// central-difference case, every case that is not CPU-only has a CUDA
-// version. MGST_OPS_CENSUS=1 prints the counts per op: cases, and
-// (case x variant x implementation) runs of forward / backward / gradcheck.
-TEST_CASE("ops: the table covers every op of the kernel contract") {
-  const char* ops[] = {"sgemm", "conv2d", "reflection_pad", "upsample_nearest2x", "max_pool2x2", "avg_pool",
-                       "instance_norm", "fill", "copy", "add", "sub", "mul", "scale", "axpy",
-                       "scale_by_scalar", "relu", "channel_affine", "concat_channels", "masked_gram", "sum",
-                       "weighted_row_mse", "masked_mse", "task_edge_loss", "total_variation", "adam_update"};
-  const bool census = std::getenv("MGST_OPS_CENSUS") != nullptr;
-  long total[6] = {};
-  for (const char* op : ops) {
-    long cases = 0, gradchecks = 0, n[6] = {};  // cpu fwd, cpu bwd, gradcheck, cuda fwd, cuda bwd, versions
-    bool backward = false;
-    for (const OpCase& c : op_table()) {
-      if (c.op != op) continue;
-      ++cases;
-      backward = backward || mgst::test::ops::has_backward(c);
-      const auto vs = mgst::test::ops::variants(c);
-      const long nv = long(vs.size());
-      long nb = 0;
-      for (const auto& present : vs)
-        nb += mgst::test::ops::has_backward(c) && mgst::test::ops::backward_differs(c, present);
-      if (!c.skip_ref) n[0] += nv, n[1] += nb;
-      if (c.gradcheck && nb) n[2] += nb, ++gradchecks;
-      if (!c.cpu_only) n[3] += nv * long(c.cuda.size()), n[4] += nb * long(c.cuda.size());
+  // Every op of kernels/api.inc has cases, every op with a backward has a
+  // central-difference case, every case that is not CPU-only has a CUDA
+  // version. MGST_OPS_CENSUS=1 prints the counts per op: cases, and
+  // (case x variant x implementation) runs of forward / backward / gradcheck.
+  TEST_CASE("ops: the table covers every op of the kernel contract") {
+    const char* ops[] = {"sgemm",
+                         "conv2d",
+                         "reflection_pad",
+                         "upsample_nearest2x",
+                         "max_pool2x2",
+                         "avg_pool",
+                         "instance_norm",
+                         "fill",
+                         "copy",
+                         "add",
+                         "sub",
+                         "mul",
+                         "scale",
+                         "axpy",
+                         "scale_by_scalar",
+                         "relu",
+                         "channel_affine",
+                         "concat_channels",
+                         "masked_gram",
+                         "sum",
+                         "weighted_row_mse",
+                         "masked_mse",
+                         "task_edge_loss",
+                         "total_variation",
+                         "adam_update"};
+    const bool census = std::getenv("MGST_OPS_CENSUS") != nullptr;
+    long total[6] = {};
+    for (const char* op : ops) {
+      long cases = 0, gradchecks = 0,
+           n[6] = {};  // cpu fwd, cpu bwd, gradcheck, cuda fwd, cuda bwd, versions
+      bool backward = false;
+      for (const OpCase& c : op_table()) {
+        if (c.op != op) continue;
+        ++cases;
+        backward = backward || mgst::test::ops::has_backward(c);
+        const auto vs = mgst::test::ops::variants(c);
+        const long nv = long(vs.size());
+        long nb = 0;
+        for (const auto& present : vs)
+          nb += mgst::test::ops::has_backward(c) && mgst::test::ops::backward_differs(c, present);
+        if (!c.skip_ref) n[0] += nv, n[1] += nb;
+        if (c.gradcheck && nb) n[2] += nb, ++gradchecks;
+        if (!c.cpu_only) n[3] += nv * long(c.cuda.size()), n[4] += nb * long(c.cuda.size());
 #ifdef MGST_WITH_CUDA
-      CHECK_MESSAGE((c.cpu_only || !c.cuda.empty()), c.label() << ": no CUDA version");
+        CHECK_MESSAGE((c.cpu_only || !c.cuda.empty()), c.label() << ": no CUDA version");
 #endif
+      }
+      CHECK_MESSAGE(cases > 0, op << ": no case in the table");
+      if (backward) CHECK_MESSAGE(gradchecks > 0, op << ": no central-difference case");
+      for (int k = 0; k < 5; ++k) total[k] += n[k];
+      total[5] += cases;
+      if (census)
+        std::printf(
+            "census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd "
+            "%4ld\n",
+            op, cases, n[0], n[1], n[2], n[3], n[4]);
     }
-    CHECK_MESSAGE(cases > 0, op << ": no case in the table");
-    if (backward) CHECK_MESSAGE(gradchecks > 0, op << ": no central-difference case");
-    for (int k = 0; k < 5; ++k) total[k] += n[k];
-    total[5] += cases;
     if (census)
-      std::printf("census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd %4ld\n", op, cases,
-                  n[0], n[1], n[2], n[3], n[4]);
+      std::printf(
+          "census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd "
+          "%4ld\n",
+          "total", total[5], total[0], total[1], total[2], total[3], total[4]);
   }
-  if (census)
-    std::printf("census %-20s cases %4ld  cpu fwd %4ld bwd %4ld  gradcheck %3ld  cuda fwd %4ld bwd %4ld\n", "total",
-                total[5], total[0], total[1], total[2], total[3], total[4]);
-}
 }  // TEST_SUITE
 
 TEST_SUITE("gradcheck") {
-TEST_CASE("ops: CPU gradients vs central differences of the references") {
-  for (const OpCase& c : op_table()) {
-    if (!c.gradcheck || !mgst::test::ops::has_backward(c) || !selected(c)) continue;
-    for (const auto& present : mgst::test::ops::variants(c))
-      if (mgst::test::ops::backward_differs(c, present)) mgst::test::ops::gradcheck(c, present);
-    mgst::test::ops::release_inputs(c);
+  TEST_CASE("ops: CPU gradients vs central differences of the references") {
+    for (const OpCase& c : op_table()) {
+      if (!c.gradcheck || !mgst::test::ops::has_backward(c) || !selected(c)) continue;
+      for (const auto& present : mgst::test::ops::variants(c))
+        if (mgst::test::ops::backward_differs(c, present)) mgst::test::ops::gradcheck(c, present);
+      mgst::test::ops::release_inputs(c);
+    }
   }
-}
 }  // TEST_SUITE
 
 #ifdef MGST_WITH_CUDA
@@ -341,7 +370,8 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
   if (c.deterministic) {
     const auto again = forward();
     for (std::size_t k = 0; k < got.size(); ++k)
-      CHECK_MESSAGE(same_bits(again[k], got[k]), name << " " << c.outputs[k].name << ": not bit-reproducible");
+      CHECK_MESSAGE(same_bits(again[k], got[k]),
+                    name << " " << c.outputs[k].name << ": not bit-reproducible");
   }
   if (!has_backward(c) || !impl.backward || !backward_differs(c, present)) return;
 
@@ -356,8 +386,9 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
     dyp.push_back(dyd.back()->get());
   }
   for (std::size_t i = 0; i < c.inputs.size(); ++i)
-    g.push_back(present[i] && c.inputs[i].grad ? std::make_unique<DeviceBuffer>(c.inputs[i].data.get().size())
-                                               : nullptr);
+    g.push_back(present[i] && c.inputs[i].grad
+                    ? std::make_unique<DeviceBuffer>(c.inputs[i].data.get().size())
+                    : nullptr);
   auto backward = [&](const std::vector<bool>& want) {
     Out gp;
     std::vector<DeviceBuffer*> gb;
@@ -378,12 +409,14 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
   const auto want = all_grads(c, present);
   const auto grads = backward(want);
   for (std::size_t i = 0; i < c.inputs.size(); ++i)
-    if (want[i]) compare(name + " d" + c.inputs[i].name, grads[i], cpu.grad[i], c.inputs[i].grad_cuda);
+    if (want[i])
+      compare(name + " d" + c.inputs[i].name, grads[i], cpu.grad[i], c.inputs[i].grad_cuda);
   if (c.deterministic) {
     const auto again = backward(want);
     for (std::size_t i = 0; i < c.inputs.size(); ++i)
       if (want[i])
-        CHECK_MESSAGE(same_bits(again[i], grads[i]), name << " d" << c.inputs[i].name << ": not bit-reproducible");
+        CHECK_MESSAGE(same_bits(again[i], grads[i]),
+                      name << " d" << c.inputs[i].name << ": not bit-reproducible");
   }
   for (std::size_t i = 0; i < c.inputs.size(); ++i) {  // nullable gradients left out
     if (!c.inputs[i].nullable || !want[i]) continue;
@@ -401,19 +434,19 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
 }  // namespace mgst::test::ops
 
 TEST_SUITE("cuda") {
-TEST_CASE("cuda ops: every CUDA version vs the CPU kernels, guarded and poisoned") {
-  MGST_REQUIRE_GPU();
-  const bool small = mgst::test::ops::small_mode();
-  for (const OpCase& c : op_table()) {
-    if (c.cpu_only || (small && c.big) || !selected(c)) continue;
-    REQUIRE_MESSAGE(!c.cuda.empty(), c.label() << ": no CUDA version in the table");
-    for (const auto& impl : c.cuda) {
-      if (small && impl.skip_small) continue;
-      for (const auto& present : mgst::test::ops::variants(c))
-        mgst::test::ops::cuda_vs_cpu(c, impl, present);
+  TEST_CASE("cuda ops: every CUDA version vs the CPU kernels, guarded and poisoned") {
+    MGST_REQUIRE_GPU();
+    const bool small = mgst::test::ops::small_mode();
+    for (const OpCase& c : op_table()) {
+      if (c.cpu_only || (small && c.big) || !selected(c)) continue;
+      REQUIRE_MESSAGE(!c.cuda.empty(), c.label() << ": no CUDA version in the table");
+      for (const auto& impl : c.cuda) {
+        if (small && impl.skip_small) continue;
+        for (const auto& present : mgst::test::ops::variants(c))
+          mgst::test::ops::cuda_vs_cpu(c, impl, present);
+      }
+      mgst::test::ops::release_inputs(c);
     }
-    mgst::test::ops::release_inputs(c);
   }
-}
 }  // TEST_SUITE
 #endif  // MGST_WITH_CUDA

@@ -1,11 +1,11 @@
 // Harness entry: the sum and the weighted row mse. Reference: kernels/ref/reduce.h;
 // backends: kernels/cpu/reduce.cpp, kernels/cuda/reduce.cu.
 #include "kernels/ref/reduce.h"
+
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
 namespace {
-
 
 using Fns = kernels::ReduceFns;  // kernels/fns.h
 const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward};
@@ -18,7 +18,10 @@ Impl sum(std::string name, F f, int64_t n) {
 // inputs a (R,M), t (R,M) or (M) with ts = 0, rw (R, optional); output out (1).
 template <class F>
 Impl row_mse(std::string name, F f, int R, int64_t M, int64_t ts) {
-  return {std::move(name), [=](const In& x, const Out& y) { f.weighted_row_mse_forward(R, M, x[0], x[1], ts, x[2], y[0]); },
+  return {std::move(name),
+          [=](const In& x, const Out& y) {
+            f.weighted_row_mse_forward(R, M, x[0], x[1], ts, x[2], y[0]);
+          },
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.weighted_row_mse_backward(R, M, x[0], x[1], ts, x[2], dy[0], g[0]);
           }};
@@ -32,8 +35,8 @@ namespace cu = mgst::kernels::cuda;
 
 std::vector<OpCase> reduce_cases() {
   std::vector<OpCase> cases;
-  for (int64_t n : {int64_t(0), int64_t(1), int64_t(255), int64_t(1000), int64_t(4097), int64_t(300001),
-                    int64_t(1) << 20, int64_t(16) * 1000 * 1000 + 3}) {
+  for (int64_t n : {int64_t(0), int64_t(1), int64_t(255), int64_t(1000), int64_t(4097),
+                    int64_t(300001), int64_t(1) << 20, int64_t(16) * 1000 * 1000 + 3}) {
     OpCase c;
     c.op = "sum";
     c.shape = "n" + std::to_string(n);
@@ -53,33 +56,43 @@ std::vector<OpCase> reduce_cases() {
     c.threads = n == 300001 || n == 1000;
     cases.push_back(std::move(c));
   }
-  struct S { int R; int64_t M; bool broadcast; };
+  struct S {
+    int R;
+    int64_t M;
+    bool broadcast;
+  };
   // The content and feature-reconstruction terms compare VGG activations row
   // by row; R = 1 is the plain mse.
-  const S shapes[] = {{1, 1, false},  {1, 37, false},     {3, 11, true},   {4, 9, false}, {2, 5, true},
-                      {2, 40000, false}, {1, 1000, false}, {4, 4096, false}, {4, 4096, true},
-                      {3, 262144, false}, {3, 262144, true}, {7, 33, false}, {7, 33, true}};
+  const S shapes[] = {{1, 1, false},   {1, 37, false},     {3, 11, true},     {4, 9, false},
+                      {2, 5, true},    {2, 40000, false},  {1, 1000, false},  {4, 4096, false},
+                      {4, 4096, true}, {3, 262144, false}, {3, 262144, true}, {7, 33, false},
+                      {7, 33, true}};
   uint64_t seed = 50;
   for (const S s : shapes) {
     const int64_t ts = s.broadcast ? 0 : s.M;
     OpCase c;
     c.op = "weighted_row_mse";
-    c.shape = "R" + std::to_string(s.R) + " M" + std::to_string(s.M) + (s.broadcast ? " broadcast t" : "");
+    c.shape = "R" + std::to_string(s.R) + " M" + std::to_string(s.M) +
+              (s.broadcast ? " broadcast t" : "");
     Input rw{"row_weight", uniform(s.R, ++seed, 0.f, 2.f)};
     rw.optional = true;
-    c.inputs = {{"a", [s, sd = ++seed] { return uniform(int64_t(s.R) * s.M, sd); }, true, false, false, elementwise(1e-6, 1e-4), elementwise(1e-6, 1e-5)},
-                {"t", [s, sd = ++seed] { return uniform(s.broadcast ? s.M : int64_t(s.R) * s.M, sd); }},
+    c.inputs = {{"a", [s, sd = ++seed] { return uniform(int64_t(s.R) * s.M, sd); }, true, false,
+                 false, elementwise(1e-6, 1e-4), elementwise(1e-6, 1e-5)},
+                {"t",
+                 [s, sd = ++seed] { return uniform(s.broadcast ? s.M : int64_t(s.R) * s.M, sd); }},
                 rw};
     c.outputs = {{"out", 1, elementwise(1e-6, 1e-5), elementwise(1e-7, 1e-5)}};
     c.ref = [s, ts](const std::vector<Vec>& x) {
       return std::vector<Vec>{{kref::weighted_row_mse_forward(s.R, s.M, x[0], x[1], ts, x[2])}};
     };
     c.ref_backward = [s, ts](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
-      return std::vector<Vec>{kref::weighted_row_mse_backward(s.R, s.M, x[0], x[1], ts, x[2], dy[0][0]), {}, {}};
+      return std::vector<Vec>{
+          kref::weighted_row_mse_backward(s.R, s.M, x[0], x[1], ts, x[2], dy[0][0]), {}, {}};
     };
     c.cpu = row_mse("cpu", kCpu, s.R, s.M, ts);
 #ifdef MGST_WITH_CUDA
-    for (const auto& ver : cu::reduce_versions()) c.cuda.push_back(row_mse(ver.name, ver.fn, s.R, s.M, ts));
+    for (const auto& ver : cu::reduce_versions())
+      c.cuda.push_back(row_mse(ver.name, ver.fn, s.R, s.M, ts));
 #endif
     c.flops = 3.0 * s.R * s.M;
     c.bytes = 4.0 * (2.0 * s.R * s.M);

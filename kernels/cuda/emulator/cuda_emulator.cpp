@@ -27,9 +27,9 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <new>
 #include <sstream>
@@ -231,7 +231,8 @@ std::string run_block(const char* kernel) {
           asan_arrive(e.scheduler_fake);
         }
         int waiting = 0;
-        for (int i = lo; i < hi; ++i) waiting += e.fibers[std::size_t(i)].state == State::AtWarpBarrier;
+        for (int i = lo; i < hi; ++i)
+          waiting += e.fibers[std::size_t(i)].state == State::AtWarpBarrier;
         if (waiting == 0) break;
         if (waiting != hi - lo) {
           std::ostringstream os;
@@ -259,9 +260,9 @@ std::string run_block(const char* kernel) {
 
 bool valid_config(dim3 g, dim3 b) {
   const std::uint64_t threads = std::uint64_t(b.x) * b.y * b.z;
-  return g.x >= 1 && g.y >= 1 && g.z >= 1 && g.x <= 0x7fffffffu && g.y <= 65535 &&
-         g.z <= 65535 && b.x >= 1 && b.y >= 1 && b.z >= 1 && b.x <= 1024 && b.y <= 1024 &&
-         b.z <= 64 && threads <= std::uint64_t(kMaxThreadsPerBlock);
+  return g.x >= 1 && g.y >= 1 && g.z >= 1 && g.x <= 0x7fffffffu && g.y <= 65535 && g.z <= 65535 &&
+         b.x >= 1 && b.y >= 1 && b.z >= 1 && b.x <= 1024 && b.y <= 1024 && b.z <= 64 &&
+         threads <= std::uint64_t(kMaxThreadsPerBlock);
 }
 
 }  // namespace
@@ -415,7 +416,9 @@ cudaError_t cudaGetDevice(int* device) {
   *device = 0;
   return cudaSuccess;
 }
-cudaError_t cudaSetDevice(int device) { return device == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice); }
+cudaError_t cudaSetDevice(int device) {
+  return device == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice);
+}
 cudaError_t cudaDeviceSynchronize(void) { return cudaSuccess; }  // launches are synchronous
 
 cudaError_t cudaStreamCreate(cudaStream_t* s) {
@@ -511,7 +514,8 @@ const char* cudaGetErrorString(cudaError_t error) {
     case cudaErrorLaunchFailure: {
       std::lock_guard<std::mutex> lock(mgst::emu::error_mu);
       static thread_local std::string msg;
-      msg = mgst::emu::last_failure.empty() ? "unspecified launch failure" : mgst::emu::last_failure;
+      msg =
+          mgst::emu::last_failure.empty() ? "unspecified launch failure" : mgst::emu::last_failure;
       return msg.c_str();
     }
     default: return "unexpected error code (CUDA emulator)";

@@ -24,8 +24,7 @@
 // events, errors, device properties) instead of libcudart.
 #pragma once
 #include <cuda_runtime.h>  // types (dim3, float4, cudaError_t), API declarations
-
-#include <math.h>  // fmaf, sqrtf, ... in the global namespace, as device code sees them
+#include <math.h>          // fmaf, sqrtf, ... in the global namespace, as device code sees them
 
 #include <cstddef>
 #include <cstring>
@@ -97,9 +96,8 @@ class Launcher {
 };
 
 template <class... Params>
-Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 grid,
-                             dim3 block, std::size_t /*dynamic_smem*/ = 0,
-                             cudaStream_t /*stream*/ = nullptr) {
+Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 grid, dim3 block,
+                             std::size_t /*dynamic_smem*/ = 0, cudaStream_t /*stream*/ = nullptr) {
   return Launcher<Params...>(kernel, name, grid, block);
 }
 
@@ -112,7 +110,7 @@ Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 g
 #define gridDim (::mgst::emu::coords().grid_dim)
 
 // The device math library's integer and float min/max overloads.
-#define MGST_EMU_MINMAX(T)                           \
+#define MGST_EMU_MINMAX(T)                         \
   inline T min(T a, T b) { return b < a ? b : a; } \
   inline T max(T a, T b) { return a < b ? b : a; }
 MGST_EMU_MINMAX(int)
