@@ -26,24 +26,21 @@ PupilRegressor::PupilRegressor(const PupilRegressorConfig& cfg, uint64_t seed, D
   const int64_t flat = int64_t(cin) * h * w;
   // Linear layers as 1x1 convs over the flattened features (PyTorch's Linear
   // init: U(-1/sqrt(fan_in), 1/sqrt(fan_in))).
-  fc1_w_ = layers::uniform_fan_in({cfg.hidden, flat, 1, 1}, flat, rng);
-  fc1_b_ = layers::uniform_fan_in({cfg.hidden}, flat, rng);
-  fc2_w_ = layers::uniform_fan_in({2, cfg.hidden, 1, 1}, cfg.hidden, rng);
-  fc2_b_ = layers::uniform_fan_in({2}, cfg.hidden, rng);
-  params_.add("fc1.weight", fc1_w_);
-  params_.add("fc1.bias", fc1_b_);
-  params_.add("fc2.weight", fc2_w_);
-  params_.add("fc2.bias", fc2_b_);
-  if (cfg.gaze) {  // drawn last: the centre path's init does not depend on the gaze head
-    gz1_w_ = layers::uniform_fan_in({cfg.hidden, flat, 1, 1}, flat, rng);
-    gz1_b_ = layers::uniform_fan_in({cfg.hidden}, flat, rng);
-    gz2_w_ = layers::uniform_fan_in({2, cfg.hidden, 1, 1}, cfg.hidden, rng);
-    gz2_b_ = layers::uniform_fan_in({2}, cfg.hidden, rng);
-    params_.add("gaze1.weight", gz1_w_);
-    params_.add("gaze1.bias", gz1_b_);
-    params_.add("gaze2.weight", gz2_w_);
-    params_.add("gaze2.bias", gz2_b_);
-  }
+  // One two-layer head: draws w1, b1, w2, b2 in that order and registers them.
+  auto head = [&](const std::string& name1, const std::string& name2, Tensor& w1, Tensor& b1,
+                  Tensor& w2, Tensor& b2) {
+    w1 = layers::uniform_fan_in({cfg.hidden, flat, 1, 1}, flat, rng);
+    b1 = layers::uniform_fan_in({cfg.hidden}, flat, rng);
+    w2 = layers::uniform_fan_in({2, cfg.hidden, 1, 1}, cfg.hidden, rng);
+    b2 = layers::uniform_fan_in({2}, cfg.hidden, rng);
+    params_.add(name1 + ".weight", w1);
+    params_.add(name1 + ".bias", b1);
+    params_.add(name2 + ".weight", w2);
+    params_.add(name2 + ".bias", b2);
+  };
+  head("fc1", "fc2", fc1_w_, fc1_b_, fc2_w_, fc2_b_);
+  // drawn last: the centre path's init does not depend on the gaze head
+  if (cfg.gaze) head("gaze1", "gaze2", gz1_w_, gz1_b_, gz2_w_, gz2_b_);
   params_.pack(device);
 }
 
