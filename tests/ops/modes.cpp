@@ -37,7 +37,9 @@ bool compare(const std::string& what, const FVec& got, const Ref& ref, const Tol
 }
 
 bool same_bits(const FVec& a, const FVec& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+  // (memcmp must not see the null data() of an empty vector)
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 // Which optional inputs are present: all, then each optional one left out.
