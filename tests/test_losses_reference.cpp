@@ -497,6 +497,16 @@ struct Case {
   std::vector<Vec> style_valid;  // per style image (1,Hs,Ws) or empty
 };
 
+// A case of N images of (H, W), style images of the same size (change Hs,
+// Ws for another), x uniform in [0, 1) from `seed`.
+Case make_case(std::string name, int N, int H, int W, uint64_t seed) {
+  Case c;
+  c.name = std::move(name);
+  c.N = N, c.H = H, c.W = W, c.Hs = H, c.Ws = W;
+  c.x = uniform(N * 3 * H * W, seed, 0.0, 1.0);
+  return c;
+}
+
 struct CaseResult {
   losses::LossTerms ours;
   RefTerms ref;
@@ -660,10 +670,7 @@ TEST_SUITE("losses") {
 
   TEST_CASE("losses reference: compute_losses, soft and binary masks, y = x + perturbation") {
     const int N = 2, H = 16, W = 20;
-    Case c;
-    c.name = "16x20 soft|binary, mean of 1";
-    c.N = N, c.H = H, c.W = W, c.Hs = H, c.Ws = W;
-    c.x = uniform(N * 3 * H * W, 11, 0.0, 1.0);
+    Case c = make_case("16x20 soft|binary, mean of 1", N, H, W, 11);
     c.y = c.x;
     const Vec d = uniform(c.y.size(), 12, -0.2, 0.2);
     for (std::size_t i = 0; i < c.y.size(); ++i) c.y[i] = float(c.y[i] + d[i]);
@@ -708,10 +715,8 @@ TEST_SUITE("losses") {
   TEST_CASE("losses reference: compute_losses, all-zero and all-one masks, odd pooled sizes") {
     // 20x12: relu2_* 10x6, relu3_1 5x3, relu4_1 2x1 (floor), masks pooled alike.
     const int N = 2, H = 20, W = 12;
-    Case c;
-    c.name = "20x12 zero|one, mean of 1";
-    c.N = N, c.H = H, c.W = W, c.Hs = 16, c.Ws = 12;  // the style image may have its own size
-    c.x = uniform(N * 3 * H * W, 21, 0.0, 1.0);
+    Case c = make_case("20x12 zero|one, mean of 1", N, H, W, 21);
+    c.Hs = 16, c.Ws = 12;  // the style image may have its own size
     c.y = uniform(N * 3 * H * W, 22, -0.1, 1.1);
     c.m = concat({constant_mask(H, W, 0.0), constant_mask(H, W, 1.0)});
     c.style_imgs = {uniform(3 * 16 * 12, 23, 0.0, 1.0)};
@@ -729,10 +734,7 @@ TEST_SUITE("losses") {
     // other layers keep theirs. Style set: image 0 has m = 1 (bkgd empty: left
     // out of the bkgd mean), image 1 a soft mask.
     const int N = 2, H = 20, W = 12;
-    Case c;
-    c.name = "20x12 rows16-19|soft, mean of 2";
-    c.N = N, c.H = H, c.W = W, c.Hs = H, c.Ws = W;
-    c.x = uniform(N * 3 * H * W, 31, 0.0, 1.0);
+    Case c = make_case("20x12 rows16-19|soft, mean of 2", N, H, W, 31);
     c.y = uniform(N * 3 * H * W, 32, 0.0, 1.0);
     c.m = concat({box_mask(H, W, 16, 20, 0, W), soft_mask(H, W, 33)});
     c.style_imgs = {uniform(3 * H * W, 34, 0.0, 1.0), uniform(3 * H * W, 35, 0.2, 0.8)};
@@ -757,10 +759,7 @@ TEST_SUITE("losses") {
     // content batch and the style image alike. Sample 1's v removes the whole
     // bkgd (v = m binary): its bkgd terms vanish by the guard.
     const int N = 2, H = 16, W = 12;
-    Case c;
-    c.name = "16x12 with v, mean of 1";
-    c.N = N, c.H = H, c.W = W, c.Hs = H, c.Ws = W;
-    c.x = uniform(N * 3 * H * W, 81, 0.0, 1.0);
+    Case c = make_case("16x12 with v, mean of 1", N, H, W, 81);
     c.y = uniform(N * 3 * H * W, 82, 0.0, 1.0);
     const Vec m1 = box_mask(H, W, 4, 12, 2, 10);
     c.m = concat({soft_mask(H, W, 83), m1});

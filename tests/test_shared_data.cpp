@@ -12,13 +12,27 @@ using namespace mgst::data;
 using namespace mgst::train;
 namespace fs = std::filesystem;
 
+namespace {
+// The image/mask pairs of one ../shared/data eye-segmentation set (label maps:
+// 2 = iris, 3 = pupil), which must hold `count` of them.
+std::vector<SampleSource> eyeseg_pairs(const std::string& set, std::size_t count) {
+  const std::string d = test::shared_data_dir() + "/" + set;
+  const auto pairs = pair_files(d + "/images", d + "/masks");
+  REQUIRE(pairs.size() == count);
+  return pairs;
+}
+
+MaskOptions iris_and_pupil() {
+  MaskOptions mo;
+  mo.attention_labels = {2, 3};
+  return mo;
+}
+}  // namespace
+
 TEST_SUITE("shared_data") {
   TEST_CASE("real eye label maps: attention = iris + pupil, framed by the eye crop") {
-    const std::string d = test::shared_data_dir() + "/eyeseg_real_melihoz";
-    const auto pairs = pair_files(d + "/images", d + "/masks");
-    REQUIRE(pairs.size() == 40);
-    MaskOptions mo;
-    mo.attention_labels = {2, 3};
+    const auto pairs = eyeseg_pairs("eyeseg_real_melihoz", 40);
+    const MaskOptions mo = iris_and_pupil();
     Rng rng(0);
     const Sample s = load_sample(pairs[0], 96, 128, mo, parse_crop("eye"), rng);
     CHECK(s.image.height == 96);
@@ -34,11 +48,8 @@ TEST_SUITE("shared_data") {
   }
 
   TEST_CASE("UnityEyes renders: black rotation borders leave the regions") {
-    const std::string d = test::shared_data_dir() + "/eyeseg_unityeyes_melihoz";
-    const auto pairs = pair_files(d + "/images", d + "/masks");
-    REQUIRE(pairs.size() == 60);
-    MaskOptions mo;
-    mo.attention_labels = {2, 3};
+    const auto pairs = eyeseg_pairs("eyeseg_unityeyes_melihoz", 60);
+    MaskOptions mo = iris_and_pupil();
     mo.ignore_black = true;
     Rng rng(0);
     int with_border = 0;
@@ -61,8 +72,8 @@ TEST_SUITE("shared_data") {
     c.masks = base + "/eyeseg_real_melihoz/masks";
     c.style = base + "/eyeseg_unityeyes_melihoz/images";
     c.style_masks = base + "/eyeseg_unityeyes_melihoz/masks";
-    c.content_masks.attention_labels = {2, 3};
-    c.style_mask_options.attention_labels = {2, 3};
+    c.content_masks.attention_labels = iris_and_pupil().attention_labels;
+    c.style_mask_options.attention_labels = iris_and_pupil().attention_labels;
     c.style_mask_options.ignore_black = true;
     c.crop = "eye";
     c.height = 48, c.width = 64;

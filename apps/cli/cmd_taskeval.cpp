@@ -83,45 +83,53 @@ void split_holdout(std::vector<data::EyeSample>& all, double frac,
   all = std::move(keep);
 }
 
+// --ROLE, --ROLE-masks, --ROLE-format, --ROLE-csv: one of taskeval's two
+// datasets (synthetic, real); `images` says what --ROLE holds.
+std::vector<OptionSpec> dataset_option_specs(const std::string& role, const std::string& images) {
+  const std::string flag = "--" + role;
+  return {{flag, "DIR", "", images + " (or a UnityEyes folder)"},
+          {flag + "-masks", "DIR", "", "their label maps / masks"},
+          {flag + "-format", "F", "labels", "labels | unityeyes | csv"},
+          {flag + "-csv", "FILE", "", "pupil centres file,x,y (format csv)"}};
+}
+
 std::vector<OptionSpec> taskeval_option_specs() {
   std::vector<OptionSpec> specs = {
       {"--demo", "", "",
        "built-in procedural eyes (no downloads); trains a purifier unless --model"},
       {"--model", "CKPT", "", "the purifier (checkpoint or weights); none: baselines only"},
-      {"--synthetic", "DIR", "", "synthetic training images (or a UnityEyes folder)"},
-      {"--synthetic-masks", "DIR", "", "their label maps / masks"},
-      {"--synthetic-format", "F", "labels", "labels | unityeyes | csv"},
-      {"--synthetic-csv", "FILE", "", "pupil centres file,x,y (format csv)"},
-      {"--real", "DIR", "", "real test images (or a UnityEyes folder)"},
-      {"--real-masks", "DIR", "", "their label maps / masks"},
-      {"--real-format", "F", "labels", "labels | unityeyes | csv"},
-      {"--real-csv", "FILE", "", "pupil centres file,x,y (format csv)"},
-      {"--pupil-label", "L", "3", "label-map value of the pupil (centre = its centroid)"},
-      {"--region", "R", "eye", "UnityEyes attention masks: eye (lid opening) or iris"},
-      {"--mask-from-center", "R", "0",
-       "csv without masks: a disc of radius R px around the centre"},
-      {"--crop", "C", "eye", "eye[:F] (framed on the labels / landmarks) or center"},
-      {"--size", "HxW", "48x64", "evaluation size (multiples of 4)"},
-      {"--seeds", "N", "3", "regressor seeds (report per-seed means)"},
-      {"--seed", "N", "0", "first regressor seed (and the demo's data seed)"},
-      {"--steps", "N", "300", "regressor training steps"},
-      {"--batch", "N", "16", "regressor batch"},
-      {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
-      {"--max-shift", "PX", "3", "regressor translation augmentation"},
-      {"--gaze-weight", "W", "0.3", "weight of the gaze L2 term (datasets with gaze)"},
-      {"--holdout", "F", "0.15", "share of the synthetic set held out for the in-domain check"},
-      {"--leak-shift", "PX", "12", "shifted-mask control: move only the masks this far"},
-      {"--bootstrap", "N", "2000", "bootstrap resamples"},
-      {"--csv", "FILE", "", "per-image table"},
-      {"--out", "DIR", "",
-       "write taskeval.json here (demo: also its data and purifier; "
-       "default taskeval_out with --demo)"},
-      {"--purifier-steps", "N", "150", "demo: purifier training steps"},
-      {"--count", "N", "48", "demo: purifier content / style images per domain"},
-      {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
-      device_option("auto"),
-      {"--json", "", "", "print one JSON object on stdout (the table goes to stderr)"},
   };
+  append(specs, dataset_option_specs("synthetic", "synthetic training images"));
+  append(specs, dataset_option_specs("real", "real test images"));
+  append(specs,
+         {
+             {"--pupil-label", "L", "3", "label-map value of the pupil (centre = its centroid)"},
+             {"--region", "R", "eye", "UnityEyes attention masks: eye (lid opening) or iris"},
+             {"--mask-from-center", "R", "0",
+              "csv without masks: a disc of radius R px around the centre"},
+             {"--crop", "C", "eye", "eye[:F] (framed on the labels / landmarks) or center"},
+             {"--size", "HxW", "48x64", "evaluation size (multiples of 4)"},
+             {"--seeds", "N", "3", "regressor seeds (report per-seed means)"},
+             {"--seed", "N", "0", "first regressor seed (and the demo's data seed)"},
+             {"--steps", "N", "300", "regressor training steps"},
+             {"--batch", "N", "16", "regressor batch"},
+             {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
+             {"--max-shift", "PX", "3", "regressor translation augmentation"},
+             {"--gaze-weight", "W", "0.3", "weight of the gaze L2 term (datasets with gaze)"},
+             {"--holdout", "F", "0.15",
+              "share of the synthetic set held out for the in-domain check"},
+             {"--leak-shift", "PX", "12", "shifted-mask control: move only the masks this far"},
+             {"--bootstrap", "N", "2000", "bootstrap resamples"},
+             {"--csv", "FILE", "", "per-image table"},
+             {"--out", "DIR", "",
+              "write taskeval.json here (demo: also its data and purifier; "
+              "default taskeval_out with --demo)"},
+             {"--purifier-steps", "N", "150", "demo: purifier training steps"},
+             {"--count", "N", "48", "demo: purifier content / style images per domain"},
+             {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
+             device_option("auto"),
+             {"--json", "", "", "print one JSON object on stdout (the table goes to stderr)"},
+         });
   append(specs, mask_option_specs());
   return specs;
 }

@@ -144,26 +144,32 @@ std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
   return out;
 }
 
+namespace {
+// err[i] = distance(pred[i], truth[i]) for one prediction per image.
+template <class Pred, class Distance>
+std::vector<double> errors(const char* what, const std::vector<Pred>& pred,
+                           const std::vector<data::EyeSample>& truth, Distance distance) {
+  MGST_CHECK(pred.size() == truth.size(),
+             what << ": " << pred.size() << " predictions for " << truth.size() << " images");
+  std::vector<double> e(pred.size());
+  for (std::size_t i = 0; i < e.size(); ++i) e[i] = distance(pred[i], truth[i]);
+  return e;
+}
+}  // namespace
+
 std::vector<double> pixel_errors(const std::vector<data::Point2>& pred,
                                  const std::vector<data::EyeSample>& truth) {
-  MGST_CHECK(pred.size() == truth.size(),
-             "pixel_errors: " << pred.size() << " predictions for " << truth.size() << " images");
-  std::vector<double> e(pred.size());
-  for (std::size_t i = 0; i < e.size(); ++i)
-    e[i] = std::hypot(pred[i].x - truth[i].cx, pred[i].y - truth[i].cy);
-  return e;
+  return errors("pixel_errors", pred, truth, [](const data::Point2& p, const data::EyeSample& t) {
+    return std::hypot(p.x - t.cx, p.y - t.cy);
+  });
 }
 
 std::vector<double> gaze_errors(const std::vector<data::Gaze>& pred,
                                 const std::vector<data::EyeSample>& truth) {
-  MGST_CHECK(pred.size() == truth.size(),
-             "gaze_errors: " << pred.size() << " predictions for " << truth.size() << " images");
-  std::vector<double> e(pred.size());
-  for (std::size_t i = 0; i < e.size(); ++i) {
-    MGST_CHECK(truth[i].has_gaze, "gaze_errors: " << truth[i].name << " has no gaze");
-    e[i] = data::gaze_angle_deg(pred[i], truth[i].gaze);
-  }
-  return e;
+  return errors("gaze_errors", pred, truth, [](const data::Gaze& g, const data::EyeSample& t) {
+    MGST_CHECK(t.has_gaze, "gaze_errors: " << t.name << " has no gaze");
+    return data::gaze_angle_deg(g, t.gaze);
+  });
 }
 
 double mean_of(const std::vector<double>& v) {

@@ -4,19 +4,19 @@
 #include <vector>
 
 #include "apps/data/dataset.h"
+#include "apps/train/config.h"
 #include "losses/style_target.h"
 #include "models/vgg19.h"
 
 namespace mgst::train {
 
-// Loads the style set at (H, W) and computes each image's Grams once (a
+// Loads the style set as the run reads it (cfg's size, style masks and style
+// layers; `crop` parsed from cfg.crop) and computes each image's Grams once (a
 // random crop is read as a centre crop: the targets are fixed).
 std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
-                                                const std::vector<data::SampleSource>& style, int H,
-                                                int W, const data::MaskOptions& masks,
+                                                const std::vector<data::SampleSource>& style,
                                                 const data::CropOptions& crop,
-                                                const std::vector<std::string>& layers,
-                                                Device device);
+                                                const TrainConfig& cfg, Device device);
 
 // The style target of one style sample (its own Grams, METHOD.md's `mean` over one image).
 losses::StyleTarget single_style_target(const models::Vgg19& vgg, const data::Sample& style,

@@ -127,8 +127,7 @@ void Trainer::setup() {
   vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet);
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
-  style_grams_ = style_set_grams(*vgg_, style_, cfg_.height, cfg_.width, cfg_.style_mask_options,
-                                 crop_, cfg_.loss.style_layers, device_);
+  style_grams_ = style_set_grams(*vgg_, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
   if (!cfg_.quiet)
     std::printf(

@@ -31,24 +31,23 @@
 namespace mgst::kernels::cpu {
 namespace {
 
+// The six vector operations of the micro-kernel, spelled with one intrinsic
+// prefix (_mm512 or _mm256).
+#define MGST_VEC_OPS(P)                                              \
+  inline vf vzero() { return P##_setzero_ps(); }                     \
+  inline vf vload(const float* p) { return P##_loadu_ps(p); }        \
+  inline void vstore(float* p, vf v) { P##_storeu_ps(p, v); }        \
+  inline vf vset1(float x) { return P##_set1_ps(x); }                \
+  inline vf vfma(vf a, vf b, vf c) { return P##_fmadd_ps(a, b, c); } \
+  inline vf vmul(vf a, vf b) { return P##_mul_ps(a, b); }
 #if defined(__AVX512F__)
 using vf = __m512;
 constexpr int W = 16, MR = 8, NV = 3;
-inline vf vzero() { return _mm512_setzero_ps(); }
-inline vf vload(const float* p) { return _mm512_loadu_ps(p); }
-inline void vstore(float* p, vf v) { _mm512_storeu_ps(p, v); }
-inline vf vset1(float x) { return _mm512_set1_ps(x); }
-inline vf vfma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
-inline vf vmul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+MGST_VEC_OPS(_mm512)
 #elif defined(__AVX2__) && defined(__FMA__)
 using vf = __m256;
 constexpr int W = 8, MR = 6, NV = 2;
-inline vf vzero() { return _mm256_setzero_ps(); }
-inline vf vload(const float* p) { return _mm256_loadu_ps(p); }
-inline void vstore(float* p, vf v) { _mm256_storeu_ps(p, v); }
-inline vf vset1(float x) { return _mm256_set1_ps(x); }
-inline vf vfma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
-inline vf vmul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+MGST_VEC_OPS(_mm256)
 #else
 using vf = float;
 constexpr int W = 1, MR = 4, NV = 4;
@@ -59,6 +58,7 @@ inline vf vset1(float x) { return x; }
 inline vf vfma(vf a, vf b, vf c) { return a * b + c; }
 inline vf vmul(vf a, vf b) { return a * b; }
 #endif
+#undef MGST_VEC_OPS
 constexpr int NR = W * NV;
 
 // Block sizes: a KC x NR panel of B (48 KiB with AVX-512) stays in L1/L2

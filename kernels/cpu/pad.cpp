@@ -5,21 +5,13 @@
 // deterministic without atomics.
 #include <cstring>
 
+#include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
-#include "kernels/error.h"
 
 namespace mgst::kernels::cpu {
-namespace {
-void check(const char* op, int NC, int H, int W, int pad) {
-  MGST_CHECK(NC >= 0 && H > 0 && W > 0 && pad >= 0 && pad < H && pad < W,
-             op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W << " pad=" << pad
-                << ")");
-}
-}  // namespace
-
 void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float* y) {
-  check("reflection_pad_forward", NC, H, W, pad);
+  check_reflection_pad_shape("reflection_pad_forward", NC, H, W, pad);
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
   detail::parallel_for(NC, int64_t(Hp) * Wp, [&](int64_t c) {
     const float* xc = x + c * H * W;
@@ -35,7 +27,7 @@ void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float
 }
 
 void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, float* dx) {
-  check("reflection_pad_backward", NC, H, W, pad);
+  check_reflection_pad_shape("reflection_pad_backward", NC, H, W, pad);
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
   detail::parallel_for(NC, int64_t(Hp) * Wp, [&](int64_t c) {
     const float* dyc = dy + c * Hp * Wp;

@@ -4,6 +4,7 @@
 //   weighted row mse, a (R, M), target row r at t + r * t_row_stride:
 //     out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r,m])^2
 //     da  = gout * rw[r] * 2 (a - t) / (R M)
+#include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/error.h"
@@ -17,9 +18,7 @@ void sum_forward(int64_t n, const float* x, float* out) {
 
 void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
                               int64_t t_row_stride, const float* row_weight, float* out) {
-  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M
-                                                      << " t_row_stride=" << t_row_stride);
+  check_row_mse_shape("weighted_row_mse_forward", R, M, t_row_stride);
   const auto rows = detail::det_row_sums(R, M, [&](int64_t r, int64_t m) {
     const double d = double(a[r * M + m]) - double(t[r * t_row_stride + m]);
     return d * d;
@@ -32,9 +31,7 @@ void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
 void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
                                int64_t t_row_stride, const float* row_weight, const float* gout,
                                float* da) {
-  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M
-                                                       << " t_row_stride=" << t_row_stride);
+  check_row_mse_shape("weighted_row_mse_backward", R, M, t_row_stride);
   const double g = double(gout[0]) * 2.0 / (double(R) * double(M));
   for (int r = 0; r < R; ++r) {
     const float k = float(g * (row_weight ? double(row_weight[r]) : 1.0));

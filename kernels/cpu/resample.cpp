@@ -6,6 +6,7 @@
 // Pools floor odd sizes: uncovered rows/columns get dx = 0.
 #include <cstring>
 
+#include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/error.h"
@@ -13,8 +14,7 @@
 namespace mgst::kernels::cpu {
 
 void upsample_nearest2x_forward(int NC, int H, int W, const float* x, float* y) {
-  MGST_CHECK(NC >= 0 && H >= 0 && W >= 0,
-             "upsample_nearest2x_forward: bad shape NC=" << NC << " H=" << H << " W=" << W);
+  check_upsample2x_shape("upsample_nearest2x_forward", NC, H, W);
   detail::parallel_for(NC, int64_t(4) * H * W, [&](int64_t c) {
     const float* xc = x + c * H * W;
     float* yc = y + c * 4 * H * W;
@@ -27,8 +27,7 @@ void upsample_nearest2x_forward(int NC, int H, int W, const float* x, float* y) 
 }
 
 void upsample_nearest2x_backward(int NC, int H, int W, const float* dy, float* dx) {
-  MGST_CHECK(NC >= 0 && H >= 0 && W >= 0,
-             "upsample_nearest2x_backward: bad shape NC=" << NC << " H=" << H << " W=" << W);
+  check_upsample2x_shape("upsample_nearest2x_backward", NC, H, W);
   detail::parallel_for(NC, int64_t(4) * H * W, [&](int64_t c) {
     const float* dyc = dy + c * 4 * H * W;
     float* dxc = dx + c * H * W;
@@ -42,8 +41,7 @@ void upsample_nearest2x_backward(int NC, int H, int W, const float* dy, float* d
 }
 
 void max_pool2x2_forward(int NC, int H, int W, const float* x, float* y) {
-  MGST_CHECK(NC >= 0 && H >= 2 && W >= 2,
-             "max_pool2x2_forward: need H, W >= 2 (NC=" << NC << " H=" << H << " W=" << W << ")");
+  check_max_pool2x2_shape("max_pool2x2_forward", NC, H, W);
   const int Ho = H / 2, Wo = W / 2;
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {
     const float* xc = x + c * H * W;
@@ -64,8 +62,7 @@ void max_pool2x2_forward(int NC, int H, int W, const float* x, float* y) {
 }
 
 void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy, float* dx) {
-  MGST_CHECK(NC >= 0 && H >= 2 && W >= 2,
-             "max_pool2x2_backward: need H, W >= 2 (NC=" << NC << " H=" << H << " W=" << W << ")");
+  check_max_pool2x2_shape("max_pool2x2_backward", NC, H, W);
   const int Ho = H / 2, Wo = W / 2;
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {
     const float* xc = x + c * H * W;
@@ -85,9 +82,7 @@ void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy,
 }
 
 void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
-  MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k,
-             "avg_pool_forward: need 1 <= k <= H, W (NC=" << NC << " H=" << H << " W=" << W
-                                                          << " k=" << k << ")");
+  check_avg_pool_shape("avg_pool_forward", NC, H, W, k);
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {
@@ -104,9 +99,7 @@ void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
 }
 
 void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) {
-  MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k,
-             "avg_pool_backward: need 1 <= k <= H, W (NC=" << NC << " H=" << H << " W=" << W
-                                                           << " k=" << k << ")");
+  check_avg_pool_shape("avg_pool_backward", NC, H, W, k);
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
   detail::parallel_for(NC, int64_t(H) * W, [&](int64_t c) {

@@ -28,12 +28,10 @@ __device__ __forceinline__ void adam_one(float& p, float g, float& m, float& v, 
 // grid-stride over i in [0, n) (float4 groups when vec4, then a scalar tail).
 __global__ void adam_kernel(int64_t n, float* __restrict__ p, const float* __restrict__ g,
                             float* __restrict__ m, float* __restrict__ v, AdamCoef c, bool vec4) {
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  const int64_t tid = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
   int64_t done = 0;
   if (vec4) {
     const int64_t n4 = n / 4;
-    for (int64_t i = tid; i < n4; i += stride) {
+    for (int64_t i : detail::grid_stride(n4)) {
       float4 P = reinterpret_cast<float4*>(p)[i], M = reinterpret_cast<float4*>(m)[i],
              V = reinterpret_cast<float4*>(v)[i];
       const float4 G = reinterpret_cast<const float4*>(g)[i];
@@ -47,7 +45,7 @@ __global__ void adam_kernel(int64_t n, float* __restrict__ p, const float* __res
     }
     done = n4 * 4;
   }
-  for (int64_t i = done + tid; i < n; i += stride) adam_one(p[i], g[i], m[i], v[i], c);
+  for (int64_t i : detail::grid_stride(done, n)) adam_one(p[i], g[i], m[i], v[i], c);
 }
 
 bool aligned16(const void* q) { return (reinterpret_cast<std::uintptr_t>(q) & 15) == 0; }

@@ -39,6 +39,41 @@ inline unsigned grid_for(int64_t n, int threads = kThreads) {
   return unsigned(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t(kTargetSMs) * 16)));
 }
 
+// The indices of [first, end) one thread owns in a grid-stride loop: thread t
+// of the grid takes first + t, then steps by the grid's thread count.
+//   for (int64_t i : grid_stride(total)) y[i] = ...;
+struct GridStride {
+  struct Index {
+    int64_t i, step;
+    __device__ int64_t operator*() const { return i; }
+    __device__ Index& operator++() {
+      i += step;
+      return *this;
+    }
+    __device__ bool operator!=(const Index& end) const { return i < end.i; }
+  };
+  int64_t first, last;  // [first, last)
+  __device__ Index begin() const {
+    return {first + blockIdx.x * int64_t(blockDim.x) + threadIdx.x,
+            int64_t(gridDim.x) * blockDim.x};
+  }
+  __device__ Index end() const { return {last, 0}; }
+};
+__device__ __forceinline__ GridStride grid_stride(int64_t first, int64_t end) {
+  return {first, end};
+}
+__device__ __forceinline__ GridStride grid_stride(int64_t n) { return {0, n}; }
+
+// Flat index i of a row-major (planes, rows, cols) tensor as (plane, row, col):
+//   const auto [c, y, x] = plane_index(i, H, W);
+struct PlaneIndex {
+  int64_t plane;
+  int y, x;
+};
+__device__ __forceinline__ PlaneIndex plane_index(int64_t i, int H, int W) {
+  return {i / (int64_t(W) * H), int(i / W % H), int(i % W)};
+}
+
 inline unsigned ceil_div(int64_t a, int64_t b) { return unsigned((a + b - 1) / b); }
 
 // Scratch memory from the caching allocator, freed at scope exit. Freeing

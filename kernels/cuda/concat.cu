@@ -12,10 +12,8 @@ __global__ void concat_forward_kernel(int64_t total, int Ca, int Cb, int P,
                                       const float* __restrict__ a, const float* __restrict__ b,
                                       float* __restrict__ y) {
   const int C = Ca + Cb;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int p = int(i % P), c = int(i / P % C);
-    const int64_t n = i / (int64_t(P) * C);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [n, c, p] = detail::plane_index(i, C, P);
     y[i] = c < Ca ? a[(n * Ca + c) * P + p] : b[(n * Cb + (c - Ca)) * P + p];
   }
 }
@@ -25,10 +23,8 @@ __global__ void concat_backward_kernel(int64_t total, int Ca, int Cb, int P,
                                        const float* __restrict__ dy, float* __restrict__ da,
                                        float* __restrict__ db) {
   const int C = Ca + Cb;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int p = int(i % P), c = int(i / P % C);
-    const int64_t n = i / (int64_t(P) * C);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [n, c, p] = detail::plane_index(i, C, P);
     if (c < Ca) {
       if (da) da[(n * Ca + c) * P + p] = dy[i];
     } else if (db) {

@@ -86,8 +86,7 @@ __global__ void conv_fwd_direct_kernel(Conv2dShape s, const float* __restrict__ 
                                        float* __restrict__ y) {
   const int Ho = s.Ho(), Wo = s.Wo();
   const int64_t total = s.y_size();
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int ox = int(i % Wo), oy = int(i / Wo % Ho), co = int(i / (int64_t(Wo) * Ho) % s.Co);
     const int n = int(i / (int64_t(Wo) * Ho * s.Co));
     float acc = b ? b[co] : 0.f;
@@ -112,8 +111,7 @@ __global__ void conv_bwd_data_direct_kernel(Conv2dShape s, const float* __restri
                                             const float* __restrict__ dy, float* __restrict__ dx) {
   const int Ho = s.Ho(), Wo = s.Wo();
   const int64_t total = s.x_size();
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int ix = int(i % s.W), iy = int(i / s.W % s.H), ci = int(i / (int64_t(s.W) * s.H) % s.Ci);
     const int n = int(i / (int64_t(s.W) * s.H * s.Ci));
     float acc = 0.f;
@@ -194,10 +192,7 @@ struct ConvFwdOp {
   const float* bias;  // nullable
   float* y;
 
-  struct Row {
-    const float* p;
-    bool ok;
-  };
+  using Row = detail::RowPointer;
   struct Col {
     const float* img;
     int iy0, ix0;
@@ -239,10 +234,7 @@ struct ConvBwdDataOp {
   const float* dy;
   float* dx;
 
-  struct Row {
-    const float* p;
-    bool ok;
-  };
+  using Row = detail::RowPointer;
   struct Col {
     const float* img;
     int ty0, tx0;

@@ -56,12 +56,10 @@ struct ReluBackward {
 // u / v may be nullptr when the op ignores them.
 template <class Op>
 __global__ void map_kernel(int64_t n, const float* u, const float* v, float* y, Op op, bool vec4) {
-  const int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  const int64_t tid = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
   int64_t done = 0;
   if (vec4) {
     const int64_t n4 = n / 4;
-    for (int64_t i = tid; i < n4; i += stride) {
+    for (int64_t i : detail::grid_stride(n4)) {
       const float4 a = u ? reinterpret_cast<const float4*>(u)[i] : float4{0, 0, 0, 0};
       const float4 b = v ? reinterpret_cast<const float4*>(v)[i] : float4{0, 0, 0, 0};
       reinterpret_cast<float4*>(y)[i] =
@@ -69,7 +67,7 @@ __global__ void map_kernel(int64_t n, const float* u, const float* v, float* y, 
     }
     done = n4 * 4;
   }
-  for (int64_t i = done + tid; i < n; i += stride) y[i] = op(u ? u[i] : 0.f, v ? v[i] : 0.f);
+  for (int64_t i : detail::grid_stride(done, n)) y[i] = op(u ? u[i] : 0.f, v ? v[i] : 0.f);
 }
 
 bool aligned16(const void* p) { return (reinterpret_cast<std::uintptr_t>(p) & 15) == 0; }
@@ -90,8 +88,7 @@ void map(const char* name, int64_t n, const float* u, const float* v, float* y, 
 __global__ void channel_affine_kernel(int64_t total, int C, int P, const float* x,
                                       const float* __restrict__ a, const float* __restrict__ b,
                                       float* y) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int c = int(i / P % C);
     y[i] = b ? fmaf(x[i], a[c], b[c]) : x[i] * a[c];
   }

@@ -38,8 +38,7 @@ namespace detail {
 // grid-stride over i in [0, n): y[i] = ws[0*n+i] + ws[1*n+i] + ... in order.
 __global__ void sum_splits_kernel(int64_t n, int splits, const float* __restrict__ ws,
                                   float* __restrict__ y) {
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(n)) {
     float s = 0.f;
     for (int z = 0; z < splits; ++z) s += ws[z * n + i];
     y[i] = s;

@@ -86,10 +86,8 @@ struct GramOp {
 __global__ void gram_combine_kernel(int N, int C, int splits, const float* __restrict__ ws,
                                     const double* __restrict__ D, float* __restrict__ G) {
   const int64_t total = int64_t(N) * C * C;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int c = int(i % C), r = int(i / C % C);
-    const int64_t n = i / (int64_t(C) * C);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [n, r, c] = detail::plane_index(i, C, C);
     const int lo = min(r, c), hi = max(r, c);
     double s = 0;
     for (int sp = 0; sp < splits; ++sp) s += ws[((n * splits + sp) * C + lo) * C + hi];
@@ -101,10 +99,8 @@ __global__ void gram_combine_kernel(int N, int C, int splits, const float* __res
 __global__ void gram_sym_kernel(int N, int C, const float* __restrict__ dG,
                                 const double* __restrict__ D, float* __restrict__ S) {
   const int64_t total = int64_t(N) * C * C;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int c = int(i % C), r = int(i / C % C);
-    const int64_t n = i / (int64_t(C) * C);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [n, r, c] = detail::plane_index(i, C, C);
     const float* g = dG + n * C * C;
     S[i] = float((double(g[int64_t(r) * C + c]) + g[int64_t(c) * C + r]) / D[n]);
   }
@@ -119,10 +115,7 @@ struct GramBwdOp {
   const float* w;
   float* dF;
 
-  struct Row {
-    const float* p;
-    bool ok;
-  };
+  using Row = detail::RowPointer;
   using Col = Row;
 
   __device__ bool tile(int bm, int bn, Tile& t) const {

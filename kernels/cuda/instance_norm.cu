@@ -63,6 +63,30 @@ bool backward_args(int N, int C, int P, const float* dx, float* dgamma, float* d
   return dx || dgamma || dbeta;
 }
 
+// The arguments of every backward plane kernel (one launcher, backward_planes,
+// starts them all): planes nc < NC of P values, C channels; dx and part
+// nullable. plane(nc) is what each kernel reads first: plane nc's rows of x
+// and dy and the forward's statistics of that plane.
+struct BackwardArgs {
+  int NC, C, P;
+  const float *x, *gamma, *mean, *rstd, *dy;
+  float* dx;
+  double* part;  // (sum dy, sum dy*xhat) of plane nc to part[nc], part[NC + nc]
+
+  struct Plane {
+    const float *x, *dy;
+    float mu, rs;
+  };
+  __device__ Plane plane(int nc) const {
+    return {x + int64_t(nc) * P, dy + int64_t(nc) * P, mean[nc], rstd[nc]};
+  }
+  __device__ void store_plane_sums(int nc, double sdy, double sdyx) const {
+    if (!part) return;
+    part[nc] = sdy;
+    part[NC + nc] = sdyx;
+  }
+};
+
 // grid-stride over c < C: dbeta[c] = sum_n part[n*C+c], dgamma[c] = sum_n part[NC + n*C + c].
 __global__ void param_grad_kernel(int N, int C, const double* __restrict__ part,
                                   float* __restrict__ dgamma, float* __restrict__ dbeta) {
@@ -99,7 +123,8 @@ struct ParamGrads {
 };
 
 // The host side of the versions. The plane kernels of v1 and v2 (forward)
-// and of every backward share their argument lists, so one launcher each:
+// share their argument list, every backward takes BackwardArgs, so one
+// launcher each:
 // Threads threads per block, and either one block per plane (PerBlock) or a
 // thread per plane, grid-stride.
 dim3 plane_grid(int N, int C, int threads, bool per_block) {
@@ -122,8 +147,8 @@ void backward_planes(int N, int C, int P, const float* x, const float* gamma, co
   if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
   const ParamGrads pg(N, C, dgamma, dbeta);
   const auto kernel = Kernel;
-  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(N * C, C, P, x, gamma, mean,
-                                                                        rstd, dy, dx, pg.slots());
+  const BackwardArgs args{N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots()};
+  kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(args);
   MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
   pg.finish();
 }
@@ -157,26 +182,21 @@ __global__ void forward_thread_per_plane_kernel(int NC, int C, int P, const floa
 
 // grid-stride over planes nc: the plane's sum dy and sum dy*xhat (to
 // part[nc], part[NC + nc] when part), then dx (when dx).
-__global__ void backward_thread_per_plane_kernel(
-    int NC, int C, int P, const float* __restrict__ x, const float* __restrict__ gamma,
-    const float* __restrict__ mean, const float* __restrict__ rstd, const float* __restrict__ dy,
-    float* __restrict__ dx, double* __restrict__ part) {
-  for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < NC; nc += gridDim.x * blockDim.x) {
-    const float* xp = x + int64_t(nc) * P;
-    const float* gp = dy + int64_t(nc) * P;
-    const double mu = mean[nc], rs = rstd[nc];
+__global__ void backward_thread_per_plane_kernel(const BackwardArgs args) {
+  const int P = args.P;
+  for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < args.NC; nc += gridDim.x * blockDim.x) {
+    const BackwardArgs::Plane pl = args.plane(nc);
+    const float *xp = pl.x, *gp = pl.dy;
+    const double mu = pl.mu, rs = pl.rs;
     double sdy = 0, sdyx = 0;
     for (int i = 0; i < P; ++i) {
       sdy += gp[i];
       sdyx += gp[i] * ((xp[i] - mu) * rs);
     }
-    if (part) {
-      part[nc] = sdy;
-      part[NC + nc] = sdyx;
-    }
-    if (!dx) continue;
-    const double k = (gamma ? gamma[nc % C] : 1.0) * rs;
-    float* dp = dx + int64_t(nc) * P;
+    args.store_plane_sums(nc, sdy, sdyx);
+    if (!args.dx) continue;
+    const double k = (args.gamma ? args.gamma[nc % args.C] : 1.0) * rs;
+    float* dp = args.dx + int64_t(nc) * P;
     for (int i = 0; i < P; ++i)
       dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
   }
@@ -212,28 +232,22 @@ __global__ void __launch_bounds__(kNormThreads)
 // grid (N*C), block kNormThreads: block = plane nc; sum dy, then sum
 // dy*xhat, each its own pass, then dx.
 __global__ void __launch_bounds__(kNormThreads)
-    backward_block_two_pass_kernel(int NC, int C, int P, const float* __restrict__ x,
-                                   const float* __restrict__ gamma, const float* __restrict__ mean,
-                                   const float* __restrict__ rstd, const float* __restrict__ dy,
-                                   float* __restrict__ dx, double* __restrict__ part) {
+    backward_block_two_pass_kernel(const BackwardArgs args) {
   __shared__ double red[32];
-  const int nc = blockIdx.x, c = nc % C;
-  const float* xp = x + int64_t(nc) * P;
-  const float* gp = dy + int64_t(nc) * P;
-  const double mu = mean[nc], rs = rstd[nc];
+  const int P = args.P, nc = blockIdx.x;
+  const BackwardArgs::Plane pl = args.plane(nc);
+  const float *xp = pl.x, *gp = pl.dy;
+  const double mu = pl.mu, rs = pl.rs;
   double a = 0;
   for (int i = threadIdx.x; i < P; i += blockDim.x) a += gp[i];
   const double sdy = detail::block_sum(a, red);
   double b = 0;
   for (int i = threadIdx.x; i < P; i += blockDim.x) b += gp[i] * ((xp[i] - mu) * rs);
   const double sdyx = detail::block_sum(b, red);
-  if (part && threadIdx.x == 0) {
-    part[nc] = sdy;
-    part[NC + nc] = sdyx;
-  }
-  if (!dx) return;
-  const double k = (gamma ? gamma[c] : 1.0) * rs;
-  float* dp = dx + int64_t(nc) * P;
+  if (threadIdx.x == 0) args.store_plane_sums(nc, sdy, sdyx);
+  if (!args.dx) return;
+  const double k = (args.gamma ? args.gamma[nc % args.C] : 1.0) * rs;
+  float* dp = args.dx + int64_t(nc) * P;
   for (int i = threadIdx.x; i < P; i += blockDim.x)
     dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
 }
@@ -295,15 +309,12 @@ __global__ void __launch_bounds__(kNormThreads)
 // grid (N*C), block kNormThreads: block = plane nc. Writes dx (nullable) and
 // the plane's (sum dy, sum dy*xhat) to part[nc], part[NC + nc] (nullable).
 __global__ void __launch_bounds__(kNormThreads)
-    instance_norm_backward_kernel(int NC, int C, int P, const float* __restrict__ x,
-                                  const float* __restrict__ gamma, const float* __restrict__ mean,
-                                  const float* __restrict__ rstd, const float* __restrict__ dy,
-                                  float* __restrict__ dx, double* __restrict__ part) {
+    instance_norm_backward_kernel(const BackwardArgs args) {
   __shared__ double red[32];
-  const int nc = blockIdx.x, c = nc % C;
-  const float* xp = x + int64_t(nc) * P;
-  const float* gp = dy + int64_t(nc) * P;
-  const float mu = mean[nc], rs = rstd[nc];
+  const int P = args.P, nc = blockIdx.x;
+  const BackwardArgs::Plane pl = args.plane(nc);
+  const float *xp = pl.x, *gp = pl.dy;
+  const float mu = pl.mu, rs = pl.rs;
   double sdy = 0, sdyx = 0;
   for (int i = threadIdx.x; i < P; i += blockDim.x) {
     const float g = gp[i];
@@ -313,14 +324,11 @@ __global__ void __launch_bounds__(kNormThreads)
   }
   sdy = detail::block_sum(sdy, red);
   sdyx = detail::block_sum(sdyx, red);
-  if (part && threadIdx.x == 0) {
-    part[nc] = sdy;
-    part[NC + nc] = sdyx;
-  }
-  if (!dx) return;
-  const float k = float((gamma ? gamma[c] : 1.0) * rs);
+  if (threadIdx.x == 0) args.store_plane_sums(nc, sdy, sdyx);
+  if (!args.dx) return;
+  const float k = float((args.gamma ? args.gamma[nc % args.C] : 1.0) * rs);
   const float mdy = float(sdy / P), mdyx = float(sdyx / P);
-  float* dp = dx + int64_t(nc) * P;
+  float* dp = args.dx + int64_t(nc) * P;
   for (int i = threadIdx.x; i < P; i += blockDim.x) {
     const float xh = (xp[i] - mu) * rs;
     dp[i] = k * (gp[i] - mdy - xh * mdyx);

@@ -70,8 +70,7 @@ __global__ void masked_mse_backward_kernel(int N, int C, int P, const float* __r
                                            const float* __restrict__ gout, float* __restrict__ da) {
   const int64_t total = int64_t(N) * C * P;
   const double g = gout[0];
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int p = int(i % P);
     const int64_t n = i / (int64_t(C) * P);
     const double k = 2.0 * g / (double(N) * (double(C) * msum[n] + double(eps)));
@@ -124,8 +123,7 @@ __global__ void task_edge_backward_kernel(int N, int H, int W, const float* __re
                                           float eps, const double* __restrict__ msum,
                                           const float* __restrict__ gout, float* __restrict__ dy) {
   const int64_t HW = int64_t(H) * W, total = int64_t(N) * HW;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int64_t n = i / HW, q = i - n * HW;
     const int iy = int(q / W), ix = int(q % W);
     const float* mn = m + n * HW;
@@ -170,8 +168,7 @@ __global__ void tv_backward_kernel(int64_t total, int H, int W, double cnt_h, do
                                    float* __restrict__ dy) {
   const double g = gout[0];
   const double kh = cnt_h > 0 ? 2.0 * g / cnt_h : 0.0, kv = cnt_v > 0 ? 2.0 * g / cnt_v : 0.0;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int ix = int(i % W), iy = int(i / W % H);
     const double v = y[i];
     double acc = 0;

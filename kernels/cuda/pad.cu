@@ -4,6 +4,7 @@
 // row iy receives from padded rows iy+p (itself), p-iy (top mirror, when
 // 1 <= iy <= p) and 2H-2-iy+p (bottom mirror, when H-1-p <= iy <= H-2);
 // likewise for columns; dx sums the (up to 3x3) products of those sets.
+#include "kernels/checks.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/versions.h"
@@ -15,10 +16,8 @@ namespace {
 __global__ void reflection_pad_forward_kernel(int64_t total, int H, int W, int pad,
                                               const float* __restrict__ x, float* __restrict__ y) {
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ox = int(i % Wp), oy = int(i / Wp % Hp);
-    const int64_t c = i / (int64_t(Wp) * Hp);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, oy, ox] = detail::plane_index(i, Hp, Wp);
     y[i] = x[(c * H + reflect_index(oy - pad, H)) * W + reflect_index(ox - pad, W)];
   }
 }
@@ -37,10 +36,8 @@ __global__ void reflection_pad_backward_kernel(int64_t total, int H, int W, int 
                                                const float* __restrict__ dy,
                                                float* __restrict__ dx) {
   const int Hp = H + 2 * pad, Wp = W + 2 * pad;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ix = int(i % W), iy = int(i / W % H);
-    const int64_t c = i / (int64_t(W) * H);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, iy, ix] = detail::plane_index(i, H, W);
     int rows[3], cols[3];
     const int nr = sources(iy, H, pad, rows), nc = sources(ix, W, pad, cols);
     const float* plane = dy + c * Hp * Wp;
@@ -51,16 +48,10 @@ __global__ void reflection_pad_backward_kernel(int64_t total, int H, int W, int 
   }
 }
 
-void check(int NC, int H, int W, int pad, const char* op) {
-  MGST_CHECK(NC >= 0 && H > 0 && W > 0 && pad >= 0 && pad < H && pad < W,
-             op << ": bad shape NC=" << NC << " H=" << H << " W=" << W << " pad=" << pad
-                << " (reflection needs pad < H and pad < W)");
-}
-
 }  // namespace
 
 void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float* y) {
-  check(NC, H, W, pad, "reflection_pad_forward");
+  check_reflection_pad_shape("reflection_pad_forward", NC, H, W, pad);
   const int64_t total = int64_t(NC) * (H + 2 * pad) * (W + 2 * pad);
   if (!total) return;
   reflection_pad_forward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(total,
@@ -71,7 +62,7 @@ void reflection_pad_forward(int NC, int H, int W, int pad, const float* x, float
 }
 
 void reflection_pad_backward(int NC, int H, int W, int pad, const float* dy, float* dx) {
-  check(NC, H, W, pad, "reflection_pad_backward");
+  check_reflection_pad_shape("reflection_pad_backward", NC, H, W, pad);
   const int64_t total = int64_t(NC) * H * W;
   if (!total) return;
   reflection_pad_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(

@@ -3,6 +3,7 @@
 //   weighted_row_mse_forward:  out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r*ts + m])^2
 //   weighted_row_mse_backward: da[r,m] = gout * rw[r] * 2 (a - t) / (R M)
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
+#include "kernels/checks.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/row_reduce.cuh"
@@ -64,8 +65,7 @@ __global__ void row_mse_backward_kernel(int R, int64_t M, const float* __restric
                                         const float* __restrict__ gout, float* __restrict__ da) {
   const int64_t total = int64_t(R) * M;
   const float k = 2.f * gout[0] / float(double(R) * double(M));
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
+  for (int64_t i : detail::grid_stride(total)) {
     const int64_t r = i / M, m = i - r * M;
     const float wr = rw ? rw[r] : 1.f;
     da[i] = k * wr * (a[i] - t[r * ts + m]);
@@ -84,9 +84,7 @@ void sum_forward(int64_t n, const float* x, float* out) {
 
 void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
                               int64_t t_row_stride, const float* row_weight, float* out) {
-  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_forward: bad shape R=" << R << " M=" << M
-                                                      << " t_row_stride=" << t_row_stride);
+  check_row_mse_shape("weighted_row_mse_forward", R, M, t_row_stride);
   const int B = detail::reduce_blocks(M);
   detail::Scratch part(std::size_t(B) * R * sizeof(double));
   detail::launch_row_partials<1>("weighted_row_mse_forward", R, M, B,
@@ -98,9 +96,7 @@ void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
 void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
                                int64_t t_row_stride, const float* row_weight, const float* gout,
                                float* da) {
-  MGST_CHECK(R > 0 && M > 0 && t_row_stride >= 0,
-             "weighted_row_mse_backward: bad shape R=" << R << " M=" << M
-                                                       << " t_row_stride=" << t_row_stride);
+  check_row_mse_shape("weighted_row_mse_backward", R, M, t_row_stride);
   const int64_t total = int64_t(R) * M;
   row_mse_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(R, M, a, t,
                                                                                       t_row_stride,

@@ -6,6 +6,7 @@
 //   avg pool k:  y (NC, H/k, W/k), window mean; dx = dy / k^2 inside windows, 0 outside
 // Every kernel is one thread per element of the tensor it writes (a gather:
 // no atomics). Grid-stride over that tensor's flat index.
+#include "kernels/checks.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/versions.h"
@@ -17,10 +18,8 @@ namespace {
 __global__ void upsample2x_forward_kernel(int64_t total, int H, int W, const float* __restrict__ x,
                                           float* __restrict__ y) {
   const int Wo = 2 * W, Ho = 2 * H;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ox = int(i % Wo), oy = int(i / Wo % Ho);
-    const int64_t c = i / (int64_t(Wo) * Ho);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, oy, ox] = detail::plane_index(i, Ho, Wo);
     y[i] = x[(c * H + oy / 2) * W + ox / 2];
   }
 }
@@ -29,10 +28,8 @@ __global__ void upsample2x_forward_kernel(int64_t total, int H, int W, const flo
 __global__ void upsample2x_backward_kernel(int64_t total, int H, int W,
                                            const float* __restrict__ dy, float* __restrict__ dx) {
   const int Wo = 2 * W;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ix = int(i % W), iy = int(i / W % H);
-    const int64_t c = i / (int64_t(W) * H);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, iy, ix] = detail::plane_index(i, H, W);
     const float* r0 = dy + (c * 2 * H + 2 * iy) * Wo + 2 * ix;
     const float* r1 = r0 + Wo;
     dx[i] = (r0[0] + r0[1]) + (r1[0] + r1[1]);
@@ -52,10 +49,8 @@ __device__ __forceinline__ int argmax2x2(const float* w0, int W) {
 __global__ void max_pool2x2_forward_kernel(int64_t total, int H, int W, const float* __restrict__ x,
                                            float* __restrict__ y) {
   const int Ho = H / 2, Wo = W / 2;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ox = int(i % Wo), oy = int(i / Wo % Ho);
-    const int64_t c = i / (int64_t(Wo) * Ho);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, oy, ox] = detail::plane_index(i, Ho, Wo);
     const float* w0 = x + (c * H + 2 * oy) * W + 2 * ox;
     const int k = argmax2x2(w0, W);
     y[i] = w0[(k >> 1) * W + (k & 1)];
@@ -67,10 +62,8 @@ __global__ void max_pool2x2_backward_kernel(int64_t total, int H, int W,
                                             const float* __restrict__ x,
                                             const float* __restrict__ dy, float* __restrict__ dx) {
   const int Ho = H / 2, Wo = W / 2;
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ix = int(i % W), iy = int(i / W % H);
-    const int64_t c = i / (int64_t(W) * H);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, iy, ix] = detail::plane_index(i, H, W);
     const int oy = iy / 2, ox = ix / 2;
     float g = 0.f;
     if (oy < Ho && ox < Wo) {
@@ -86,10 +79,8 @@ __global__ void avg_pool_forward_kernel(int64_t total, int H, int W, int k,
                                         const float* __restrict__ x, float* __restrict__ y) {
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ox = int(i % Wo), oy = int(i / Wo % Ho);
-    const int64_t c = i / (int64_t(Wo) * Ho);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, oy, ox] = detail::plane_index(i, Ho, Wo);
     const float* w0 = x + (c * H + int64_t(oy) * k) * W + int64_t(ox) * k;
     float s = 0.f;
     for (int a = 0; a < k; ++a)
@@ -103,17 +94,11 @@ __global__ void avg_pool_backward_kernel(int64_t total, int H, int W, int k,
                                          const float* __restrict__ dy, float* __restrict__ dx) {
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
-  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < total;
-       i += int64_t(gridDim.x) * blockDim.x) {
-    const int ix = int(i % W), iy = int(i / W % H);
-    const int64_t c = i / (int64_t(W) * H);
+  for (int64_t i : detail::grid_stride(total)) {
+    const auto [c, iy, ix] = detail::plane_index(i, H, W);
     const int oy = iy / k, ox = ix / k;
     dx[i] = (oy < Ho && ox < Wo) ? dy[(c * Ho + oy) * Wo + ox] * inv : 0.f;
   }
-}
-
-void check(int NC, int H, int W, const char* op) {
-  MGST_CHECK(NC >= 0 && H > 0 && W > 0, op << ": bad shape NC=" << NC << " H=" << H << " W=" << W);
 }
 
 template <class Kernel, class... Args>
@@ -126,34 +111,32 @@ void launch(const char* op, Kernel kernel, int64_t total, int NC, int H, int W, 
 }  // namespace
 
 void upsample_nearest2x_forward(int NC, int H, int W, const float* x, float* y) {
-  check(NC, H, W, "upsample_nearest2x_forward");
+  check_upsample2x_shape("upsample_nearest2x_forward", NC, H, W);
   launch("upsample_nearest2x_forward", upsample2x_forward_kernel, int64_t(NC) * 4 * H * W, NC, H, W,
          x, y);
 }
 void upsample_nearest2x_backward(int NC, int H, int W, const float* dy, float* dx) {
-  check(NC, H, W, "upsample_nearest2x_backward");
+  check_upsample2x_shape("upsample_nearest2x_backward", NC, H, W);
   launch("upsample_nearest2x_backward", upsample2x_backward_kernel, int64_t(NC) * H * W, NC, H, W,
          dy, dx);
 }
 void max_pool2x2_forward(int NC, int H, int W, const float* x, float* y) {
-  check(NC, H, W, "max_pool2x2_forward");
+  check_max_pool2x2_shape("max_pool2x2_forward", NC, H, W);
   launch("max_pool2x2_forward", max_pool2x2_forward_kernel, int64_t(NC) * (H / 2) * (W / 2), NC, H,
          W, x, y);
 }
 void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy, float* dx) {
-  check(NC, H, W, "max_pool2x2_backward");
+  check_max_pool2x2_shape("max_pool2x2_backward", NC, H, W);
   launch("max_pool2x2_backward", max_pool2x2_backward_kernel, int64_t(NC) * H * W, NC, H, W, x, dy,
          dx);
 }
 void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
-  check(NC, H, W, "avg_pool_forward");
-  MGST_CHECK(k > 0, "avg_pool_forward: window " << k);
+  check_avg_pool_shape("avg_pool_forward", NC, H, W, k);
   launch("avg_pool_forward", avg_pool_forward_kernel, int64_t(NC) * (H / k) * (W / k), NC, H, W, k,
          x, y);
 }
 void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) {
-  check(NC, H, W, "avg_pool_backward");
-  MGST_CHECK(k > 0, "avg_pool_backward: window " << k);
+  check_avg_pool_shape("avg_pool_backward", NC, H, W, k);
   launch("avg_pool_backward", avg_pool_backward_kernel, int64_t(NC) * H * W, NC, H, W, k, dy, dx);
 }
 

@@ -41,6 +41,22 @@ __device__ __forceinline__ Tile grid_tile(int bm, int bn, int k0, int k1) {
   return {int(blockIdx.y) * bm, int(blockIdx.x) * bn, int(blockIdx.z), k0, k1};
 }
 
+// The plainest Op::Row (or Op::Col): where the operand row starts in global
+// memory, and whether it lies inside the matrix (false: its loads are zeros).
+struct RowPointer {
+  const float* p;
+  bool ok;
+};
+
+// dst[0..3] = src[0..3] in one 16-byte shared-memory read (src 16-byte aligned).
+__device__ __forceinline__ void copy4(float* dst, const float* src) {
+  const float4 v = *reinterpret_cast<const float4*>(src);
+  dst[0] = v.x;
+  dst[1] = v.y;
+  dst[2] = v.z;
+  dst[3] = v.w;
+}
+
 template <int BM_, int BN_, int BK_, int TM_, int TN_>
 struct TileConfig {
   static constexpr int BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_;
@@ -117,21 +133,9 @@ __global__ void __launch_bounds__(Cfg::kThreads) tiled_gemm_kernel(const Op op) 
     for (int kk = 0; kk < BK; ++kk) {
       float am[TM], bn[TN];
 #pragma unroll
-      for (int g = 0; g < TM / 4; ++g) {
-        const float4 v = *reinterpret_cast<const float4*>(&As[buf][kk][g * kMGroupStride + ty * 4]);
-        am[g * 4 + 0] = v.x;
-        am[g * 4 + 1] = v.y;
-        am[g * 4 + 2] = v.z;
-        am[g * 4 + 3] = v.w;
-      }
+      for (int g = 0; g < TM / 4; ++g) copy4(&am[g * 4], &As[buf][kk][g * kMGroupStride + ty * 4]);
 #pragma unroll
-      for (int g = 0; g < TN / 4; ++g) {
-        const float4 v = *reinterpret_cast<const float4*>(&Bs[buf][kk][g * kNGroupStride + tx * 4]);
-        bn[g * 4 + 0] = v.x;
-        bn[g * 4 + 1] = v.y;
-        bn[g * 4 + 2] = v.z;
-        bn[g * 4 + 3] = v.w;
-      }
+      for (int g = 0; g < TN / 4; ++g) copy4(&bn[g * 4], &Bs[buf][kk][g * kNGroupStride + tx * 4]);
 #pragma unroll
       for (int i = 0; i < TM; ++i)
 #pragma unroll

@@ -15,27 +15,26 @@ const Fns kCpu{&kc::masked_mse_forward,      &kc::masked_mse_backward,
                &kc::task_edge_loss_forward,  &kc::task_edge_loss_backward,
                &kc::total_variation_forward, &kc::total_variation_backward};
 
-// inputs a, b (N,C,P), m (N,P); output out (1); gradient da.
-template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
-Impl masked_mse(std::string name, F f, int N, int C, int P) {
+// masked_mse and task_edge_loss share one signature: (N, d1, d2, a, b, m, eps,
+// out) forward, (N, d1, d2, a, b, m, eps, gout, da) backward.
+//   masked_mse:     a, b (N,C,P), m (N,P);       (d1, d2) = (C, P); gradient da
+//   task_edge_loss: y, x (N,3,H,W), m (N,H,W);   (d1, d2) = (H, W); gradient dy
+template <auto Forward, auto Backward, class F>  // F: kernels/fns.h's Fns (CPU or a CUDA table)
+Impl region_loss(std::string name, F f, int N, int d1, int d2) {
   return {std::move(name),
-          [=](const In& x, const Out& y) {
-            f.masked_mse_forward(N, C, P, x[0], x[1], x[2], kEps, y[0]);
-          },
+          [=](const In& x, const Out& y) { (f.*Forward)(N, d1, d2, x[0], x[1], x[2], kEps, y[0]); },
           [=](const In& x, const In&, const In& dy, const Out& g) {
-            f.masked_mse_backward(N, C, P, x[0], x[1], x[2], kEps, dy[0], g[0]);
+            (f.*Backward)(N, d1, d2, x[0], x[1], x[2], kEps, dy[0], g[0]);
           }};
 }
-// inputs y, x (N,3,H,W), m (N,H,W); output out (1); gradient dy.
-template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
+template <class F>
+Impl masked_mse(std::string name, F f, int N, int C, int P) {
+  return region_loss<&F::masked_mse_forward, &F::masked_mse_backward>(std::move(name), f, N, C, P);
+}
+template <class F>
 Impl edge(std::string name, F f, int N, int H, int W) {
-  return {std::move(name),
-          [=](const In& x, const Out& y) {
-            f.task_edge_loss_forward(N, H, W, x[0], x[1], x[2], kEps, y[0]);
-          },
-          [=](const In& x, const In&, const In& dy, const Out& g) {
-            f.task_edge_loss_backward(N, H, W, x[0], x[1], x[2], kEps, dy[0], g[0]);
-          }};
+  return region_loss<&F::task_edge_loss_forward, &F::task_edge_loss_backward>(std::move(name), f, N,
+                                                                              H, W);
 }
 // input y (N,C,H,W); output out (1).
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
