@@ -29,8 +29,9 @@ except ImportError as e:  # the suite cannot run here; say why
     print(f"SKIP: {e} (tools/setup.sh installs python3-onnx and onnxruntime)")
     sys.exit(SKIP)
 
-# Sizes that are multiples of 4 and sizes purify pads (bottom/right) to one.
-SIZES = [(20, 28), (36, 44), (21, 30), (37, 45)]
+# Sizes that are multiples of 4 and sizes purify pads (bottom/right) to one,
+# by 1, 2 and 3 rows and columns.
+SIZES = [(20, 28), (36, 44), (21, 30), (37, 45), (23, 31)]
 TOL = 1.0 / 255 + 1e-6
 
 

@@ -38,8 +38,9 @@ int cmd_export(const std::vector<std::string>& args) {
   const std::string out = a.get("--out"), onnx = a.get("--onnx");
   if (out.empty() && onnx.empty()) throw UsageError("give --out FILE, --onnx FILE or both");
   if (!onnx.empty() && !exporter::onnx_available())
-    throw UsageError("--onnx: this mgst was built without ONNX (install libonnx-dev and "
-                     "libprotobuf-dev, e.g. tools/setup.sh, and configure again)");
+    throw UsageError(
+        "--onnx: this mgst was built without ONNX (install libonnx-dev and "
+        "libprotobuf-dev, e.g. tools/setup.sh, and configure again)");
   train::ModelSource source;
   source.path = a.require("--model");
   source.residual = !a.flag("--no-residual");
@@ -51,8 +52,7 @@ int cmd_export(const std::vector<std::string>& args) {
   if (!out.empty()) {
     const uint64_t n = exporter::write_weights(*model.net, meta, out);
     std::printf("wrote %s (%s: weights only, %s mode); %s is %s\n", out.c_str(),
-                megabytes(n).c_str(), mode, model.description.c_str(),
-                megabytes(in_bytes).c_str());
+                megabytes(n).c_str(), mode, model.description.c_str(), megabytes(in_bytes).c_str());
   }
   if (!onnx.empty()) {
     const uint64_t n = exporter::write_onnx(*model.net, meta, onnx);

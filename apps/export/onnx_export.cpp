@@ -52,8 +52,12 @@ class GraphBuilder {
     return last_->name();
   }
   // Attributes of the node made last.
-  void attr(const std::string& name, int64_t v) { add_attr(name, onnx::AttributeProto::INT)->set_i(v); }
-  void attr(const std::string& name, float v) { add_attr(name, onnx::AttributeProto::FLOAT)->set_f(v); }
+  void attr(const std::string& name, int64_t v) {
+    add_attr(name, onnx::AttributeProto::INT)->set_i(v);
+  }
+  void attr(const std::string& name, float v) {
+    add_attr(name, onnx::AttributeProto::FLOAT)->set_f(v);
+  }
   void attr(const std::string& name, const std::string& v) {
     add_attr(name, onnx::AttributeProto::STRING)->set_s(v);
   }
@@ -97,7 +101,8 @@ class GraphBuilder {
   }
 
  private:
-  onnx::AttributeProto* add_attr(const std::string& name, onnx::AttributeProto::AttributeType type) {
+  onnx::AttributeProto* add_attr(const std::string& name,
+                                 onnx::AttributeProto::AttributeType type) {
     auto* a = last_->add_attribute();
     a->set_name(name);
     a->set_type(type);
@@ -175,9 +180,10 @@ std::string transform_net(GraphBuilder& g, const std::string& in, bool residual)
   h = conv_layer(g, h, {"c4.conv", "", 1, false, false});
   if (!residual) return h;
   // y = x + c4(...): x is the RGB part of the (padded) input.
-  const std::string x = g.op("Slice", {in, g.ints("rgb_start", {0}), g.ints("rgb_end", {3}),
-                                       g.ints("channel_axis", {1})},
-                             "rgb");
+  const std::string x =
+      g.op("Slice",
+           {in, g.ints("rgb_start", {0}), g.ints("rgb_end", {3}), g.ints("channel_axis", {1})},
+           "rgb");
   return g.op("Add", {x, h}, "residual");
 }
 
@@ -205,8 +211,7 @@ void build_graph(onnx::GraphProto* graph, const models::TransformNet& net) {
   const std::string hw =
       g.op("Slice", {shape, g.ints("hw_start", {2}), g.ints("hw_end", {4}), g.ints("hw_axis", {0})},
            "hw");
-  const std::string pad =
-      g.op("Mod", {g.op("Neg", {hw}, "neg_hw"), g.ints("four", {4})}, "pad_hw");
+  const std::string pad = g.op("Mod", {g.op("Neg", {hw}, "neg_hw"), g.ints("four", {4})}, "pad_hw");
   g.attr("fmod", int64_t(0));
   // Pad's pads are all begins then all ends: (0,0,0,0, 0,0,padH,padW).
   const std::string pads = g.op("Concat", {g.ints("pad_begin", {0, 0, 0, 0, 0, 0}), pad}, "pads");
