@@ -10,6 +10,7 @@ int cmd_inspect(const std::vector<std::string>& args);
 int cmd_taskeval(const std::vector<std::string>& args);
 int cmd_masks(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
+int cmd_export(const std::vector<std::string>& args);
 
 std::vector<CommandInfo> command_table() {
   return {
@@ -17,6 +18,7 @@ std::vector<CommandInfo> command_table() {
        cmd_demo},
       {"train", "train the purifier on your data", cmd_train},
       {"purify", "purify real images with a trained model", cmd_purify},
+      {"export", "a trained model as weights only (safetensors) or as an ONNX graph", cmd_export},
       {"eval", "the loss terms of docs/METHOD.md for one content/style pair, as JSON", cmd_eval},
       {"taskeval",
        "does purification help the task? pupil error raw vs purified vs baselines, with intervals",
