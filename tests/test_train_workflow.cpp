@@ -44,7 +44,8 @@ struct CliResult {
 // One OpenMP thread, as in test_reliability.cpp: the shared cores are
 // oversubscribed while the suites run in parallel.
 CliResult cli(const std::string& args, const std::string& cwd = "") {
-  std::string cmd = "exec env OMP_NUM_THREADS=1 " + std::string(MGST_CLI_PATH) + " " + args + " 2>&1";
+  std::string cmd =
+      "exec env OMP_NUM_THREADS=1 " + std::string(MGST_CLI_PATH) + " " + args + " 2>&1";
   if (!cwd.empty()) cmd = "cd " + cwd + " && " + cmd;
   CliResult r;
   r.code = test::run_command(cmd, &r.out);
@@ -125,11 +126,17 @@ TEST_SUITE("apps") {
 
     // Every refused flag: exit 2 naming it, the run untouched.
     const std::string bytes = read_file(ckpt), log = read_file(run + "/log.csv");
-    const std::vector<std::string> refused = {
-        "--size 24x32",           "--no-residual",        "--loss-weights 1,2,3,4",
-        "--seed 5",               "--crop eye",           "--attention-labels 255",
-        "--style-attention-labels 255", "--style-target paired", "--style-layers relu1_1",
-        "--lambda-att 2",         "--vgg " + d + "/vgg.safetensors"};
+    const std::vector<std::string> refused = {"--size 24x32",
+                                              "--no-residual",
+                                              "--loss-weights 1,2,3,4",
+                                              "--seed 5",
+                                              "--crop eye",
+                                              "--attention-labels 255",
+                                              "--style-attention-labels 255",
+                                              "--style-target paired",
+                                              "--style-layers relu1_1",
+                                              "--lambda-att 2",
+                                              "--vgg " + d + "/vgg.safetensors"};
     for (const std::string& flag : refused) {
       CAPTURE(flag);
       r = cli("train --resume " + run + " " + flag, "/");
@@ -180,8 +187,9 @@ TEST_SUITE("apps") {
     const std::string data = make_data("out_data");
     const std::string d = fresh_dir("out");
     const std::string run = d + "/run", ckpt = run + "/checkpoint.safetensors";
-    REQUIRE(cli(train_args(data, run, "--steps 3 --checkpoint-every 1 --keep-checkpoints 2")).code ==
-            0);
+    REQUIRE(
+        cli(train_args(data, run, "--steps 3 --checkpoint-every 1 --keep-checkpoints 2")).code ==
+        0);
     // The last two kept beside the latest, the first rotated out.
     CHECK_FALSE(fs::exists(run + "/checkpoint_1.safetensors"));
     REQUIRE(fs::exists(run + "/checkpoint_2.safetensors"));
@@ -231,8 +239,8 @@ TEST_SUITE("apps") {
     args.replace(args.find(" --quiet"), 8, "");
     const pid_t pid = spawn_cli(args, out);
     int st = 0;
-    const bool running =
-        wait_for(pid, [&] { return text_of(out).find("step 1/") != std::string::npos; }, &st);
+    const bool running = wait_for(
+        pid, [&] { return text_of(out).find("step 1/") != std::string::npos; }, &st);
     INFO(text_of(out));
     REQUIRE(running);
     REQUIRE(::kill(pid, SIGINT) == 0);
@@ -270,8 +278,8 @@ TEST_SUITE("apps") {
       args.replace(args.find(" --quiet"), 8, "");
       const pid_t pid = spawn_cli(args, out);
       int st = 0;
-      REQUIRE(
-          wait_for(pid, [&] { return text_of(out).find("step 1/") != std::string::npos; }, &st));
+      REQUIRE(wait_for(
+          pid, [&] { return text_of(out).find("step 1/") != std::string::npos; }, &st));
       REQUIRE(::kill(pid, SIGTERM) == 0);
       if (twice) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -367,8 +375,8 @@ TEST_SUITE("apps") {
       for (float& v : m.data) v = v > 0.5f ? 2.f / 255.f : 0.f;
       data::save_png(d + "/labels" + f, m);
     }
-    const std::string base = "train --content " + data + "/real --masks " + d +
-                             "/labels --style " + data + "/synth --style-masks " + data +
+    const std::string base = "train --content " + data + "/real --masks " + d + "/labels --style " +
+                             data + "/synth --style-masks " + data +
                              "/synth_masks --size 16x16 --batch 1 --steps 1 --device cpu --quiet "
                              "--attention-labels 2 --out ";
     CliResult r = cli(base + d + "/shared_labels");
