@@ -642,9 +642,12 @@ TEST_SUITE("apps") {
     for (int attempt = 0; attempt < 15 && std::chrono::steady_clock::now() < deadline; ++attempt) {
       const bool resume = fs::exists(ckpt);
       const std::size_t rows_before = log_rows();
-      const std::string cmd = std::string("exec env ") + kEnv + " " + MGST_CLI_PATH + " " +
-                              (resume ? "train --resume " + run + " --quiet" : with_run(run)) +
-                              " >>" + d + "/killed_output.txt 2>&1";
+      const std::string cmd =
+          std::string("exec env ") + kEnv + " " + MGST_CLI_PATH + " " +
+          // A kill before the first checkpoint may leave a log.csv: a
+          // fresh start there needs --overwrite.
+          (resume ? "train --resume " + run + " --quiet" : with_run(run) + " --overwrite") + " >>" +
+          d + "/killed_output.txt 2>&1";
       const char* argv[] = {"sh", "-c", cmd.c_str(), nullptr};
       pid_t pid = 0;
       REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) ==
@@ -702,8 +705,8 @@ TEST_SUITE("apps") {
       last_step = step;
     }
     // Finish without interruption.
-    const CliResult fin =
-        fs::exists(ckpt) ? cli("train --resume " + run + " --quiet") : cli(with_run(run));
+    const CliResult fin = fs::exists(ckpt) ? cli("train --resume " + run + " --quiet")
+                                           : cli(with_run(run) + " --overwrite");
     INFO(fin.out);
     REQUIRE(fin.code == 0);
     MESSAGE(kills << " SIGKILLs (" << during_write << " while a file was being written, "
@@ -762,6 +765,8 @@ TEST_SUITE("apps") {
       // The checkpoint of step 2 is there, intact, bit for bit the reference's.
       const SafetensorsFile f = read_safetensors(run + "/checkpoint.safetensors");
       CHECK(f.metadata.at("step") == "2");
+      // loss.png is redrawn at every checkpoint, not only at a clean end.
+      CHECK(fs::exists(run + "/loss.png"));
       REQUIRE(f.tensors.size() == good.tensors.size());
       for (std::size_t i = 0; i < f.tensors.size(); ++i)
         CHECK(f.tensors[i].data == good.tensors[i].data);

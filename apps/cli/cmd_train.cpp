@@ -1,17 +1,29 @@
 // mgst train: METHOD.md's training loop on the user's data.
+#include <filesystem>
+#include <sstream>
+
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
+#include "apps/train/run_dir.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
 
 namespace mgst::cli {
 
-int cmd_train(const std::vector<std::string>& args) {
+namespace {
+
+using train::TrainConfig;
+
+std::vector<OptionSpec> train_option_specs() {
   std::vector<OptionSpec> specs = {
       {"--content", "DIR", "", "real images (content), a directory or one file"},
       {"--masks", "DIR", "", "their masks, matched by file stem (none: m = 1)"},
       {"--style", "DIR", "", "synthetic style images"},
       {"--style-masks", "DIR", "", "their masks (none: m = 1)"},
+      {"--val-content", "DIR", "",
+       "held-out real images: validation loss (no gradients, mean style target) in log.csv at "
+       "each checkpoint; also the rows of samples/ and before_after.png"},
+      {"--val-masks", "DIR", "", "their masks (none: m = 1)"},
       {"--vgg", "FILE", "", "VGG-19 weights (safetensors, torchvision keys); none: random VGG"},
       {"--size", "HxW", "96x128", "training size (H and W multiples of 4)"},
       {"--crop", "MODE", "center", "eye[:F] | center | random"},
@@ -23,65 +35,266 @@ int cmd_train(const std::vector<std::string>& args) {
       {"--steps", "N", "200", "total optimisation steps"},
       {"--lr", "X", "1e-3", "Adam learning rate"},
       {"--seed", "N", "0", "seed of the initialisation and the data order"},
-      {"--checkpoint-every", "K", "100", "write RUN_DIR/checkpoint.safetensors every K steps"},
+      {"--checkpoint-every", "K", "100",
+       "write RUN_DIR/checkpoint.safetensors (and redraw loss.png) every K steps; 0: at the end"},
+      {"--keep-checkpoints", "K", "0",
+       "also keep the last K checkpoints as RUN_DIR/checkpoint_<step>.safetensors"},
+      {"--log-every", "N", "1", "a step line every N steps (and at the last step)"},
+      {"--sample-every", "K", "0",
+       "every K steps write RUN_DIR/samples/step_<s>.png (input | purified | style) for the first "
+       "4 --val-content (else content) images; 0: none"},
       device_option("auto"),
-      {"--out", "RUN_DIR", "", "run directory: checkpoint, log.csv, loss.png"},
+      {"--out", "RUN_DIR", "",
+       "run directory: checkpoint, log.csv, loss.png, before_after.png (must not hold a run)"},
+      {"--overwrite", "", "", "start a new run in an --out directory that holds one (deletes it)"},
       {"--resume", "RUN_DIR", "",
-       "continue the run in RUN_DIR (its saved config; --steps may raise the total)"},
+       "continue the run in RUN_DIR with its saved config; flags that keep the model (data paths, "
+       "--steps, --lr, --warmup-steps, --batch, --device, intervals) override it"},
       {"--detect-anomaly", "", "", "check every op's output and gradient for NaN/Inf"},
       {"--skip-bad", "", "",
        "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
       {"--quiet", "", "", "no per-step lines"},
   };
   append(specs, mask_option_specs());
+  specs.push_back({"--style-attention-labels", "L1,L2,..", "(--attention-labels)",
+                   "the attention labels of the style masks (0/255 masks from `mgst masks`: 255)"});
   append(specs, loss_option_specs());
+  return specs;
+}
+
+std::string absolute_path(const std::string& p) {
+  return p.empty() ? p : std::filesystem::absolute(p).lexically_normal().string();
+}
+
+// Every setting from the flags, defaults where not given. Data paths are made
+// absolute, so a resume from another directory finds them.
+TrainConfig config_from_flags(const ArgParser& a) {
+  TrainConfig c;
+  c.content = absolute_path(a.get("--content"));
+  c.masks = absolute_path(a.get("--masks"));
+  c.style = absolute_path(a.get("--style"));
+  c.style_masks = absolute_path(a.get("--style-masks"));
+  c.val_content = absolute_path(a.get("--val-content"));
+  c.val_masks = absolute_path(a.get("--val-masks"));
+  c.vgg = absolute_path(a.get("--vgg"));
+  std::tie(c.height, c.width) = data::parse_size(a.get("--size"));
+  c.crop = a.get("--crop");
+  c.style_target = a.get("--style-target");
+  c.residual = !a.flag("--no-residual");
+  c.warmup_steps = a.get_int("--warmup-steps");
+  c.batch = a.get_int("--batch");
+  c.steps = a.get_int("--steps");
+  c.lr = a.get_double("--lr");
+  c.seed = uint64_t(a.get_int("--seed"));
+  c.checkpoint_every = a.get_int("--checkpoint-every");
+  c.keep_checkpoints = a.get_int("--keep-checkpoints");
+  c.log_every = a.get_int("--log-every");
+  c.sample_every = a.get_int("--sample-every");
+  c.device = a.get("--device");
+  c.out = a.get("--out");
+  c.quiet = a.flag("--quiet");
+  c.skip_bad = a.flag("--skip-bad");
+  c.content_masks = mask_options_from(a);
+  c.style_mask_options = c.content_masks;
+  if (a.given("--style-attention-labels")) {
+    c.style_mask_options.attention_labels = a.get_ints("--style-attention-labels");
+    for (int l : c.style_mask_options.attention_labels)
+      if (l < 0 || l > 255)
+        throw UsageError("--style-attention-labels: " + std::to_string(l) + " is not in 0..255");
+  }
+  if (!c.style_mask_options.ignore_labels.empty() && c.style_mask_options.attention_labels.empty())
+    throw UsageError("--ignore-labels needs label-map style masks: also give --attention-labels");
+  c.style_mask_options.ignore_black = a.flag("--ignore-black");
+  c.content_masks.ignore_black = false;  // METHOD.md "Data": --ignore-black is for style images
+  c.loss = loss_config_from(a);
+  if (c.steps < 0) throw UsageError("--steps must be >= 0");
+  return c;
+}
+
+std::string text(const std::string& s) { return s.empty() ? "(none)" : s; }
+std::string text(bool b) { return b ? "on" : "off"; }
+template <class T>
+std::string text(const T& v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+template <class T>
+std::string text(const std::vector<T>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + text(x);
+  return s.empty() ? "(none)" : s;
+}
+
+// One setting of the config as --resume sees it: the flags that set it,
+// whether it may change without changing the model or the objective, how it
+// prints, and how it is copied from the command line's config.
+struct Setting {
+  std::vector<std::string> flags;
+  bool keeps_model;
+  std::string (*show)(const TrainConfig&);
+  void (*copy)(TrainConfig& to, const TrainConfig& from);
+};
+
+template <auto Member>
+Setting field(std::vector<std::string> flags, bool keeps_model) {
+  return {std::move(flags), keeps_model, [](const TrainConfig& c) { return text(c.*Member); },
+          [](TrainConfig& to, const TrainConfig& from) { to.*Member = from.*Member; }};
+}
+
+const std::vector<Setting>& settings() {
+  using C = TrainConfig;
+  static const std::vector<Setting> all = {
+      field<&C::content>({"--content"}, true),
+      field<&C::masks>({"--masks"}, true),
+      field<&C::style>({"--style"}, true),
+      field<&C::style_masks>({"--style-masks"}, true),
+      field<&C::val_content>({"--val-content"}, true),
+      field<&C::val_masks>({"--val-masks"}, true),
+      field<&C::warmup_steps>({"--warmup-steps"}, true),
+      field<&C::batch>({"--batch"}, true),
+      field<&C::steps>({"--steps"}, true),
+      field<&C::lr>({"--lr"}, true),
+      field<&C::checkpoint_every>({"--checkpoint-every"}, true),
+      field<&C::keep_checkpoints>({"--keep-checkpoints"}, true),
+      field<&C::log_every>({"--log-every"}, true),
+      field<&C::sample_every>({"--sample-every"}, true),
+      field<&C::device>({"--device"}, true),
+      field<&C::skip_bad>({"--skip-bad"}, true),
+      // These define the model or the objective: refused on --resume.
+      field<&C::vgg>({"--vgg"}, false),
+      {{"--size"},
+       false,
+       [](const C& c) { return std::to_string(c.height) + "x" + std::to_string(c.width); },
+       [](C& to, const C& from) { to.height = from.height, to.width = from.width; }},
+      field<&C::crop>({"--crop"}, false),
+      field<&C::style_target>({"--style-target"}, false),
+      {{"--residual", "--no-residual"},
+       false,
+       [](const C& c) { return std::string(c.residual ? "--residual" : "--no-residual"); },
+       [](C& to, const C& from) { to.residual = from.residual; }},
+      {{"--seed"},
+       false,
+       [](const C& c) { return std::to_string(c.seed); },
+       [](C& to, const C& from) { to.seed = from.seed; }},
+      {{"--loss-weights"},
+       false,
+       [](const C& c) {
+         return text(
+             std::vector<double>{c.loss.w_content, c.loss.w_style, c.loss.w_task, c.loss.w_tv});
+       },
+       [](C& to, const C& from) {
+         to.loss.w_content = from.loss.w_content, to.loss.w_style = from.loss.w_style;
+         to.loss.w_task = from.loss.w_task, to.loss.w_tv = from.loss.w_tv;
+       }},
+      {{"--style-layers"},
+       false,
+       [](const C& c) { return text(c.loss.style_layers); },
+       [](C& to, const C& from) { to.loss.style_layers = from.loss.style_layers; }},
+      {{"--style-layer-weights"},
+       false,
+       [](const C& c) { return text(c.loss.style_layer_weights); },
+       [](C& to, const C& from) { to.loss.style_layer_weights = from.loss.style_layer_weights; }},
+      {{"--content-layer"},
+       false,
+       [](const C& c) { return c.loss.content_layer; },
+       [](C& to, const C& from) { to.loss.content_layer = from.loss.content_layer; }},
+      {{"--lambda-att"},
+       false,
+       [](const C& c) { return text(c.loss.lambda_att); },
+       [](C& to, const C& from) { to.loss.lambda_att = from.loss.lambda_att; }},
+      {{"--attention-labels"},
+       false,
+       [](const C& c) { return text(c.content_masks.attention_labels); },
+       [](C& to, const C& from) { to.content_masks = from.content_masks; }},
+      {{"--style-attention-labels"},
+       false,
+       [](const C& c) { return text(c.style_mask_options.attention_labels); },
+       [](C& to, const C& from) {
+         to.style_mask_options.attention_labels = from.style_mask_options.attention_labels;
+       }},
+      {{"--ignore-labels"},
+       false,
+       [](const C& c) { return text(c.content_masks.ignore_labels); },
+       [](C& to, const C& from) {
+         to.content_masks.ignore_labels = from.content_masks.ignore_labels;
+         to.style_mask_options.ignore_labels = from.style_mask_options.ignore_labels;
+       }},
+      {{"--ignore-black"},
+       false,
+       [](const C& c) { return text(c.style_mask_options.ignore_black); },
+       [](C& to, const C& from) {
+         to.style_mask_options.ignore_black = from.style_mask_options.ignore_black;
+       }},
+  };
+  return all;
+}
+
+// --resume: the flags given on the command line change the saved config,
+// one printed line per change; a flag that would change the model or the
+// objective is refused (the same value as saved is accepted silently).
+void apply_resume_overrides(const ArgParser& a, const TrainConfig& given, TrainConfig& saved,
+                            const std::string& run_dir) {
+  for (const Setting& s : settings()) {
+    std::string flag;
+    for (const auto& f : s.flags)
+      if (a.given(f)) flag = f;
+    if (flag.empty()) continue;
+    const std::string before = s.show(saved), after = s.show(given);
+    if (before == after) continue;
+    // A switch pair (--residual / --no-residual) shows as the flag itself.
+    const bool is_switch = s.flags.size() > 1;
+    if (!s.keeps_model)
+      throw UsageError((is_switch ? flag : flag + " " + after) +
+                       ": cannot change on --resume, it changes the model or the objective (the "
+                       "run in " +
+                       run_dir + " was trained with " +
+                       (is_switch ? before : s.flags[0] + " " + before) +
+                       "); start a new run (--out NEW_DIR) to train with it");
+    std::printf("resume: %s %s -> %s\n", flag.c_str(), before.c_str(), after.c_str());
+    s.copy(saved, given);
+  }
+  saved.quiet = given.quiet;  // how to print is this invocation's choice, not the checkpoint's
+}
+
+}  // namespace
+
+int cmd_train(const std::vector<std::string>& args) {
   ArgParser a("train --content DIR --style DIR --out RUN_DIR [options]",
               "Trains the mask-guided purifier (docs/METHOD.md, \"Training\"). On 2 CPU cores a\n"
               "step at 96x128 takes seconds: CPU runs are smoke-scale; a useful purifier needs\n"
-              "tens of thousands of steps on a GPU.",
-              specs);
+              "tens of thousands of steps on a GPU. The first Ctrl-C (SIGINT) or SIGTERM stops\n"
+              "after the current step with a checkpoint (exit 130); a second aborts at once.",
+              train_option_specs());
   if (!a.parse(args)) return 0;
   Tape::current().set_detect_anomaly(a.flag("--detect-anomaly"));
+  if (a.flag("--residual") && a.flag("--no-residual"))
+    throw UsageError("--residual and --no-residual exclude each other");
+  const TrainConfig given = config_from_flags(a);
   std::unique_ptr<train::Trainer> t;
   if (a.given("--resume")) {
-    t = train::Trainer::resume(a.get("--resume"), a.given("--steps") ? a.get_int("--steps") : 0,
-                               a.flag("--quiet"));
-    std::printf("resuming %s at step %lld of %d\n", a.get("--resume").c_str(),
-                (long long)t->steps_done(), t->config().steps);
+    const std::string run_dir = a.get("--resume");
+    if (a.given("--out"))
+      throw UsageError("--out with --resume: the run continues in " + run_dir +
+                       " (to branch it, copy the directory and resume the copy)");
+    if (a.flag("--overwrite")) throw UsageError("--overwrite with --resume: nothing is replaced");
+    t = train::Trainer::resume(run_dir, [&](TrainConfig& saved) {
+      apply_resume_overrides(a, given, saved, run_dir);
+    });
+    std::printf("resuming %s at step %lld of %d\n", run_dir.c_str(), (long long)t->steps_done(),
+                t->config().steps);
   } else {
-    if (a.flag("--residual") && a.flag("--no-residual"))
-      throw UsageError("--residual and --no-residual exclude each other");
-    train::TrainConfig c;
-    c.content = a.require("--content");
-    c.masks = a.get("--masks");
-    c.style = a.require("--style");
-    c.style_masks = a.get("--style-masks");
-    c.vgg = a.get("--vgg");
-    std::tie(c.height, c.width) = data::parse_size(a.get("--size"));
-    c.crop = a.get("--crop");
-    c.style_target = a.get("--style-target");
-    c.residual = !a.flag("--no-residual");
-    c.warmup_steps = a.get_int("--warmup-steps");
-    c.batch = a.get_int("--batch");
-    c.steps = a.get_int("--steps");
-    c.lr = a.get_double("--lr");
-    c.seed = uint64_t(a.get_int("--seed"));
-    c.checkpoint_every = a.get_int("--checkpoint-every");
-    c.device = a.get("--device");
+    TrainConfig c = given;
+    c.content = absolute_path(a.require("--content"));
+    c.style = absolute_path(a.require("--style"));
     c.out = a.require("--out");
-    c.quiet = a.flag("--quiet");
-    c.skip_bad = a.flag("--skip-bad");
-    c.content_masks = mask_options_from(a);
-    c.style_mask_options = c.content_masks;
-    c.style_mask_options.ignore_black = a.flag("--ignore-black");
-    c.content_masks.ignore_black = false;  // METHOD.md "Data": --ignore-black is for style images
-    c.loss = loss_config_from(a);
-    if (c.steps < 0) throw UsageError("--steps must be >= 0");
+    train::refuse_to_overwrite(c.out, a.flag("--overwrite"));
     t = std::make_unique<train::Trainer>(c);
+    // Only now, with the new run's data checked, is the old one removed.
+    if (a.flag("--overwrite")) train::clear_run(c.out);
     t->balance_report();
   }
-  t->run();
-  return 0;
+  return t->run() == train::Trainer::RunEnd::Interrupted ? 130 : 0;
 }
 
 }  // namespace mgst::cli

@@ -22,8 +22,8 @@ std::vector<OptionSpec> force_mode_option_specs();
 
 std::vector<OptionSpec> mask_option_specs();
 data::MaskOptions mask_options_from(const ArgParser& a);
-// The same flags for style images: --style-attention-labels etc. are not
-// separate; style masks use --attention-labels too, plus --ignore-black.
+// The same flags serve the style images (train adds --style-attention-labels
+// for style masks of another kind, and --ignore-black).
 std::vector<OptionSpec> loss_option_specs();
 losses::LossConfig loss_config_from(const ArgParser& a);
 

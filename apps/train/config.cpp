@@ -48,6 +48,8 @@ Json TrainConfig::to_json() const {
   j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
   j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
   j["skip_bad"] = skip_bad;
+  j["keep_checkpoints"] = keep_checkpoints, j["log_every"] = log_every;
+  j["sample_every"] = sample_every, j["val_content"] = val_content, j["val_masks"] = val_masks;
   return j;
 }
 
@@ -75,7 +77,13 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
   c.checkpoint_every = int(j.at("checkpoint_every").as_int());
   c.device = j.at("device").as_string(), c.out = j.at("out").as_string();
+  // Keys added after the first checkpoints: older ones lack them.
   if (const Json* sb = j.find("skip_bad")) c.skip_bad = sb->as_bool();
+  if (const Json* v = j.find("keep_checkpoints")) c.keep_checkpoints = int(v->as_int());
+  if (const Json* v = j.find("log_every")) c.log_every = int(v->as_int());
+  if (const Json* v = j.find("sample_every")) c.sample_every = int(v->as_int());
+  if (const Json* v = j.find("val_content")) c.val_content = v->as_string();
+  if (const Json* v = j.find("val_masks")) c.val_masks = v->as_string();
   return c;
 }
 

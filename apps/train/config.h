@@ -25,7 +25,11 @@ struct TrainConfig {
   double lr = 1e-3;
   uint64_t seed = 0;
   int checkpoint_every = 100;
-  bool skip_bad = false;  // drop unreadable / mismatched pairs with a warning
+  int keep_checkpoints = 0;            // also keep the last K as checkpoint_<step>.safetensors
+  int log_every = 1;                   // a step line every N steps
+  int sample_every = 0;                // RUN_DIR/samples/step_<s>.png every K steps (0: none)
+  std::string val_content, val_masks;  // held-out set for validation loss ("": none)
+  bool skip_bad = false;               // drop unreadable / mismatched pairs with a warning
   std::string device = "auto";
   std::string out;  // run directory
   bool quiet = false;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "apps/data/synth_eyes.h"
+#include "apps/train/before_after.h"
 #include "apps/train/purify.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
@@ -102,14 +103,10 @@ void run_demo(const DemoConfig& cfg) {
   std::vector<PurifyInput> inputs;
   for (const auto& e : d.held_out)
     inputs.push_back({e.image, cfg.eye_region ? e.eye_mask : e.mask});
-  const auto purified = purify(t.net(), inputs, 4);
-  std::vector<data::ImageF> tiles;
-  for (std::size_t i = 0; i < d.held_out.size(); ++i) {
-    tiles.push_back(d.held_out[i].image);
-    tiles.push_back(purified[i]);
-    tiles.push_back(d.synth[i].image);
-  }
-  data::save_png(out + "/before_after.png", data::image_grid(tiles, 3, 4));
+  std::vector<data::ImageF> styles;
+  for (std::size_t i = 0; i < d.held_out.size(); ++i) styles.push_back(d.synth[i].image);
+  // Replaces the grid the trainer wrote from training images with held-out ones.
+  write_before_after(out + "/before_after.png", t.net(), inputs, styles);
   const Json summary = held_out_summary(t, inputs);
   write_file_atomic(out + "/summary.json", summary.dump(2) + "\n");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

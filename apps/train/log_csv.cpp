@@ -9,17 +9,24 @@
 
 namespace mgst::train {
 
-std::string log_csv_row(const StepLog& r) {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g\n", (long long)r.step,
-                r.content, r.style, r.task, r.tv, r.total, r.images_per_s);
-  return buf;
+std::string log_csv_row(const StepLog& r, bool val_columns) {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof buf, "%lld,%.9g,%.9g,%.9g,%.9g,%.9g,%.4g", (long long)r.step,
+                        r.content, r.style, r.task, r.tv, r.total, r.images_per_s);
+  if (val_columns && r.has_val)
+    std::snprintf(buf + n, sizeof buf - std::size_t(n), ",%.9g,%.9g,%.9g,%.9g,%.9g", r.val.content,
+                  r.val.style, r.val.task, r.val.tv, r.val.total);
+  else if (val_columns)
+    std::snprintf(buf + n, sizeof buf - std::size_t(n), ",,,,,");
+  return std::string(buf) + "\n";
 }
 
-void write_log_csv(const std::string& path, const std::vector<StepLog>& rows) {
+void write_log_csv(const std::string& path, const std::vector<StepLog>& rows, bool val_columns) {
   std::ostringstream os;
-  os << "step,content,style,task,tv,total,images_per_s\n";
-  for (const auto& r : rows) os << log_csv_row(r);
+  os << "step,content,style,task,tv,total,images_per_s";
+  if (val_columns) os << ",val_content,val_style,val_task,val_tv,val_total";
+  os << "\n";
+  for (const auto& r : rows) os << log_csv_row(r, val_columns);
   write_file_atomic(path, os.str());
 }
 
@@ -31,10 +38,14 @@ std::vector<StepLog> read_log_csv(const std::string& path) {
   while (std::getline(in, line)) {
     StepLog r{};
     long long step;
-    // A torn last line (crash mid-append) is dropped.
-    if (std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf,%lf", &step, &r.content, &r.style,
-                    &r.task, &r.tv, &r.total, &r.images_per_s) == 7) {
+    LossValues& v = r.val;
+    // A torn last line (crash mid-append) is dropped; empty validation fields stop the scan at 7.
+    const int n = std::sscanf(line.c_str(), "%lld,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                              &step, &r.content, &r.style, &r.task, &r.tv, &r.total,
+                              &r.images_per_s, &v.content, &v.style, &v.task, &v.tv, &v.total);
+    if (n == 7 || n == 12) {
       r.step = step;
+      r.has_val = n == 12;
       rows.push_back(r);
     }
   }

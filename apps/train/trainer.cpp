@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,7 +15,9 @@
 #include <future>
 #include <sstream>
 
+#include "apps/train/before_after.h"
 #include "apps/train/model_source.h"
+#include "apps/train/run_dir.h"
 #include "apps/train/style_targets.h"
 #include "core/autograd.h"
 #include "core/io/fileio.h"
@@ -76,6 +79,59 @@ int64_t parse_step(const std::string& text, const std::string& path, const char*
   return v;
 }
 
+// ---- stopping on SIGINT / SIGTERM ----------------------------------------------
+// The handler only sets this flag (async-signal-safe); the training loop reads
+// it between steps, so a step is never cut in half.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void on_stop_signal(int sig) {
+  if (g_stop_signal != 0) {  // the second signal: die of it at once
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+    return;
+  }
+  g_stop_signal = sig;
+  static const char msg[] =
+      "\nmgst train: stopping after this step (signal again to abort at once)\n";
+  (void)!::write(2, msg, sizeof msg - 1);
+}
+
+// Installs the handler for the life of one run() and restores the previous ones.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;  // file reads on the loader thread are not cut short
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+  int signal() const { return g_stop_signal; }
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
+
+// "1h02m03s", "2m03s".
+std::string duration_text(double secs) {
+  const long s = std::lround(std::max(0.0, secs));
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  return buf;
+}
+
 }  // namespace
 
 // ---- the trainer ----------------------------------------------------------------
@@ -95,6 +151,13 @@ void Trainer::setup() {
   MGST_CHECK(cfg_.style_target == "mean" || cfg_.style_target == "paired",
              "--style-target " << cfg_.style_target << ": expected mean or paired");
   MGST_CHECK(!cfg_.out.empty(), "--out RUN_DIR is required");
+  MGST_CHECK(cfg_.keep_checkpoints >= 0,
+             "--keep-checkpoints must be >= 0, got " << cfg_.keep_checkpoints);
+  MGST_CHECK(cfg_.log_every >= 1, "--log-every must be >= 1, got " << cfg_.log_every);
+  MGST_CHECK(cfg_.sample_every >= 0,
+             "--sample-every must be >= 0 (0: no samples), got " << cfg_.sample_every);
+  MGST_CHECK(cfg_.val_masks.empty() || !cfg_.val_content.empty(),
+             "--val-masks " << cfg_.val_masks << " needs --val-content");
   device_ = parse_device(cfg_.device);
   crop_ = data::parse_crop(cfg_.crop);
   content_ = data::pair_files(cfg_.content, cfg_.masks);
@@ -129,6 +192,7 @@ void Trainer::setup() {
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
   style_grams_ = style_set_grams(*vgg_, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
+  load_fixed_sets();
   if (!cfg_.quiet)
     std::printf(
         "mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s, "
@@ -136,6 +200,29 @@ void Trainer::setup() {
         content_.size(), style_.size(), cfg_.height, cfg_.width, cfg_.batch, device_.str().c_str(),
         (long long)net_->parameters().total_numel(), cfg_.residual ? "on" : "off",
         cfg_.style_target.c_str());
+}
+
+void Trainer::load_fixed_sets() {
+  // Fixed images: a random crop is read as a centre crop, as for the style targets.
+  data::CropOptions fixed = crop_;
+  if (fixed.mode == data::CropMode::Random) fixed.mode = data::CropMode::Center;
+  Rng unused(0);
+  auto load = [&](const data::SampleSource& src, const data::MaskOptions& mo) {
+    return data::load_sample(src, cfg_.height, cfg_.width, mo, fixed, unused);
+  };
+  val_.clear(), preview_.clear(), preview_styles_.clear();
+  if (!cfg_.val_content.empty()) {
+    const auto val = data::pair_files(cfg_.val_content, cfg_.val_masks);
+    data::check_pairs(val, "validation");
+    for (const auto& v : val) val_.push_back(load(v, cfg_.content_masks));
+  }
+  val_columns_ = !val_.empty();
+  const std::size_t n = 4;
+  for (std::size_t i = 0; i < n && i < val_.size(); ++i) preview_.push_back(val_[i]);
+  for (std::size_t i = 0; preview_.empty() && i < n && i < content_.size(); ++i)
+    preview_.push_back(load(content_[i], cfg_.content_masks));
+  for (std::size_t i = 0; i < n && i < style_.size(); ++i)
+    preview_styles_.push_back(load(style_[i], cfg_.style_mask_options));
 }
 
 Trainer::HostBatch Trainer::load_step(int64_t step) const {
@@ -251,8 +338,7 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     throw Error("step " + std::to_string(s) + ": " + what +
                 (what.find("anomaly") != std::string::npos ? intact : ""));
   }
-  const double warm = cfg_.warmup_steps > 0 ? std::min(1.0, double(s) / cfg_.warmup_steps) : 1.0;
-  adam_->step(float(cfg_.lr * warm));
+  adam_->step(float(lr_at(s)));
   net_->parameters().zero_grad();
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -265,6 +351,29 @@ StepLog Trainer::step_with(const HostBatch& hb) {
             cfg_.batch / std::max(secs, 1e-9)};
   log_.push_back(r);
   return r;
+}
+
+double Trainer::lr_at(int64_t s) const {
+  const double warm = cfg_.warmup_steps > 0 ? std::min(1.0, double(s) / cfg_.warmup_steps) : 1.0;
+  return cfg_.lr * warm;
+}
+
+LossValues Trainer::validation_loss() const {
+  NoGradGuard no_grad;
+  LossValues sum;
+  for (std::size_t i = 0; i < val_.size(); i += std::size_t(cfg_.batch)) {
+    const std::size_t end = std::min(val_.size(), i + std::size_t(cfg_.batch));
+    const std::vector<data::Sample> chunk(val_.begin() + long(i), val_.begin() + long(end));
+    const data::Batch b = data::make_batch(chunk, device_);
+    const Tensor y = net_->forward(b.x, b.m);
+    const auto t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, losses::make_regions(b.m, b.v),
+                                          mean_target_);
+    const double n = double(chunk.size());  // the terms are batch means: weight by size
+    sum.content += n * value(t.content), sum.style += n * value(t.style);
+    sum.task += n * value(t.task), sum.tv += n * value(t.tv), sum.total += n * value(t.total);
+  }
+  const double n = double(std::max<std::size_t>(1, val_.size()));
+  return {sum.content / n, sum.style / n, sum.task / n, sum.tv / n, sum.total / n};
 }
 
 void Trainer::save_checkpoint(const std::string& path) const {
@@ -296,6 +405,14 @@ void Trainer::save_checkpoint(const std::string& path) const {
 
 std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_override,
                                          bool quiet) {
+  return resume(run_dir, [&](TrainConfig& c) {
+    if (steps_override > 0) c.steps = steps_override;
+    c.quiet = quiet;
+  });
+}
+
+std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir,
+                                         const std::function<void(TrainConfig&)>& adjust) {
   const std::string path = run_dir + "/checkpoint.safetensors";
   MGST_CHECK(fs::exists(path), "--resume " << run_dir << ": no checkpoint.safetensors in it");
   const SafetensorsFile f = read_safetensors(path);
@@ -314,8 +431,7 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_o
     throw Error(path + ": metadata 'config' is not a valid mgst training config: " + what);
   }
   cfg.out = run_dir;
-  if (steps_override > 0) cfg.steps = steps_override;
-  cfg.quiet = quiet;  // how to print is this invocation's choice, not the checkpoint's
+  if (adjust) adjust(cfg);
   std::unique_ptr<Trainer> t;
   try {
     t = std::make_unique<Trainer>(cfg);
@@ -341,17 +457,49 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir, int steps_o
   t->adam_->set_steps_taken(parse_step(meta("adam_steps"), path, "adam_steps"));
   // The log continues from the checkpoint: rows after it are replayed.
   for (const auto& r : read_log_csv(run_dir + "/log.csv"))
-    if (r.step <= t->step_) t->log_.push_back(r);
-  write_log_csv(run_dir + "/log.csv", t->log_);
+    if (r.step <= t->step_) {
+      t->log_.push_back(r);
+      t->val_columns_ = t->val_columns_ || r.has_val;
+    }
+  write_log_csv(run_dir + "/log.csv", t->log_, t->val_columns_);
   return t;
 }
 
-void Trainer::run() {
+void Trainer::print_step(const StepLog& r, double elapsed_s, double eta_s) const {
+  std::printf(
+      "step %lld/%d  elapsed %s  lr %.3g  unweighted: content %.4g  style %.4g  task %.4g  "
+      "tv %.4g  weighted total %.4g  %.2f img/s  ETA %s\n",
+      (long long)r.step, cfg_.steps, duration_text(elapsed_s).c_str(), lr_at(r.step), r.content,
+      r.style, r.task, r.tv, r.total, r.images_per_s, duration_text(eta_s).c_str());
+  if (r.has_val)
+    std::printf(
+        "  validation (%zu images): content %.4g  style %.4g  task %.4g  tv %.4g  "
+        "weighted total %.4g\n",
+        val_.size(), r.val.content, r.val.style, r.val.task, r.val.tv, r.val.total);
+}
+
+void Trainer::write_checkpoint_files() const {
+  save_checkpoint(cfg_.out + "/checkpoint.safetensors");
+  keep_checkpoint_copy(cfg_.out, step_, cfg_.keep_checkpoints);
+  // Redrawn at every checkpoint, so a long run can be watched.
+  if (!log_.empty())
+    plot_log(cfg_.out + "/loss.png", log_, cfg_.loss, "mgst train: weighted loss terms");
+}
+
+void Trainer::write_preview(const std::string& path) const {
+  std::vector<PurifyInput> inputs;
+  for (const auto& p : preview_) inputs.push_back({p.image, p.mask});
+  std::vector<data::ImageF> styles;
+  for (const auto& p : preview_styles_) styles.push_back(p.image);
+  write_before_after(path, *net_, inputs, styles);
+}
+
+Trainer::RunEnd Trainer::run() {
   const std::string log_path = cfg_.out + "/log.csv";
-  const std::string ckpt = cfg_.out + "/checkpoint.safetensors";
-  if (step_ == 0) write_log_csv(log_path, {});
+  if (step_ == 0) write_log_csv(log_path, {}, val_columns_);
   FILE* log = std::fopen(log_path.c_str(), "a");
   MGST_CHECK(log, log_path << ": cannot open for appending");
+  const StopSignals stop;
   const auto start = std::chrono::steady_clock::now();
   const int64_t first = step_;
   // The loader thread decodes and crops the next step's images while this
@@ -361,39 +509,55 @@ void Trainer::run() {
     if (s <= cfg_.steps) next = std::async(std::launch::async, [this, s] { return load_step(s); });
   };
   prefetch(step_ + 1);
+  int stopped_by = 0;
   try {
-    while (step_ < cfg_.steps) {
+    while (step_ < cfg_.steps && stopped_by == 0) {
       const HostBatch hb = next.get();
       prefetch(step_ + 2);
-      const StepLog r = step_with(hb);
-      std::fputs(log_csv_row(r).c_str(), log);
+      StepLog r = step_with(hb);
+      stopped_by = stop.signal();
+      const bool last = step_ == cfg_.steps || stopped_by != 0;
+      const bool checkpoint = cfg_.checkpoint_every > 0 && step_ % cfg_.checkpoint_every == 0;
+      if (!val_.empty() && (checkpoint || last)) {
+        r.has_val = true, r.val = validation_loss();
+        log_.back() = r;
+      }
+      std::fputs(log_csv_row(r, val_columns_).c_str(), log);
       std::fflush(log);
       const double el =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double eta = el / double(step_ - first) * double(cfg_.steps - step_);
-      if (!cfg_.quiet)
-        std::printf(
-            "step %lld/%d  content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g  "
-            "%.2f img/s  ETA %dm%02ds\n",
-            (long long)r.step, cfg_.steps, r.content, r.style, r.task, r.tv, r.total,
-            r.images_per_s, int(eta) / 60, int(eta) % 60);
+      if (!cfg_.quiet && (step_ % cfg_.log_every == 0 || last)) print_step(r, el, eta);
       std::fflush(stdout);
-      if (cfg_.checkpoint_every > 0 && step_ % cfg_.checkpoint_every == 0 && step_ < cfg_.steps)
-        save_checkpoint(ckpt);
+      if (cfg_.sample_every > 0 && step_ % cfg_.sample_every == 0) {
+        ensure_directory(cfg_.out + "/samples");
+        write_preview(cfg_.out + "/samples/step_" + std::to_string(step_) + ".png");
+      }
+      if (checkpoint && !last) write_checkpoint_files();
     }
   } catch (...) {
     if (next.valid()) next.wait();
     std::fclose(log);
     throw;
   }
+  if (next.valid()) next.wait();
   std::fclose(log);
-  save_checkpoint(ckpt);
-  const auto rows = read_log_csv(log_path);
-  if (!rows.empty())
-    plot_log(cfg_.out + "/loss.png", rows, cfg_.loss, "mgst train: weighted loss terms");
+  write_checkpoint_files();
+  write_preview(cfg_.out + "/before_after.png");
+  const std::string ckpt = cfg_.out + "/checkpoint.safetensors";
+  if (stopped_by != 0) {
+    std::printf(
+        "stopped by %s at step %lld of %d: wrote %s, %s, %s/loss.png\n"
+        "to continue: mgst train --resume %s\n",
+        stopped_by == SIGINT ? "SIGINT" : "SIGTERM", (long long)step_, cfg_.steps, ckpt.c_str(),
+        log_path.c_str(), cfg_.out.c_str(), shell_quote(cfg_.out).c_str());
+    std::fflush(stdout);
+    return RunEnd::Interrupted;
+  }
   if (!cfg_.quiet)
-    std::printf("done: %s (weights + Adam state), %s, %s\n", ckpt.c_str(), log_path.c_str(),
-                (cfg_.out + "/loss.png").c_str());
+    std::printf("done: %s (weights + Adam state), %s, %s/loss.png, %s/before_after.png\n",
+                ckpt.c_str(), log_path.c_str(), cfg_.out.c_str(), cfg_.out.c_str());
+  return RunEnd::Finished;
 }
 
 }  // namespace mgst::train

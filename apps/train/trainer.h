@@ -3,6 +3,7 @@
 // --demo` and the tests. The config is apps/train/config.h, the log
 // apps/train/log_csv.h.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,15 +22,24 @@ class Trainer {
  public:
   explicit Trainer(TrainConfig cfg);
   ~Trainer();
-  // Continues from RUN_DIR/checkpoint.safetensors (config taken from it;
-  // `steps` may be raised). Truncates log.csv to the checkpoint's step.
+  // Continues from RUN_DIR/checkpoint.safetensors: its saved config, passed
+  // through `adjust` first (the command line's overrides), then the weights,
+  // Adam state and step. Truncates log.csv to the checkpoint's step.
+  static std::unique_ptr<Trainer> resume(const std::string& run_dir,
+                                         const std::function<void(TrainConfig&)>& adjust);
+  // The same with only the total steps (if > 0) and quiet changed.
   static std::unique_ptr<Trainer> resume(const std::string& run_dir, int steps_override,
                                          bool quiet = false);
 
   // Prints METHOD.md's step-0 balance report (identity output and initial net).
   void balance_report();
-  // Runs to cfg.steps, logging and checkpointing; writes the plot at the end.
-  void run();
+  // Runs to cfg.steps, logging and checkpointing (with loss.png redrawn at
+  // each checkpoint); writes before_after.png at the end. The first SIGINT or
+  // SIGTERM ends the run after the current step (checkpoint, plots and the
+  // resume command written and printed): Interrupted. A second one kills the
+  // process at once; the atomic writes keep the last checkpoint.
+  enum class RunEnd { Finished, Interrupted };
+  RunEnd run();
   StepLog step();  // one optimisation step
 
   const TrainConfig& config() const { return cfg_; }
@@ -40,6 +50,10 @@ class Trainer {
   Device device() const { return device_; }
 
   void save_checkpoint(const std::string& path) const;
+  // The learning rate of step s: cfg.lr after the linear warm-up.
+  double lr_at(int64_t s) const;
+  // The loss on the --val-content set (no gradients), against the mean style target.
+  LossValues validation_loss() const;
   // The batch of a step: a pure function of (seed, step), so resume replays it.
   data::Batch batch_for_step(int64_t step, std::vector<int>* pairing) const;
   // Host half of batch_for_step (file decoding and crops), safe to run on the
@@ -52,7 +66,13 @@ class Trainer {
 
  private:
   void setup();
+  void load_fixed_sets();
   StepLog step_with(const HostBatch& hb);
+  void print_step(const StepLog& r, double elapsed_s, double eta_s) const;
+  // checkpoint.safetensors, the kept copy (--keep-checkpoints) and loss.png.
+  void write_checkpoint_files() const;
+  // The before/after grid of the fixed preview batch.
+  void write_preview(const std::string& path) const;
   TrainConfig cfg_;
   Device device_;
   std::vector<data::SampleSource> content_, style_;
@@ -62,6 +82,11 @@ class Trainer {
   std::unique_ptr<Adam> adam_;
   std::vector<losses::StyleGrams> style_grams_;
   losses::StyleTarget mean_target_;
+  std::vector<data::Sample> val_;  // --val-content, centre-cropped once
+  // A fixed batch for samples/ and before_after.png: the first validation
+  // images, else the first content images; beside them the first style images.
+  std::vector<data::Sample> preview_, preview_styles_;
+  bool val_columns_ = false;  // log.csv has the validation columns
   int64_t step_ = 0;
   std::vector<StepLog> log_;
 };
