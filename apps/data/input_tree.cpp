@@ -14,7 +14,8 @@ namespace {
 
 bool is_image_name(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
 }
 
@@ -69,8 +70,8 @@ std::map<std::string, std::string> masks_by_stem(const fs::path& dir, bool recur
   for (const auto& rel : walk(dir, recursive, {}).images) {
     const std::string path = (dir / rel).string();
     auto [it, fresh] = by_stem.emplace(stem_of(rel), path);
-    MGST_CHECK(fresh, it->second << " and " << path
-                                 << ": two masks of one file stem; keep one of them");
+    MGST_CHECK(fresh,
+               it->second << " and " << path << ": two masks of one file stem; keep one of them");
   }
   return by_stem;
 }
@@ -124,8 +125,8 @@ InputListing list_inputs(const std::string& images, const std::string& masks, bo
       mask = masks;
     } else if (!masks.empty()) {
       auto it = by_stem.find(stem);
-      MGST_CHECK(it != by_stem.end(), path << ": no mask named " << stem << ".(png|jpg|bmp) in "
-                                           << masks);
+      MGST_CHECK(it != by_stem.end(),
+                 path << ": no mask named " << stem << ".(png|jpg|bmp) in " << masks);
       mask = it->second;
     }
     out.items.push_back({{path, mask}, stem});
