@@ -27,8 +27,8 @@ std::string fresh_dir(const std::string& name) { return test::fresh_temp_dir("pu
 
 // One OpenMP thread: the 2 shared cores are oversubscribed while suites run.
 int run_cli(const std::string& args, std::string* output = nullptr) {
-  return test::run_command(
-      "OMP_NUM_THREADS=1 " + std::string(MGST_CLI_PATH) + " " + args + " 2>&1", output);
+  return test::run_command("OMP_NUM_THREADS=1 " + std::string(MGST_CLI_PATH) + " " + args + " 2>&1",
+                           output);
 }
 
 // A smooth, non-constant test image (so a purifier visibly changes it).
@@ -177,7 +177,8 @@ TEST_SUITE("apps") {
     CHECK(contains(out, "2 non-image files skipped"));
     // No staging folder left behind.
     int entries = 0;
-    for (const auto& e : fs::recursive_directory_iterator(d + "/out")) entries += e.is_regular_file();
+    for (const auto& e : fs::recursive_directory_iterator(d + "/out"))
+      entries += e.is_regular_file();
     CHECK(entries == 4);
     // Without --recursive: the top level only, and a note about the subfolders.
     REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in --output " + d +
@@ -187,12 +188,16 @@ TEST_SUITE("apps") {
     CHECK_FALSE(fs::exists(d + "/flat/p00"));
     CHECK(contains(out, "2 subfolders not read (--recursive reads them)"));
     // --out inside the input tree: the outputs are not read back as inputs.
-    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in --recursive "
-                        "--out " + d + "/in/purified --device cpu",
+    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d +
+                        "/in --recursive "
+                        "--out " +
+                        d + "/in/purified --device cpu",
                     &out) == 0);
     CHECK(contains(out, "purified 4 images"));
-    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in --recursive "
-                        "--out " + d + "/in/purified --device cpu",
+    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d +
+                        "/in --recursive "
+                        "--out " +
+                        d + "/in/purified --device cpu",
                     &out) == 0);
     CHECK(contains(out, "purified 4 images"));
   }
@@ -222,8 +227,10 @@ TEST_SUITE("apps") {
       for (int c = 0; c < 3; ++c) CHECK(eye.at(c, y, x) == in.at(c, y, x));
     // The centre crop of a 60x80 frame at 16x32 covers the full width and the
     // middle 40 rows: rows outside it are untouched.
-    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in/f.png --size "
-                        "16x32 --crop center --out " + d + "/center --device cpu",
+    REQUIRE(run_cli("purify --model " + d + "/w.safetensors --input " + d +
+                        "/in/f.png --size "
+                        "16x32 --crop center --out " +
+                        d + "/center --device cpu",
                     &out) == 0);
     const data::ImageF cen = data::load_rgb(d + "/center/f.png");
     REQUIRE(cen.height == 60);
@@ -239,8 +246,8 @@ TEST_SUITE("apps") {
     CHECK(crop.height == 16);
     CHECK(crop.width == 32);
     // Usage errors: a crop without a size, the training-only random crop.
-    CHECK(run_cli("purify --model " + d + "/w.safetensors --input " + d +
-                      "/in --crop eye --out " + d + "/x --device cpu",
+    CHECK(run_cli("purify --model " + d + "/w.safetensors --input " + d + "/in --crop eye --out " +
+                      d + "/x --device cpu",
                   &out) == 2);
     CHECK(contains(out, "--crop needs --size"));
     CHECK(run_cli("purify --model " + d + "/w.safetensors --input " + d +
@@ -261,8 +268,9 @@ TEST_SUITE("apps") {
                         d + "/p1 --device cpu",
                     &out) == 0);
     INFO(out);
-    CHECK(contains(out, "purify: from the checkpoint: --attention-labels 255 --size 16x16 "
-                        "--crop eye"));
+    CHECK(contains(out,
+                   "purify: from the checkpoint: --attention-labels 255 --size 16x16 "
+                   "--crop eye"));
     CHECK_FALSE(contains(out, "overrides"));
     CHECK(data::load_rgb(d + "/p1/f.png").width == 64);
     // --write-crop shows the recorded size was used.
@@ -272,7 +280,8 @@ TEST_SUITE("apps") {
     CHECK(data::load_rgb(d + "/p2/f.png").width == 16);
     // Flags override, one line each; equal values are not reported.
     REQUIRE(run_cli("purify --model " + run + " --input " + d + "/in --masks " + d + "/m --out " +
-                        d + "/p3 --write-crop --crop center --size 8x12 --attention-labels 255 "
+                        d +
+                        "/p3 --write-crop --crop center --size 8x12 --attention-labels 255 "
                         "--no-residual --device cpu",
                     &out) == 0);
     CHECK(contains(out, "purify: --crop center overrides the checkpoint's eye"));
@@ -288,11 +297,10 @@ TEST_SUITE("apps") {
 
     // eval: the recorded loss weights and size; the same flags spelled out
     // give the same JSON, other weights are announced and change the total.
-    const std::string pair = " --content " + d + "/in/f.png --mask " + d + "/m/f.png --style " +
-                             d + "/in/f.png --style-mask " + d + "/m/f.png --device cpu";
+    const std::string pair = " --content " + d + "/in/f.png --mask " + d + "/m/f.png --style " + d +
+                             "/in/f.png --style-mask " + d + "/m/f.png --device cpu";
     std::string def, spelled, other;
-    REQUIRE(run_cli("eval --json --model " + run + "/checkpoint.safetensors" + pair,
-                    &def) == 0);
+    REQUIRE(run_cli("eval --json --model " + run + "/checkpoint.safetensors" + pair, &def) == 0);
     REQUIRE(run_cli("eval --json --model " + run + "/checkpoint.safetensors" + pair +
                         " --loss-weights 2,30000,5,0.5 --size 16x16 --crop eye "
                         "--attention-labels 255",
@@ -304,8 +312,9 @@ TEST_SUITE("apps") {
     REQUIRE(run_cli("eval --json --model " + run + "/checkpoint.safetensors" + pair +
                         " --loss-weights 1,1e4,10,0.1",
                     &other) == 0);
-    CHECK(contains(other, "eval: --loss-weights 1,1e4,10,0.1 overrides the checkpoint's "
-                          "2,30000,5,0.5"));
+    CHECK(contains(other,
+                   "eval: --loss-weights 1,1e4,10,0.1 overrides the checkpoint's "
+                   "2,30000,5,0.5"));
     const Json oj = Json::parse(other.substr(other.find('{')));
     CHECK(oj.at("content").as_number() == dj.at("content").as_number());
     CHECK(oj.at("total").as_number() != dj.at("total").as_number());
@@ -314,8 +323,9 @@ TEST_SUITE("apps") {
     REQUIRE(run_cli("inspect --model " + run + "/checkpoint.safetensors" + pair + " --out " + d +
                         "/r.html --crop center",
                     &out) == 0);
-    CHECK(contains(out, "inspect: from the checkpoint: --attention-labels 255 --size 16x16 "
-                        "--loss-weights 2,30000,5,0.5"));
+    CHECK(contains(out,
+                   "inspect: from the checkpoint: --attention-labels 255 --size 16x16 "
+                   "--loss-weights 2,30000,5,0.5"));
     CHECK(contains(out, "inspect: --crop center overrides the checkpoint's eye"));
 
     // A plain weights file keeps today's defaults: no lines, own size.

@@ -1,6 +1,7 @@
 #include "apps/data/input_tree.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 
