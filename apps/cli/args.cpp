@@ -28,6 +28,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
       a = a.substr(0, eq);
       inline_value = true;
     }
+    if (auto al = aliases_.find(a); al != aliases_.end()) a = al->second;
     const OptionSpec* o = nullptr;
     for (const auto& cand : options_)
       if (cand.flag == a) o = &cand;
@@ -46,11 +47,18 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
   return true;
 }
 
+void ArgParser::alias(const std::string& alias, const std::string& flag) {
+  spec(flag);
+  aliases_[alias] = flag;
+}
+
 void ArgParser::print_help() const {
   std::printf("usage: mgst %s\n\n%s\n\noptions:\n", command_.c_str(), synopsis_.c_str());
   for (const auto& o : options_) {
     std::string left = o.flag + (o.metavar.empty() ? "" : " " + o.metavar);
     std::printf("  %-28s %s", left.c_str(), o.help.c_str());
+    for (const auto& [alias, flag] : aliases_)
+      if (flag == o.flag) std::printf(" (also %s)", alias.c_str());
     if (!o.default_value.empty()) std::printf(" [default: %s]", o.default_value.c_str());
     std::printf("\n");
   }
@@ -62,7 +70,19 @@ bool ArgParser::given(const std::string& flag) const {
   return values_.count(flag) > 0;
 }
 
-bool ArgParser::flag(const std::string& f) const { return given(f); }
+bool ArgParser::flag(const std::string& f) const { return !get(f).empty(); }
+
+void ArgParser::set_default(const std::string& flag, const std::string& value) {
+  spec(flag);
+  for (auto& o : options_)
+    if (o.flag == flag) o.default_value = value;
+}
+
+bool ArgParser::declares(const std::string& flag) const {
+  for (const auto& o : options_)
+    if (o.flag == flag) return true;
+  return false;
+}
 
 std::string ArgParser::get(const std::string& flag) const {
   const auto& o = spec(flag);

@@ -26,9 +26,18 @@ class ArgParser {
   // Returns false when --help was given (help already printed).
   bool parse(const std::vector<std::string>& args);
   void print_help() const;
+  // `alias` (e.g. "--output") is read as `flag` ("--out"): an old spelling
+  // keeps working while the help shows one name per option.
+  void alias(const std::string& alias, const std::string& flag);
+
+  // Replaces a flag's default after parsing (a checkpoint's recorded
+  // setting); given() still tells the command line from the default, and the
+  // help keeps the table's default. A switch's default is "1" (on) or "".
+  void set_default(const std::string& flag, const std::string& value);
+  bool declares(const std::string& flag) const;  // in this command's table
 
   bool given(const std::string& flag) const;       // present on the command line
-  bool flag(const std::string& flag) const;        // a switch
+  bool flag(const std::string& flag) const;        // a switch: given, or on by default
   std::string get(const std::string& flag) const;  // value or default
   std::string require(const std::string& flag) const;
   int get_int(const std::string& flag) const;
@@ -42,6 +51,7 @@ class ArgParser {
   std::string command_, synopsis_;
   std::vector<OptionSpec> options_;
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::string> aliases_;  // alias -> declared flag
 };
 
 }  // namespace mgst::cli

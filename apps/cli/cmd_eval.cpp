@@ -27,12 +27,17 @@ int cmd_eval(const std::vector<std::string>& args) {
       "eval (--model CKPT | --transform FILE | --identity) --content IMG --mask MASK "
       "--style IMG --style-mask MASK [--json]",
       "Prints the unweighted loss terms of docs/METHOD.md (content, style, task, tv), the\n"
-      "weighted total and region colour statistics for one content/style pair.",
+      "weighted total and region colour statistics for one content/style pair. A checkpoint's\n"
+      "training settings (labels, size, crop, loss weights and layers, VGG) are the defaults;\n"
+      "flags override them.",
       specs);
   if (!a.parse(args)) return 0;
   const train::ModelSource source = model_source_from(a, "--identity");
+  // The model first: a checkpoint's training settings are the defaults of the flags below.
+  const train::LoadedModel model =
+      train::load_model_source(source, parse_device(a.get("--device")));
+  use_checkpoint_defaults(a, model, source.path, "eval");
   const PairSetup setup = load_pair_setup(a);
-  const train::LoadedModel model = train::load_model_source(source, setup.device);
   const Json out = eval::eval_pair(setup.pair.content, setup.pair.style, model.net.get(),
                                    *setup.vgg, setup.loss, setup.device);
   std::printf("%s\n", out.dump(a.flag("--json") ? -1 : 2).c_str());

@@ -37,7 +37,9 @@ int cmd_inspect(const std::vector<std::string>& args) {
       "VGG at the style/content layers, the attention and bkgd Gram matrices of the\n"
       "output next to the style image's with their difference, each loss term and\n"
       "its share, the purified output and, when log.csv is beside the checkpoint,\n"
-      "the training curves. --trace adds the autograd tape of one training step.",
+      "the training curves. --trace adds the autograd tape of one training step. A\n"
+      "checkpoint's training settings (labels, size, crop, loss weights and layers, VGG)\n"
+      "are the defaults; flags override them.",
       specs);
   if (!a.parse(args)) return 0;
 
@@ -45,8 +47,11 @@ int cmd_inspect(const std::vector<std::string>& args) {
   const std::string out_path = a.require("--out");
   const int channels = a.get_int("--channels");
   if (channels < 1 || channels > 64) throw UsageError("--channels must be in 1..64");
+  // The model first: a checkpoint's training settings are the defaults of the flags below.
+  const train::LoadedModel model =
+      train::load_model_source(source, parse_device(a.get("--device")));
+  use_checkpoint_defaults(a, model, source.path, "inspect");
   PairSetup setup = load_pair_setup(a);
-  const train::LoadedModel model = train::load_model_source(source, setup.device);
 
   report::InspectInputs in;
   in.content = {a.require("--content"), a.get("--mask")};

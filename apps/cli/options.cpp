@@ -1,7 +1,11 @@
 #include "apps/cli/options.h"
 
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
 #include <sstream>
 
+#include "apps/train/config.h"
 #include "kernels/error.h"
 
 namespace mgst::cli {
@@ -33,7 +37,7 @@ std::vector<OptionSpec> mask_option_specs() {
 namespace {
 // The values of a label flag, each in 0..255.
 std::vector<int> labels_from(const ArgParser& a, const std::string& flag) {
-  if (!a.given(flag)) return {};
+  if (a.get(flag).empty()) return {};  // neither given nor recorded in the checkpoint
   const std::vector<int> labels = a.get_ints(flag);
   for (int l : labels)
     if (l < 0 || l > 255) throw UsageError(flag + ": " + std::to_string(l) + " is not in 0..255");
@@ -67,7 +71,8 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
   c.style_layers.clear();
   std::stringstream ss(a.get("--style-layers"));
   for (std::string item; std::getline(ss, item, ',');) c.style_layers.push_back(item);
-  if (a.given("--style-layer-weights")) {
+  // Layers given without weights: one each (not the default's or a checkpoint's four).
+  if (a.given("--style-layer-weights") || !a.given("--style-layers")) {
     c.style_layer_weights = a.get_doubles("--style-layer-weights");
   } else {
     c.style_layer_weights.assign(c.style_layers.size(), 1.0);
@@ -87,7 +92,11 @@ std::vector<OptionSpec> eval_pair_option_specs() {
       {"--mask", "MASK", "", "its mask (none: m = 1)"},
       {"--style", "IMG", "", "style image"},
       {"--style-mask", "MASK", "", "its mask (none: m = 1)"},
-      {"--size", "HxW", "", "resize both to this size (default: the content image's own size)"},
+      {"--size", "HxW|native", "",
+       "resize both to this size (default: the checkpoint's, else the content image's own)"},
+      {"--crop", "MODE", "",
+       "eye[:F] | center: how --size frames them (default: the checkpoint's, "
+       "else center)"},
   };
 }
 
@@ -95,9 +104,8 @@ EvalPair load_eval_pair(const ArgParser& a, const data::MaskOptions& masks) {
   const data::SampleSource content{a.require("--content"), a.get("--mask")};
   const data::SampleSource style{a.require("--style"), a.get("--style-mask")};
   EvalPair p;
-  if (a.given("--size")) {
-    std::tie(p.H, p.W) = data::parse_size(a.get("--size"));
-  } else {
+  std::tie(p.H, p.W) = size_option(a);
+  if (p.H == 0) {
     const data::ImageU8 probe = data::load_image(content.image_path);
     p.H = probe.height, p.W = probe.width;
   }
@@ -106,9 +114,11 @@ EvalPair load_eval_pair(const ArgParser& a, const data::MaskOptions& masks) {
                                                               << "(or pass --size HxW)");
   data::MaskOptions content_masks = masks;
   content_masks.ignore_black = false;  // --ignore-black is for style images
-  Rng rng(0);                          // unused: centre crops only
-  p.content = data::load_sample(content, p.H, p.W, content_masks, data::CropOptions{}, rng);
-  p.style = data::load_sample(style, p.H, p.W, masks, data::CropOptions{}, rng);
+  data::CropOptions crop = data::parse_crop(a.get("--crop").empty() ? "center" : a.get("--crop"));
+  if (crop.mode == data::CropMode::Random) crop.mode = data::CropMode::Center;
+  Rng rng(0);  // unused: the crops are deterministic
+  p.content = data::load_sample(content, p.H, p.W, content_masks, crop, rng);
+  p.style = data::load_sample(style, p.H, p.W, masks, crop, rng);
   return p;
 }
 
@@ -130,10 +140,110 @@ PairSetup load_pair_setup(const ArgParser& a) {
   PairSetup s;
   s.device = parse_device(a.get("--device"));
   s.masks = mask_options_from(a);
+  s.masks.ignore_black = a.flag("--ignore-black");  // load_eval_pair drops it for the content
   s.loss = loss_config_from(a);
   s.pair = load_eval_pair(a, s.masks);
   s.vgg = train::load_loss_vgg(a.get("--vgg"), s.loss, s.device);
   return s;
+}
+
+std::pair<int, int> size_option(const ArgParser& a) {
+  const std::string v = a.get("--size");
+  if (v.empty() || v == "native") return {0, 0};
+  return data::parse_size(v);
+}
+
+namespace {
+template <class T>
+std::string join(const std::vector<T>& v) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += ",";
+    if constexpr (std::is_same_v<T, double>) {
+      char buf[32];
+      s.append(buf, std::to_chars(buf, buf + sizeof buf, x).ptr);
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      s += x;
+    } else {
+      s += std::to_string(x);
+    }
+  }
+  return s;
+}
+
+// The same setting written two ways: equal text, or item by item equal as
+// numbers ("1e4" and "10000").
+bool same_setting(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  std::stringstream sa(a), sb(b);
+  std::string x, y;
+  while (std::getline(sa, x, ',')) {
+    if (!std::getline(sb, y, ',')) return false;
+    char *ex = nullptr, *ey = nullptr;
+    const double dx = std::strtod(x.c_str(), &ex), dy = std::strtod(y.c_str(), &ey);
+    if (x != y && (*ex || *ey || x.empty() || y.empty() || dx != dy)) return false;
+  }
+  return !std::getline(sb, y, ',');
+}
+
+// The checkpoint's value of each flag, as the command line would spell it.
+std::vector<std::pair<std::string, std::string>> recorded_flags(const train::TrainConfig& c) {
+  const losses::LossConfig& l = c.loss;
+  return {
+      {"--attention-labels", join(c.content_masks.attention_labels)},
+      {"--ignore-labels", join(c.content_masks.ignore_labels)},
+      {"--ignore-black", c.style_mask_options.ignore_black ? "1" : ""},
+      {"--size", std::to_string(c.height) + "x" + std::to_string(c.width)},
+      // The random crop is a training augmentation: its deterministic twin.
+      {"--crop", c.crop == "random" ? "center" : c.crop},
+      {"--loss-weights", join(std::vector<double>{l.w_content, l.w_style, l.w_task, l.w_tv})},
+      {"--style-layers", join(l.style_layers)},
+      {"--style-layer-weights", join(l.style_layer_weights)},
+      {"--content-layer", l.content_layer},
+      {"--lambda-att", join(std::vector<double>{l.lambda_att})},
+      {"--vgg", c.vgg},
+  };
+}
+}  // namespace
+
+void use_checkpoint_defaults(ArgParser& a, const train::LoadedModel& model, const std::string& path,
+                             const std::string& command) {
+  if (!model.file) return;
+  const char* cmd = command.c_str();
+  if (auto r = model.file->metadata.find("residual");
+      r != model.file->metadata.end() && (a.flag("--residual") || a.flag("--no-residual"))) {
+    const std::string forced = a.flag("--residual") ? "true" : "false";
+    if (forced != r->second)
+      std::fprintf(stderr, "%s: %s overrides the checkpoint's %s mode\n", cmd,
+                   forced == "true" ? "--residual" : "--no-residual",
+                   r->second == "true" ? "residual" : "plain");
+  }
+  const std::optional<train::TrainConfig> cfg = train::saved_config(*model.file, path);
+  if (!cfg) return;
+  std::string taken;
+  for (const auto& [flag, value] : recorded_flags(*cfg)) {
+    if (!a.declares(flag) || (flag == "--ignore-black" && command == "purify")) continue;
+    const bool is_switch = flag == "--ignore-black";
+    if (a.given(flag)) {
+      if (!same_setting(a.get(flag), value))
+        std::fprintf(stderr, "%s: %s%s%s overrides the checkpoint's %s\n", cmd, flag.c_str(),
+                     is_switch ? "" : " ", is_switch ? "" : a.get(flag).c_str(),
+                     value.empty() ? "(none)"
+                     : is_switch   ? "(off)"
+                                   : value.c_str());
+      continue;
+    }
+    // Weights recorded for other layers than the ones given: one each, as without a checkpoint.
+    if (flag == "--style-layer-weights" && a.given("--style-layers")) continue;
+    // The recorded crop frames the recorded size; at the native size there is no crop.
+    if (flag == "--crop" && a.given("--size") && a.get("--size") == "native") continue;
+    MGST_CHECK(flag != "--vgg" || value.empty() || std::filesystem::exists(value),
+               path << " was trained with --vgg " << value
+                    << ", which is not there from here: pass --vgg FILE");
+    a.set_default(flag, value);
+    if (!value.empty()) taken += " " + flag + (is_switch ? "" : " " + value);
+  }
+  if (!taken.empty()) std::fprintf(stderr, "%s: from the checkpoint:%s\n", cmd, taken.c_str());
 }
 
 }  // namespace mgst::cli

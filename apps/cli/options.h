@@ -35,13 +35,28 @@ struct EvalPair {
   data::Sample content, style;
 };
 EvalPair load_eval_pair(const ArgParser& a, const data::MaskOptions& masks);
-// The flags load_eval_pair reads: --content, --mask, --style, --style-mask, --size.
+// The flags load_eval_pair reads: --content, --mask, --style, --style-mask, --size, --crop.
 std::vector<OptionSpec> eval_pair_option_specs();
 
 // The transform net `eval` and `inspect` run: exactly one of --model,
 // --transform and `other` ("--identity" or "--untrained", seeded by --seed);
 // --residual / --no-residual force the mode (they exclude each other).
 train::ModelSource model_source_from(const ArgParser& a, const std::string& other);
+
+// A checkpoint's recorded training settings (TrainConfig in its metadata)
+// as the defaults of the flags `a` declares: attention and ignore labels,
+// --ignore-black, --size, --crop (random read as center), the loss weights
+// and layers, --lambda-att and --vgg. A flag given on the command line wins,
+// with one line on stderr when it differs ("purify: --crop center overrides
+// the checkpoint's eye"); the settings taken are listed on one line. A forced
+// --residual / --no-residual that differs from the file is announced too.
+// A weights file without a config changes nothing.
+void use_checkpoint_defaults(ArgParser& a, const train::LoadedModel& model, const std::string& path,
+                             const std::string& command);
+
+// --size as purify, eval and inspect read it: "native" (or empty) = each
+// image at its own size, returned as (0, 0).
+std::pair<int, int> size_option(const ArgParser& a);
 
 // What `eval` and `inspect` set up after the model flags, in this order:
 // --device, the mask and loss flags, the pair, the loss VGG (--vgg).

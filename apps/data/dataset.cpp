@@ -32,8 +32,11 @@ bool contains(const std::vector<int>& v, int x) {
 
 // Scales so the image covers (H, W) keeping its aspect, then crops at (top, left)
 // chosen by `where` in [0,1] x [0,1] (0.5, 0.5 = centre).
+// `box`, when given, receives the crop in frame pixels (for paste_crop).
 template <class Img, class Resize>
-Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize resize) {
+Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize resize,
+                   CropBox* box = nullptr) {
+  if (box) *box = {0, 0, double(img.height), double(img.width)};
   if (img.height == H && img.width == W) return img;
   const double s = std::max(double(H) / img.height, double(W) / img.width);
   const int rh = std::max(H, int(std::lround(img.height * s)));
@@ -41,6 +44,8 @@ Img cover_and_crop(const Img& img, int H, int W, double fy, double fx, Resize re
   const Img r = (rh == img.height && rw == img.width) ? img : resize(img, rh, rw);
   const int top = int(std::floor((rh - H) * fy + 1e-9)),
             left = int(std::floor((rw - W) * fx + 1e-9));
+  const double sy = double(img.height) / rh, sx = double(img.width) / rw;
+  if (box) *box = {top * sy, left * sx, H * sy, W * sx};
   return crop(r, top, left, H, W);
 }
 
@@ -123,14 +128,12 @@ void check_pairs(const std::vector<SampleSource>& pairs, const std::string& what
   }
 }
 
-Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
-                   const CropOptions& crop, Rng& rng) {
-  Sample s;
-  s.name = fs::path(src.image_path).stem().string();
-  ImageF img = load_rgb(src.image_path);
-  ImageF mask(1, img.height, img.width, 1.f);
-  ImageF valid;
-  LabelMap labels;
+DecodedFrame load_frame(const SampleSource& src, const MaskOptions& mo) {
+  DecodedFrame f;
+  f.name = fs::path(src.image_path).stem().string();
+  f.image = load_rgb(src.image_path);
+  const ImageF& img = f.image;
+  f.mask = ImageF(1, img.height, img.width, 1.f);
   if (!src.mask_path.empty()) {
     const ImageU8 raw = load_image(src.mask_path);
     MGST_CHECK(raw.height == img.height && raw.width == img.width,
@@ -142,14 +145,14 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
                 "read as value/255 it is almost empty. Name the attention labels with "
                 "--attention-labels (e.g. --attention-labels 2,3).\n",
                 src.mask_path);
-    labels.height = raw.height;
-    labels.width = raw.width;
-    labels.values.resize(std::size_t(raw.height) * raw.width);
+    f.labels.height = raw.height;
+    f.labels.width = raw.width;
+    f.labels.values.resize(std::size_t(raw.height) * raw.width);
     for (int y = 0; y < raw.height; ++y)
-      for (int x = 0; x < raw.width; ++x) labels.at(y, x) = raw.at(y, x, 0);
-    mask = attention_mask(labels, mo.attention_labels);
+      for (int x = 0; x < raw.width; ++x) f.labels.at(y, x) = raw.at(y, x, 0);
+    f.mask = attention_mask(f.labels, mo.attention_labels);
     if (!mo.attention_labels.empty() &&
-        std::none_of(mask.data.begin(), mask.data.end(), [](float v) { return v > 0.f; }))
+        std::none_of(f.mask.data.begin(), f.mask.data.end(), [](float v) { return v > 0.f; }))
       warn_once(g_empty_attention_warning_shown,
                 "warning: %s: none of the --attention-labels values occur in it, so its "
                 "attention region is empty (further such masks are not reported). Check the "
@@ -157,48 +160,83 @@ Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
                 src.mask_path);
   }
   if (mo.uses_validity()) {
-    valid = ImageF(1, img.height, img.width, 1.f);
+    f.valid = ImageF(1, img.height, img.width, 1.f);
     for (int y = 0; y < img.height; ++y)
       for (int x = 0; x < img.width; ++x) {
-        bool drop = !labels.values.empty() && contains(mo.ignore_labels, labels.at(y, x));
+        bool drop = !f.labels.values.empty() && contains(mo.ignore_labels, f.labels.at(y, x));
         drop = drop || (mo.ignore_black && img.at(0, y, x) == 0.f && img.at(1, y, x) == 0.f &&
                         img.at(2, y, x) == 0.f);
-        if (drop) valid.at(0, y, x) = 0.f;
+        if (drop) f.valid.at(0, y, x) = 0.f;
       }
   }
+  return f;
+}
 
+namespace {
+// The eye box of METHOD.md's eye crop: the bounding box of the non-zero
+// labels enlarged by `factor`, widened to the H:W aspect; false without one.
+bool eye_box(const LabelMap& labels, int H, int W, double factor, int* top, int* left, int* ih,
+             int* iw) {
+  int y0 = labels.height, y1 = -1, x0 = labels.width, x1 = -1;
+  for (int y = 0; y < labels.height; ++y)
+    for (int x = 0; x < labels.width; ++x)
+      if (labels.at(y, x) != 0) {
+        y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
+      }
+  if (y1 < 0) return false;
+  const double cy = 0.5 * (y0 + y1 + 1), cx = 0.5 * (x0 + x1 + 1);
+  double bh = (y1 - y0 + 1) * factor, bw = (x1 - x0 + 1) * factor;
+  if (bw / bh < double(W) / H)
+    bw = bh * W / H;  // widen to the output aspect
+  else
+    bh = bw * H / W;
+  *ih = std::max(1, int(std::lround(bh))), *iw = std::max(1, int(std::lround(bw)));
+  *top = int(std::lround(cy - *ih / 2.0)), *left = int(std::lround(cx - *iw / 2.0));
+  return true;
+}
+}  // namespace
+
+Sample crop_frame(const DecodedFrame& f, int H, int W, const CropOptions& crop, Rng& rng,
+                  CropBox* box) {
+  Sample s;
+  s.name = f.name;
+  int top = 0, left = 0, ih = 0, iw = 0;
+  if (crop.mode == CropMode::Eye && !f.labels.values.empty() &&
+      eye_box(f.labels, H, W, crop.eye_factor, &top, &left, &ih, &iw)) {
+    s.image = resize_bilinear(data::crop(f.image, top, left, ih, iw), H, W);
+    s.mask = resize_nearest(data::crop(f.mask, top, left, ih, iw), H, W);
+    if (!f.valid.data.empty())
+      s.valid = resize_nearest(data::crop(f.valid, top, left, ih, iw), H, W);
+    if (box) *box = {double(top), double(left), double(ih), double(iw)};
+    return s;
+  }
+  // No eye to frame (no labels, or an empty mask): the centre crop.
   auto bilinear = [](const ImageF& i, int h, int w) { return resize_bilinear(i, h, w); };
   auto nearest = [](const ImageF& i, int h, int w) { return resize_nearest(i, h, w); };
-  if (crop.mode == CropMode::Eye && !labels.values.empty()) {
-    int y0 = labels.height, y1 = -1, x0 = labels.width, x1 = -1;
-    for (int y = 0; y < labels.height; ++y)
-      for (int x = 0; x < labels.width; ++x)
-        if (labels.at(y, x) != 0) {
-          y0 = std::min(y0, y), y1 = std::max(y1, y), x0 = std::min(x0, x), x1 = std::max(x1, x);
-        }
-    if (y1 >= 0) {
-      const double cy = 0.5 * (y0 + y1 + 1), cx = 0.5 * (x0 + x1 + 1);
-      double bh = (y1 - y0 + 1) * crop.eye_factor, bw = (x1 - x0 + 1) * crop.eye_factor;
-      if (bw / bh < double(W) / H)
-        bw = bh * W / H;  // widen to the output aspect
-      else
-        bh = bw * H / W;
-      const int ih = std::max(1, int(std::lround(bh))), iw = std::max(1, int(std::lround(bw)));
-      const int top = int(std::lround(cy - ih / 2.0)), left = int(std::lround(cx - iw / 2.0));
-      img = resize_bilinear(data::crop(img, top, left, ih, iw), H, W);
-      mask = resize_nearest(data::crop(mask, top, left, ih, iw), H, W);
-      if (!valid.data.empty()) valid = resize_nearest(data::crop(valid, top, left, ih, iw), H, W);
-      s.image = std::move(img), s.mask = std::move(mask), s.valid = std::move(valid);
-      return s;
-    }
-    // An empty mask has no eye to frame: fall back to the centre crop.
-  }
   double fy = 0.5, fx = 0.5;
   if (crop.mode == CropMode::Random) fy = rng.uniform(), fx = rng.uniform();
-  s.image = cover_and_crop(img, H, W, fy, fx, bilinear);
-  s.mask = cover_and_crop(mask, H, W, fy, fx, nearest);
-  if (!valid.data.empty()) s.valid = cover_and_crop(valid, H, W, fy, fx, nearest);
+  s.image = cover_and_crop(f.image, H, W, fy, fx, bilinear, box);
+  s.mask = cover_and_crop(f.mask, H, W, fy, fx, nearest);
+  if (!f.valid.data.empty()) s.valid = cover_and_crop(f.valid, H, W, fy, fx, nearest);
   return s;
+}
+
+Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& mo,
+                   const CropOptions& crop, Rng& rng) {
+  return crop_frame(load_frame(src, mo), H, W, crop, rng);
+}
+
+void paste_crop(ImageF& frame, const ImageF& patch, const CropBox& box) {
+  MGST_CHECK(patch.channels == frame.channels,
+             "paste_crop: " << patch.channels << " channels into " << frame.channels);
+  const int top = int(std::lround(box.top)), left = int(std::lround(box.left));
+  const int h = std::max(1, int(std::lround(box.height)));
+  const int w = std::max(1, int(std::lround(box.width)));
+  const ImageF back = resize_bilinear(patch, h, w);
+  for (int c = 0; c < frame.channels; ++c)
+    for (int y = std::max(0, -top); y < h && top + y < frame.height; ++y)
+      for (int x = std::max(0, -left); x < w && left + x < frame.width; ++x)
+        frame.at(c, top + y, left + x) = back.at(c, y, x);
 }
 
 Batch make_batch(const std::vector<Sample>& samples, Device device) {

@@ -51,6 +51,30 @@ struct Sample {
   std::string name;
 };
 
+// One decoded image with its mask, validity and raw labels, before cropping:
+// decoded once, cropped for the net and, in `mgst purify`, pasted back into.
+struct DecodedFrame {
+  ImageF image;      // (3,H,W)
+  ImageF mask;       // (1,H,W)
+  ImageF valid;      // (1,H,W) or empty (v = 1)
+  LabelMap labels;   // the mask file's raw values; empty without a mask
+  std::string name;  // the image's file stem
+};
+// Decodes the pair (errors name the files); warns like load_sample.
+DecodedFrame load_frame(const SampleSource& src, const MaskOptions& masks);
+
+// Where a crop came from, in frame pixels (may extend past the frame: the
+// eye crop replicates the edge there).
+struct CropBox {
+  double top = 0, left = 0, height = 0, width = 0;
+};
+// The crop of load_sample on a decoded frame; `box` receives its place.
+Sample crop_frame(const DecodedFrame& frame, int H, int W, const CropOptions& crop, Rng& rng,
+                  CropBox* box = nullptr);
+// Resamples `patch` (bilinear) to the box's size and writes it over `frame`
+// there, clipped to the frame: the inverse of crop_frame's geometry.
+void paste_crop(ImageF& frame, const ImageF& patch, const CropBox& box);
+
 // Loads and crops one sample to (H, W). `rng` is used by the random crop only.
 // Warns once per process (naming --attention-labels) when a mask read
 // without labels looks like a label map.

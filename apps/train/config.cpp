@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kernels/error.h"
+
 namespace mgst::train {
 
 // ---- config <-> JSON (stored in checkpoint metadata) ------------------------
@@ -85,6 +87,18 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   if (const Json* v = j.find("val_content")) c.val_content = v->as_string();
   if (const Json* v = j.find("val_masks")) c.val_masks = v->as_string();
   return c;
+}
+
+std::optional<TrainConfig> saved_config(const SafetensorsFile& file, const std::string& path) {
+  auto it = file.metadata.find("config");
+  if (it == file.metadata.end()) return std::nullopt;
+  try {
+    return TrainConfig::from_json(Json::parse(it->second, path + " metadata 'config'"));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(path, 0) == 0) throw;
+    throw Error(path + ": metadata 'config' is not a valid mgst training config: " + what);
+  }
 }
 
 TrainConfig demo_train_config(const std::string& data, int height, int width, int steps) {

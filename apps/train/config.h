@@ -2,10 +2,12 @@
 // each checkpoint's metadata so --resume and `mgst inspect` read them back.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "apps/data/dataset.h"
 #include "core/io/json.h"
+#include "core/io/safetensors.h"
 #include "losses/objective.h"
 
 namespace mgst::train {
@@ -37,6 +39,10 @@ struct TrainConfig {
   Json to_json() const;
   static TrainConfig from_json(const Json& j);
 };
+// The config a checkpoint recorded (metadata "config"); none for a plain
+// weights file. A config that does not parse is an error naming `path`.
+std::optional<TrainConfig> saved_config(const SafetensorsFile& file, const std::string& path);
+
 // Training on the built-in generated eyes (`mgst demo`, `mgst taskeval
 // --demo`): DATA/{real,real_masks,synthetic,synthetic_masks}, `steps` steps
 // with a warm-up of a fifth (1..20), and the demo's loss weights (README):

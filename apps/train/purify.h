@@ -6,6 +6,7 @@
 
 #include "apps/data/dataset.h"
 #include "apps/data/image_io.h"
+#include "apps/data/input_tree.h"
 #include "models/transform_net.h"
 
 namespace mgst::train {
@@ -19,10 +20,23 @@ struct PurifyInput {
 std::vector<data::ImageF> purify(const models::TransformNet& net,
                                  const std::vector<PurifyInput>& inputs, int batch);
 
-// `mgst purify`: each image of `sources` (with its mask, read with `masks`)
-// at its own size, written to OUT_DIR/<stem>.png, printing "[i/n] path".
-void purify_files(const models::TransformNet& net, const std::vector<data::SampleSource>& sources,
-                  const data::MaskOptions& masks, int batch, const std::string& out_dir);
+struct PurifyOptions {
+  data::MaskOptions masks;    // how the mask files are read
+  int batch = 4;              // images decoded, run and written together
+  int height = 0, width = 0;  // 0: each image at its own size, no crop
+  data::CropOptions crop;     // with a size: the crop the net sees (eye or center)
+  bool write_crop = false;    // write the purified crop, not the frame it is pasted into
+  std::string out_dir;
+};
+
+// `mgst purify`: streams `inputs` through the net `batch` at a time (each
+// file decoded once; memory bounded by the batch, not the number of files),
+// writing OUT_DIR/<relative stem>.png, with a progress line on stderr and
+// a summary line on stdout. Outputs are staged in a hidden folder inside
+// OUT_DIR and moved into place only when every input has been purified, so a
+// broken input found late leaves OUT_DIR as it was.
+void purify_files(const models::TransformNet& net, const data::InputListing& inputs,
+                  const PurifyOptions& options);
 
 // Pads bottom/right by reflection to the next multiple of `m`.
 data::ImageF pad_to_multiple(const data::ImageF& img, int m);
