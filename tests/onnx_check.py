@@ -195,7 +195,9 @@ def run_mode(binary, work, residual):
     opset = check_model_file(onnx_path, residual)
     purified = os.path.join(work, f"purified_{mode}")
     mgst(binary, "purify", "--model", ckpt, "--input", f"{work}/test/img", "--masks",
-         f"{work}/test/mask", "--output", purified, "--device", "cpu", "--batch", "2")
+         f"{work}/test/mask", "--out", purified, "--device", "cpu", "--batch", "2",
+         # each image at its own size, as the graph runs it (not the checkpoint's --size)
+         "--size", "native")
     session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
     names = sorted(os.listdir(f"{work}/test/img"))
     worst, levels = compare(session, f"{work}/test", purified, names)
