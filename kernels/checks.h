@@ -16,7 +16,8 @@ inline void check_row_mse_shape(const char* op, int R, int64_t M, int64_t t_row_
 
 // upsample_nearest2x_{forward,backward}: x (NC, H, W).
 inline void check_upsample2x_shape(const char* op, int NC, int H, int W) {
-  MGST_CHECK(NC >= 0 && H >= 0 && W >= 0, op << ": bad shape NC=" << NC << " H=" << H << " W=" << W);
+  MGST_CHECK(NC >= 0 && H >= 0 && W >= 0,
+             op << ": bad shape NC=" << NC << " H=" << H << " W=" << W);
 }
 
 // max_pool2x2_{forward,backward}: x (NC, H, W), at least one 2x2 window.
@@ -27,17 +28,17 @@ inline void check_max_pool2x2_shape(const char* op, int NC, int H, int W) {
 
 // avg_pool_{forward,backward}: x (NC, H, W), k x k windows, at least one.
 inline void check_avg_pool_shape(const char* op, int NC, int H, int W, int k) {
-  MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k,
-             op << ": need 1 <= k <= H, W (NC=" << NC << " H=" << H << " W=" << W << " k=" << k
-                << ")");
+  MGST_CHECK(NC >= 0 && k >= 1 && H >= k && W >= k, op << ": need 1 <= k <= H, W (NC=" << NC
+                                                       << " H=" << H << " W=" << W << " k=" << k
+                                                       << ")");
 }
 
 // reflection_pad_{forward,backward}: x (NC, H, W); reflection (the edge not
 // repeated) needs pad < H and pad < W.
 inline void check_reflection_pad_shape(const char* op, int NC, int H, int W, int pad) {
   MGST_CHECK(NC >= 0 && H > 0 && W > 0 && pad >= 0 && pad < H && pad < W,
-             op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W
-                << " pad=" << pad << ")");
+             op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W << " pad=" << pad
+                << ")");
 }
 
 }  // namespace mgst::kernels

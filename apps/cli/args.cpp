@@ -20,8 +20,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -99,6 +99,9 @@ void check_flag_value(const std::string& flag, const std::string& value) {
         throw UsageError("--style-target " + value + ": expected mean or paired");
     } else if (flag == "--batch" && parse_int(flag, value) < 1) {
       throw UsageError("--batch must be >= 1, got " + value);
+    } else if ((flag == "--steps" || flag == "--warmup-steps" || flag == "--checkpoint-every") &&
+               parse_int(flag, value) < 0) {
+      throw UsageError(flag + " must be >= 0, got " + value);
     } else if (flag == "--lr") {
       const double lr = parse_double(flag, value);
       if (!std::isfinite(lr) || lr <= 0)

@@ -59,8 +59,9 @@ int unknown_command(const std::string& name) {
 // mgst version / mgst --version: "mgst 0.1.0 (git <commit>)" on stdout.
 int version_command(const std::string& name, const std::vector<std::string>& args) {
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
-    std::printf("usage: mgst version\n\nPrints the version (CMake's project version and the git\n"
-                "commit the build was configured at), as checkpoints and JSON record it.\n");
+    std::printf(
+        "usage: mgst version\n\nPrints the version (CMake's project version and the git\n"
+        "commit the build was configured at), as checkpoints and JSON record it.\n");
     return 0;
   }
   if (!args.empty()) {
