@@ -7,22 +7,30 @@
 
 namespace mgst {
 
+// what() is the message a user reads; where() is the source location of the
+// throw ("file:line", or "" when none was recorded). They are kept apart so
+// the one place that prints errors (apps/cli) can show a build machine's
+// source path only when asked (MGST_DEBUG=1) and tests can match messages
+// without it.
 struct Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message, std::string where = {})
+      : std::runtime_error(message), where_(std::move(where)) {}
+  const std::string& where() const noexcept { return where_; }
+
+ private:
+  std::string where_;
 };
 
 namespace detail {
 [[noreturn]] inline void throw_error(const std::string& msg, const char* file, int line) {
-  std::ostringstream os;
-  os << msg << " (" << file << ":" << line << ")";
-  throw Error(os.str());
+  throw Error(msg, std::string(file) + ":" + std::to_string(line));
 }
 }  // namespace detail
 
 }  // namespace mgst
 
 // MGST_CHECK(cond, a << b << ...): throws mgst::Error with the streamed
-// message and file:line when cond is false.
+// message, and file:line as its where(), when cond is false.
 #define MGST_CHECK(cond, msg)                                          \
   do {                                                                 \
     if (!(cond)) {                                                     \

@@ -2,6 +2,8 @@
 //  1. A suite whose prerequisites are absent (no GPU for `cuda`, no
 //     ../shared/data for `shared_data`) exits 77, which CTest reports as
 //     SKIPPED rather than passed.
+//     A suite named in $MGST_REQUIRE_SUITES (comma-separated; CI sets
+//     "browser") fails instead of skipping, so CI cannot go green without it.
 //  2. `--check-suites a b c` fails if any test case belongs to none of them,
 //     so no test silently escapes the CTest entries.
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -11,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,15 @@ std::string requested_suite(int argc, char** argv) {
     }
   }
   return "";
+}
+
+bool required(const std::string& suite) {
+  const char* env = std::getenv("MGST_REQUIRE_SUITES");
+  if (!env || suite.empty()) return false;
+  std::stringstream list(env);
+  for (std::string item; std::getline(list, item, ',');)
+    if (item == suite) return true;
+  return false;
 }
 
 int check_suites(int argc, char** argv, int first) {
@@ -54,6 +66,11 @@ int main(int argc, char** argv) {
 
   const std::string suite = requested_suite(argc, argv);
   const std::string why = mgst::test::skip_reason(suite);
+  if (!why.empty() && required(suite)) {
+    std::printf("FAILED suite '%s': required by MGST_REQUIRE_SUITES but cannot run: %s\n",
+                suite.c_str(), why.c_str());
+    return 1;
+  }
   if (!why.empty()) {
     std::printf("SKIPPED suite '%s': %s\n", suite.c_str(), why.c_str());
     return 77;

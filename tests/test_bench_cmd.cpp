@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/io/json.h"
+#include "core/version.h"
 #include "test_util.h"
 
 using namespace mgst;
@@ -43,6 +44,7 @@ TEST_SUITE("apps") {
     CHECK(j.at("batch").as_int() == 1);
     CHECK(j.at("height").as_int() == 16);
     CHECK(j.at("loss_finite").as_bool());
+    CHECK(j.at("mgst_version").as_string() == version_string());
     // images/s and step time agree: batch / seconds.
     CHECK(j.at("train_images_per_s").as_number() ==
           doctest::Approx(1000.0 / j.at("train_step_ms").as_number()).epsilon(1e-6));

@@ -12,6 +12,7 @@
 #include "apps/data/synth_eyes.h"
 #include "apps/train/trainer.h"
 #include "core/io/fileio.h"
+#include "core/version.h"
 #include "models/transform_net.h"
 #include "test_util.h"
 
@@ -139,6 +140,7 @@ TEST_SUITE("apps") {
     CHECK(html.find("<script") == std::string::npos);  // no JavaScript
     for (const char* id : kSections)
       CHECK_MESSAGE(!section(html, id).empty(), "section '" << id << "' is missing");
+    CHECK(section(html, "summary").find(version_string()) != std::string::npos);
 
     const std::vector<Decoded> images = decode_images(html);
     // input 5 + pooled masks 10 + transform 4 + VGG 5 + Grams 4 layers x 6 + output 4 + curves 1

@@ -85,7 +85,8 @@ CliResult cli(const std::string& args, const std::string& env = "") {
 
 // What every failure must look like: an exit code of 1 (error) or 2 (usage),
 // no signal, no sanitizer or terminate() report, a line saying "error" (or the
-// usage hint), and each needle (file names, the problem) in the output.
+// usage hint), no source location (file:line is for MGST_DEBUG=1 only), and
+// each needle (file names, the problem) in the output.
 void expect_clean_failure(const CliResult& r, const std::vector<std::string>& needles,
                           const std::string& what) {
   INFO(what << "\n--- mgst output ---\n" << r.out << "-------------------");
@@ -95,6 +96,7 @@ void expect_clean_failure(const CliResult& r, const std::vector<std::string>& ne
                             "core dumped", "Aborted"})
     CHECK_MESSAGE(r.out.find(crash) == std::string::npos, "crash marker '" << crash << "'");
   CHECK((r.out.find("error") != std::string::npos || r.out.find("--help") != std::string::npos));
+  CHECK_MESSAGE(r.out.find(".cpp:") == std::string::npos, "a source location in the message");
   for (const auto& n : needles)
     CHECK_MESSAGE(r.out.find(n) != std::string::npos, "missing '" << n << "' in the message");
 }

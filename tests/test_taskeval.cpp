@@ -12,6 +12,7 @@
 #include "apps/eval/colour_transfer.h"
 #include "apps/eval/taskeval.h"
 #include "core/io/fileio.h"
+#include "core/version.h"
 #include "test_util.h"
 
 using namespace mgst;
@@ -410,6 +411,7 @@ TEST_SUITE("apps") {
     cfg.verbose = false;
     cfg.csv = tmp_dir("run") + "/per_image.csv";
     const Json rep = run_taskeval(data, &identity, cfg);
+    CHECK(rep.at("mgst_version").as_string() == version_string());
     const Json& raw = rep.at("raw");
     const Json& pur = rep.at("purified");
     CHECK(pur.at("mean_px_error").as_number() ==

@@ -122,7 +122,7 @@ TEST_SUITE("apps") {
     const std::string data = make_data("cli_data", 24, 32, 2);
     CHECK(run_cli("train --content " + data + "/real --masks " + data + "/synth --style " + data +
                       "/synth --out " + d + "/run --size 30x32",
-                  &out) == 1);
+                  &out) == 2);  // a usage error: the flag's value is wrong
     CHECK(out.find("multiples of 4") != std::string::npos);
     CHECK(run_cli("train --content " + data + "/real --style " + data + "/synth --out " + d +
                       "/run --loss-weights 1,2",

@@ -1,9 +1,116 @@
 #include "apps/cli/args.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "apps/data/dataset.h"
+#include "kernels/error.h"
+
 namespace mgst::cli {
+
+namespace {
+
+// Optimal string alignment distance: insertions, deletions, substitutions
+// and swaps of two adjacent characters ("--stpes") each cost one.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+std::string strip_dashes(const std::string& s) {
+  const std::size_t n = s.find_first_not_of('-');
+  return n == std::string::npos ? "" : s.substr(n);
+}
+
+// The integer in `v` (all of it), else a UsageError naming `flag`.
+int parse_int(const std::string& flag, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const long long n = std::stoll(v, &used);
+    if (used != v.size() || n < -2147483647LL || n > 2147483647LL) throw std::invalid_argument(v);
+    return int(n);
+  } catch (const std::logic_error&) {
+    throw UsageError(flag + ": '" + v + "' is not an integer");
+  }
+}
+
+double parse_double(const std::string& flag, const std::string& v) {
+  try {
+    std::size_t used = 0;
+    const double d = std::stod(v, &used);
+    if (used != v.size()) throw std::invalid_argument(v);
+    return d;
+  } catch (const std::logic_error&) {
+    throw UsageError(flag + ": '" + v + "' is not a number");
+  }
+}
+
+}  // namespace
+
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  // Dashes are compared apart from the name so "-steps" and "steps" find
+  // "--steps", and a short name ("--lr") does not match every two-letter typo.
+  const std::string w = strip_dashes(word);
+  if (w.empty()) return "";
+  std::string best, prefixed;
+  int prefix_hits = 0;
+  std::size_t best_d = std::string::npos;
+  for (const auto& c : candidates) {
+    const std::string name = strip_dashes(c);
+    if (name.rfind(w, 0) == 0) ++prefix_hits, prefixed = c;
+    const std::size_t d = edit_distance(w, name);
+    if (d < best_d) best_d = d, best = c;
+  }
+  // About one typo per three characters, at least one, at most three.
+  const std::size_t allowed = std::clamp<std::size_t>(w.size() / 3, 1, 3);
+  if (best_d <= allowed) return best;
+  return prefix_hits == 1 ? prefixed : "";
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string m = closest_match(word, candidates);
+  return m.empty() ? "" : " (did you mean " + m + "?)";
+}
+
+void check_flag_value(const std::string& flag, const std::string& value) {
+  try {
+    if (flag == "--device") {
+      if (value != "cpu" && value != "cuda" && value != "auto")
+        throw UsageError("--device " + value + ": expected cpu, cuda or auto");
+    } else if (flag == "--size") {
+      const auto [h, w] = data::parse_size(value);
+      if (h % 4 || w % 4)
+        throw UsageError("--size " + value + ": H and W must be multiples of 4 (e.g. 96x128)");
+    } else if (flag == "--crop") {
+      data::parse_crop(value);
+    } else if (flag == "--style-target") {
+      if (value != "mean" && value != "paired")
+        throw UsageError("--style-target " + value + ": expected mean or paired");
+    } else if (flag == "--batch" && parse_int(flag, value) < 1) {
+      throw UsageError("--batch must be >= 1, got " + value);
+    } else if ((flag == "--steps" || flag == "--warmup-steps" || flag == "--checkpoint-every") &&
+               parse_int(flag, value) < 0) {
+      throw UsageError(flag + " must be >= 0, got " + value);
+    } else if (flag == "--lr") {
+      const double lr = parse_double(flag, value);
+      if (!std::isfinite(lr) || lr <= 0)
+        throw UsageError("--lr " + value + ": the learning rate must be a positive finite number");
+    }
+  } catch (const Error& e) {
+    throw UsageError(e.what());  // data::parse_size and parse_crop name the flag
+  }
+}
 
 ArgParser::ArgParser(std::string command, std::string synopsis, std::vector<OptionSpec> options)
     : command_(std::move(command)), synopsis_(std::move(synopsis)), options_(std::move(options)) {}
@@ -32,7 +139,11 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
     const OptionSpec* o = nullptr;
     for (const auto& cand : options_)
       if (cand.flag == a) o = &cand;
-    if (!o) throw UsageError("unknown option '" + a + "'");
+    if (!o) {
+      std::vector<std::string> flags{"--help"};
+      for (const auto& cand : options_) flags.push_back(cand.flag);
+      throw UsageError("unknown option '" + a + "'" + did_you_mean(a, flags));
+    }
     if (o->metavar.empty()) {
       if (inline_value) throw UsageError(a + " takes no value");
       values_[a] = "1";
@@ -42,6 +153,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw UsageError(a + " needs a value (" + o->metavar + ")");
       value = args[++i];
     }
+    check_flag_value(a, value);
     values_[a] = value;
   }
   return true;
@@ -96,28 +208,10 @@ std::string ArgParser::require(const std::string& flag) const {
   return v;
 }
 
-int ArgParser::get_int(const std::string& flag) const {
-  const std::string v = require(flag);
-  try {
-    std::size_t used = 0;
-    const long long n = std::stoll(v, &used);
-    if (used != v.size() || n < -2147483647LL || n > 2147483647LL) throw std::invalid_argument(v);
-    return int(n);
-  } catch (const std::logic_error&) {
-    throw UsageError(flag + ": '" + v + "' is not an integer");
-  }
-}
+int ArgParser::get_int(const std::string& flag) const { return parse_int(flag, require(flag)); }
 
 double ArgParser::get_double(const std::string& flag) const {
-  const std::string v = require(flag);
-  try {
-    std::size_t used = 0;
-    const double d = std::stod(v, &used);
-    if (used != v.size()) throw std::invalid_argument(v);
-    return d;
-  } catch (const std::logic_error&) {
-    throw UsageError(flag + ": '" + v + "' is not a number");
-  }
+  return parse_double(flag, require(flag));
 }
 
 std::vector<double> ArgParser::get_doubles(const std::string& flag, int expected_count) const {

@@ -8,10 +8,29 @@
 
 namespace mgst::cli {
 
-// A mistake in the command line (unknown flag, bad value): exit code 2.
+// A mistake in the command line (unknown flag, bad value): exit code 2. Every
+// other error is exit code 1; run_cli (apps/cli/cli.cpp) is where both are
+// turned into exit codes. A flag's value is checked as it is read (ArgParser's
+// getters, check_flag_value at parse time), so a bad value is a UsageError
+// however deep the code that would first have tripped over it.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The candidate closest to `word` by edit distance (adjacent swaps count
+// one), if it is close enough to be a likely typo; "" otherwise. A word that
+// is a prefix of exactly one candidate ("--checkpoint") suggests that one.
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
+// " (did you mean X?)" for closest_match's answer, "" when there is none.
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+// The values that mean the same in every command that takes the flag, checked
+// when the command line is parsed: --device (cpu | cuda | auto; whether a GPU
+// is there is checked later, a runtime error), --size (HxW or S, multiples of
+// 4), --crop (eye[:F] | center | random), --style-target (mean | paired),
+// --batch >= 1, --lr > 0, --steps / --warmup-steps / --checkpoint-every >= 0.
+// Throws UsageError naming the flag; other flags pass unchecked.
+void check_flag_value(const std::string& flag, const std::string& value);
 
 struct OptionSpec {
   std::string flag;           // "--steps"

@@ -1,5 +1,7 @@
-// Entry point of the `mgst` command: dispatches to the subcommands, catches
-// every mgst::Error and turns it into "mgst <cmd>: error: ..." + exit code 1.
+// Entry point of the `mgst` command: dispatches to the subcommands (plus
+// `help [CMD]` and `--version` / `version`), catches every error and turns it
+// into "mgst <cmd>: error: ..." + exit code 1, or exit code 2 for a
+// UsageError (apps/cli/args.h).
 #pragma once
 
 namespace mgst::cli {

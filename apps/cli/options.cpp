@@ -82,7 +82,11 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
                      " weights for " + std::to_string(c.style_layers.size()) + " style layers");
   c.content_layer = a.get("--content-layer");
   c.lambda_att = a.get_double("--lambda-att");
-  c.validate();
+  try {
+    c.validate();  // layer names: the flags are wrong, so a usage error
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
   return c;
 }
 

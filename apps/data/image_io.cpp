@@ -426,7 +426,7 @@ void save_png(const std::string& path, const ImageU8& image) {
   try {
     bytes = encode_png(image);
   } catch (const Error& e) {
-    throw Error(path + ": " + e.what());
+    throw Error(path + ": " + e.what(), e.where());
   }
   write_file_atomic(path, bytes);
 }

@@ -39,6 +39,7 @@
 #include "core/rng.h"
 #include "core/storage.h"
 #include "core/trace.h"
+#include "core/version.h"
 #include "kernels/error.h"
 #include "losses/objective.h"
 #include "losses/regions.h"
@@ -339,6 +340,7 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
                 const TraceReport& tr) {
   Json o = Json::object();
   o["framework"] = "mgst";
+  o["mgst_version"] = version_string();
   o["device"] = s.description;
   o["device_kind"] = c.device.str();
   o["threads"] = c.device.is_cpu() ? cpu_threads() : 0;

@@ -5,6 +5,7 @@
 #include "apps/data/colour_stats.h"
 #include "apps/train/style_targets.h"
 #include "core/autograd.h"
+#include "core/version.h"
 #include "losses/regions.h"
 
 namespace mgst::eval {
@@ -61,6 +62,7 @@ Json eval_pair(const data::Sample& cs, const data::Sample& ss, const models::Tra
   out["stats"] = stats;
   out["size"] = std::to_string(cs.image.height) + "x" + std::to_string(cs.image.width);
   out["vgg"] = vgg.pretrained() ? "pretrained" : "random";
+  out["mgst_version"] = version_string();
   return out;
 }
 

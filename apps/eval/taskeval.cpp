@@ -12,6 +12,7 @@
 #include "core/io/fileio.h"
 #include "core/ops.h"
 #include "core/parameters.h"
+#include "core/version.h"
 #include "kernels/error.h"
 
 namespace mgst::eval {
@@ -583,6 +584,7 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   const std::vector<double> raw_g = gaze ? cond["raw"].per_image_gaze() : std::vector<double>{};
   const std::vector<double>* rg = gaze ? &raw_g : nullptr;
   Json rep = Json::object();
+  rep["mgst_version"] = version_string();
   rep["size"] = std::to_string(H) + "x" + std::to_string(W);
   rep["train_images"] = int64_t(data.train.size());
   rep["test_images"] = int64_t(N);

@@ -26,6 +26,7 @@
 #include "core/io/fileio.h"
 #include "core/ops.h"
 #include "core/trace.h"
+#include "core/version.h"
 #include "kernels/error.h"
 #include "losses/regions.h"
 
@@ -251,7 +252,8 @@ void summary_section(Report& rep, const Inspection& p) {
   for (std::size_t i = 0; i < loss.style_layers.size(); ++i)
     sl += (i ? ", " : "") + loss.style_layers[i] + " (w " + num(loss.style_layer_weights[i]) + ")";
   rep.table({"setting", "value"},
-            {{"content", escape(content.image_path) +
+            {{"mgst", escape(version_string())},
+             {"content", escape(content.image_path) +
                              (content.mask_path.empty() ? "" : " + " + escape(content.mask_path))},
              {"style", escape(style.image_path) +
                            (style.mask_path.empty() ? "" : " + " + escape(style.mask_path))},

@@ -24,7 +24,7 @@ LoadedModel load_model_source(const ModelSource& source, Device device) {
     try {
       residual = models::TransformNet::residual_from_metadata(*m.file, source.residual);
     } catch (const Error& e) {
-      throw Error(path + ": " + e.what());  // name the file
+      throw Error(path + ": " + e.what(), e.where());  // name the file
     }
   }
   m.net = std::make_unique<models::TransformNet>(residual, 0, device);

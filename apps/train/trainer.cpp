@@ -23,6 +23,7 @@
 #include "core/io/fileio.h"
 #include "core/io/safetensors.h"
 #include "core/ops.h"
+#include "core/version.h"
 #include "kernels/error.h"
 #include "models/weights.h"
 
@@ -396,6 +397,7 @@ void Trainer::save_checkpoint(const std::string& path) const {
   }
   write_safetensors(path, arrays,
                     {{"format", "mgst-checkpoint-v1"},
+                     {"mgst_version", version_string()},
                      {"residual", cfg_.residual ? "true" : "false"},
                      {"step", std::to_string(step_)},
                      {"adam_steps", std::to_string(adam_->steps_taken())},
