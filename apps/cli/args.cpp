@@ -83,12 +83,14 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return m.empty() ? "" : " (did you mean " + m + "?)";
 }
 
-void check_flag_value(const std::string& flag, const std::string& value) {
+void check_flag_value(const std::string& flag, const std::string& metavar,
+                      const std::string& value) {
   try {
     if (flag == "--device") {
       if (value != "cpu" && value != "cuda" && value != "auto")
         throw UsageError("--device " + value + ": expected cpu, cuda or auto");
-    } else if (flag == "--size") {
+    } else if (flag == "--size" &&
+               !(value == "native" && metavar.find("native") != std::string::npos)) {
       const auto [h, w] = data::parse_size(value);
       if (h % 4 || w % 4)
         throw UsageError("--size " + value + ": H and W must be multiples of 4 (e.g. 96x128)");
@@ -153,7 +155,7 @@ bool ArgParser::parse(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw UsageError(a + " needs a value (" + o->metavar + ")");
       value = args[++i];
     }
-    check_flag_value(a, value);
+    check_flag_value(a, o->metavar, value);
     values_[a] = value;
   }
   return true;

@@ -27,10 +27,12 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 // The values that mean the same in every command that takes the flag, checked
 // when the command line is parsed: --device (cpu | cuda | auto; whether a GPU
 // is there is checked later, a runtime error), --size (HxW or S, multiples of
-// 4), --crop (eye[:F] | center | random), --style-target (mean | paired),
+// 4; also "native" where the option's metavar names it), --crop (eye[:F] | center | random),
+// --style-target (mean | paired),
 // --batch >= 1, --lr > 0, --steps / --warmup-steps / --checkpoint-every >= 0.
 // Throws UsageError naming the flag; other flags pass unchecked.
-void check_flag_value(const std::string& flag, const std::string& value);
+void check_flag_value(const std::string& flag, const std::string& metavar,
+                      const std::string& value);
 
 struct OptionSpec {
   std::string flag;           // "--steps"
