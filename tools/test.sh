@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 bash tools/build.sh "$@"
-ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2
+# CTEST_ARGS: extra ctest arguments (.ci/run's cpu-only stage leaves out suites
+# the tests stage already ran that do not depend on the CUDA build).
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j2 ${CTEST_ARGS:-}
