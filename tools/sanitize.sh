@@ -38,7 +38,8 @@ if [ "$CUDA_SUITE" != 0 ]; then
   # The emulated CUDA kernels at their small shapes, without ASan's fake
   # stacks: every frame of millions of fiber calls would get one (the
   # elementwise test took 150 s with them, 1.6 s without). Measured on the
-  # 2-core machine (2026-11-27): 57-72 s for the suite.
+  # 2-core machine: 57-72 s for the suite (2026-11-27, -O3); 193 s with the
+  # -O1 build (2026-12-02), whose build is about 5 min instead of 12.
   MGST_TEST_SMALL=1 ASAN_OPTIONS=${ASAN_OPTIONS/detect_stack_use_after_return=1/detect_stack_use_after_return=0} \
     ctest --test-dir "$BUILD_DIR" --output-on-failure -R '^cuda$'
 fi

@@ -26,7 +26,7 @@ int cmd_purify(const std::vector<std::string>& args) {
       {"--model", "CKPT|RUN_DIR", "",
        "checkpoint or transform weights (safetensors); a run folder: its checkpoint"},
       {"--input", "FILE|DIR", "", "real image(s) to purify"},
-      {"--masks", "FILE|DIR", "", "their masks, matched by file stem (none: m = 1)"},
+      mask_file_option("--masks", "FILE|DIR"),
       {"--recursive", "", "",
        "read the input folder's whole tree and mirror it under --out (masks mirror it too)"},
       {"--out", "DIR", "", "where the purified PNGs go (same stems)"},

@@ -17,13 +17,13 @@ using train::TrainConfig;
 std::vector<OptionSpec> train_option_specs() {
   std::vector<OptionSpec> specs = {
       {"--content", "DIR", "", "real images (content), a directory or one file"},
-      {"--masks", "DIR", "", "their masks, matched by file stem (none: m = 1)"},
+      mask_file_option("--masks", "DIR"),
       {"--style", "DIR", "", "synthetic style images"},
-      {"--style-masks", "DIR", "", "their masks (none: m = 1)"},
+      mask_file_option("--style-masks", "DIR"),
       {"--val-content", "DIR", "",
        "held-out real images: validation loss (no gradients, mean style target) in log.csv at "
        "each checkpoint; also the rows of samples/ and before_after.png"},
-      {"--val-masks", "DIR", "", "their masks (none: m = 1)"},
+      mask_file_option("--val-masks", "DIR"),
       {"--vgg", "FILE", "", "VGG-19 weights (safetensors, torchvision keys); none: random VGG"},
       {"--size", "HxW", "96x128", "training size (H and W multiples of 4)"},
       {"--crop", "MODE", "center", "eye[:F] | center | random"},
@@ -142,6 +142,15 @@ Setting field(std::vector<std::string> flags, bool keeps_model) {
           [](TrainConfig& to, const TrainConfig& from) { to.*Member = from.*Member; }};
 }
 
+// A setting of the loss configuration (TrainConfig::loss), refused on --resume.
+template <auto Member>
+Setting loss_field(std::string flag) {
+  return {{std::move(flag)},
+          false,
+          [](const TrainConfig& c) { return text(c.loss.*Member); },
+          [](TrainConfig& to, const TrainConfig& from) { to.loss.*Member = from.loss.*Member; }};
+}
+
 const std::vector<Setting>& settings() {
   using C = TrainConfig;
   static const std::vector<Setting> all = {
@@ -187,22 +196,13 @@ const std::vector<Setting>& settings() {
          to.loss.w_content = from.loss.w_content, to.loss.w_style = from.loss.w_style;
          to.loss.w_task = from.loss.w_task, to.loss.w_tv = from.loss.w_tv;
        }},
-      {{"--style-layers"},
-       false,
-       [](const C& c) { return text(c.loss.style_layers); },
-       [](C& to, const C& from) { to.loss.style_layers = from.loss.style_layers; }},
-      {{"--style-layer-weights"},
-       false,
-       [](const C& c) { return text(c.loss.style_layer_weights); },
-       [](C& to, const C& from) { to.loss.style_layer_weights = from.loss.style_layer_weights; }},
+      loss_field<&losses::LossConfig::style_layers>("--style-layers"),
+      loss_field<&losses::LossConfig::style_layer_weights>("--style-layer-weights"),
       {{"--content-layer"},
        false,
        [](const C& c) { return c.loss.content_layer; },
        [](C& to, const C& from) { to.loss.content_layer = from.loss.content_layer; }},
-      {{"--lambda-att"},
-       false,
-       [](const C& c) { return text(c.loss.lambda_att); },
-       [](C& to, const C& from) { to.loss.lambda_att = from.loss.lambda_att; }},
+      loss_field<&losses::LossConfig::lambda_att>("--lambda-att"),
       {{"--attention-labels"},
        false,
        [](const C& c) { return text(c.content_masks.attention_labels); },

@@ -18,6 +18,11 @@ OptionSpec device_option(const std::string& default_device) {
   return {"--device", "D", default_device, "cpu | cuda | auto"};
 }
 
+OptionSpec mask_file_option(const std::string& flag, const std::string& metavar) {
+  const std::string whose = metavar == "MASK" ? "its mask" : "their masks, matched by file stem";
+  return {flag, metavar, "", whose + " (none: m = 1)"};
+}
+
 std::vector<OptionSpec> force_mode_option_specs() {
   return {
       {"--residual", "", "", "force residual mode (overrides the file's metadata)"},
@@ -93,9 +98,9 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
 std::vector<OptionSpec> eval_pair_option_specs() {
   return {
       {"--content", "IMG", "", "content image"},
-      {"--mask", "MASK", "", "its mask (none: m = 1)"},
+      mask_file_option("--mask", "MASK"),
       {"--style", "IMG", "", "style image"},
-      {"--style-mask", "MASK", "", "its mask (none: m = 1)"},
+      mask_file_option("--style-mask", "MASK"),
       {"--size", "HxW|native", "",
        "resize both to this size (default: the checkpoint's, else the content image's own)"},
       {"--crop", "MODE", "",

@@ -16,6 +16,9 @@ namespace mgst::cli {
 void append(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& group);
 // --device D (cpu | cuda | auto) with the command's default.
 OptionSpec device_option(const std::string& default_device);
+// The mask flag beside an image flag (one wording everywhere): metavar MASK
+// reads "its mask", DIR or FILE|DIR "their masks, matched by file stem".
+OptionSpec mask_file_option(const std::string& flag, const std::string& metavar);
 // --residual / --no-residual for a command that loads a model: force the mode
 // over the file's metadata (model_source_from and purify read them).
 std::vector<OptionSpec> force_mode_option_specs();

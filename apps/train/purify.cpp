@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "apps/train/duration.h"
 #include "core/autograd.h"
 #include "core/indexing.h"
 #include "core/io/fileio.h"
@@ -76,17 +77,6 @@ std::vector<data::ImageF> purify(const models::TransformNet& net,
 
 namespace {
 
-// "1:02:03" or "2:03".
-std::string clock_text(double seconds) {
-  const long t = long(std::max(0.0, seconds) + 0.5);
-  char buf[32];
-  if (t >= 3600)
-    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%ld:%02ld", t / 60, t % 60);
-  return buf;
-}
-
 // One progress line on stderr: rewritten in place on a terminal; in a log
 // (not a terminal) a line every few seconds, so the file stays readable.
 class Progress {
@@ -98,7 +88,7 @@ class Progress {
     if (!last && t - shown_ < (tty_ ? 0.2 : 5.0)) return;
     shown_ = t;
     const double rate = t > 0 ? double(done) / t : 0.0;
-    const std::string eta = rate > 0 ? clock_text(double(total_ - done) / rate) : "?";
+    const std::string eta = rate > 0 ? duration_text(double(total_ - done) / rate) : "?";
     std::fprintf(stderr, "%spurify: %zu/%zu images, %.1f images/s, ETA %s%s", tty_ ? "\r" : "",
                  done, total_, rate, eta.c_str(), tty_ && !last ? "   " : "\n");
     std::fflush(stderr);

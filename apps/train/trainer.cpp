@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "apps/train/before_after.h"
+#include "apps/train/duration.h"
 #include "apps/train/model_source.h"
 #include "apps/train/run_dir.h"
 #include "apps/train/style_targets.h"
@@ -121,17 +122,6 @@ class StopSignals {
   struct sigaction old_int_ {
   }, old_term_{};
 };
-
-// "1h02m03s", "2m03s".
-std::string duration_text(double secs) {
-  const long s = std::lround(std::max(0.0, secs));
-  char buf[32];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, s / 60 % 60, s % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  return buf;
-}
 
 }  // namespace
 
