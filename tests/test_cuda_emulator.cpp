@@ -5,11 +5,16 @@
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "kernels/cuda/check.cuh"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/tf32.cuh"
 #include "kernels/error.h"
 #include "test_util.h"
 
@@ -50,6 +55,26 @@ __global__ void mirror_kernel(int* out, int base, bool barrier) {
   if (barrier) __syncthreads();
   out[threadIdx.x] = s[255 - threadIdx.x];
 }
+
+// ---- TF32 ----
+
+// cvt.rna.tf32.f32 computed independently of the bit trick under test: in
+// double, on TF32's grid (10 fraction bits; below FLT_MIN the subnormal grid
+// of spacing 2^-136), ties away from zero, >= 2^128 after rounding is inf.
+float reference_tf32(float x) {
+  if (std::isnan(x) || std::isinf(x) || x == 0.f) return x;
+  const double m = std::fabs(double(x));
+  int e = 0;
+  std::frexp(m, &e);                      // m = f * 2^e, f in [0.5, 1)
+  const int exp = std::max(e - 1, -126);  // the binade; subnormals share -126's spacing
+  const double ulp = std::ldexp(1.0, exp - 10);
+  const double r = std::floor(m / ulp + 0.5) * ulp;  // exact: m / ulp has at most 24 bits
+  const double out = r >= std::ldexp(1.0, 128) ? double(INFINITY) : r;
+  return float(std::copysign(out, double(x)));
+}
+
+float bits(std::uint32_t u) { return std::bit_cast<float>(u); }
+std::uint32_t bits_of(float f) { return std::bit_cast<std::uint32_t>(f); }
 
 }  // namespace
 
@@ -130,6 +155,74 @@ TEST_SUITE("cuda") {
     ::mgst::emu::launcher(divergent_shuffle_kernel, "k", 0, 32)(out.data());
     CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
     CHECK(cudaGetLastError() == cudaSuccess);  // the error is not sticky
+  }
+
+  TEST_CASE("cuda emulator: to_tf32 is cvt.rna.tf32.f32 bit for bit, ties away from zero") {
+    struct Case {
+      std::uint32_t in, out;
+    };
+    const Case cases[] = {
+        {0x3f800000u, 0x3f800000u},  // 1: already TF32
+        {0x3f801000u, 0x3f802000u},  // 1 + 2^-11: a tie, away (to even would give 1)
+        {0xbf801000u, 0xbf802000u},  // -(1 + 2^-11): away from zero, i.e. down
+        {0x3f803000u, 0x3f804000u},  // 1 + 3*2^-11: a tie, away (= to even here)
+        {0x3f800fffu, 0x3f800000u},  // just below the tie: down
+        {0x3f801001u, 0x3f802000u},  // just above: up
+        {0x3fffffffu, 0x40000000u},  // rounds up into the next binade
+        {0x7f7fffffu, 0x7f800000u},  // FLT_MAX: above the last tie, overflows to inf
+        {0x7f7ff000u, 0x7f800000u},  // the tie between the largest TF32 and 2^128: inf
+        {0x7f7fefffu, 0x7f7fe000u},  // just below it: the largest TF32
+        {0xff7fffffu, 0xff800000u},  // -FLT_MAX: -inf
+        {0x00001000u, 0x00002000u},  // subnormal tie: away
+        {0x80001000u, 0x80002000u},  // negative subnormal tie
+        {0x00000fffu, 0x00000000u},  // below half the smallest TF32 subnormal: +0
+        {0x80000001u, 0x80000000u},  // -tiny: -0
+        {0x007ff000u, 0x00800000u},  // largest subnormals round up to FLT_MIN
+        {0x7f800000u, 0x7f800000u},  // inf
+        {0xff800000u, 0xff800000u},  // -inf
+        {0x00000000u, 0x00000000u},  // +0
+        {0x80000000u, 0x80000000u},  // -0
+    };
+    for (const Case& c : cases) {
+      INFO("input 0x" << std::hex << c.in);
+      CHECK(bits_of(kd::to_tf32(bits(c.in))) == c.out);
+      CHECK(bits_of(reference_tf32(bits(c.in))) == c.out);  // the reference agrees
+    }
+    // NaN stays NaN, also with its payload only in the low 13 bits.
+    for (std::uint32_t u : {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0x7f801fffu, 0xff800001u}) {
+      CHECK(std::isnan(kd::to_tf32(bits(u))));
+      CHECK(std::isnan(kd::truncate_tf32(bits(u))));
+    }
+    // Random bit patterns over every exponent, against the double reference.
+    std::mt19937 gen(13);
+    int wrong = 0;
+    for (int i = 0; i < 200000; ++i) {
+      const float x = bits(std::uint32_t(gen()));
+      if (std::isnan(x)) continue;
+      const std::uint32_t got = bits_of(kd::to_tf32(x)), want = bits_of(reference_tf32(x));
+      wrong += got != want;
+      wrong += (got & 0x1fffu) != 0;
+    }
+    CHECK(wrong == 0);
+  }
+
+  TEST_CASE("cuda emulator: truncate_tf32 drops the low 13 bits, toward zero") {
+    CHECK(bits_of(kd::truncate_tf32(bits(0x3f801fffu))) == 0x3f800000u);
+    CHECK(bits_of(kd::truncate_tf32(bits(0xbf803fffu))) == 0xbf802000u);
+    CHECK(bits_of(kd::truncate_tf32(bits(0x7f7fffffu))) == 0x7f7fe000u);  // no overflow
+    CHECK(bits_of(kd::truncate_tf32(bits(0x00001fffu))) == 0x00000000u);
+    CHECK(kd::truncate_tf32(INFINITY) == INFINITY);
+    // Independently: the largest TF32 value not above |x| in magnitude.
+    std::mt19937 gen(7);
+    for (int i = 0; i < 1000; ++i) {
+      const float x = float(std::ldexp(std::uniform_real_distribution<double>(-1, 1)(gen), 20));
+      const float tr = kd::truncate_tf32(x);
+      CHECK(std::fabs(tr) <= std::fabs(x));
+      CHECK(reference_tf32(tr) == tr);  // on the TF32 grid
+      const float up =
+          float(std::fabs(double(tr)) + std::ldexp(1.0, std::ilogb(tr == 0 ? x : tr) - 10));
+      CHECK(up > std::fabs(x));  // the next TF32 value up is past |x|
+    }
   }
 
 }  // TEST_SUITE

@@ -26,7 +26,9 @@
 #include <cuda_runtime.h>  // types (dim3, float4, cudaError_t), API declarations
 #include <math.h>          // fmaf, sqrtf, ... in the global namespace, as device code sees them
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <tuple>
@@ -62,6 +64,29 @@ void warp_barrier();
 // 16 bytes per lane for the shuffle exchange of the running thread's warp.
 unsigned char* warp_exchange_slot(int lane);
 int lane_id();
+
+// PTX cvt.rna.tf32.f32, bit-exact: round the fp32 value to TF32's 10
+// mantissa bits, to nearest with ties AWAY from zero (not to even), low 13
+// bits zero. Working on the magnitude bits makes the sign symmetric and
+// carries into the exponent by themselves: the largest values round to inf
+// (FLT_MAX does), subnormals round on the same grid, inf stays inf. Only NaN
+// needs a case: its payload may live in the low 13 bits only, and clearing
+// them would make it inf.
+inline float cvt_rna_tf32(float x) {
+  const auto u = std::bit_cast<std::uint32_t>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return std::bit_cast<float>(u | 0x7fffe000u);
+  return std::bit_cast<float>((u + 0x1000u) & ~0x1fffu);
+}
+
+// What the tensor cores do with an fp32 operand that was not converted: they
+// read only its TF32 bits, i.e. the low 13 bits are dropped (truncation,
+// toward zero). NaN is kept a NaN (an assumption: what the hardware makes of
+// a NaN whose payload is all in the dropped bits is not documented).
+inline float truncate_tf32(float x) {
+  const auto u = std::bit_cast<std::uint32_t>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return std::bit_cast<float>(u | 0x7fffe000u);
+  return std::bit_cast<float>(u & ~0x1fffu);
+}
 
 // Runs `thread_body` for every thread of the grid; returns the error a real
 // launch would report (bad configuration, barrier divergence).
