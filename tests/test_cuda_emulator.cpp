@@ -1,20 +1,24 @@
 // The CUDA emulator itself (kernels/cuda/emulator, -DMGST_CUDA=EMULATE): the
-// built-in coordinates, shuffles and barriers behave as on a GPU, and the
-// faults it exists to expose (divergent barriers and shuffles, a missing
-// __syncthreads between warps, a bad launch configuration) are reported.
+// built-in coordinates, shuffles, barriers, TF32 rounding and the TF32 mma
+// behave as on a GPU, and the faults it exists to expose (divergent
+// barriers, shuffles and mmas, a missing __syncthreads between warps, a bad
+// launch configuration, an mma in a partial warp) are reported.
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/cuda/check.cuh"
 #include "kernels/cuda/common.cuh"
-#include "kernels/cuda/tf32.cuh"
+#include "kernels/cuda/mma_tf32.cuh"
 #include "kernels/error.h"
 #include "test_util.h"
 
@@ -56,7 +60,7 @@ __global__ void mirror_kernel(int* out, int base, bool barrier) {
   out[threadIdx.x] = s[255 - threadIdx.x];
 }
 
-// ---- TF32 ----
+// ---- TF32 and mma.m16n8k8 ----
 
 // cvt.rna.tf32.f32 computed independently of the bit trick under test: in
 // double, on TF32's grid (10 fraction bits; below FLT_MIN the subnormal grid
@@ -75,6 +79,60 @@ float reference_tf32(float x) {
 
 float bits(std::uint32_t u) { return std::bit_cast<float>(u); }
 std::uint32_t bits_of(float f) { return std::bit_cast<std::uint32_t>(f); }
+
+// One warp computes D = A * B + C (A 16x8, B 8x8, C/D 16x8, all row-major),
+// loading its fragments with the PTX ISA's .tf32 formulas written out here
+// (not mma_tf32.cuh's helpers, which the emulator's own multiply uses: a
+// wrong helper would otherwise agree with itself). swap_a12 loads a1 and a2
+// the wrong way round (the .f16 A order), the mutation the check must catch.
+// round_operands: to_tf32 at load, else the mma truncates them.
+__global__ void mma_tile_kernel(const float* A, const float* B, const float* C, float* D,
+                                bool swap_a12, bool round_operands) {
+  const int lane = int(threadIdx.x) & 31, g = lane >> 2, t = lane & 3;
+  auto op = [&](float v) { return round_operands ? kd::to_tf32(v) : v; };
+  float a[4] = {op(A[g * 8 + t]), op(A[(g + 8) * 8 + t]), op(A[g * 8 + t + 4]),
+                op(A[(g + 8) * 8 + t + 4])};
+  if (swap_a12) std::swap(a[1], a[2]);
+  const float b[2] = {op(B[t * 8 + g]), op(B[(t + 4) * 8 + g])};
+  float c[4] = {C[g * 8 + 2 * t], C[g * 8 + 2 * t + 1], C[(g + 8) * 8 + 2 * t],
+                C[(g + 8) * 8 + 2 * t + 1]};
+  kd::mma_m16n8k8_tf32(c, a, b, c);  // d aliasing c, as kernels accumulate
+  D[g * 8 + 2 * t] = c[0];
+  D[g * 8 + 2 * t + 1] = c[1];
+  D[(g + 8) * 8 + 2 * t] = c[2];
+  D[(g + 8) * 8 + 2 * t + 1] = c[3];
+}
+
+// Lanes 16..31 skip the mma.
+__global__ void mma_half_warp_kernel(float* D) {
+  if ((threadIdx.x & 31) >= 16) return;
+  float d[4] = {}, a[4] = {}, b[2] = {};
+  kd::mma_m16n8k8_tf32(d, a, b, d);
+  D[threadIdx.x] = d[0];
+}
+
+// How many elements of D miss the double-precision product of the TF32
+// operands (as the hardware reads them: tf32(A), tf32(B)) plus C by more
+// than fp32 accumulation allows: 9 roundings of a relative 2^-24 each on
+// |C| + sum |A||B| (the bound for a sum of 9 terms in fp32).
+int mma_mismatches(const std::vector<float>& A, const std::vector<float>& B,
+                   const std::vector<float>& C, const std::vector<float>& D, bool rounded) {
+  int bad = 0;
+  for (int m = 0; m < 16; ++m)
+    for (int n = 0; n < 8; ++n) {
+      double ref = C[std::size_t(m * 8 + n)], mag = std::fabs(ref);
+      for (int k = 0; k < 8; ++k) {
+        const float a = A[std::size_t(m * 8 + k)], b = B[std::size_t(k * 8 + n)];
+        const double ta = rounded ? reference_tf32(a) : bits(bits_of(a) & ~0x1fffu);
+        const double tb = rounded ? reference_tf32(b) : bits(bits_of(b) & ~0x1fffu);
+        ref += ta * tb;
+        mag += std::fabs(ta * tb);
+      }
+      const double tol = 9.0 * std::ldexp(1.0, -24) * mag;
+      bad += !(std::fabs(double(D[std::size_t(m * 8 + n)]) - ref) <= tol);
+    }
+  return bad;
+}
 
 }  // namespace
 
@@ -223,6 +281,86 @@ TEST_SUITE("cuda") {
           float(std::fabs(double(tr)) + std::ldexp(1.0, std::ilogb(tr == 0 ? x : tr) - 10));
       CHECK(up > std::fabs(x));  // the next TF32 value up is past |x|
     }
+  }
+
+  TEST_CASE("cuda emulator: the mma fragment coordinates are the PTX ISA's .tf32 table") {
+    // Written out from the PTX ISA table for lanes 0, 6 (g=1, t=2) and 31 (g=7, t=3).
+    using C = kd::FragCoord;
+    auto eq = [](C a, C b) { return a.row == b.row && a.col == b.col; };
+    CHECK(eq(kd::mma_tf32_a_coord(6, 0), C{1, 2}));
+    CHECK(eq(kd::mma_tf32_a_coord(6, 1), C{9, 2}));
+    CHECK(eq(kd::mma_tf32_a_coord(6, 2), C{1, 6}));
+    CHECK(eq(kd::mma_tf32_a_coord(6, 3), C{9, 6}));
+    CHECK(eq(kd::mma_tf32_a_coord(31, 3), C{15, 7}));
+    CHECK(eq(kd::mma_tf32_b_coord(6, 0), C{2, 1}));
+    CHECK(eq(kd::mma_tf32_b_coord(6, 1), C{6, 1}));
+    CHECK(eq(kd::mma_tf32_b_coord(31, 1), C{7, 7}));
+    CHECK(eq(kd::mma_tf32_c_coord(6, 0), C{1, 4}));
+    CHECK(eq(kd::mma_tf32_c_coord(6, 1), C{1, 5}));
+    CHECK(eq(kd::mma_tf32_c_coord(6, 2), C{9, 4}));
+    CHECK(eq(kd::mma_tf32_c_coord(6, 3), C{9, 5}));
+    CHECK(eq(kd::mma_tf32_c_coord(0, 0), C{0, 0}));
+    // Each matrix element belongs to exactly one (lane, register).
+    int a[16][8] = {}, b[8][8] = {}, c[16][8] = {};
+    for (int l = 0; l < 32; ++l) {
+      for (int i = 0; i < 4; ++i) {
+        ++a[kd::mma_tf32_a_coord(l, i).row][kd::mma_tf32_a_coord(l, i).col];
+        ++c[kd::mma_tf32_c_coord(l, i).row][kd::mma_tf32_c_coord(l, i).col];
+      }
+      for (int i = 0; i < 2; ++i)
+        ++b[kd::mma_tf32_b_coord(l, i).row][kd::mma_tf32_b_coord(l, i).col];
+    }
+    int off = 0;
+    for (int r = 0; r < 16; ++r)
+      for (int k = 0; k < 8; ++k) off += (a[r][k] != 1) + (c[r][k] != 1) + (r < 8 && b[r][k] != 1);
+    CHECK(off == 0);
+  }
+
+  TEST_CASE("cuda emulator: mma.m16n8k8 tf32 against a double matmul; a wrong lane mapping fails") {
+    const auto A = mgst::test::random_vector(16 * 8, 1, -2.f, 2.f);
+    const auto B = mgst::test::random_vector(8 * 8, 2, -2.f, 2.f);
+    const auto C = mgst::test::random_vector(16 * 8, 3, -1.f, 1.f);
+    for (int warps : {1, 4}) {  // the same tile in every warp of a block
+      INFO("warps per block: " << warps);
+      std::vector<float> D(16 * 8, NAN);
+      ::mgst::emu::launcher(mma_tile_kernel, "mma_tile_kernel", 1,
+                            32 * warps)(A.data(), B.data(), C.data(), D.data(), false, true);
+      REQUIRE(cudaGetLastError() == cudaSuccess);
+      CHECK(mma_mismatches(A, B, C, D, true) == 0);
+    }
+    // Unconverted operands are truncated, as by the hardware: the check
+    // with truncated operands passes, the one with rounded operands does
+    // not (random data has low bits set everywhere).
+    std::vector<float> T(16 * 8, NAN);
+    ::mgst::emu::launcher(mma_tile_kernel, "mma_tile_kernel", 1, 32)(A.data(), B.data(), C.data(),
+                                                                     T.data(), false, false);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    CHECK(mma_mismatches(A, B, C, T, false) == 0);
+    CHECK(mma_mismatches(A, B, C, T, true) > 0);
+    // The mutation: a1 and a2 swapped (the .f16 ordering) must be rejected.
+    std::vector<float> W(16 * 8, NAN);
+    ::mgst::emu::launcher(mma_tile_kernel, "mma_tile_kernel", 1, 32)(A.data(), B.data(), C.data(),
+                                                                     W.data(), true, true);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    const int bad = mma_mismatches(A, B, C, W, true);
+    MESSAGE("a1/a2 swapped: " << bad << " of 128 elements of D wrong");
+    CHECK(bad > 64);
+  }
+
+  TEST_CASE("cuda emulator: an mma without all 32 lanes fails the launch") {
+    std::vector<float> D(128, 0.f), A(128, 0.f), B(64, 0.f), C(128, 0.f);
+    ::mgst::emu::launcher(mma_half_warp_kernel, "mma_half_warp_kernel", 1, 64)(D.data());
+    cudaError_t err = cudaGetLastError();
+    REQUIRE(err == cudaErrorLaunchFailure);
+    CHECK(std::string(cudaGetErrorString(err)).find("16 of 32 lanes") != std::string::npos);
+    // A block of 48 threads: its second warp has 16 lanes.
+    ::mgst::emu::launcher(mma_tile_kernel, "mma_tile_kernel", 1, 48)(A.data(), B.data(), C.data(),
+                                                                     D.data(), false, true);
+    err = cudaGetLastError();
+    REQUIRE(err == cudaErrorLaunchFailure);
+    const std::string msg = cudaGetErrorString(err);
+    CHECK(msg.find("mma_tile_kernel") != std::string::npos);
+    CHECK(msg.find("needs all 32 lanes of the warp; this warp has 16") != std::string::npos);
   }
 
 }  // TEST_SUITE

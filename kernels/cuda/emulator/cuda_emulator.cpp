@@ -85,7 +85,7 @@ namespace {
 constexpr std::size_t kStackBytes = 64 << 10;
 constexpr int kMaxThreadsPerBlock = 1024;
 
-enum class State { Runnable, AtBlockBarrier, AtWarpBarrier, Done };
+enum class State { Runnable, AtBlockBarrier, AtWarpBarrier, Done, Faulted };
 
 struct Fiber {
   void* sp = nullptr;  // saved stack pointer while parked
@@ -109,7 +109,8 @@ struct Engine {
   int current = -1;
   ThreadCoords coords;
   const std::function<void()>* body = nullptr;
-  std::vector<std::array<unsigned char, 16>> exchange;
+  std::vector<std::array<unsigned char, kWarpSlotBytes>> exchange;
+  std::string fault;  // set by fault(): the running fiber's error, "" if none
 
   std::size_t stride() const { return kStackBytes + std::size_t(getpagesize()); }
 
@@ -229,6 +230,7 @@ std::string run_block(const char* kernel) {
           asan_leave(&e.scheduler_fake, f.stack, kStackBytes);
           mgst_emu_switch(&e.scheduler_sp, f.sp);
           asan_arrive(e.scheduler_fake);
+          if (f.state == State::Faulted) return describe(kernel, e.coords.block, e.fault);
         }
         int waiting = 0;
         for (int i = lo; i < hi; ++i)
@@ -237,8 +239,8 @@ std::string run_block(const char* kernel) {
         if (waiting != hi - lo) {
           std::ostringstream os;
           os << "warp " << w << ": " << waiting << " of " << hi - lo
-             << " lanes reached a full-mask warp shuffle, the others returned or wait at "
-                "__syncthreads()";
+             << " lanes reached a full-mask warp shuffle or collective, the others returned or "
+                "wait at __syncthreads()";
           return describe(kernel, e.coords.block, os.str());
         }
         for (int i = lo; i < hi; ++i) e.fibers[std::size_t(i)].state = State::Runnable;
@@ -271,9 +273,38 @@ const ThreadCoords& coords() { return engine.coords; }
 void block_barrier() { park(State::AtBlockBarrier); }
 void warp_barrier() { park(State::AtWarpBarrier); }
 int lane_id() { return engine.current & 31; }
+int warp_lanes() {
+  const Engine& e = engine;
+  const dim3 bd = e.coords.block_dim;
+  const int n = int(bd.x * bd.y * bd.z);
+  return std::min(32, n - (e.current & ~31));
+}
 unsigned char* warp_exchange_slot(int lane) {
   Engine& e = engine;
   return e.exchange[std::size_t((e.current & ~31) + (lane & 31))].data();
+}
+// Both build their message before parking and hold nothing on the heap
+// when they do: the faulting fiber is abandoned, its destructors never run.
+void fault(const char* what) {
+  Engine& e = engine;
+  {
+    std::ostringstream os;
+    os << "thread " << e.current << " (warp " << (e.current >> 5) << ", lane " << (e.current & 31)
+       << "): " << what;
+    e.fault = os.str();
+  }
+  park(State::Faulted);  // run_block sees the state and fails the launch
+  __builtin_unreachable();
+}
+void require_full_warp(const char* op) {
+  const int n = warp_lanes();
+  if (n == 32) return;
+  char what[160];
+  std::snprintf(what, sizeof what,
+                "%s needs all 32 lanes of the warp; this warp has %d (block size not a multiple "
+                "of 32)",
+                op, n);
+  fault(what);
 }
 
 void set_last_error(cudaError_t err) {

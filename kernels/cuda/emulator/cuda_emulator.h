@@ -3,9 +3,10 @@
 //
 // It is a checking tool, not a backend: blocks are shared out over the CPU
 // cores, and within a block each CUDA thread is a fiber on its own small
-// stack, switched only at __syncthreads() and warp shuffles. That is enough to execute the index
-// math, the tiling, the shared-memory staging and the reductions exactly as
-// written, and to catch what CPU tests of the helpers cannot: unwritten
+// stack, switched only at __syncthreads(), warp shuffles and warp
+// collectives (the TF32 mma of kernels/cuda/mma_tf32.cuh). That is enough to
+// execute the index math, the tiling, the shared-memory staging and the
+// reductions exactly as written, and to catch what CPU tests of the helpers cannot: unwritten
 // outputs, wrong tile bounds, wrong reduction trees, a __syncthreads() that
 // only part of a block reaches, a shuffle some lanes skipped.
 //
@@ -61,9 +62,21 @@ const ThreadCoords& coords();
 // arrived; a divergent barrier is reported as a launch failure.
 void block_barrier();
 void warp_barrier();
-// 16 bytes per lane for the shuffle exchange of the running thread's warp.
+// kWarpSlotBytes per lane for the exchanges of the running thread's warp
+// (shuffles use 16; warp_collective, e.g. an mma's fragments, up to all 64).
+constexpr std::size_t kWarpSlotBytes = 64;
 unsigned char* warp_exchange_slot(int lane);
 int lane_id();
+// How many threads the running thread's warp has: 32, or fewer in the last
+// warp of a block whose size is not a multiple of 32.
+int warp_lanes();
+// Fails the launch from device code with `what` (the kernel, block and
+// thread are added): for what the hardware leaves undefined, which the
+// emulator must not quietly give a meaning. The calling fiber never resumes.
+[[noreturn]] void fault(const char* what);
+// Faults unless the running thread's warp has all 32 lanes (`op` names the
+// warp-wide operation in the message).
+void require_full_warp(const char* op);
 
 // PTX cvt.rna.tf32.f32, bit-exact: round the fp32 value to TF32's 10
 // mantissa bits, to nearest with ties AWAY from zero (not to even), low 13
@@ -86,6 +99,25 @@ inline float truncate_tf32(float x) {
   const auto u = std::bit_cast<std::uint32_t>(x);
   if ((u & 0x7fffffffu) > 0x7f800000u) return std::bit_cast<float>(u | 0x7fffe000u);
   return std::bit_cast<float>(u & ~0x1fffu);
+}
+
+// A warp collective (mma.sync, wmma's *_sync): every lane publishes `mine`,
+// the warp meets, each lane calls `f(all)` with the 32 lanes' values
+// (all[lane]) and gets its result, the warp meets again (so the next
+// exchange cannot overwrite a slot before every lane has read it). The
+// hardware requires the whole warp: a warp of fewer than 32 threads faults,
+// and lanes that return or wait elsewhere make the meeting a divergence that
+// fails the launch (as for a shuffle). `what` names the operation in errors.
+template <class T, class F>
+auto warp_collective(const char* what, const T& mine, F&& f) {
+  static_assert(sizeof(T) <= kWarpSlotBytes && std::is_trivially_copyable_v<T>);
+  require_full_warp(what);
+  std::memcpy(warp_exchange_slot(lane_id()), &mine, sizeof(T));
+  warp_barrier();
+  T all[32];
+  for (int l = 0; l < 32; ++l) std::memcpy(&all[l], warp_exchange_slot(l), sizeof(T));
+  warp_barrier();
+  return f(static_cast<const T*>(all));
 }
 
 // Runs `thread_body` for every thread of the grid; returns the error a real
