@@ -6,6 +6,7 @@
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
+#include <algorithm>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -132,6 +133,51 @@ int mma_mismatches(const std::vector<float>& A, const std::vector<float>& B,
       bad += !(std::fabs(double(D[std::size_t(m * 8 + n)]) - ref) <= tol);
     }
   return bad;
+}
+
+// ---- nvcuda::wmma, TF32 m16n16k8 ----
+
+namespace wmma = nvcuda::wmma;
+
+// One warp: D = A * B + C with A 16x8 row-major (lda), B 8x16 col-major (ldb
+// = 8: element (k, n) at B[n * 8 + k]), C and D 16x16 (ldc 16), C read
+// row-major and D written col-major (element (m, n) at D[n * 16 + m]), so
+// both memory layouts of every load and store are used. assume_mapping:
+// write D from the accumulator's elements as if lane l held elements
+// l * 8 .. l * 8 + 7 (row-major) instead of store_matrix_sync, the
+// dependence on wmma's unspecified mapping the emulator must expose.
+__global__ void wmma_tile_kernel(const float* A, unsigned lda, const float* B, const float* C,
+                                 float* D, float fill, bool convert, bool assume_mapping) {
+  wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> a;
+  wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::col_major> b;
+  wmma::fragment<wmma::accumulator, 16, 16, 8, float> c;
+  wmma::load_matrix_sync(a, A, lda);
+  wmma::load_matrix_sync(b, B, 8);
+  if (convert) {
+    for (int i = 0; i < a.num_elements; ++i) a.x[i] = wmma::__float_to_tf32(a.x[i]);
+    for (int i = 0; i < b.num_elements; ++i) b.x[i] = wmma::__float_to_tf32(b.x[i]);
+  }
+  if (C) {
+    wmma::load_matrix_sync(c, C, 16, wmma::mem_row_major);
+  } else {
+    wmma::fill_fragment(c, fill);
+  }
+  wmma::mma_sync(c, a, b, c);
+  if (assume_mapping) {
+    const int lane = int(threadIdx.x) & 31;
+    for (int e = 0; e < c.num_elements; ++e) {
+      const int i = lane * 8 + e;
+      D[(i % 16) * 16 + i / 16] = c.x[e];
+    }
+    return;
+  }
+  wmma::store_matrix_sync(D, c, 16, wmma::mem_col_major);
+}
+
+// Lane 5 passes a different ldm to load_matrix_sync.
+__global__ void wmma_nonuniform_kernel(const float* A) {
+  wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> a;
+  wmma::load_matrix_sync(a, A, (threadIdx.x & 31) == 5 ? 12 : 8);
 }
 
 }  // namespace
@@ -361,6 +407,78 @@ TEST_SUITE("cuda") {
     const std::string msg = cudaGetErrorString(err);
     CHECK(msg.find("mma_tile_kernel") != std::string::npos);
     CHECK(msg.find("needs all 32 lanes of the warp; this warp has 16") != std::string::npos);
+  }
+
+  TEST_CASE("cuda emulator: wmma tf32 m16n16k8 against a double matmul, and its asserts") {
+    struct alignas(32) Buf {
+      float v[16 * 16 + 8];
+    };
+    Buf A{}, B{}, C{}, D{};
+    const auto ra = mgst::test::random_vector(16 * 8, 4, -2.f, 2.f);
+    const auto rb = mgst::test::random_vector(8 * 16, 5, -2.f, 2.f);
+    const auto rc = mgst::test::random_vector(16 * 16, 6, -1.f, 1.f);
+    std::copy(ra.begin(), ra.end(), A.v);
+    std::copy(rb.begin(), rb.end(), B.v);
+    std::copy(rc.begin(), rc.end(), C.v);
+    // |D - (tf32(A) tf32(B) + C)| within fp32 accumulation of 9 terms.
+    auto mismatches = [&](const float* c_or_null, float fill, bool convert) {
+      int bad = 0;
+      for (int m = 0; m < 16; ++m)
+        for (int n = 0; n < 16; ++n) {
+          double ref = c_or_null ? c_or_null[m * 16 + n] : fill, mag = std::fabs(ref);
+          for (int k = 0; k < 8; ++k) {
+            auto tf = [&](float x) {
+              return convert ? double(reference_tf32(x)) : double(bits(bits_of(x) & ~0x1fffu));
+            };
+            const double p = tf(A.v[m * 8 + k]) * tf(B.v[n * 8 + k]);
+            ref += p;
+            mag += std::fabs(p);
+          }
+          bad += !(std::fabs(double(D.v[n * 16 + m]) - ref) <= 9.0 * std::ldexp(1.0, -24) * mag);
+        }
+      return bad;
+    };
+    for (bool convert : {true, false}) {
+      INFO("convert: " << convert);
+      std::fill(std::begin(D.v), std::end(D.v), NAN);
+      ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 64)(A.v, 8u, B.v, C.v, D.v,
+                                                                         0.f, convert, false);
+      REQUIRE(cudaGetLastError() == cudaSuccess);
+      CHECK(mismatches(C.v, 0.f, convert) == 0);
+      CHECK(mismatches(C.v, 0.f, !convert) > 0);  // rounding vs truncation is visible
+    }
+    ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 32)(A.v, 8u, B.v, nullptr, D.v,
+                                                                       0.5f, true, false);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    CHECK(mismatches(nullptr, 0.5f, true) == 0);
+    // A kernel that relies on a guessed element-to-lane mapping is caught.
+    std::fill(std::begin(D.v), std::end(D.v), NAN);
+    ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 32)(A.v, 8u, B.v, C.v, D.v, 0.f,
+                                                                       true, true);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    const int guessed = mismatches(C.v, 0.f, true);
+    MESSAGE("wmma accumulator read with a guessed mapping: " << guessed << " of 256 wrong");
+    CHECK(guessed > 128);
+
+    auto fails_with = [](const char* text) {
+      const cudaError_t err = cudaGetLastError();
+      const std::string msg = cudaGetErrorString(err);
+      INFO(msg);
+      return err == cudaErrorLaunchFailure && msg.find(text) != std::string::npos;
+    };
+    // A pointer 16 bytes off 32-byte alignment, ldm 6, ldm not warp-uniform,
+    // a partial warp: all undefined on the hardware, all fail here.
+    ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 32)(A.v + 4, 8u, B.v, C.v, D.v,
+                                                                       0.f, true, false);
+    CHECK(fails_with("not 256-bit (32-byte) aligned"));
+    ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 32)(A.v, 6u, B.v, C.v, D.v, 0.f,
+                                                                       true, false);
+    CHECK(fails_with("ldm not a multiple of 4"));
+    ::mgst::emu::launcher(wmma_nonuniform_kernel, "wmma_nonuniform_kernel", 1, 32)(A.v);
+    CHECK(fails_with("differ between the lanes"));
+    ::mgst::emu::launcher(wmma_tile_kernel, "wmma_tile_kernel", 1, 40)(A.v, 8u, B.v, C.v, D.v, 0.f,
+                                                                       true, false);
+    CHECK(fails_with("needs all 32 lanes of the warp; this warp has 8"));
   }
 
 }  // TEST_SUITE

@@ -70,35 +70,34 @@ __device__ __forceinline__ void mma_m16n8k8_tf32(float (&d)[4], const float (&a)
   struct Out {
     float d[4];
   };
-  const Out out = ::mgst::emu::warp_collective(
-      "mma.sync.m16n8k8.tf32", mine, [](const Lane* all) {
-        // Scatter the fragments into whole matrices, then compute this
-        // lane's four elements of D.
-        float A[kMmaM][kMmaK] = {}, B[kMmaK][kMmaN] = {}, C[kMmaM][kMmaN] = {};
-        for (int l = 0; l < 32; ++l) {
-          for (int i = 0; i < 4; ++i) {
-            const FragCoord p = mma_tf32_a_coord(l, i);
-            A[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].a[i]);
-            const FragCoord q = mma_tf32_c_coord(l, i);
-            C[q.row][q.col] = all[l].c[i];
-          }
-          for (int i = 0; i < 2; ++i) {
-            const FragCoord p = mma_tf32_b_coord(l, i);
-            B[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].b[i]);
-          }
-        }
-        const int lane = ::mgst::emu::lane_id();
-        Out o;
-        for (int i = 0; i < 4; ++i) {
-          const FragCoord p = mma_tf32_c_coord(lane, i);
-          // TF32 x TF32 products are exact in fp32 (11 x 11 significant
-          // bits), so each step rounds only the sum.
-          float acc = C[p.row][p.col];
-          for (int k = 0; k < kMmaK; ++k) acc = fmaf(A[p.row][k], B[k][p.col], acc);
-          o.d[i] = acc;
-        }
-        return o;
-      });
+  const Out out = ::mgst::emu::warp_collective("mma.sync.m16n8k8.tf32", mine, [](const Lane* all) {
+    // Scatter the fragments into whole matrices, then compute this
+    // lane's four elements of D.
+    float A[kMmaM][kMmaK] = {}, B[kMmaK][kMmaN] = {}, C[kMmaM][kMmaN] = {};
+    for (int l = 0; l < 32; ++l) {
+      for (int i = 0; i < 4; ++i) {
+        const FragCoord p = mma_tf32_a_coord(l, i);
+        A[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].a[i]);
+        const FragCoord q = mma_tf32_c_coord(l, i);
+        C[q.row][q.col] = all[l].c[i];
+      }
+      for (int i = 0; i < 2; ++i) {
+        const FragCoord p = mma_tf32_b_coord(l, i);
+        B[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].b[i]);
+      }
+    }
+    const int lane = ::mgst::emu::lane_id();
+    Out o;
+    for (int i = 0; i < 4; ++i) {
+      const FragCoord p = mma_tf32_c_coord(lane, i);
+      // TF32 x TF32 products are exact in fp32 (11 x 11 significant
+      // bits), so each step rounds only the sum.
+      float acc = C[p.row][p.col];
+      for (int k = 0; k < kMmaK; ++k) acc = fmaf(A[p.row][k], B[k][p.col], acc);
+      o.d[i] = acc;
+    }
+    return o;
+  });
   for (int i = 0; i < 4; ++i) d[i] = out.d[i];
 #elif defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
   asm volatile(

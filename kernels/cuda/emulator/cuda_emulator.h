@@ -201,3 +201,6 @@ inline T __shfl_xor_sync(unsigned /*mask*/, T v, int lane_mask, int /*width*/ = 
   ::mgst::emu::warp_barrier();
   return r;
 }
+
+// nvcuda::wmma (TF32 m16n16k8), built on warp_collective.
+#include "kernels/cuda/emulator/wmma.h"
