@@ -332,20 +332,26 @@ TEST_SUITE("cuda") {
   TEST_CASE("cuda emulator: the mma fragment coordinates are the PTX ISA's .tf32 table") {
     // Written out from the PTX ISA table for lanes 0, 6 (g=1, t=2) and 31 (g=7, t=3).
     using C = kd::FragCoord;
-    auto eq = [](C a, C b) { return a.row == b.row && a.col == b.col; };
-    CHECK(eq(kd::mma_tf32_a_coord(6, 0), C{1, 2}));
-    CHECK(eq(kd::mma_tf32_a_coord(6, 1), C{9, 2}));
-    CHECK(eq(kd::mma_tf32_a_coord(6, 2), C{1, 6}));
-    CHECK(eq(kd::mma_tf32_a_coord(6, 3), C{9, 6}));
-    CHECK(eq(kd::mma_tf32_a_coord(31, 3), C{15, 7}));
-    CHECK(eq(kd::mma_tf32_b_coord(6, 0), C{2, 1}));
-    CHECK(eq(kd::mma_tf32_b_coord(6, 1), C{6, 1}));
-    CHECK(eq(kd::mma_tf32_b_coord(31, 1), C{7, 7}));
-    CHECK(eq(kd::mma_tf32_c_coord(6, 0), C{1, 4}));
-    CHECK(eq(kd::mma_tf32_c_coord(6, 1), C{1, 5}));
-    CHECK(eq(kd::mma_tf32_c_coord(6, 2), C{9, 4}));
-    CHECK(eq(kd::mma_tf32_c_coord(6, 3), C{9, 5}));
-    CHECK(eq(kd::mma_tf32_c_coord(0, 0), C{0, 0}));
+    struct Entry {
+      char matrix;  // a, b or c (the accumulator)
+      int lane, i, row, col;
+    };
+    const Entry table[] = {
+        {'a', 6, 0, 1, 2},   {'a', 6, 1, 9, 2}, {'a', 6, 2, 1, 6}, {'a', 6, 3, 9, 6},
+        {'a', 31, 3, 15, 7}, {'b', 6, 0, 2, 1}, {'b', 6, 1, 6, 1}, {'b', 31, 1, 7, 7},
+        {'c', 6, 0, 1, 4},   {'c', 6, 1, 1, 5}, {'c', 6, 2, 9, 4}, {'c', 6, 3, 9, 5},
+        {'c', 0, 0, 0, 0},
+    };
+    for (const Entry& e : table) {
+      CAPTURE(e.matrix);
+      CAPTURE(e.lane);
+      CAPTURE(e.i);
+      const C got = e.matrix == 'a'   ? kd::mma_tf32_a_coord(e.lane, e.i)
+                    : e.matrix == 'b' ? kd::mma_tf32_b_coord(e.lane, e.i)
+                                      : kd::mma_tf32_c_coord(e.lane, e.i);
+      CHECK(got.row == e.row);
+      CHECK(got.col == e.col);
+    }
     // Each matrix element belongs to exactly one (lane, register).
     int a[16][8] = {}, b[8][8] = {}, c[16][8] = {};
     for (int l = 0; l < 32; ++l) {

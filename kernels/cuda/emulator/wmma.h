@@ -90,6 +90,19 @@ constexpr bool is_row_major() {
   return std::is_same_v<Layout, row_major>;
 }
 
+// This lane's N fragment elements of a matrix `cols` wide at p: element
+// (r, c) at p[r * ldm + c] (row_major) or p[c * ldm + r]. The values are copied
+// as they are (no TF32 conversion).
+template <int N>
+inline void load_elements(float (&x)[N], int cols, const float* p, unsigned ldm, bool row_major) {
+  const int lane = ::mgst::emu::lane_id();
+  for (int e = 0; e < N; ++e) {
+    int r, c;
+    coord(cols, lane, e, r, c);
+    x[e] = row_major ? p[r * ldm + c] : p[c * ldm + r];
+  }
+}
+
 }  // namespace emu_detail
 
 // Per-lane element counts as on the hardware (A 4, B 4, accumulator 8).
@@ -120,17 +133,12 @@ inline void fill_fragment(fragment<Use, 16, 16, 8, T, Layout>& f, const V& v) {
 }
 
 // A (16x8, M x K): row_major element (m, k) at p[m * ldm + k], col_major at
-// p[k * ldm + m]. The values are copied as they are (no TF32 conversion).
+// p[k * ldm + m].
 template <class Layout>
 inline void load_matrix_sync(fragment<matrix_a, 16, 16, 8, precision::tf32, Layout>& a,
                              const float* p, unsigned ldm) {
   emu_detail::check_mem_args("wmma::load_matrix_sync", p, ldm, emu_detail::is_row_major<Layout>());
-  const int lane = ::mgst::emu::lane_id();
-  for (int e = 0; e < 4; ++e) {
-    int m, k;
-    emu_detail::coord(8, lane, e, m, k);
-    a.x[e] = emu_detail::is_row_major<Layout>() ? p[m * ldm + k] : p[k * ldm + m];
-  }
+  emu_detail::load_elements(a.x, 8, p, ldm, emu_detail::is_row_major<Layout>());
 }
 // B (8x16, K x N): row_major element (k, n) at p[k * ldm + n], col_major at
 // p[n * ldm + k].
@@ -138,23 +146,13 @@ template <class Layout>
 inline void load_matrix_sync(fragment<matrix_b, 16, 16, 8, precision::tf32, Layout>& b,
                              const float* p, unsigned ldm) {
   emu_detail::check_mem_args("wmma::load_matrix_sync", p, ldm, emu_detail::is_row_major<Layout>());
-  const int lane = ::mgst::emu::lane_id();
-  for (int e = 0; e < 4; ++e) {
-    int k, n;
-    emu_detail::coord(16, lane, e, k, n);
-    b.x[e] = emu_detail::is_row_major<Layout>() ? p[k * ldm + n] : p[n * ldm + k];
-  }
+  emu_detail::load_elements(b.x, 16, p, ldm, emu_detail::is_row_major<Layout>());
 }
 // The accumulator (16x16) in either memory layout.
 inline void load_matrix_sync(fragment<accumulator, 16, 16, 8, float>& c, const float* p,
                              unsigned ldm, layout_t layout) {
   emu_detail::check_mem_args("wmma::load_matrix_sync", p, ldm, int(layout));
-  const int lane = ::mgst::emu::lane_id();
-  for (int e = 0; e < 8; ++e) {
-    int m, n;
-    emu_detail::coord(16, lane, e, m, n);
-    c.x[e] = layout == mem_row_major ? p[m * ldm + n] : p[n * ldm + m];
-  }
+  emu_detail::load_elements(c.x, 16, p, ldm, layout == mem_row_major);
 }
 inline void store_matrix_sync(float* p, const fragment<accumulator, 16, 16, 8, float>& c,
                               unsigned ldm, layout_t layout) {
