@@ -142,6 +142,18 @@ Setting field(std::vector<std::string> flags, bool keeps_model) {
           [](TrainConfig& to, const TrainConfig& from) { to.*Member = from.*Member; }};
 }
 
+// A setting of the style masks' options (TrainConfig::style_mask_options),
+// refused on --resume.
+template <auto Member>
+Setting style_mask_field(std::string flag) {
+  return {{std::move(flag)},
+          false,
+          [](const TrainConfig& c) { return text(c.style_mask_options.*Member); },
+          [](TrainConfig& to, const TrainConfig& from) {
+            to.style_mask_options.*Member = from.style_mask_options.*Member;
+          }};
+}
+
 // A setting of the loss configuration (TrainConfig::loss), refused on --resume.
 template <auto Member>
 Setting loss_field(std::string flag) {
@@ -207,12 +219,7 @@ const std::vector<Setting>& settings() {
        false,
        [](const C& c) { return text(c.content_masks.attention_labels); },
        [](C& to, const C& from) { to.content_masks = from.content_masks; }},
-      {{"--style-attention-labels"},
-       false,
-       [](const C& c) { return text(c.style_mask_options.attention_labels); },
-       [](C& to, const C& from) {
-         to.style_mask_options.attention_labels = from.style_mask_options.attention_labels;
-       }},
+      style_mask_field<&data::MaskOptions::attention_labels>("--style-attention-labels"),
       {{"--ignore-labels"},
        false,
        [](const C& c) { return text(c.content_masks.ignore_labels); },
@@ -220,12 +227,7 @@ const std::vector<Setting>& settings() {
          to.content_masks.ignore_labels = from.content_masks.ignore_labels;
          to.style_mask_options.ignore_labels = from.style_mask_options.ignore_labels;
        }},
-      {{"--ignore-black"},
-       false,
-       [](const C& c) { return text(c.style_mask_options.ignore_black); },
-       [](C& to, const C& from) {
-         to.style_mask_options.ignore_black = from.style_mask_options.ignore_black;
-       }},
+      style_mask_field<&data::MaskOptions::ignore_black>("--ignore-black"),
   };
   return all;
 }
