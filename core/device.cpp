@@ -2,6 +2,7 @@
 
 #include "core/storage.h"
 #include "kernels/error.h"
+#include "kernels/precision.h"
 #ifdef MGST_WITH_CUDA
 #include "kernels/cuda/runtime.h"
 #endif
@@ -56,5 +57,11 @@ std::size_t peak_memory_bytes(Device device) {
 #endif
   return cpu_peak_bytes();
 }
+
+void set_precision(const std::string& name) {
+  kernels::set_precision(kernels::parse_precision(name));
+}
+std::string precision() { return kernels::precision_name(kernels::precision()); }
+const char* precision_choices() { return kernels::precision_choices(); }
 
 }  // namespace mgst

@@ -34,4 +34,28 @@ Device parse_device(const std::string& name);
 void reset_peak_memory(Device device);
 std::size_t peak_memory_bytes(Device device);
 
+// The CUDA backend's arithmetic per op family (kernels/precision.h), like
+// PyTorch's allow_tf32 switches: "fp32" (every op exact fp32), "conv-tf32"
+// (the default, PyTorch eager's: TF32 tensor cores for the convolutions,
+// fp32 GEMM and Gram), "matmul-tf32" (the reverse) or "tf32" (tensor cores
+// for all three). The
+// CPU backend is always fp32. A bad name throws mgst::Error listing the
+// choices. Process-wide: it applies to the kernels launched after it.
+void set_precision(const std::string& name);
+std::string precision();
+const char* precision_choices();  // "fp32|conv-tf32|matmul-tf32|tf32"
+inline constexpr const char* kDefaultPrecision = "conv-tf32";
+
+// set_precision for a scope; the previous policy is back at its end.
+class ScopedPrecision {
+ public:
+  explicit ScopedPrecision(const std::string& name) : saved_(precision()) { set_precision(name); }
+  ~ScopedPrecision() { set_precision(saved_); }
+  ScopedPrecision(const ScopedPrecision&) = delete;
+  ScopedPrecision& operator=(const ScopedPrecision&) = delete;
+
+ private:
+  std::string saved_;
+};
+
 }  // namespace mgst

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "kernels/error.h"
+#include "kernels/precision.h"
 
 namespace mgst::kernels {
 
@@ -21,6 +22,9 @@ struct KernelVersion {
   const char* measured;  // a measured figure with its machine, or "unmeasured"
   const char* run;       // how to run this one: test filter, bench filter
   Fns fn;                // the op's functions for this version
+  // kTf32: its products run on TF32 tensor cores (kernels/precision.h):
+  // dispatched under a tf32 policy, tested with the TF32 tolerance.
+  Precision precision = Precision::kFp32;
 };
 
 // Index of the version called `name` in `table` (an array or span of

@@ -2,7 +2,8 @@
 // built-in coordinates, shuffles, barriers, TF32 rounding and the TF32 mma
 // behave as on a GPU, and the faults it exists to expose (divergent
 // barriers, shuffles and mmas, a missing __syncthreads between warps, a bad
-// launch configuration, an mma in a partial warp) are reported.
+// launch configuration, an mma in a partial warp, a cp.async stage read
+// before its wait) are reported.
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
@@ -19,6 +20,7 @@
 
 #include "kernels/cuda/check.cuh"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/cp_async.cuh"
 #include "kernels/cuda/mma_tf32.cuh"
 #include "kernels/error.h"
 #include "test_util.h"
@@ -26,6 +28,36 @@
 namespace {
 
 namespace kd = mgst::kernels::cuda::detail;
+
+// ---- cp.async ----
+
+// Three groups of copies (group g: src[g*64 + t] for the 64 threads; a null
+// source in group 1 for odd t, a zero fill), then cp.async.wait_group
+// `wait_n`, a barrier, and every thread copies all 192 shared values out.
+// Thread t reads slots of other warps' copies: visible only after their
+// wait and the barrier.
+template <int WaitN>
+__global__ void cp_async_groups_kernel(const float* src, float* out) {
+  __shared__ __align__(16) float s[3 * 64];
+  const int t = threadIdx.x;
+  for (int g = 0; g < 3; ++g) {
+    const bool zero = g == 1 && t % 2;
+    kd::cp_async4(&s[g * 64 + t], zero ? nullptr : src + g * 64 + t);
+    kd::cp_async_commit();
+  }
+  kd::cp_async_wait<WaitN>();
+  __syncthreads();
+  for (int i = 0; i < 3; ++i) out[i * 64 + t] = s[i * 64 + 63 - t];
+  for (int i = 0; i < 3; ++i) out[192 + i * 64 + t] = s[i * 64 + t];
+}
+
+// A misaligned 16-byte copy (not a multiple of 16 bytes away).
+__global__ void cp_async_misaligned_kernel(const float* src) {
+  __shared__ __align__(16) float s[8];
+  ::mgst::emu::cp_async(&s[1], src, 16, 16);
+  ::mgst::emu::cp_async_commit();
+  ::mgst::emu::cp_async_wait(0);
+}
 
 __global__ void coords_kernel(int* out) {
   const unsigned bx = blockIdx.x + gridDim.x * (blockIdx.y + gridDim.y * blockIdx.z);
@@ -248,6 +280,41 @@ TEST_SUITE("cuda") {
     int wrong = 0;
     for (int t = 0; t < 256; ++t) wrong += racy[std::size_t(t)] != 1000 + 255 - t;
     CHECK(wrong > 0);
+  }
+
+  TEST_CASE("cuda emulator: cp.async lands at its wait_group, zero-fills, and poisons until then") {
+    std::vector<float> src(192);
+    for (int i = 0; i < 192; ++i) src[std::size_t(i)] = float(i + 1);
+    // What slot i of the shared array must hold once its group has landed.
+    auto landed = [&](int i) { return i / 64 == 1 && (i % 64) % 2 ? 0.f : src[std::size_t(i)]; };
+    std::vector<float> out(384, -1.f);
+    ::mgst::emu::launcher(cp_async_groups_kernel<0>, "cp_async_groups_kernel<0>", 1,
+                          64)(src.data(), out.data());
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    for (int i = 0; i < 3; ++i)
+      for (int t = 0; t < 64; ++t) {
+        CHECK(out[std::size_t(i * 64 + t)] == landed(i * 64 + 63 - t));
+        CHECK(out[std::size_t(192 + i * 64 + t)] == landed(i * 64 + t));
+      }
+    // wait_group 1: the two older groups have landed, the newest is still
+    // in flight, so its slots read as the poison (NaN), for the thread's
+    // own copies and for everyone else's.
+    std::fill(out.begin(), out.end(), -1.f);
+    ::mgst::emu::launcher(cp_async_groups_kernel<1>, "cp_async_groups_kernel<1>", 1,
+                          64)(src.data(), out.data());
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    for (int t = 0; t < 64; ++t) {
+      for (int i = 0; i < 2; ++i) CHECK(out[std::size_t(192 + i * 64 + t)] == landed(i * 64 + t));
+      CHECK(std::isnan(out[std::size_t(192 + 128 + t)]));
+      CHECK(std::isnan(out[std::size_t(128 + t)]));
+    }
+    // Misaligned copies fail the launch.
+    ::mgst::emu::launcher(cp_async_misaligned_kernel, "cp_async_misaligned_kernel", 1,
+                          32)(src.data());
+    const cudaError_t err = cudaGetLastError();
+    REQUIRE(err == cudaErrorLaunchFailure);
+    CHECK(std::string(cudaGetErrorString(err)).find("aligned to the copy size") !=
+          std::string::npos);
   }
 
   TEST_CASE("cuda emulator: bad launch configurations are refused like on a GPU") {

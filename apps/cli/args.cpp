@@ -94,6 +94,10 @@ void check_flag_value(const std::string& flag, const std::string& metavar,
       const auto [h, w] = data::parse_size(value);
       if (h % 4 || w % 4)
         throw UsageError("--size " + value + ": H and W must be multiples of 4 (e.g. 96x128)");
+    } else if (flag == "--precision") {
+      const std::string choices = std::string("|") + precision_choices() + "|";
+      if (choices.find("|" + value + "|") == std::string::npos)
+        throw UsageError("--precision " + value + ": expected one of " + precision_choices());
     } else if (flag == "--crop") {
       data::parse_crop(value);
     } else if (flag == "--style-target") {

@@ -20,6 +20,7 @@ int cmd_bench(const std::vector<std::string>& args) {
       "JSON object only. bench/compare_pytorch.py puts it beside bench/pytorch_reference.py.",
       {
           device_option("auto"),
+          precision_option(),
           {"--size", "S|HxW", "256", "image size (square S or HxW; multiples of 4)"},
           {"--batch", "B", "4", "batch size"},
           {"--steps", "N", "5", "timed training steps (median reported)"},
@@ -32,7 +33,7 @@ int cmd_bench(const std::vector<std::string>& args) {
       });
   if (!a.parse(args)) return 0;
   eval::BenchConfig c;
-  c.device = parse_device(a.get("--device"));
+  c.device = device_from(a);
   std::tie(c.height, c.width) = data::parse_size(a.get("--size"));
   c.batch = a.get_int("--batch"), c.steps = a.get_int("--steps");
   c.warmup = a.get_int("--warmup"), c.infer_steps = a.get_int("--infer-steps");

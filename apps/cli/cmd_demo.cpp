@@ -14,6 +14,7 @@ int cmd_demo(const std::vector<std::string>& args) {
               {
                   {"--out", "DIR", "demo_out", "output directory"},
                   device_option("auto"),
+                  precision_option(),
                   {"--steps", "N", "200", "training steps"},
                   {"--size", "HxW", "72x96", "image size"},
                   {"--count", "N", "48", "generated images per domain"},
@@ -33,6 +34,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   c.eye_region = region == "eye";
   c.steps = a.get_int("--steps");
   c.device = a.get("--device");
+  c.precision = a.get("--precision");
   train::run_demo(c);
   return 0;
 }

@@ -19,6 +19,7 @@ int cmd_eval(const std::vector<std::string>& args) {
   append(specs, force_mode_option_specs());
   append(specs, {{"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
                  device_option("cpu"),
+                 precision_option(),
                  {"--json", "", "", "print one JSON object (the default output is also JSON)"}});
   append(specs, eval_pair_option_specs());
   append(specs, mask_option_specs());
@@ -34,8 +35,7 @@ int cmd_eval(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   const train::ModelSource source = model_source_from(a, "--identity");
   // The model first: a checkpoint's training settings are the defaults of the flags below.
-  const train::LoadedModel model =
-      train::load_model_source(source, parse_device(a.get("--device")));
+  const train::LoadedModel model = train::load_model_source(source, device_from(a));
   use_checkpoint_defaults(a, model, source.path, "eval");
   const PairSetup setup = load_pair_setup(a);
   const Json out = eval::eval_pair(setup.pair.content, setup.pair.style, model.net.get(),

@@ -19,6 +19,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
       {"--no-residual", "", "", "force plain mode (overrides the file's metadata)"},
       {"--vgg", "FILE", "", "VGG-19 weights; none: the seeded random VGG"},
       device_option("cpu"),
+      precision_option(),
       {"--channels", "N", "8", "feature-map channels shown per layer (the first N)"},
       {"--trace", "", "",
        "also run one training step (forward, losses, backward; no update) with the autograd "
@@ -48,8 +49,7 @@ int cmd_inspect(const std::vector<std::string>& args) {
   const int channels = a.get_int("--channels");
   if (channels < 1 || channels > 64) throw UsageError("--channels must be in 1..64");
   // The model first: a checkpoint's training settings are the defaults of the flags below.
-  const train::LoadedModel model =
-      train::load_model_source(source, parse_device(a.get("--device")));
+  const train::LoadedModel model = train::load_model_source(source, device_from(a));
   use_checkpoint_defaults(a, model, source.path, "inspect");
   PairSetup setup = load_pair_setup(a);
 

@@ -38,6 +38,7 @@ int cmd_purify(const std::vector<std::string>& args) {
        "write the purified crop at --size (default: pasted back into the full frame)"},
       {"--batch", "N", "4", "images decoded and run together (bounds the memory)"},
       device_option("auto"),
+      precision_option(),
   };
   append(specs, force_mode_option_specs());
   append(specs, mask_option_specs());
@@ -53,7 +54,7 @@ int cmd_purify(const std::vector<std::string>& args) {
   if (!a.parse(args)) return 0;
   if (a.flag("--residual") && a.flag("--no-residual"))
     throw UsageError("--residual and --no-residual exclude each other");
-  const Device dev = parse_device(a.get("--device"));
+  const Device dev = device_from(a);
   train::ModelSource source;
   source.path = model_path(a.require("--model"));
   source.residual = !a.flag("--no-residual");

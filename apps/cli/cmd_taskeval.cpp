@@ -128,6 +128,7 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--count", "N", "48", "demo: purifier content / style images per domain"},
              {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
              device_option("auto"),
+             precision_option(),
              {"--json", "", "", "print one JSON object on stdout (the table goes to stderr)"},
          });
   append(specs, mask_option_specs());
@@ -245,7 +246,7 @@ int cmd_taskeval(const std::vector<std::string>& args) {
   std::FILE* info = json ? stderr : stdout;
   const auto [H, W] = data::parse_size(a.get("--size"));
   if (H % 4 || W % 4) throw UsageError("--size: H and W must be multiples of 4");
-  const Device device = parse_device(a.get("--device"));
+  const Device device = device_from(a);
 
   eval::TaskEvalConfig cfg = taskeval_config_from(a, device);
   eval::TaskEvalData data;

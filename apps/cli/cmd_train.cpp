@@ -44,12 +44,13 @@ std::vector<OptionSpec> train_option_specs() {
        "every K steps write RUN_DIR/samples/step_<s>.png (input | purified | style) for the first "
        "4 --val-content (else content) images; 0: none"},
       device_option("auto"),
+      precision_option(),
       {"--out", "RUN_DIR", "",
        "run directory: checkpoint, log.csv, loss.png, before_after.png (must not hold a run)"},
       {"--overwrite", "", "", "start a new run in an --out directory that holds one (deletes it)"},
       {"--resume", "RUN_DIR", "",
        "continue the run in RUN_DIR with its saved config; flags that keep the model (data paths, "
-       "--steps, --lr, --warmup-steps, --batch, --device, intervals) override it"},
+       "--steps, --lr, --warmup-steps, --batch, --device, --precision, intervals) override it"},
       {"--detect-anomaly", "", "", "check every op's output and gradient for NaN/Inf"},
       {"--skip-bad", "", "",
        "skip unreadable or mismatched image/mask pairs with a warning (default: error)"},
@@ -91,6 +92,7 @@ TrainConfig config_from_flags(const ArgParser& a) {
   c.log_every = a.get_int("--log-every");
   c.sample_every = a.get_int("--sample-every");
   c.device = a.get("--device");
+  c.precision = a.get("--precision");
   c.out = a.get("--out");
   c.quiet = a.flag("--quiet");
   c.skip_bad = a.flag("--skip-bad");
@@ -181,6 +183,7 @@ const std::vector<Setting>& settings() {
       field<&C::log_every>({"--log-every"}, true),
       field<&C::sample_every>({"--sample-every"}, true),
       field<&C::device>({"--device"}, true),
+      field<&C::precision>({"--precision"}, true),
       field<&C::skip_bad>({"--skip-bad"}, true),
       // These define the model or the objective: refused on --resume.
       field<&C::vgg>({"--vgg"}, false),

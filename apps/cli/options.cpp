@@ -18,6 +18,19 @@ OptionSpec device_option(const std::string& default_device) {
   return {"--device", "D", default_device, "cpu | cuda | auto"};
 }
 
+OptionSpec precision_option() {
+  return {"--precision", "P", kDefaultPrecision,
+          std::string(precision_choices()) +
+              ": CUDA arithmetic per op family: conv-tf32 = TF32 tensor cores for "
+              "convolutions, fp32 GEMM/Gram (PyTorch eager's default); fp32 = exact; tf32 = "
+              "tensor cores for all (CPU: always fp32)"};
+}
+
+Device device_from(const ArgParser& a) {
+  if (a.declares("--precision")) set_precision(a.get("--precision"));
+  return parse_device(a.get("--device"));
+}
+
 OptionSpec mask_file_option(const std::string& flag, const std::string& metavar) {
   const std::string whose = metavar == "MASK" ? "its mask" : "their masks, matched by file stem";
   return {flag, metavar, "", whose + " (none: m = 1)"};
@@ -147,7 +160,7 @@ train::ModelSource model_source_from(const ArgParser& a, const std::string& othe
 
 PairSetup load_pair_setup(const ArgParser& a) {
   PairSetup s;
-  s.device = parse_device(a.get("--device"));
+  s.device = device_from(a);
   s.masks = mask_options_from(a);
   s.masks.ignore_black = a.flag("--ignore-black");  // load_eval_pair drops it for the content
   s.loss = loss_config_from(a);

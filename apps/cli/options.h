@@ -14,8 +14,13 @@ namespace mgst::cli {
 
 // Adds a shared option group to a command's table.
 void append(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& group);
-// --device D (cpu | cuda | auto) with the command's default.
+// --device D (cpu | cuda | auto) with the command's default, and beside it
+// --precision P (core/device.h's set_precision: the CUDA arithmetic).
 OptionSpec device_option(const std::string& default_device);
+OptionSpec precision_option();
+// --device as a Device, after applying --precision (where the command
+// declares it): the one place a command turns those two flags into effect.
+Device device_from(const ArgParser& a);
 // The mask flag beside an image flag (one wording everywhere): metavar MASK
 // reads "its mask", DIR or FILE|DIR "their masks, matched by file stem".
 OptionSpec mask_file_option(const std::string& flag, const std::string& metavar);

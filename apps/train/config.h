@@ -6,6 +6,7 @@
 #include <string>
 
 #include "apps/data/dataset.h"
+#include "core/device.h"
 #include "core/io/json.h"
 #include "core/io/safetensors.h"
 #include "losses/objective.h"
@@ -33,7 +34,8 @@ struct TrainConfig {
   std::string val_content, val_masks;  // held-out set for validation loss ("": none)
   bool skip_bad = false;               // drop unreadable / mismatched pairs with a warning
   std::string device = "auto";
-  std::string out;  // run directory
+  std::string precision = kDefaultPrecision;  // CUDA arithmetic (core/device.h)
+  std::string out;                            // run directory
   bool quiet = false;
 
   Json to_json() const;

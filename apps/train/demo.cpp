@@ -94,6 +94,7 @@ void run_demo(const DemoConfig& cfg) {
   c.checkpoint_every = 50;
   c.seed = cfg.seed;
   c.device = cfg.device;
+  c.precision = cfg.precision;
   c.out = out;
   std::printf("training (CPU runs are smoke-scale; a GPU trains the real thing)...\n");
   Trainer t(c);

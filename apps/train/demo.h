@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <string>
 
+#include "core/device.h"
+
 namespace mgst::train {
 
 struct DemoConfig {
   std::string out = "demo_out";
   std::string device = "auto";
+  std::string precision = kDefaultPrecision;  // CUDA arithmetic (core/device.h)
   int steps = 200;
   int height = 72, width = 96;
   int count = 48;  // generated images per domain, >= 2

@@ -150,6 +150,8 @@ void Trainer::setup() {
   MGST_CHECK(cfg_.val_masks.empty() || !cfg_.val_content.empty(),
              "--val-masks " << cfg_.val_masks << " needs --val-content");
   device_ = parse_device(cfg_.device);
+  // The style targets are computed with the run's arithmetic, as its steps are.
+  const ScopedPrecision precision(cfg_.precision);
   crop_ = data::parse_crop(cfg_.crop);
   content_ = data::pair_files(cfg_.content, cfg_.masks);
   style_ = data::pair_files(cfg_.style, cfg_.style_masks);
@@ -186,9 +188,10 @@ void Trainer::setup() {
   load_fixed_sets();
   if (!cfg_.quiet)
     std::printf(
-        "mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s, "
+        "mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s%s, "
         "%lld parameters, residual %s, style target %s\n",
         content_.size(), style_.size(), cfg_.height, cfg_.width, cfg_.batch, device_.str().c_str(),
+        device_.is_cuda() ? (" (precision " + cfg_.precision + ")").c_str() : "",
         (long long)net_->parameters().total_numel(), cfg_.residual ? "on" : "off",
         cfg_.style_target.c_str());
 }
@@ -272,6 +275,7 @@ StepLog Trainer::step() { return step_with(load_step(step_ + 1)); }
 
 StepLog Trainer::step_with(const HostBatch& hb) {
   const auto t0 = std::chrono::steady_clock::now();
+  const ScopedPrecision precision(cfg_.precision);  // this run's CUDA arithmetic
   const int64_t s = step_ + 1;
   const std::vector<int>& pairing = hb.pairing;
   data::Batch b = data::make_batch(hb.samples, device_);

@@ -30,13 +30,32 @@
 //                  (Co, or Ci for backward_data) is >= 128 and the 128-tiles
 //                  make >= kTargetSMs blocks (common.cuh), else v2's. The
 //                  hypothesis (unmeasured): half-empty 128-row tiles waste
-//                  the math for Co = 3/32/64. cuda::conv2d_* use this one.
+//                  the math for Co = 3/32/64. cuda::conv2d_* run this one
+//                  under the fp32 precision policy (kernels/precision.h).
+//   v5_tf32_mma    v4's tile choice and the same three Ops, the math on TF32
+//                  tensor cores (mma_gemm.cuh): warps issue mma.m16n8k8 on
+//                  fragments read from shared memory, which a 4-stage
+//                  cp.async pipeline fills straight from the NCHW tensors
+//                  (each Op names the address of every element it gathers,
+//                  or nullptr for padding: a zero-filling copy), 64x64 tiles
+//                  (4 warps) or 128x128 (8 warps). Operands rounded to TF32,
+//                  fp32 sums; split-K dw as in v2. cuda::conv2d_* run this
+//                  one under the conv-tf32 / tf32 policies (the default).
+//                  Layout: NCHW gathers, no NHWC copy. Per pixel of a 3x3
+//                  window the gather is 4-byte copies along a row of the
+//                  image (consecutive threads, consecutive ox: coalesced)
+//                  and costs no extra pass over the tensor; an NHWC copy
+//                  would allow 16-byte copies along channels but costs a
+//                  transpose of x (and of dy, dx) per layer per pass. Which
+//                  is faster on an H100 is unmeasured: bench_cuda's cuDNN
+//                  NCHW vs NHWC rows are there to decide it.
 // The bias gradient is one shared kernel (a block per channel, fixed-order
 // reduction) used by every version.
 #include <climits>
 
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_gemm.cuh"
 #include "kernels/cuda/versions.h"
 
@@ -203,20 +222,23 @@ struct ConvFwdOp {
     t = detail::grid_tile(bm, bn, 0, Kdim);
     return true;
   }
+  static constexpr bool kAsyncLoads = true;
   __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
-  __device__ float a(const Row& r, int k) const { return r.ok ? __ldg(r.p + k) : 0.f; }
+  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
+  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
   __device__ Col col(int z, int n) const {
     const int oy = n / Wo, ox = n - oy * Wo;
     return {x + int64_t(z) * s.Ci * s.H * s.W, oy * s.stride - s.pad, ox * s.stride - s.pad,
             n < Npix};
   }
-  __device__ float b(const Col& c, int k) const {
-    if (!c.ok) return 0.f;
+  __device__ const float* b_src(const Col& c, int k) const {
+    if (!c.ok) return nullptr;
     const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
     const int iy = c.iy0 + ky, ix = c.ix0 + kx;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return 0.f;
-    return __ldg(c.img + (ci * s.H + iy) * s.W + ix);
+    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    return c.img + (ci * s.H + iy) * s.W + ix;
   }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= s.Co || n >= Npix) return;
     y[(int64_t(z) * s.Co + m) * Npix + n] = v + (bias ? bias[m] : 0.f);
@@ -245,29 +267,32 @@ struct ConvBwdDataOp {
     t = detail::grid_tile(bm, bn, 0, Kdim);
     return true;
   }
+  static constexpr bool kAsyncLoads = true;
   __device__ Row row(int, int m) const { return {w + int64_t(m) * KK, m < s.Ci}; }
-  __device__ float a(const Row& r, int k) const {
-    if (!r.ok) return 0.f;
+  __device__ const float* a_src(const Row& r, int k) const {
+    if (!r.ok) return nullptr;
     const int co = k / KK, rr = k - co * KK;
-    return __ldg(r.p + co * s.Ci * KK + rr);
+    return r.p + co * s.Ci * KK + rr;
   }
+  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
   __device__ Col col(int z, int n) const {
     const int iy = n / s.W, ix = n - iy * s.W;
     return {dy + int64_t(z) * s.Co * Ho * Wo, iy + s.pad, ix + s.pad, n < Npix};
   }
-  __device__ float b(const Col& c, int k) const {
-    if (!c.ok) return 0.f;
+  __device__ const float* b_src(const Col& c, int k) const {
+    if (!c.ok) return nullptr;
     const int co = k / KK, r = k - co * KK, ky = r / s.K, kx = r - ky * s.K;
     int oy = c.ty0 - ky, ox = c.tx0 - kx;
-    if (oy < 0 || ox < 0) return 0.f;
+    if (oy < 0 || ox < 0) return nullptr;
     if (s.stride > 1) {
-      if (oy % s.stride || ox % s.stride) return 0.f;
+      if (oy % s.stride || ox % s.stride) return nullptr;
       oy /= s.stride;
       ox /= s.stride;
     }
-    if (oy >= Ho || ox >= Wo) return 0.f;
-    return __ldg(c.img + (co * Ho + oy) * Wo + ox);
+    if (oy >= Ho || ox >= Wo) return nullptr;
+    return c.img + (co * Ho + oy) * Wo + ox;
   }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= s.Ci || n >= Npix) return;
     dx[(int64_t(z) * s.Ci + m) * Npix + n] = v;
@@ -299,23 +324,26 @@ struct ConvBwdWeightOp {
     t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
     return true;
   }
+  static constexpr bool kAsyncLoads = true;
   __device__ Row row(int, int m) const { return {m, m < s.Co}; }
-  __device__ float a(const Row& r, int k) const {
-    if (!r.ok) return 0.f;
+  __device__ const float* a_src(const Row& r, int k) const {
+    if (!r.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo;
-    return __ldg(dy + (int64_t(n) * s.Co + r.co) * HoWo + q);
+    return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
   }
+  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
   __device__ Col col(int, int n) const {
     const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
     return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
   }
-  __device__ float b(const Col& c, int k) const {
-    if (!c.ok) return 0.f;
+  __device__ const float* b_src(const Col& c, int k) const {
+    if (!c.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
     const int iy = oy * s.stride + c.dy0, ix = ox * s.stride + c.dx0;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return 0.f;
-    return __ldg(x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix);
+    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
   }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     const int Nw = s.Ci * KK;
     if (m >= s.Co || n >= Nw) return;
@@ -328,8 +356,8 @@ void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const f
   check_shape(s, "conv2d_forward");
   const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
   const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
-  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
-                                 "conv2d_forward igemm");
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
+                           "conv2d_forward igemm");
 }
 
 template <class Cfg>
@@ -337,8 +365,8 @@ void igemm_backward_data(const Conv2dShape& s, const float* w, const float* dy, 
   check_shape(s, "conv2d_backward_data");
   const int KK = s.K * s.K, Npix = s.H * s.W;
   const ConvBwdDataOp op{s, s.Ho(), s.Wo(), KK, s.Co * KK, Npix, w, dy, dx};
-  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Ci, Cfg::BM), s.N),
-                                 "conv2d_backward_data igemm");
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Ci, Cfg::BM), s.N),
+                           "conv2d_backward_data igemm");
 }
 
 template <class Cfg>
@@ -353,8 +381,8 @@ void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy
   detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
   float* out = splits > 1 ? ws.as<float>() : dw;
   const ConvBwdWeightOp op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, dy, out};
-  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                                 "conv2d_backward_weight igemm");
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                           "conv2d_backward_weight igemm");
   if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
   if (db) launch_bias_grad(s, dy, db);
 }
@@ -365,30 +393,38 @@ bool use_big_tiles(int64_t M, int64_t Ncols, int64_t batch) {
   return M >= 128 && tiles128 >= detail::kTargetSMs;
 }
 
-// The shape is checked before the tile choice, which divides by the stride.
-void v4_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
+// v4 (Small, Big = Tile64, Tile128) and v5 (MmaTile64, MmaTile128): the
+// tile per pass and shape. The shape is checked before the tile choice,
+// which divides by the stride.
+template <class Small, class Big>
+void auto_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
   check_shape(s, "conv2d_forward");
   if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
-    igemm_forward<detail::Tile128>(s, x, w, b, y);
+    igemm_forward<Big>(s, x, w, b, y);
   else
-    igemm_forward<detail::Tile64>(s, x, w, b, y);
+    igemm_forward<Small>(s, x, w, b, y);
 }
-void v4_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
+template <class Small, class Big>
+void auto_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
   check_shape(s, "conv2d_backward_data");
   if (use_big_tiles(s.Ci, int64_t(s.H) * s.W, s.N))
-    igemm_backward_data<detail::Tile128>(s, w, dy, dx);
+    igemm_backward_data<Big>(s, w, dy, dx);
   else
-    igemm_backward_data<detail::Tile64>(s, w, dy, dx);
+    igemm_backward_data<Small>(s, w, dy, dx);
 }
-void v4_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
-                        float* db) {
+template <class Small, class Big>
+void auto_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
+                          float* db) {
   check_shape(s, "conv2d_backward_weight");
   // split-K fills the GPU either way: only the tile's shape matters here.
   if (s.Co >= 128 && s.Ci * s.K * s.K >= 128)
-    igemm_backward_weight<detail::Tile128>(s, x, dy, dw, db);
+    igemm_backward_weight<Big>(s, x, dy, dw, db);
   else
-    igemm_backward_weight<detail::Tile64>(s, x, dy, dw, db);
+    igemm_backward_weight<Small>(s, x, dy, dw, db);
 }
+template <class Small, class Big>
+constexpr Conv2dFns kAutoFns{auto_forward<Small, Big>, auto_backward_data<Small, Big>,
+                             auto_backward_weight<Small, Big>};
 
 #define MGST_CONV_RUN(v)                                                        \
   "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
@@ -411,31 +447,37 @@ constexpr KernelVersion<Conv2dFns> kVersions[] = {
      MGST_CONV_RUN("v3_igemm128"),
      {igemm_forward<detail::Tile128>, igemm_backward_data<detail::Tile128>,
       igemm_backward_weight<detail::Tile128>}},
-    {"v4_igemm_auto",
-     "v3 tiles when M >= 128 and they make >= kTargetSMs blocks, else v2 tiles",
-     "unmeasured",
-     MGST_CONV_RUN("v4_igemm_auto"),
-     {v4_forward, v4_backward_data, v4_backward_weight}},
+    {"v4_igemm_auto", "v3 tiles when M >= 128 and they make >= kTargetSMs blocks, else v2 tiles",
+     "unmeasured", MGST_CONV_RUN("v4_igemm_auto"), kAutoFns<detail::Tile64, detail::Tile128>},
+    {"v5_tf32_mma",
+     "v4's tiling on TF32 tensor cores: mma.m16n8k8 warps, 4-stage cp.async pipeline, "
+     "64x64 or 128x128 tiles",
+     "unmeasured", MGST_CONV_RUN("v5_tf32_mma"), kAutoFns<detail::MmaTile64, detail::MmaTile128>,
+     Precision::kTf32},
 };
 #undef MGST_CONV_RUN
-constexpr int kDispatched = find_version(kVersions, "v4_igemm_auto");
-static_assert(kDispatched >= 0);
+// The fp32 policy runs v4, the tf32 one v5 (kernels/precision.h).
+constexpr int kFp32Version = find_version(kVersions, "v4_igemm_auto");
+constexpr int kTf32Version = find_version(kVersions, "v5_tf32_mma");
+static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 
 }  // namespace
 
 std::span<const KernelVersion<Conv2dFns>> conv2d_versions() { return kVersions; }
-int conv2d_dispatched() { return kDispatched; }
+int conv2d_dispatched() {
+  return precision().conv == Precision::kTf32 ? kTf32Version : kFp32Version;
+}
 
 void conv2d_forward(const Conv2dShape& s, const float* x, const float* w, const float* b,
                     float* y) {
-  kVersions[kDispatched].fn.forward(s, x, w, b, y);
+  kVersions[conv2d_dispatched()].fn.forward(s, x, w, b, y);
 }
 void conv2d_backward_data(const Conv2dShape& s, const float* w, const float* dy, float* dx) {
-  kVersions[kDispatched].fn.backward_data(s, w, dy, dx);
+  kVersions[conv2d_dispatched()].fn.backward_data(s, w, dy, dx);
 }
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                             float* db) {
-  kVersions[kDispatched].fn.backward_weight(s, x, dy, dw, db);
+  kVersions[conv2d_dispatched()].fn.backward_weight(s, x, dy, dw, db);
 }
 
 }  // namespace mgst::kernels::cuda

@@ -25,9 +25,17 @@
 //   v5_tile_auto  v4 when the 128-tiles alone make at least kTargetSMs
 //                 blocks (common.cuh: one per SM of the target GPU), else
 //                 v3 (more, smaller blocks for small products). The choice
-//                 depends on the shape alone. cuda::sgemm runs this one.
+//                 depends on the shape alone. cuda::sgemm runs this one
+//                 under the fp32 matmul policy (kernels/precision.h).
+//   v6_tf32_mma   v5's tile choice, the math on TF32 tensor cores
+//                 (mma_gemm.cuh): each warp issues mma.m16n8k8 on
+//                 fragments read from shared memory, which a 4-stage
+//                 cp.async pipeline fills (the A/B loads are plain copies).
+//                 Operands rounded to TF32 (10-bit mantissa), fp32 sums.
+//                 cuda::sgemm runs it under the tf32 matmul policy.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_gemm.cuh"
 #include "kernels/cuda/versions.h"
 
@@ -129,12 +137,19 @@ struct SgemmOp {
     if (m >= M) return {A, 0, false};
     return ta ? Row{A + m, lda, true} : Row{A + int64_t(m) * lda, 1, true};
   }
-  __device__ float a(const Row& r, int k) const { return r.ok ? __ldg(r.p + k * r.stride) : 0.f; }
+  static constexpr bool kAsyncLoads = true;
+  __device__ const float* a_src(const Row& r, int k) const {
+    return r.ok ? r.p + k * r.stride : nullptr;
+  }
+  __device__ float a(const Row& r, int k) const { return load_or_zero(a_src(r, k)); }
   __device__ Col col(int, int n) const {
     if (n >= N) return {B, 0, false};
     return tb ? Col{B + int64_t(n) * ldb, 1, true} : Col{B + n, ldb, true};
   }
-  __device__ float b(const Col& c, int k) const { return c.ok ? __ldg(c.p + k * c.stride) : 0.f; }
+  __device__ const float* b_src(const Col& c, int k) const {
+    return c.ok ? c.p + k * c.stride : nullptr;
+  }
+  __device__ float b(const Col& c, int k) const { return load_or_zero(b_src(c, k)); }
   __device__ void store(int, int m, int n, float v) const {
     if (m >= M || n >= N) return;
     float* c = C + int64_t(m) * ldc + n;
@@ -179,17 +194,19 @@ void sgemm_tiled(bool ta, bool tb, int M, int N, int K, float alpha, const float
   check_sgemm(ta, tb, M, N, K, A, lda, B, ldb, C, ldc);
   if (M == 0 || N == 0) return;
   const SgemmOp op{A, B, C, M, N, K, lda, ldb, ldc, ta, tb, alpha, beta};
-  launch_tiled_gemm<Cfg>(op, dim3(ceil_div(N, Cfg::BN), ceil_div(M, Cfg::BM)), "sgemm_tiled");
+  launch_gemm<Cfg>(op, dim3(ceil_div(N, Cfg::BN), ceil_div(M, Cfg::BM)), "sgemm_tiled");
 }
 
-// v5: the tile by shape (see the file comment).
+// v5 (Tile64, Tile128) and v6 (MmaTile64, MmaTile128): the tile by shape
+// (see the file comment).
+template <class Small, class Big>
 void sgemm_auto(bool ta, bool tb, int M, int N, int K, float alpha, const float* A, int lda,
                 const float* B, int ldb, float beta, float* C, int ldc) {
   const int64_t tiles128 = int64_t(ceil_div(M, 128)) * ceil_div(N, 128);
   if (tiles128 >= kTargetSMs)
-    sgemm_tiled<Tile128>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    sgemm_tiled<Big>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   else
-    sgemm_tiled<Tile64>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    sgemm_tiled<Small>(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 #define MGST_SGEMM_RUN(v)                                                      \
@@ -221,22 +238,32 @@ constexpr KernelVersion<SgemmFns> kVersions[] = {
      "v4 when its tiles make >= kTargetSMs blocks, else v3 (shape alone decides)",
      "unmeasured",
      MGST_SGEMM_RUN("v5_tile_auto"),
-     {sgemm_auto}},
+     {sgemm_auto<Tile64, Tile128>}},
+    {"v6_tf32_mma",
+     "v5's tile choice on TF32 tensor cores: mma.m16n8k8 warps, 4-stage cp.async pipeline",
+     "unmeasured",
+     MGST_SGEMM_RUN("v6_tf32_mma"),
+     {sgemm_auto<MmaTile64, MmaTile128>},
+     Precision::kTf32},
 };
 #undef MGST_SGEMM_RUN
-constexpr int kDispatched = find_version(kVersions, "v5_tile_auto");
-static_assert(kDispatched >= 0);
+// The fp32 matmul policy runs v5, the tf32 one v6 (kernels/precision.h).
+constexpr int kFp32Version = find_version(kVersions, "v5_tile_auto");
+constexpr int kTf32Version = find_version(kVersions, "v6_tf32_mma");
+static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 
 }  // namespace
 }  // namespace detail
 
 std::span<const KernelVersion<SgemmFns>> sgemm_versions() { return detail::kVersions; }
-int sgemm_dispatched() { return detail::kDispatched; }
+int sgemm_dispatched() {
+  return precision().matmul == Precision::kTf32 ? detail::kTf32Version : detail::kFp32Version;
+}
 
 void sgemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
            const float* B, int ldb, float beta, float* C, int ldc) {
-  detail::kVersions[detail::kDispatched].fn.sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
-                                                  beta, C, ldc);
+  detail::kVersions[sgemm_dispatched()].fn.sgemm(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb,
+                                                 beta, C, ldc);
 }
 
 }  // namespace mgst::kernels::cuda

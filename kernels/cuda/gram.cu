@@ -15,8 +15,20 @@
 //      exactly symmetric.
 // Backward: S_n = (dG + dG^T) / D_n (small kernel), then dF = S_n F[n] via
 // the same tiled kernel with w^2 applied in the epilogue.
+//
+// Versions (kVersions below), all unmeasured:
+//   v1_upper_splitk  the above on the fp32 SIMT tiles (tiled_gemm.cuh);
+//                    cuda::masked_gram_* run it under the fp32 matmul policy
+//                    (kernels/precision.h; the default, like PyTorch's bmm).
+//   v2_tf32_mma      the same Ops, splits and combine on TF32 tensor cores
+//                    (mma_gemm.cuh): the forward's F * mask goes through
+//                    registers (a value, not a copy), the backward's S and F
+//                    through the 4-stage cp.async pipeline. The mirror still
+//                    reads one computed triangle: exactly symmetric. Run
+//                    under the matmul-tf32 / tf32 policies.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
+#include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_gemm.cuh"
 #include "kernels/cuda/versions.h"
 
@@ -55,6 +67,7 @@ struct GramOp {
     bool ok;
   };
   using Col = Row;
+  static constexpr bool kAsyncLoads = false;  // a() multiplies by the mask: values, not copies
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
     int rem = blockIdx.x, ti = 0;
@@ -122,10 +135,15 @@ struct GramBwdOp {
     t = detail::grid_tile(bm, bn, 0, C);
     return true;
   }
+  static constexpr bool kAsyncLoads = true;
   __device__ Row row(int z, int m) const { return {S + (int64_t(z) * C + m) * C, m < C}; }
-  __device__ float a(const Row& r, int k) const { return r.ok ? __ldg(r.p + k) : 0.f; }
+  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
+  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
   __device__ Col col(int z, int n) const { return {F + int64_t(z) * C * P + n, n < P}; }
-  __device__ float b(const Col& c, int k) const { return c.ok ? __ldg(c.p + int64_t(k) * P) : 0.f; }
+  __device__ const float* b_src(const Col& c, int k) const {
+    return c.ok ? c.p + int64_t(k) * P : nullptr;
+  }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= C || n >= P) return;
     const float wv = w ? w[int64_t(z) * P + n] : 1.f;
@@ -153,7 +171,7 @@ void gram_forward_tiled(int N, int C, int P, const float* F, const float* w, con
   detail::choose_split(int64_t(pairs) * N, P, Cfg::BK, chunk, splits);
   detail::Scratch ws(std::size_t(N) * splits * C * C * sizeof(float));
   const GramOp op{C, P, T, splits, chunk, F, w, ws.as<float>()};
-  detail::launch_tiled_gemm<Cfg>(op, dim3(pairs, splits, N), "masked_gram_forward");
+  detail::launch_gemm<Cfg>(op, dim3(pairs, splits, N), "masked_gram_forward");
   const int64_t total = int64_t(N) * C * C;
   gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(N, C, splits,
                                                                                   ws.as<float>(), D,
@@ -165,25 +183,27 @@ template <class Cfg>
 void gram_backward_tiled(int N, int C, int P, const float* S, const float* F, const float* w,
                          float* dF) {
   const GramBwdOp op{C, P, S, F, w, dF};
-  detail::launch_tiled_gemm<Cfg>(op, dim3(ceil_div(P, Cfg::BN), ceil_div(C, Cfg::BM), N),
-                                 "masked_gram_backward");
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(P, Cfg::BN), ceil_div(C, Cfg::BM), N),
+                           "masked_gram_backward");
 }
 
-}  // namespace
-
-void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
+// The tiles by C: Small (64) for C <= 64, else Big (128). v1 runs the fp32
+// SIMT kernel, v2 the TF32 tensor-core one (same Ops, same splits).
+template <class Small, class Big>
+void gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
   check(N, C, P, "masked_gram_forward");
   if (N == 0) return;
   detail::Scratch D(std::size_t(N) * sizeof(double));
   launch_denominator(N, C, P, w, eps, D.as<double>());
   if (C <= 64)
-    gram_forward_tiled<detail::Tile64>(N, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Small>(N, C, P, F, w, D.as<double>(), G);
   else
-    gram_forward_tiled<detail::Tile128>(N, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Big>(N, C, P, F, w, D.as<double>(), G);
 }
 
-void masked_gram_backward(int N, int C, int P, const float* F, const float* w, float eps,
-                          const float* dG, float* dF) {
+template <class Small, class Big>
+void gram_backward(int N, int C, int P, const float* F, const float* w, float eps, const float* dG,
+                   float* dF) {
   check(N, C, P, "masked_gram_backward");
   if (N == 0) return;
   detail::Scratch D(std::size_t(N) * sizeof(double));
@@ -195,19 +215,50 @@ void masked_gram_backward(int N, int C, int P, const float* F, const float* w, f
                                                                               S.as<float>());
   MGST_CHECK_LAUNCH("masked_gram_backward sym", "N=", N, "C=", C);
   if (C <= 64)
-    gram_backward_tiled<detail::Tile64>(N, C, P, S.as<float>(), F, w, dF);
+    gram_backward_tiled<Small>(N, C, P, S.as<float>(), F, w, dF);
   else
-    gram_backward_tiled<detail::Tile128>(N, C, P, S.as<float>(), F, w, dF);
+    gram_backward_tiled<Big>(N, C, P, S.as<float>(), F, w, dF);
 }
 
-// The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(masked_gram, MaskedGramFns,
-                      {"v1_upper_splitk",
-                       "upper-triangle tiles of the tiled kernel, P split, fixed-order combine "
-                       "that mirrors and normalises",
-                       "unmeasured",
-                       "test: MGST_OPS=masked_gram mgst_tests -ts=cuda -tc='cuda ops*'; bench: "
-                       "mgst_bench_cuda --benchmark_filter='gram/.*/v1_upper_splitk/'",
-                       {masked_gram_forward, masked_gram_backward}})
+#define MGST_GRAM_RUN(v)                                                                    \
+  "test: MGST_OPS=masked_gram mgst_tests -ts=cuda -tc='cuda ops*'; bench: mgst_bench_cuda " \
+  "--benchmark_filter='gram/.*/" v "/'"
+constexpr KernelVersion<MaskedGramFns> kVersions[] = {
+    {"v1_upper_splitk",
+     "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and "
+     "normalises",
+     "unmeasured",
+     MGST_GRAM_RUN("v1_upper_splitk"),
+     {gram_forward<detail::Tile64, detail::Tile128>,
+      gram_backward<detail::Tile64, detail::Tile128>}},
+    {"v2_tf32_mma",
+     "v1 on TF32 tensor cores (mma.m16n8k8): the forward stages F*mask through registers, the "
+     "backward's S.F through a 4-stage cp.async pipeline",
+     "unmeasured",
+     MGST_GRAM_RUN("v2_tf32_mma"),
+     {gram_forward<detail::MmaTile64, detail::MmaTile128>,
+      gram_backward<detail::MmaTile64, detail::MmaTile128>},
+     Precision::kTf32},
+};
+#undef MGST_GRAM_RUN
+// The fp32 matmul policy runs v1, the tf32 one v2 (kernels/precision.h).
+constexpr int kFp32Version = find_version(kVersions, "v1_upper_splitk");
+constexpr int kTf32Version = find_version(kVersions, "v2_tf32_mma");
+static_assert(kFp32Version >= 0 && kTf32Version >= 0);
+
+}  // namespace
+
+std::span<const KernelVersion<MaskedGramFns>> masked_gram_versions() { return kVersions; }
+int masked_gram_dispatched() {
+  return precision().matmul == Precision::kTf32 ? kTf32Version : kFp32Version;
+}
+
+void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
+  kVersions[masked_gram_dispatched()].fn.forward(N, C, P, F, w, eps, G);
+}
+void masked_gram_backward(int N, int C, int P, const float* F, const float* w, float eps,
+                          const float* dG, float* dF) {
+  kVersions[masked_gram_dispatched()].fn.backward(N, C, P, F, w, eps, dG, dF);
+}
 
 }  // namespace mgst::kernels::cuda

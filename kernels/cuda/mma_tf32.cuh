@@ -71,29 +71,25 @@ __device__ __forceinline__ void mma_m16n8k8_tf32(float (&d)[4], const float (&a)
     float d[4];
   };
   const Out out = ::mgst::emu::warp_collective("mma.sync.m16n8k8.tf32", mine, [](const Lane* all) {
-    // Scatter the fragments into whole matrices, then compute this
-    // lane's four elements of D.
-    float A[kMmaM][kMmaK] = {}, B[kMmaK][kMmaN] = {}, C[kMmaM][kMmaN] = {};
-    for (int l = 0; l < 32; ++l) {
-      for (int i = 0; i < 4; ++i) {
-        const FragCoord p = mma_tf32_a_coord(l, i);
-        A[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].a[i]);
-        const FragCoord q = mma_tf32_c_coord(l, i);
-        C[q.row][q.col] = all[l].c[i];
-      }
-      for (int i = 0; i < 2; ++i) {
-        const FragCoord p = mma_tf32_b_coord(l, i);
-        B[p.row][p.col] = ::mgst::emu::truncate_tf32(all[l].b[i]);
-      }
-    }
+    // This lane's four elements of D, each gathering its row of A and
+    // column of B from the lanes that hold them: the inverse of the layout
+    // above (A (m, k): lane (m%8)*4 + k%4, element m/8 + 2*(k/4); B (k, n):
+    // lane n*4 + k%4, element k/4), written out on its own so that the
+    // tests of this wrapper (which load fragments by the PTX formulas) check
+    // both directions. Gathering instead of scattering all 32 lanes'
+    // fragments keeps the emulated tensor-core kernels cheap enough for CI.
     const int lane = ::mgst::emu::lane_id();
     Out o;
     for (int i = 0; i < 4; ++i) {
       const FragCoord p = mma_tf32_c_coord(lane, i);
       // TF32 x TF32 products are exact in fp32 (11 x 11 significant
       // bits), so each step rounds only the sum.
-      float acc = C[p.row][p.col];
-      for (int k = 0; k < kMmaK; ++k) acc = fmaf(A[p.row][k], B[k][p.col], acc);
+      float acc = all[lane].c[i];
+      for (int k = 0; k < kMmaK; ++k) {
+        const float a = all[(p.row % 8) * 4 + k % 4].a[p.row / 8 + 2 * (k / 4)];
+        const float b = all[p.col * 4 + k % 4].b[k / 4];
+        acc = fmaf(::mgst::emu::truncate_tf32(a), ::mgst::emu::truncate_tf32(b), acc);
+      }
       o.d[i] = acc;
     }
     return o;

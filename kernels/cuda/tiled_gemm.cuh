@@ -7,6 +7,8 @@
 //   bool tile(BM, BN, Tile&)  block -> (m0, n0, z, k0, k1); false = no work
 //   Row row(z, m) / float a(Row, k)   element of A (zero outside the matrix)
 //   Col col(z, n) / float b(Col, k)   element of B (zero outside / padding)
+//   kAsyncLoads, a_src / b_src        (mma_gemm.cuh) whether a/b are plain loads,
+//                                     and then the element's address (nullptr: zero)
 //   void store(z, m, n, v)            epilogue (bounds, bias, scaling)
 // row()/col() run once per thread per block, so per-row/per-column index
 // math (e.g. output pixel -> input window origin) is hoisted out of the
@@ -47,6 +49,11 @@ struct RowPointer {
   const float* p;
   bool ok;
 };
+
+// An operand element through its source pointer (Op::a_src / b_src of the
+// Ops that name one, the same pointers mma_gemm.cuh's cp.async copies read):
+// nullptr is a zero (padding, outside the matrix).
+__device__ __forceinline__ float load_or_zero(const float* p) { return p ? __ldg(p) : 0.f; }
 
 // dst[0..3] = src[0..3] in one 16-byte shared-memory read (src 16-byte aligned).
 __device__ __forceinline__ void copy4(float* dst, const float* src) {

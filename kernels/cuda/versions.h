@@ -21,12 +21,12 @@ namespace mgst::kernels::cuda {
 // ---- gemm.cu ----------------------------------------------------------------
 using kernels::SgemmFns;
 std::span<const KernelVersion<SgemmFns>> sgemm_versions();
-int sgemm_dispatched();  // index into sgemm_versions() that cuda::sgemm runs
+int sgemm_dispatched();  // index into sgemm_versions() that cuda::sgemm runs (by precision())
 
 // ---- conv2d.cu --------------------------------------------------------------
 using kernels::Conv2dFns;
 std::span<const KernelVersion<Conv2dFns>> conv2d_versions();
-int conv2d_dispatched();  // index that cuda::conv2d_* run
+int conv2d_dispatched();  // index that cuda::conv2d_* run (by precision())
 
 // ---- instance_norm.cu -------------------------------------------------------
 using kernels::InstanceNormFns;
@@ -36,7 +36,7 @@ int instance_norm_dispatched();  // index that cuda::instance_norm_* run
 // ---- gram.cu ----------------------------------------------------------------
 using kernels::MaskedGramFns;
 std::span<const KernelVersion<MaskedGramFns>> masked_gram_versions();
-int masked_gram_dispatched();
+int masked_gram_dispatched();  // (by precision())
 
 // ---- elementwise.cu ---------------------------------------------------------
 using kernels::ElementwiseFns;

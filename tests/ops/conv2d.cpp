@@ -37,6 +37,7 @@ std::vector<Impl> cuda_impls(const Conv2dShape& s) {
   for (const auto& ver : cu::conv2d_versions()) {
     v.push_back(impl(ver.name, {ver.fn.forward, ver.fn.backward_data, ver.fn.backward_weight}, s));
     v.back().skip_small = v1_too_slow(ver.name, s);
+    v.back().tf32 = ver.precision == kernels::Precision::kTf32;
     // the full-size run skips v1 on VGG's largest layers (minutes on the emulator)
     if (v1_too_slow(ver.name, s) && s.w_size() > 200000) v.pop_back();
   }

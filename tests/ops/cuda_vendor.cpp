@@ -62,6 +62,7 @@ TEST_SUITE("cuda") {
 #ifdef MGST_HAVE_CUDNN
   TEST_CASE("cuda conv2d: dispatched version vs cuDNN (fp32, CUDNN_FMA_MATH)") {
     MGST_REQUIRE_GPU();
+    const mgst::kernels::ScopedPrecision fp32(mgst::kernels::parse_precision("fp32"));
     auto ok = [](cudnnStatus_t st, const char* what) {
       REQUIRE_MESSAGE(st == CUDNN_STATUS_SUCCESS, what << ": " << cudnnGetErrorString(st));
     };

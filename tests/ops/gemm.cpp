@@ -38,8 +38,10 @@ std::vector<Impl> cuda_impls(const G& g) {
   std::vector<Impl> v;
 #ifdef MGST_WITH_CUDA
   namespace cu = mgst::kernels::cuda;
-  for (const auto& ver : cu::sgemm_versions())
+  for (const auto& ver : cu::sgemm_versions()) {
     v.push_back(impl(ver.name, {ver.fn.sgemm, &cu::copy}, g));
+    v.back().tf32 = ver.precision == kernels::Precision::kTf32;
+  }
 #else
   (void)g;
 #endif

@@ -37,14 +37,25 @@ struct Tol {
   enum Kind {
     kElementwise,  // |got - ref| <= atol + rtol |ref| everywhere
     kNormalised,   // ||got - ref|| / ||ref|| <= norm (reductions, Grams)
-    kMatrix,       // kNormalised plus elementwise atol = 1e-4 max|ref| (sums of products)
+    kMatrix,       // kNormalised plus elementwise |got - ref| <= atol max|ref| + rtol |ref|
+                   // (sums of products)
   } kind = kElementwise;
   double atol = 0, rtol = 0, norm = 0;
 };
 inline Tol exact() { return {Tol::kElementwise, 0, 0, 0}; }
 inline Tol elementwise(double atol, double rtol) { return {Tol::kElementwise, atol, rtol, 0}; }
 inline Tol normalised(double norm) { return {Tol::kNormalised, 0, 0, norm}; }
-inline Tol matrix(double norm = 2e-5) { return {Tol::kMatrix, 0, 0, norm}; }
+inline Tol matrix(double norm = 2e-5) { return {Tol::kMatrix, 1e-4, 1e-4, norm}; }
+// A TF32 tensor-core version (KernelVersion::precision == kTf32) vs the fp32
+// CPU kernel, for every output and gradient of every case. Each operand is
+// rounded to 10 mantissa bits (relative error <= u = 2^-11 = 4.9e-4), the
+// products are exact and summed in fp32, so a sum of K products carries a
+// relative error of about u (random signs: the errors of the terms add in
+// quadrature, like the terms): ||got - ref|| / ||ref|| <= 2e-3 = 4u, and no
+// element off by more than 1% of the largest |ref|. A real fault (a wrong
+// fragment lane, a lost k-slab, a stale pipeline stage) is O(1) or at least
+// sqrt(8/K) relative, far above these.
+inline Tol tf32() { return {Tol::kMatrix, 1e-2, 1e-2, 2e-3}; }
 
 // An input's values: given, or made on first use and dropped after the case
 // (so the table costs no time or memory for cases a mode skips).
@@ -93,6 +104,7 @@ struct Impl {
   // backward(inputs, forward outputs, dy per has_grad output, grads per grad input)
   std::function<void(const In& x, const In& y, const In& dy, const Out& dx)> backward;
   bool skip_small = false;  // too slow under MGST_TEST_SMALL (the emulator under ASan)
+  bool tf32 = false;        // a TF32 tensor-core version: compared with tf32()
 };
 
 // Reference results for a case: `absent` marks optional inputs passed as empty.
@@ -129,7 +141,10 @@ struct OpCase {
 template <class Table, class Make>
 std::vector<Impl> each_version(const Table& table, Make make) {
   std::vector<Impl> v;
-  for (const auto& ver : table) v.push_back(make(ver.name, ver.fn));
+  for (const auto& ver : table) {
+    v.push_back(make(ver.name, ver.fn));
+    v.back().tf32 = ver.precision == kernels::Precision::kTf32;
+  }
   return v;
 }
 #ifdef MGST_WITH_CUDA

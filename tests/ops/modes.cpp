@@ -29,7 +29,7 @@ bool compare(const std::string& what, const FVec& got, const Ref& ref, const Tol
       double ref_max = 0;
       for (const auto r : ref) ref_max = std::max(ref_max, std::fabs(double(r)));
       const bool a = normalized_close(what.c_str(), got, ref, t.norm);
-      const bool b = all_close(what.c_str(), got, ref, 1e-4 * ref_max + 1e-30, 1e-4);
+      const bool b = all_close(what.c_str(), got, ref, t.atol * ref_max + 1e-30, t.rtol);
       return a && b;
     }
   }
@@ -367,7 +367,8 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
   };
   const auto got = forward();
   for (std::size_t k = 0; k < c.outputs.size(); ++k)
-    compare(name + " " + c.outputs[k].name, got[k], cpu.y[k], c.outputs[k].cuda);
+    compare(name + " " + c.outputs[k].name, got[k], cpu.y[k],
+            impl.tf32 ? tf32() : c.outputs[k].cuda);
   if (c.check_outputs) c.check_outputs(impl.name, got);
   if (c.deterministic) {
     const auto again = forward();
@@ -412,7 +413,8 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
   const auto grads = backward(want);
   for (std::size_t i = 0; i < c.inputs.size(); ++i)
     if (want[i])
-      compare(name + " d" + c.inputs[i].name, grads[i], cpu.grad[i], c.inputs[i].grad_cuda);
+      compare(name + " d" + c.inputs[i].name, grads[i], cpu.grad[i],
+              impl.tf32 ? tf32() : c.inputs[i].grad_cuda);
   if (c.deterministic) {
     const auto again = backward(want);
     for (std::size_t i = 0; i < c.inputs.size(); ++i)
@@ -428,7 +430,7 @@ void cuda_vs_cpu(const OpCase& c, const Impl& impl, const std::vector<bool>& pre
     for (std::size_t j = 0; j < c.inputs.size(); ++j)
       if (w[j])
         compare(name + " d" + c.inputs[j].name + " (d" + c.inputs[i].name + " = nullptr)", gi[j],
-                cpu.grad[j], c.inputs[j].grad_cuda);
+                cpu.grad[j], impl.tf32 ? tf32() : c.inputs[j].grad_cuda);
   }
 }
 

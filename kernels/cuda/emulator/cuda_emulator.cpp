@@ -87,12 +87,23 @@ constexpr int kMaxThreadsPerBlock = 1024;
 
 enum class State { Runnable, AtBlockBarrier, AtWarpBarrier, Done, Faulted };
 
+// A cp.async copy issued by a thread, not yet waited for: the source bytes
+// (read at issue), where they go, and the commit group (-1 = not yet committed).
+struct AsyncCopy {
+  unsigned char* dst;
+  std::array<unsigned char, 16> data;
+  int bytes;
+  long group;
+};
+
 struct Fiber {
   void* sp = nullptr;  // saved stack pointer while parked
   char* stack = nullptr;
   void* fake = nullptr;  // ASan fake stack while parked
   State state = State::Done;
   uint3 index{0, 0, 0};
+  std::vector<AsyncCopy> async;  // pending cp.async copies, oldest first
+  long committed = 0;            // cp.async groups committed so far
 };
 
 // One per OS thread: blocks run in parallel on the OpenMP threads.
@@ -207,6 +218,8 @@ std::string run_block(const char* kernel) {
     Fiber& f = e.fibers[std::size_t(i)];
     f.index = uint3{unsigned(i) % bd.x, unsigned(i) / bd.x % bd.y, unsigned(i) / (bd.x * bd.y)};
     f.state = State::Runnable;
+    f.async.clear();  // copies a thread left pending at exit are dropped
+    f.committed = 0;
     f.stack = e.stack(i);
     asan_fresh_stack(f.stack);  // a fiber abandoned by a failed launch may have left poison
     f.sp = initial_stack(f.stack);
@@ -305,6 +318,40 @@ void require_full_warp(const char* op) {
                 "of 32)",
                 op, n);
   fault(what);
+}
+
+void cp_async(void* dst, const void* src, int bytes, int src_bytes) {
+  const auto misaligned = [bytes](const void* p) {
+    return reinterpret_cast<std::uintptr_t>(p) % std::uintptr_t(bytes) != 0;
+  };
+  if (bytes != 4 && bytes != 8 && bytes != 16)
+    fault("cp.async: the copy size must be 4, 8 or 16 bytes");
+  if (src_bytes < 0 || src_bytes > bytes) fault("cp.async: src-size must lie in [0, copy size]");
+  if (misaligned(dst) || (src_bytes > 0 && misaligned(src)))
+    fault("cp.async: shared and global addresses must be aligned to the copy size");
+  Engine& e = engine;
+  AsyncCopy c{static_cast<unsigned char*>(dst), {}, bytes, -1};
+  if (src_bytes > 0) std::memcpy(c.data.data(), src, std::size_t(src_bytes));
+  std::memset(dst, 0xff, std::size_t(bytes));  // poison until waited for
+  e.fibers[std::size_t(e.current)].async.push_back(c);
+}
+void cp_async_commit() {
+  Fiber& f = engine.fibers[std::size_t(engine.current)];
+  for (AsyncCopy& c : f.async)
+    if (c.group < 0) c.group = f.committed;
+  ++f.committed;
+}
+void cp_async_wait(int n) {
+  Fiber& f = engine.fibers[std::size_t(engine.current)];
+  // Complete the committed groups older than the n most recent, in order.
+  std::size_t kept = 0;
+  for (AsyncCopy& c : f.async) {
+    if (c.group >= 0 && c.group < f.committed - n)
+      std::memcpy(c.dst, c.data.data(), std::size_t(c.bytes));
+    else
+      f.async[kept++] = c;
+  }
+  f.async.resize(kept);
 }
 
 void set_last_error(cudaError_t err) {

@@ -120,6 +120,25 @@ auto warp_collective(const char* what, const T& mine, F&& f) {
   return f(static_cast<const T*>(all));
 }
 
+// cp.async (sm_80+ asynchronous global -> shared copies), per thread as in
+// PTX: cp_async() queues a copy of `bytes` (4, 8 or 16; dst and src aligned
+// to it) reading `src_bytes` of them from src and zero-filling the rest
+// (src_bytes 0: all zeros, src not read); cp_async_commit() closes the
+// thread's open group; cp_async_wait(n) completes every committed group but
+// the n most recent. Copies issued but not committed are not waited for.
+// To make a kernel that reads too early fail, the destination is filled
+// with 0xff bytes (a NaN as float) when the copy is issued and receives the
+// data only when its group is waited for; the source is read at issue. A
+// thread's own wait does not publish its copies to other threads' reads on
+// real hardware either: only a __syncthreads() after the wait does, and
+// here the other threads of the block see the poison until the issuing
+// thread has waited (which the emulator's warp-by-warp schedule exposes).
+// Copies still pending when a thread exits are dropped (nothing can read
+// them). kernels/cuda/cp_async.cuh is the kernels' interface.
+void cp_async(void* dst, const void* src, int bytes, int src_bytes);
+void cp_async_commit();
+void cp_async_wait(int n);
+
 // Runs `thread_body` for every thread of the grid; returns the error a real
 // launch would report (bad configuration, barrier divergence).
 cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
