@@ -2,12 +2,10 @@
 // (kernels/cuda/versions.h), named "<op>/<case>/[<pass>/]<contender>": conv2d
 // beside cuDNN (fp32 FMA math, TF32 tensor-op math in NCHW and NHWC), sgemm
 // beside cuBLAS fp32/TF32, masked Gram beside cuBLAS SGEMM / SYRK / TF32 GEMM
-// of the same product, instance norm and Adam.
-// Timing: CUDA events on the backend's stream around each iteration
-// (UseManualTime), one warm-up call first, L2 flushed (a memset of 2x the
-// L2 size) before every iteration outside the timed region. Counters are
-// computed from analytic counts over the GPU time (Google Benchmark's own
-// rate counters divide by CPU time, which is wrong for async GPU work):
+// of the same product, instance norm and Adam. Timing (bench/cuda_timing.h):
+// CUDA events around each iteration, one warm-up call first, the L2 flushed
+// before every iteration outside the timed region. Counters, from analytic
+// counts over the GPU time:
 //   TFLOP/s       = 2 * MACs / time   (conv: N*Co*Ho*Wo*Ci*K*K MACs per pass)
 //   GB/s          = minimal bytes / time (each input read once, each output written once)
 //   tf32_peak     = TFLOP/s over the card's dense TF32 tensor-core peak (card(); absent
@@ -17,7 +15,8 @@
 //                   References run first in registration order; filtering them
 //                   out drops the ratio.
 //   per_step      = how often one training step (default losses) runs this conv pass
-// The card, its SM count and the peaks it was given are in the JSON's context.
+// The card, its SM count, the peaks it was given and the cuDNN / cuBLAS
+// versions are in the JSON's context. bench/summarize_cuda.py makes the tables.
 // Without a GPU every benchmark reports SkipWithError("no GPU").
 #include <benchmark/benchmark.h>
 
@@ -31,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/cuda_timing.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/runtime.h"
 #include "kernels/cuda/versions.h"
@@ -44,18 +44,15 @@
 #endif
 
 namespace kc = mgst::kernels::cuda;
+using mgst::bench::card;
+using mgst::bench::check;
+using mgst::bench::Compare;
+using mgst::bench::require_gpu;
+using mgst::bench::stream;
+using mgst::bench::timed_loop;
 using mgst::kernels::Conv2dShape;
 
 namespace {
-
-cudaStream_t stream() { return static_cast<cudaStream_t>(kc::stream_handle()); }
-
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) {
-    std::fprintf(stderr, "%s: %s\n", what, cudaGetErrorString(e));
-    std::abort();
-  }
-}
 
 // Device buffer from the caching allocator, filled with uniform [-1, 1).
 struct Buf {
@@ -74,122 +71,6 @@ struct Buf {
   Buf& operator=(const Buf&) = delete;
   operator float*() const { return p; }
 };
-
-// Evicts the L2 between iterations so every iteration reads from HBM.
-struct L2Flush {
-  void* buf = nullptr;
-  std::size_t bytes = 0;
-  L2Flush() {
-    int dev = 0, l2 = 0;
-    check(cudaGetDevice(&dev), "cudaGetDevice");
-    check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, dev), "L2 size");
-    bytes = std::size_t(std::max(l2, 1 << 20)) * 2;
-    buf = kc::device_alloc(bytes);
-  }
-  ~L2Flush() { kc::device_free(buf); }
-  void operator()() const { check(cudaMemsetAsync(buf, 0, bytes, stream()), "L2 flush"); }
-};
-
-// The card and its dense peak rates in TFLOP/s, from NVIDIA's H100 / H200
-// datasheets: TF32 tensor core "989 TFLOPS with sparsity", i.e. 494.7 dense
-// (132 SMs x 4 tensor cores x 512 FLOP/clock x 1.83 GHz / 2 for TF32), and
-// FP32 66.9 (132 SMs x 128 lanes x 2 x 1.98 GHz). H100 SXM5 and H200 SXM only:
-// the PCIe and NVL boards clock lower, and any other card is "unknown" (no
-// peak fractions rather than wrong ones).
-struct Card {
-  std::string name;
-  double tf32 = 0, fp32 = 0;  // 0: unknown
-};
-const Card& card() {
-  static const Card c = [] {
-    Card k;
-    cudaDeviceProp p{};
-    int dev = 0;
-    if (cudaGetDevice(&dev) != cudaSuccess || cudaGetDeviceProperties(&p, dev) != cudaSuccess) {
-      k.name = "no GPU";
-      return k;
-    }
-    const std::string n = p.name;
-    const auto has = [&](const char* t) { return n.find(t) != std::string::npos; };
-    k.name = n + ", " + std::to_string(p.multiProcessorCount) + " SMs";
-    if ((has("H100") || has("H200")) && !has("PCIe") && !has("NVL") &&
-        p.multiProcessorCount == 132) {
-      k.tf32 = 494.7;
-      k.fp32 = 66.9;
-    } else {
-      k.name += " (unknown card: no peak fractions)";
-    }
-    return k;
-  }();
-  return c;
-}
-
-// Ratios within a group of contenders of one problem ("conv2d/<layer>/<pass>"):
-// every row records its mean time under group/self, and reports
-// x_<ref> = time(ref) / own time for each reference already measured.
-struct Compare {
-  std::string group, self;
-  std::vector<std::string> refs;
-};
-std::map<std::string, double>& group_times() {
-  static std::map<std::string, double> t;
-  return t;
-}
-
-// Runs `fn` once to warm up, then times each iteration with CUDA events.
-// Sets TFLOP/s and GB/s from the analytic counts (0 = not reported), the
-// share of the TF32 peak and the ratios of `cmp`.
-void timed_loop(benchmark::State& st, const std::function<void()>& fn, double flops, double bytes,
-                const Compare& cmp = {}) {
-  static L2Flush* flush = new L2Flush;  // once per process
-  cudaEvent_t a, b;
-  check(cudaEventCreate(&a), "event");
-  check(cudaEventCreate(&b), "event");
-  try {
-    fn();  // warm-up: module load, cuDNN plans, allocator free lists
-    kc::synchronize();
-  } catch (const std::exception& e) {
-    st.SkipWithError(e.what());
-    cudaEventDestroy(a);
-    cudaEventDestroy(b);
-    return;
-  }
-  double total_s = 0;
-  for (auto _ : st) {
-    (*flush)();
-    check(cudaEventRecord(a, stream()), "record");
-    fn();
-    check(cudaEventRecord(b, stream()), "record");
-    check(cudaEventSynchronize(b), "sync");
-    float ms = 0;
-    check(cudaEventElapsedTime(&ms, a, b), "elapsed");
-    st.SetIterationTime(ms / 1e3);
-    total_s += ms / 1e3;
-  }
-  const double iters = double(st.iterations());
-  if (total_s > 0) {
-    const double tflops = flops * iters / total_s / 1e12;
-    if (flops > 0) st.counters["TFLOP/s"] = tflops;
-    if (flops > 0 && card().tf32 > 0) st.counters["tf32_peak"] = tflops / card().tf32;
-    if (bytes > 0) st.counters["GB/s"] = bytes * iters / total_s / 1e9;
-    if (!cmp.group.empty()) {
-      const double mean_s = total_s / iters;
-      group_times()[cmp.group + "/" + cmp.self] = mean_s;
-      for (const std::string& r : cmp.refs) {
-        const auto it = group_times().find(cmp.group + "/" + r);
-        if (it != group_times().end()) st.counters["x_" + r] = it->second / mean_s;
-      }
-    }
-  }
-  cudaEventDestroy(a);
-  cudaEventDestroy(b);
-}
-
-bool require_gpu(benchmark::State& st) {
-  if (kc::available()) return true;
-  st.SkipWithError("no GPU");
-  return false;
-}
 
 // ---- conv2d -----------------------------------------------------------------------
 enum class Pass { kForward, kBackwardData, kBackwardWeight };

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the CUDA binaries for the GPU machine HERE, on a CPU machine with
 # nvcc (no GPU needed), so that `tools/gpu-check.sh --prebuilt DIR` spends the
-# GPU's minutes measuring, not compiling. Builds mgst_tests, mgst_bench_cuda
-# and mgst for sm_90 (Release, MGST_CUDA=ON, cuBLAS/cuDNN as references,
+# GPU's minutes measuring, not compiling. Builds mgst_tests, mgst_bench_cuda,
+# mgst_bench_ops and mgst for sm_90 (Release, MGST_CUDA=ON, cuBLAS/cuDNN as references,
 # MGST_NATIVE=OFF: the GPU machine's CPU is not this one), strips them and
 # writes DIR (default gpu-bins/, git-ignored):
 #   bin/       the binaries; their RUNPATH is $ORIGIN/../lib
@@ -63,13 +63,13 @@ for need in "cuBLAS reference : ON" "cuDNN reference  : ON" "benchmarks       : 
 done
 
 echo "== build (-j$jobs)"
-targets=(mgst_tests mgst_bench_cuda mgst_cli)
+targets=(mgst_tests mgst_bench_cuda mgst_bench_ops mgst_cli)
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 
 echo "== bundle $out"
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib"
-cp "$build/tests/mgst_tests" "$build/bench/mgst_bench_cuda" "$build/mgst" "$out/bin/"
+cp "$build/tests/mgst_tests" "$build/bench/mgst_bench_cuda" "$build/bench/mgst_bench_ops" "$build/mgst" "$out/bin/"
 strip --strip-unneeded "$out"/bin/*
 
 # Left to the GPU machine: glibc and the loader, the driver, and the CUDA

@@ -177,15 +177,16 @@ else
 
   step "build (-j$(nproc))"
   targets=(mgst_tests)
-  [ "$do_bench" = 1 ] && targets+=(mgst_bench_cuda)
+  [ "$do_bench" = 1 ] && targets+=(mgst_bench_cuda mgst_bench_ops)
   cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >>"$out/build.log" 2>&1
   status[build]=$?
   grep -E "error|warning: .*(cuda|kernels)" "$out/build.log" | head -20
   [ "${status[build]}" = 0 ] || { tail -40 "$out/build.log"; exit 1; }
   bins="$build/bins"
   mkdir -p "$bins"
-  ln -sf "$build/tests/mgst_tests" "$build/bench/mgst_bench_cuda" "$bins/" 2>/dev/null
-  [ -f "$build/mgst" ] && ln -sf "$build/mgst" "$bins/"
+  for f in tests/mgst_tests bench/mgst_bench_cuda bench/mgst_bench_ops mgst; do
+    [ -f "$build/$f" ] && ln -sf "$build/$f" "$bins/"
+  done
   commit=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo "unknown (no git checkout here)")
   how="built on this machine"
 fi
@@ -249,6 +250,17 @@ if [ "$do_bench" = 1 ]; then
   python3 "$root/bench/summarize_cuda.py" --merge "$out/bench_cuda.json" "$tmp"/part*.json ||
     { [ "${status[bench]}" = 0 ] && status[bench]=1; }
   rm -rf "$tmp"
+  # The op harness's perf mode: every CUDA version on the tests' (small) conv
+  # and Gram shapes; console table only (in bench.log).
+  lim=$(limit 30)
+  if [ -x "$bins/mgst_bench_ops" ] && [ -z "$bench_filter" ] && (( lim >= 10 )); then
+    step "op harness perf mode (MGST_OPS=conv2d,masked_gram mgst_bench_ops '^cuda/'; limit ${lim}s)"
+    echo "==== MGST_OPS=conv2d,masked_gram mgst_bench_ops --benchmark_filter=^cuda/" >>"$out/bench.log"
+    MGST_OPS=conv2d,masked_gram run_bin timed "$lim" "$bins/mgst_bench_ops" --benchmark_filter='^cuda/' \
+      --benchmark_min_time=0.01 >>"$out/bench.log" 2>&1
+    status[bench_ops]=$?
+    tail -2 "$out/bench.log"
+  fi
 fi
 
 # ---- PyTorch on the same card -----------------------------------------------------------------
@@ -268,7 +280,7 @@ fi
 # ---- RESULTS.md: bench/RESULTS.md plus this run's section ---------------------------------------
 step "summary ($(( $(date +%s) - t0 ))s total; logs in $out)"
 table="$(printf "| step | exit status (0 = ok; 124 = timed out) |\n|---|---|\n"
-  for k in configure build tests memcheck racecheck synccheck bench pytorch; do
+  for k in configure build tests memcheck racecheck synccheck bench bench_ops pytorch; do
     [ -n "${status[$k]+x}" ] || continue
     v="${status[$k]}"; [ "$v" = 200 ] && v="skipped: time budget spent"
     printf "| %s | %s |\n" "$k" "$v"
