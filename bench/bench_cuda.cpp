@@ -188,22 +188,27 @@ void bench_conv_cudnn(benchmark::State& st, ConvCase c, Pass pass, std::string g
     std::size_t ws_bytes = 0;
     std::function<void()> run;
     void* ws = nullptr;
-    // From cudnnFind*'s list (fastest first): the first algorithm of an
-    // allowed math type; applies its math type, allocates its workspace,
-    // labels the benchmark and returns the algorithm.
+    // From cudnnFind*'s list (fastest first): tf32, the first algorithm, run
+    // with the math type Find timed it with; fp32, the first that is not a
+    // tensor-op one, run with the descriptor kept at CUDNN_FMA_MATH (so the
+    // timed run cannot use tensor cores whatever Find reported). Allocates its
+    // workspace, labels the benchmark and returns the algorithm.
     auto use_fastest = [&](const auto* perf, int count) {
-      for (int i = 0; i < count; ++i)
-        if (perf[i].status == CUDNN_STATUS_SUCCESS &&
-            (tf32 || perf[i].mathType == CUDNN_FMA_MATH)) {
-          CUDNN_OK(cudnnSetConvolutionMathType(cd, perf[i].mathType));
-          ws_bytes = perf[i].memory;
-          ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
-          st.SetLabel("algo " + std::to_string(int(perf[i].algo)) +
-                      (perf[i].mathType == CUDNN_TENSOR_OP_MATH ? " tensor-op"
-                       : perf[i].mathType == CUDNN_FMA_MATH     ? " fma"
-                                                                : " default-math"));
-          return perf[i].algo;
-        }
+      for (int i = 0; i < count; ++i) {
+        const cudnnMathType_t m = perf[i].mathType;
+        if (perf[i].status != CUDNN_STATUS_SUCCESS ||
+            (!tf32 && (m == CUDNN_TENSOR_OP_MATH || m == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION)))
+          continue;
+        if (tf32) CUDNN_OK(cudnnSetConvolutionMathType(cd, m));
+        ws_bytes = perf[i].memory;
+        ws = ws_bytes ? kc::device_alloc(ws_bytes) : nullptr;
+        st.SetLabel("algo " + std::to_string(int(perf[i].algo)) +
+                    (!tf32                       ? " fma"
+                     : m == CUDNN_TENSOR_OP_MATH ? " tensor-op"
+                     : m == CUDNN_FMA_MATH       ? " fma"
+                                                 : " math " + std::to_string(int(m))));
+        return perf[i].algo;
+      }
       throw std::runtime_error("cuDNN found no algorithm of the requested math type");
     };
     constexpr int kMax = 16;

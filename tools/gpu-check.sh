@@ -217,7 +217,7 @@ if [ "$do_san" = 1 ]; then
     step "compute-sanitizer --tool $tool (MGST_TEST_SMALL=1; limit ${lim}s)"
     # racecheck/synccheck: only the ops with shared memory (the harness's MGST_OPS filter)
     [ $tool = memcheck ] && ops= || ops=conv2d,sgemm,masked_gram,instance_norm,sum,masked_mse
-    log="$out/.san_$tool.log"
+    log="$(mktemp)"
     MGST_TEST_SMALL=1 MGST_OPS=$ops run_bin timed "$lim" "$san" --tool $tool --error-exitcode 9 \
       "$bins/mgst_tests" -ts=cuda "$filt" --no-version >"$log" 2>&1
     status[$tool]=$?
