@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # One command for the GPU machine (H100, nvcc 13, CMake, ninja; NO network,
-# NO Debian -dev packages): the CUDA tests, compute-sanitizer (memcheck,
-# racecheck, synccheck) on the reduced test set (MGST_TEST_SMALL=1), the CUDA
-# benchmarks (short min-time) and, when python3 there imports torch,
-# bench/compare_pytorch.py; then a summary. Two ways to get the binaries:
+# NO Debian -dev packages), in this order: the CUDA tests, the CUDA
+# benchmarks (short min-time), bench/compare_pytorch.py when python3 there
+# imports torch, compute-sanitizer (memcheck, racecheck, synccheck) on the
+# reduced test set (MGST_TEST_SMALL=1), the op harness's CUDA perf mode; then
+# a summary. Two ways to get the binaries:
 #
 #   tools/gpu-check.sh --prebuilt DIR [options]
 #       binaries built HERE by tools/build-gpu-bins.sh (sm_90, with their
@@ -199,6 +200,44 @@ run_bin timed "$lim" "$bins/mgst_tests" -ts=cuda --no-version >"$out/tests.log" 
 status[tests]=$?
 tail -4 "$out/tests.log"
 
+# ---- benchmarks: one run per family, so a slow family cannot lose the others' JSON ----------
+if [ "$do_bench" = 1 ]; then
+  chunks=('^conv2d/tn_' '^conv2d/vgg_' '^(sgemm|gram)/' '^(instance_norm|adam)/')
+  caps=(100 100 40 20)
+  [ -n "$bench_filter" ] && chunks=("$bench_filter") caps=(240)
+  tmp="$(mktemp -d)"
+  : >"$out/bench.log"
+  status[bench]=0
+  i=0
+  for f in "${chunks[@]}"; do
+    i=$((i + 1))
+    lim=$(limit "${caps[$((i - 1))]}")
+    step "benchmarks '$f' (min time 0.05 s; limit ${lim}s)"
+    run_bin timed "$lim" "$bins/mgst_bench_cuda" --benchmark_min_time=0.05 --benchmark_filter="$f" \
+      --benchmark_out="$tmp/part$i.json" --benchmark_out_format=json >>"$out/bench.log" 2>&1
+    rc=$?
+    [ $rc = 0 ] || status[bench]=$rc
+    tail -2 "$out/bench.log"
+  done
+  python3 "$root/bench/summarize_cuda.py" --merge "$out/bench_cuda.json" "$tmp"/part*.json ||
+    { [ "${status[bench]}" = 0 ] && status[bench]=1; }
+  rm -rf "$tmp"
+fi
+
+# ---- PyTorch on the same card -----------------------------------------------------------------
+if [ "$do_torch" = 1 ] && [ -x "$bins/mgst" ]; then
+  if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+    lim=$(limit 100)
+    step "bench/compare_pytorch.py --device cuda --sizes 256 (compile $torch_compile; limit ${lim}s)"
+    timed "$lim" python3 "$root/bench/compare_pytorch.py" --mgst "$bins/mgst" --python python3 \
+      --device cuda --sizes 256 --rounds 1 --compile "$torch_compile" >"$out/pytorch.log" 2>&1
+    status[pytorch]=$?
+    grep '^|' "$out/pytorch.log" | head -4
+  else
+    echo "python3 cannot import torch with CUDA: no PyTorch comparison" | tee "$out/pytorch.log"
+  fi
+fi
+
 # ---- compute-sanitizer on the reduced set ------------------------------------------------
 san_line() { grep -E "ERROR SUMMARY|RACECHECK SUMMARY" "$1" | tail -1; }
 declare -A san_summary
@@ -228,30 +267,9 @@ if [ "$do_san" = 1 ]; then
   done
 fi
 
-# ---- benchmarks: one run per family, so a slow family cannot lose the others' JSON ----------
+# ---- the op harness's perf mode: every CUDA version on the tests' (small) ----------------
+# conv and Gram shapes; console table only (in bench.log).
 if [ "$do_bench" = 1 ]; then
-  chunks=('^conv2d/tn_' '^conv2d/vgg_' '^(sgemm|gram)/' '^(instance_norm|adam)/')
-  caps=(100 100 40 20)
-  [ -n "$bench_filter" ] && chunks=("$bench_filter") caps=(240)
-  tmp="$(mktemp -d)"
-  : >"$out/bench.log"
-  status[bench]=0
-  i=0
-  for f in "${chunks[@]}"; do
-    i=$((i + 1))
-    lim=$(limit "${caps[$((i - 1))]}")
-    step "benchmarks '$f' (min time 0.05 s; limit ${lim}s)"
-    run_bin timed "$lim" "$bins/mgst_bench_cuda" --benchmark_min_time=0.05 --benchmark_filter="$f" \
-      --benchmark_out="$tmp/part$i.json" --benchmark_out_format=json >>"$out/bench.log" 2>&1
-    rc=$?
-    [ $rc = 0 ] || status[bench]=$rc
-    tail -2 "$out/bench.log"
-  done
-  python3 "$root/bench/summarize_cuda.py" --merge "$out/bench_cuda.json" "$tmp"/part*.json ||
-    { [ "${status[bench]}" = 0 ] && status[bench]=1; }
-  rm -rf "$tmp"
-  # The op harness's perf mode: every CUDA version on the tests' (small) conv
-  # and Gram shapes; console table only (in bench.log).
   lim=$(limit 30)
   if [ -x "$bins/mgst_bench_ops" ] && [ -z "$bench_filter" ] && (( lim >= 10 )); then
     step "op harness perf mode (MGST_OPS=conv2d,masked_gram mgst_bench_ops '^cuda/'; limit ${lim}s)"
@@ -260,20 +278,6 @@ if [ "$do_bench" = 1 ]; then
       --benchmark_min_time=0.01 >>"$out/bench.log" 2>&1
     status[bench_ops]=$?
     tail -2 "$out/bench.log"
-  fi
-fi
-
-# ---- PyTorch on the same card -----------------------------------------------------------------
-if [ "$do_torch" = 1 ] && [ -x "$bins/mgst" ]; then
-  if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
-    lim=$(limit 100)
-    step "bench/compare_pytorch.py --device cuda --sizes 256 (compile $torch_compile; limit ${lim}s)"
-    timed "$lim" python3 "$root/bench/compare_pytorch.py" --mgst "$bins/mgst" --python python3 \
-      --device cuda --sizes 256 --rounds 1 --compile "$torch_compile" >"$out/pytorch.log" 2>&1
-    status[pytorch]=$?
-    grep '^|' "$out/pytorch.log" | head -4
-  else
-    echo "python3 cannot import torch with CUDA: no PyTorch comparison" | tee "$out/pytorch.log"
   fi
 fi
 
