@@ -7,8 +7,8 @@
 # writes DIR (default gpu-bins/, git-ignored):
 #   bin/       the binaries; their RUNPATH is $ORIGIN/../lib
 #   lib/       every shared library they load that the GPU machine may lack
-#              (from ldd here): all but glibc, the driver (libcuda) and the
-#              CUDA libraries too big to carry (cuBLAS/cuBLASLt, cuDNN: the
+#              (from ldd here): all but glibc, zlib, the driver (libcuda) and
+#              the CUDA libraries too big to carry (cuBLAS/cuBLASLt, cuDNN: the
 #              GPU machine has them in its toolkit and its PyTorch wheels)
 #   MANIFEST   commit, date, compilers, what was left to the GPU machine
 #   SHA256SUMS of bin/ and lib/
@@ -72,9 +72,12 @@ mkdir -p "$out/bin" "$out/lib"
 cp "$build/tests/mgst_tests" "$build/bench/mgst_bench_cuda" "$build/bench/mgst_bench_ops" "$build/mgst" "$out/bin/"
 strip --strip-unneeded "$out"/bin/*
 
-# Left to the GPU machine: glibc and the loader, the driver, and the CUDA
-# libraries that are too big to carry (libcublasLt alone is ~540 MB).
-left='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libcuda\.so|libcublas|libcublasLt|libcudnn)'
+# Left to the GPU machine: glibc and the loader, the driver, the CUDA
+# libraries that are too big to carry (libcublasLt alone is ~540 MB), and
+# zlib (a dependency of libprotobuf and cuDNN, not of the binaries: found
+# through their search path, not the binaries' RUNPATH; Debian and Ubuntu
+# install it always).
+left='^(linux-vdso|ld-linux|libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libcuda\.so|libcublas|libcublasLt|libcudnn|libz\.so)'
 declare -A bundled=() left_out=()
 for b in "$out"/bin/*; do
   while read -r name _ path _; do

@@ -118,7 +118,7 @@ if [ -n "$prebuilt" ]; then
   # ---- prebuilt: the CUDA libraries left out of the bundle ---------------------
   step "libraries left to this machine"
   for so in $(sed -n 's/^left to the GPU machine: //p' "$bundle/MANIFEST"); do
-    case "$so" in libc.so* | libm.so* | libdl.so* | libpthread.so* | librt.so*) continue ;; esac
+    case "$so" in libc.so* | libm.so* | libdl.so* | libpthread.so* | librt.so* | libz.so*) continue ;; esac
     d=$(find_lib "$so")
     [ -n "$d" ] || { echo "gpu-check.sh: $so not found (CUDA toolkit, ldconfig, Python's nvidia-* wheels)" | tee -a "$out/machine.log" >&2; exit 1; }
     echo "$so: $d" | tee -a "$out/machine.log"
