@@ -50,8 +50,8 @@ struct L2Flush {
 // datasheets: TF32 tensor core "989 TFLOPS with sparsity", i.e. 494.7 dense
 // (132 SMs x 4 tensor cores x 512 TF32 FLOP/clock x 1.83 GHz), and FP32
 // 66.9 (132 SMs x 128 lanes x 2 FLOP x 1.98 GHz). H100 SXM5 and H200 SXM only:
-// the PCIe and NVL boards clock lower, and any other card is "unknown" (no
-// peak fractions rather than wrong ones).
+// the H100 PCIe (114 SMs) and the NVL boards (lower clocks) have other peaks,
+// and any other card is "unknown" (no peak fractions rather than wrong ones).
 struct Card {
   std::string name;
   double tf32 = 0, fp32 = 0;  // 0: unknown
