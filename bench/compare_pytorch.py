@@ -87,6 +87,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="alternating rounds (median reported)")
     ap.add_argument("--out", default="", help="directory for the raw JSON of every run")
     ap.add_argument("--allow-reference-blas", action="store_true")
+    ap.add_argument("--compile", choices=["auto", "on", "off"], default="auto",
+                    help="passed to pytorch_reference.py: also time torch.compile "
+                         "(auto: on CUDA; it takes minutes)")
     ap.add_argument("--wait-idle", type=float, default=0.0,
                     help="before each run wait until this share of the CPUs is idle, e.g. 0.9 "
                          "(shared machines; at most --wait-max seconds)")
@@ -109,7 +112,7 @@ def main():
             if args.wait_idle > 0:
                 wait_until_idle(args.wait_idle, args.wait_max)
             ref = run_json([args.python, os.path.join(HERE, "pytorch_reference.py"), "--size", s,
-                            "--threads", str(args.threads)] + common, env)
+                            "--threads", str(args.threads), "--compile", args.compile] + common, env)
             if args.device == "cpu":
                 blas = " ".join(ref.get("blas", []))
                 if "openblas" not in blas.lower() and "mkl" not in blas.lower():
