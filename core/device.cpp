@@ -58,6 +58,17 @@ std::size_t peak_memory_bytes(Device device) {
   return cpu_peak_bytes();
 }
 
+DeviceActivity device_activity(Device device) {
+#ifdef MGST_WITH_CUDA
+  if (device.is_cuda()) {
+    const auto c = kernels::cuda::activity_counters();
+    return {c.launches, c.host_syncs};
+  }
+#endif
+  (void)device;
+  return {};
+}
+
 void set_precision(const std::string& name) {
   kernels::set_precision(kernels::parse_precision(name));
 }

@@ -34,6 +34,15 @@ Device parse_device(const std::string& name);
 void reset_peak_memory(Device device);
 std::size_t peak_memory_bytes(Device device);
 
+// What the CUDA backend has asked of the GPU since the process started:
+// kernel launches and host synchronisations (waits for the stream: copies
+// to or from the host, synchronize). Zeros for the CPU.
+struct DeviceActivity {
+  long long launches = 0;
+  long long host_syncs = 0;
+};
+DeviceActivity device_activity(Device device);
+
 // The CUDA backend's arithmetic per op family (kernels/precision.h), like
 // PyTorch's allow_tf32 switches: "fp32" (every op exact fp32), "conv-tf32"
 // (the default, PyTorch eager's: TF32 tensor cores for the convolutions,

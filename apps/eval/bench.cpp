@@ -231,6 +231,8 @@ struct BenchModel {
 struct Timings {
   std::vector<double> train_ms, infer_ms;
   std::size_t train_peak = 0, infer_peak = 0;
+  // Per timed training step, from device_activity (CUDA only; 0 on the CPU).
+  double launches_per_step = 0, host_syncs_per_step = 0;
 };
 
 Timings time_steps(BenchModel& bm, const BenchConfig& c) {
@@ -241,6 +243,7 @@ Timings time_steps(BenchModel& bm, const BenchConfig& c) {
     std::fprintf(stderr, "  warm-up train step %d/%d: %.1f ms\n", i + 1, c.warmup, ms_since(t0));
   }
   reset_peak_memory(c.device);
+  const DeviceActivity before = device_activity(c.device);
   for (int i = 0; i < c.steps; ++i) {
     const auto t0 = Clock::now();
     bm.train_step(c.device);
@@ -248,6 +251,11 @@ Timings time_steps(BenchModel& bm, const BenchConfig& c) {
     std::fprintf(stderr, "  train step %d/%d: %.1f ms\n", i + 1, c.steps, t.train_ms.back());
   }
   t.train_peak = peak_memory_bytes(c.device);
+  const DeviceActivity after = device_activity(c.device);
+  if (c.steps > 0) {
+    t.launches_per_step = double(after.launches - before.launches) / c.steps;
+    t.host_syncs_per_step = double(after.host_syncs - before.host_syncs) / c.steps;
+  }
 
   for (int i = 0; i < c.warmup; ++i) bm.infer(c.device);
   reset_peak_memory(c.device);
@@ -343,6 +351,7 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
   o["mgst_version"] = version_string();
   o["device"] = s.description;
   o["device_kind"] = c.device.str();
+  o["precision"] = c.device.is_cuda() ? precision() : "fp32";  // the CPU is always fp32
   o["threads"] = c.device.is_cpu() ? cpu_threads() : 0;
   o["height"] = c.height, o["width"] = c.width, o["batch"] = c.batch;
   o["steps"] = c.steps, o["warmup"] = c.warmup, o["infer_steps"] = c.infer_steps;
@@ -355,6 +364,10 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
   o["peak_memory_kind"] =
       c.device.is_cuda() ? "cuda_allocator_in_use_peak" : "mgst_cpu_tensor_bytes_peak";
   o["peak_rss_bytes"] = int64_t(max_rss_bytes());
+  // Per timed training step (the step includes its own timing sync; CUDA only).
+  o["launches_per_step"] = t.launches_per_step;
+  o["host_syncs_per_step"] = t.host_syncs_per_step;
+  o["cuda_graph"] = false;  // no graph capture yet (issue 14)
   Json tm = Json::array(), im = Json::array(), ls = Json::array();
   for (double v : t.train_ms) tm.push_back(v);
   for (double v : t.infer_ms) im.push_back(v);
@@ -395,6 +408,9 @@ void print_summary(const BenchConfig& c, const BenchModel& bm, const Timings& t,
               t.train_peak / 1048576.0, t.infer_peak / 1048576.0,
               c.device.is_cuda() ? "CUDA allocator in use" : "mgst tensor bytes",
               max_rss_bytes() / 1048576.0);
+  if (c.device.is_cuda())
+    std::printf("  per train step: %.0f kernel launches, %.0f host syncs, CUDA graph: no\n",
+                t.launches_per_step, t.host_syncs_per_step);
   if (!s.finite) std::printf("  note: the loss became non-finite during the timed steps\n");
 }
 
@@ -438,7 +454,7 @@ void print_breakdown(const BenchConfig& c, const TraceReport& tr) {
 void run_bench(const BenchConfig& c) {
   Summary s;
   s.description = c.device.is_cuda()
-                      ? cuda_description()
+                      ? cuda_description() + ", precision " + precision()
                       : cpu_model_name() + ", " + std::to_string(cpu_threads()) + " threads";
   std::fprintf(stderr, "mgst bench: %s (%s), %dx%d, batch %d, %d warm-up + %d timed steps\n",
                c.device.str().c_str(), s.description.c_str(), c.height, c.width, c.batch, c.warmup,

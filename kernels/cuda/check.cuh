@@ -20,6 +20,10 @@ void stream_shapes(std::ostringstream& os, const T& first, const Rest&... rest) 
   stream_shapes(os, rest...);
 }
 
+// One more kernel launch in ActivityCounters (runtime.h); MGST_CHECK_LAUNCH
+// calls it, so every launch site is counted once.
+void count_launch();
+
 }  // namespace mgst::kernels::cuda::detail
 
 // MGST_CHECK_CUDA(cudaMemcpy(...)): throws mgst::Error naming the statement,
@@ -42,6 +46,7 @@ void stream_shapes(std::ostringstream& os, const T& first, const Rest&... rest) 
 // next synchronising call, which MGST_CHECK_CUDA reports.
 #define MGST_CHECK_LAUNCH(op, ...)                                                              \
   do {                                                                                          \
+    ::mgst::kernels::cuda::detail::count_launch();                                              \
     const cudaError_t mgst_err_ = cudaGetLastError();                                           \
     if (mgst_err_ != cudaSuccess) {                                                             \
       std::ostringstream mgst_os_;                                                              \

@@ -10,6 +10,7 @@
 // retried once; if it still fails the error names the request and the cache.
 #include <cuda_runtime.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -25,6 +26,15 @@
 namespace mgst::kernels::cuda {
 
 namespace {
+
+// ActivityCounters: relaxed atomics, the order between them does not matter.
+std::atomic<long long> g_launches{0}, g_host_syncs{0};
+
+// cudaStreamSynchronize on the backend's stream, counted.
+cudaError_t wait_for_stream() {
+  g_host_syncs.fetch_add(1, std::memory_order_relaxed);
+  return cudaStreamSynchronize(stream());
+}
 
 struct DeviceInfo {
   bool ok = false;
@@ -150,7 +160,7 @@ class CachingAllocator {
  private:
   void release_locked() {
     // Blocks may still be read by queued kernels: wait before freeing.
-    (void)cudaStreamSynchronize(stream());
+    (void)wait_for_stream();
     for (auto& [cls, list] : free_) {
       for (void* p : list) (void)cudaFree(p);
       cached_ -= cls * list.size();
@@ -214,13 +224,13 @@ void memcpy_h2d(void* dst, const void* src, std::size_t bytes) {
   if (!bytes) return;
   MGST_CHECK_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream()));
   // The host buffer may be pageable and reused right after we return.
-  MGST_CHECK_CUDA(cudaStreamSynchronize(stream()));
+  MGST_CHECK_CUDA(wait_for_stream());
 }
 
 void memcpy_d2h(void* dst, const void* src, std::size_t bytes) {
   if (!bytes) return;
   MGST_CHECK_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream()));
-  MGST_CHECK_CUDA(cudaStreamSynchronize(stream()));
+  MGST_CHECK_CUDA(wait_for_stream());
 }
 
 void memcpy_d2d(void* dst, const void* src, std::size_t bytes) {
@@ -228,7 +238,15 @@ void memcpy_d2d(void* dst, const void* src, std::size_t bytes) {
   MGST_CHECK_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, stream()));
 }
 
-void synchronize() { MGST_CHECK_CUDA(cudaStreamSynchronize(stream())); }
+void synchronize() { MGST_CHECK_CUDA(wait_for_stream()); }
+
+ActivityCounters activity_counters() {
+  return {g_launches.load(std::memory_order_relaxed), g_host_syncs.load(std::memory_order_relaxed)};
+}
+
+namespace detail {
+void count_launch() { g_launches.fetch_add(1, std::memory_order_relaxed); }
+}  // namespace detail
 
 void* stream_handle() { return static_cast<void*>(stream()); }
 

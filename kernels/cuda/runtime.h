@@ -31,6 +31,17 @@ void memcpy_d2h(void* dst, const void* src, std::size_t bytes);
 void memcpy_d2d(void* dst, const void* src, std::size_t bytes);
 void synchronize();
 
+// What the backend has asked of the GPU since the process started:
+// kernel launches (every MGST_CHECK_LAUNCH, i.e. every <<< >>> of
+// kernels/cuda) and host synchronisations (each call that waits for the
+// stream: memcpy_h2d, memcpy_d2h, synchronize, freeing cached blocks).
+// mgst bench divides their growth over the timed steps by the step count.
+struct ActivityCounters {
+  long long launches = 0;
+  long long host_syncs = 0;
+};
+ActivityCounters activity_counters();
+
 // The backend's one stream as an opaque handle (a cudaStream_t), for tests
 // and benchmarks that record CUDA events or hand the stream to cuDNN/cuBLAS.
 void* stream_handle();

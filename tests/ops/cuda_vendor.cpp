@@ -9,6 +9,7 @@
 
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
+#include "kernels/precision.h"
 #ifdef MGST_HAVE_CUBLAS
 #include <cublas_v2.h>
 #endif
