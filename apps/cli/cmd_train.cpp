@@ -1,9 +1,11 @@
 // mgst train: METHOD.md's training loop on the user's data.
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
+#include "apps/train/distributed.h"
 #include "apps/train/run_dir.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
@@ -259,14 +261,16 @@ void apply_resume_overrides(const ArgParser& a, const TrainConfig& given, TrainC
   saved.quiet = given.quiet;  // how to print is this invocation's choice, not the checkpoint's
 }
 
-}  // namespace
-
-int cmd_train(const std::vector<std::string>& args) {
+int train_command(const std::vector<std::string>& args) {
   ArgParser a("train --content DIR --style DIR --out RUN_DIR [options]",
               "Trains the mask-guided purifier (docs/METHOD.md, \"Training\"). On 2 CPU cores a\n"
               "step at 96x128 takes seconds: CPU runs are smoke-scale; a useful purifier needs\n"
               "tens of thousands of steps on a GPU. The first Ctrl-C (SIGINT) or SIGTERM stops\n"
-              "after the current step with a checkpoint (exit 130); a second aborts at once.",
+              "after the current step with a checkpoint (exit 130); a second aborts at once.\n"
+              "Data-parallel: mpirun -np N mgst train ... runs N ranks (one GPU each on CUDA);\n"
+              "--batch is the global batch, split evenly over them; rank 0 prints and writes\n"
+              "the run directory; each rank uses cores/ranks CPU threads unless OMP_NUM_THREADS\n"
+              "is set (docs/SCALING.md).",
               train_option_specs());
   if (!a.parse(args)) return 0;
   Tape::current().set_detect_anomaly(a.flag("--detect-anomaly"));
@@ -294,9 +298,27 @@ int cmd_train(const std::vector<std::string>& args) {
     t = std::make_unique<train::Trainer>(c);
     // Only now, with the new run's data checked, is the old one removed.
     if (a.flag("--overwrite")) train::clear_run(c.out);
-    t->balance_report();
+    if (train::world().root()) t->balance_report();
   }
   return t->run() == train::Trainer::RunEnd::Interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+// Under mpirun every rank runs the command; only rank 0's stdout is kept.
+// A rank that fails ends the whole job (MPI_Abort) naming itself and the cause.
+int cmd_train(const std::vector<std::string>& args) {
+  const train::World& w = train::world();  // before anything touches the GPU
+  if (!w.root()) (void)!std::freopen("/dev/null", "w", stdout);
+  try {
+    return train_command(args);
+  } catch (const UsageError& e) {
+    train::abort_job_if_distributed("train", e.what(), 2);
+    throw;
+  } catch (const std::exception& e) {
+    train::abort_job_if_distributed("train", e.what(), 1);
+    throw;
+  }
 }
 
 }  // namespace mgst::cli
