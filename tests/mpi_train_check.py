@@ -140,7 +140,8 @@ def main():
     common = ["train", "--content", d + "/real", "--masks", d + "/real_masks",
               "--style", d + "/synthetic", "--style-masks", d + "/synthetic_masks",
               "--attention-labels", "255", "--size", "32x32", "--batch", "4", "--seed", "3",
-              "--crop", "random", "--no-residual", "--warmup-steps", "0", "--quiet"]
+              "--crop", "random", "--no-residual", "--warmup-steps", "0", "--quiet",
+              "--device", "cpu"]  # 2 ranks on one GPU: NCCL refuses a duplicate GPU
 
     # 1. two ranks vs one process; rank 1 in its own working directory.
     one = os.path.join(work, "one")
