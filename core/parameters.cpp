@@ -74,8 +74,7 @@ void Adam::step(float lr) {
 
 void Adam::step(float lr, const Tensor& g) {
   MGST_CHECK(g.shape() == params_.block().shape() && g.device() == params_.block().device(),
-             "Adam: gradient block " << g.str() << " for parameters "
-                                     << params_.block().str());
+             "Adam: gradient block " << g.str() << " for parameters " << params_.block().str());
   ++t_;
   Tensor p = params_.block();
   MGST_KERNEL(p.device(), adam_update, p.numel(), p.data(), g.data(), m_.data(), v_.data(), lr,

@@ -305,20 +305,22 @@ int train_command(const std::vector<std::string>& args) {
 
 }  // namespace
 
-// Under mpirun every rank runs the command; only rank 0's stdout is kept.
-// A rank that fails ends the whole job (MPI_Abort) naming itself and the cause.
-int cmd_train(const std::vector<std::string>& args) {
+int run_as_rank(const char* command, const std::function<int()>& body) {
   const train::World& w = train::world();  // before anything touches the GPU
   if (!w.root()) (void)!std::freopen("/dev/null", "w", stdout);
   try {
-    return train_command(args);
+    return body();
   } catch (const UsageError& e) {
-    train::abort_job_if_distributed("train", e.what(), 2);
+    train::abort_job_if_distributed(command, e.what(), 2);
     throw;
   } catch (const std::exception& e) {
-    train::abort_job_if_distributed("train", e.what(), 1);
+    train::abort_job_if_distributed(command, e.what(), 1);
     throw;
   }
+}
+
+int cmd_train(const std::vector<std::string>& args) {
+  return run_as_rank("train", [&] { return train_command(args); });
 }
 
 }  // namespace mgst::cli

@@ -122,10 +122,10 @@ World init_world() {
 #endif
   share_cores(w);
 #else
-  MGST_CHECK(announced <= 1,
-             "started by mpirun with " << announced
-                                       << " ranks, but this mgst was built without MPI: "
-                                          "install libopenmpi-dev and rebuild with -DMGST_MPI=ON");
+  MGST_CHECK(announced <= 1, "started by mpirun with "
+                                 << announced
+                                 << " ranks, but this mgst was built without MPI: "
+                                    "install libopenmpi-dev and rebuild with -DMGST_MPI=ON");
 #endif
   return w;
 }
@@ -180,6 +180,13 @@ int allreduce_max(int v) {
   check_mpi(MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
 #endif
   return v;
+}
+
+void barrier() {
+  if (!launched()) return;
+#ifdef MGST_WITH_MPI
+  check_mpi(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+#endif
 }
 
 void broadcast(float* values, int64_t n, int root) {

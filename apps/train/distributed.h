@@ -36,6 +36,8 @@ void allreduce_sum(double* values, int n);
 void allreduce_sum(float* values, int64_t n);
 // The maximum of `v` over the ranks.
 int allreduce_max(int v);
+// Waits until every rank has reached it.
+void barrier();
 // `values` of rank `root` copied to every rank.
 void broadcast(float* values, int64_t n, int root);
 

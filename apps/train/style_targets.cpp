@@ -45,7 +45,9 @@ void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::st
                  Device device) {
   const World& w = world();
   std::size_t floats = 0;
-  for (const auto& l : layers) floats += 2 * std::size_t(models::Vgg19::layer_channels(l) * models::Vgg19::layer_channels(l) + 1);
+  for (const auto& l : layers)
+    floats +=
+        2 * std::size_t(models::Vgg19::layer_channels(l) * models::Vgg19::layer_channels(l) + 1);
   std::vector<float> buf(floats);
   for (std::size_t i = 0; i < set.size(); ++i) {
     const int owner = int(i % std::size_t(w.size));
@@ -65,9 +67,10 @@ void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::st
     for (const auto& l : layers) {
       const int64_t C = models::Vgg19::layer_channels(l);
       for (int r = 0; r < 2; ++r) {
-        g.gram[l][r] = Tensor::from_vector(
-            {1, C, C}, std::vector<float>(buf.begin() + long(at), buf.begin() + long(at + C * C)),
-            device);
+        g.gram[l][r] = Tensor::from_vector({1, C, C},
+                                           std::vector<float>(buf.begin() + long(at),
+                                                              buf.begin() + long(at + C * C)),
+                                           device);
         at += std::size_t(C * C);
         g.present[l][r] = buf[at++] > 0.5f;
       }

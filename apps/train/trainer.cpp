@@ -202,7 +202,7 @@ void Trainer::setup() {
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
   if (w.root()) load_fixed_sets();  // validation and previews: rank 0 only
   if (!cfg_.quiet && w.size > 1)
-    std::printf("mgst train: %d ranks x %d images per step, %d CPU threads per rank, %s\n", w.size,
+    std::printf("mgst train: %d ranks x %d images per step, CPU threads per rank: %d, %s\n", w.size,
                 cfg_.batch / w.size, w.cpu_threads, distributed_backends().c_str());
   if (!cfg_.quiet)
     std::printf(
