@@ -70,15 +70,14 @@ ncclComm_t nccl_comm(const World& w) {
 }
 #endif
 
+#ifdef MGST_WITH_MPI
 void finalize_at_exit() {
 #ifdef MGST_WITH_NCCL
   if (g_nccl) ncclCommDestroy(g_nccl), g_nccl = nullptr;
 #endif
-#ifdef MGST_WITH_MPI
   int done = 0;
   MPI_Finalized(&done);
   if (!done) MPI_Finalize();
-#endif
 }
 
 // Ranks on one machine share its cores: each gets cores / local ranks
@@ -92,6 +91,7 @@ void share_cores(World& w) {
   }
   w.cpu_threads = omp_get_max_threads();
 }
+#endif
 
 World init_world() {
   World w;
