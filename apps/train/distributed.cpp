@@ -228,7 +228,7 @@ void allreduce_mean(Tensor& block) {
 
 void abort_job_if_distributed(const std::string& command, const std::string& what, int code) {
   if (!g_initialised || world().size == 1) return;
-  std::fprintf(stderr, "mgst %s: rank %d of %d failed: %s; aborting all ranks\n", command.c_str(),
+  std::fprintf(stderr, "mgst %s (rank %d of %d): error: %s; aborting all ranks\n", command.c_str(),
                world().rank, world().size, what.c_str());
   std::fflush(stderr);
   std::fflush(stdout);

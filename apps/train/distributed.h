@@ -46,7 +46,7 @@ void broadcast(float* values, int64_t n, int root);
 // a CUDA tensor). A no-op on one rank.
 void allreduce_mean(Tensor& block);
 
-// Ends every rank of the job: prints "mgst COMMAND: rank R of N failed:
+// Ends every rank of the job: prints "mgst COMMAND (rank R of N): error:
 // WHAT; aborting all ranks" to stderr and calls MPI_Abort(code). Only with
 // more than one rank; returns otherwise.
 void abort_job_if_distributed(const std::string& command, const std::string& what, int code);

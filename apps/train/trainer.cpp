@@ -50,7 +50,7 @@ int64_t test_nan_step() {
   return step;
 }
 
-// TEST HOOK, for tests/mpi_train_test.sh only: with MGST_TEST_KILL_AT_STEP=N
+// TEST HOOK, for tests/mpi_train_check.py only: with MGST_TEST_KILL_AT_STEP=N
 // the process kills itself (SIGKILL) as step N starts: a rank dying mid-run.
 int64_t test_kill_step() {
   static const int64_t step = [] {
@@ -340,11 +340,11 @@ StepLog Trainer::step_with(const HostBatch& hb) {
       Tape::current().clear();  // drop the recorded graph: no backward
       const int bad = allreduce_max(std::isfinite(local_total) ? -1 : w.rank);
       MGST_FAIL("step " << s << ": the loss is " << total
-                        << (w.size > 1 ? " (first non-finite on rank " + std::to_string(bad) + ")"
-                                       : std::string())
-                        << " (content " << v[0] << ", style " << v[1] << ", task " << v[2]
-                        << ", tv " << v[3] << "); rerun with --detect-anomaly to find the op."
-                        << intact);
+                        << (w.size > 1 ? " on rank " + std::to_string(bad) + " of " +
+                                             std::to_string(w.size) + " (mean over the ranks:"
+                                       : std::string(" ("))
+                        << "content " << v[0] << ", style " << v[1] << ", task " << v[2] << ", tv "
+                        << v[3] << "); rerun with --detect-anomaly to find the op." << intact);
     }
     t.total.backward();
     if (Tape::current().detect_anomaly()) {
