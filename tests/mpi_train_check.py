@@ -15,6 +15,9 @@ seed 3, random crops, 5 steps:
      the step-2 checkpoint is intact (no temporaries left) and resuming it
      with one process reproduces rows 3..5.
   4. A NaN injected on rank 1 only: the job fails naming rank 1.
+With MGST_MPI_TEST_CUDA=1 (a GPU machine, not CI) first: `mpirun -np 1 mgst
+train --device cuda` (gradients through ncclAllReduce on one rank) against
+the same run without mpirun, losses within 1e-5.
 Standard library only. Exits 77 (SKIPPED) when mgst was built without MPI
 or mpirun is missing. Takes about 15 s on the 2-core CI machine.
 """
@@ -147,6 +150,15 @@ def main():
               "--attention-labels", "255", "--size", "32x32", "--batch", "4", "--seed", "3",
               "--crop", "random", "--no-residual", "--warmup-steps", "0", "--quiet",
               "--device", "cpu"]  # 2 ranks on one GPU: NCCL refuses a duplicate GPU
+
+    if os.environ.get("MGST_MPI_TEST_CUDA") == "1":
+        cuda = [a if a != "cpu" else "cuda" for a in common] + ["--steps", "5"]
+        run([mgst] + cuda + ["--out", os.path.join(work, "cuda_plain")])
+        run(mpi + ["-np", "1", mgst] + cuda + ["--out", os.path.join(work, "cuda_nccl")])
+        compare_logs(read_log(os.path.join(work, "cuda_plain", "log.csv")),
+                     read_log(os.path.join(work, "cuda_nccl", "log.csv")), range(1, 6),
+                     "CUDA: 1 rank under mpirun (NCCL) vs no mpirun")
+        print("CUDA: 1 rank under mpirun (NCCL) matches the run without mpirun")
 
     # 1. two ranks vs one process; rank 1 in its own working directory.
     one = os.path.join(work, "one")

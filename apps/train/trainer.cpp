@@ -195,7 +195,7 @@ void Trainer::setup() {
     ensure_directory(cfg_.out);
     remove_stale_temporaries(cfg_.out);
   }
-  vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet);
+  vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet || !w.root());  // warn once
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
   style_grams_ = style_set_grams(*vgg_, style_, crop_, cfg_, device_);
