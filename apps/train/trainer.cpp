@@ -170,18 +170,24 @@ void Trainer::setup() {
   style_ = data::pair_files(cfg_.style, cfg_.style_masks);
   if (cfg_.skip_bad) {
     // One load of every pair up front: a bad file is dropped here, never mid-run.
+    // Ranks share the work: rank r loads pairs i % ranks == r, then all learn
+    // which were bad.
     auto keep_good = [&](std::vector<data::SampleSource>& set, const data::MaskOptions& mo,
                          const char* what) {
-      std::vector<data::SampleSource> good;
+      std::vector<double> bad(set.size(), 0.0);
       Rng unused(0);
-      for (const auto& s : set) {
+      for (std::size_t i = std::size_t(w.rank); i < set.size(); i += std::size_t(w.size)) {
         try {
-          data::load_sample(s, cfg_.height, cfg_.width, mo, crop_, unused);
-          good.push_back(s);
+          data::load_sample(set[i], cfg_.height, cfg_.width, mo, crop_, unused);
         } catch (const Error& e) {
+          bad[i] = 1;
           std::fprintf(stderr, "warning: --skip-bad: skipping %s pair: %s\n", what, e.what());
         }
       }
+      allreduce_sum(bad.data(), int(bad.size()));
+      std::vector<data::SampleSource> good;
+      for (std::size_t i = 0; i < set.size(); ++i)
+        if (bad[i] == 0) good.push_back(set[i]);
       MGST_CHECK(!good.empty(), "--skip-bad: no readable " << what << " images left");
       set = std::move(good);
     };
