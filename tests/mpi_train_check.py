@@ -15,6 +15,7 @@ seed 3, random crops, 5 steps:
      the step-2 checkpoint is intact (no temporaries left) and resuming it
      with one process reproduces rows 3..5.
   4. A NaN injected on rank 1 only: the job fails naming rank 1.
+  5. --skip-bad with 3 truncated content images: each reported once.
 With MGST_MPI_TEST_CUDA=1 (a GPU machine, not CI) first: `mpirun -np 1 mgst
 train --device cuda` (gradients through ncclAllReduce on one rank) against
 the same run without mpirun, losses within 1e-5.
@@ -217,6 +218,21 @@ def main():
     if p.returncode == 0 or "step 2: the loss is nan on rank 1 of 2" not in out:
         fail("NaN on rank 1: exit %d, no message naming rank 1:\n%s" % (p.returncode, out))
     print("NaN on rank 1 at step 2: job failed naming rank 1")
+
+    # 5. --skip-bad, sharded: 3 truncated content images, each reported once.
+    bad = os.path.join(work, "bad_real")
+    shutil.copytree(d + "/real", bad)
+    names = sorted(os.listdir(bad))[:3]
+    for n in names:
+        with open(os.path.join(bad, n), "r+b") as f:
+            f.truncate(100)
+    argv = [a if a != d + "/real" else bad for a in common] + [
+        "--steps", "1", "--skip-bad", "--out", os.path.join(work, "skip")]
+    p = run(mpi + ["-np", "2", mgst] + argv)
+    for n in names:
+        if p.stderr.count("skipping content pair: " + os.path.join(bad, n)) != 1:
+            fail("--skip-bad: %s not reported exactly once:\n%s" % (n, p.stderr))
+    print("--skip-bad on 2 ranks: each of 3 bad files reported once, the run trained")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
