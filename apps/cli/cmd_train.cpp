@@ -1,5 +1,4 @@
 // mgst train: METHOD.md's training loop on the user's data.
-#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -304,20 +303,6 @@ int train_command(const std::vector<std::string>& args) {
 }
 
 }  // namespace
-
-int run_as_rank(const char* command, const std::function<int()>& body) {
-  const train::World& w = train::world();  // before anything touches the GPU
-  if (!w.root()) (void)!std::freopen("/dev/null", "w", stdout);
-  try {
-    return body();
-  } catch (const UsageError& e) {
-    train::abort_job_if_distributed(command, e.what(), 2);
-    throw;
-  } catch (const std::exception& e) {
-    train::abort_job_if_distributed(command, e.what(), 1);
-    throw;
-  }
-}
 
 int cmd_train(const std::vector<std::string>& args) {
   return run_as_rank("train", [&] { return train_command(args); });
