@@ -25,7 +25,7 @@ int bench_command(const std::vector<std::string>& args) {
       {
           device_option("auto"),
           {"--size", "S|HxW", "256", "image size (square S or HxW; multiples of 4)"},
-          {"--batch", "B", "4", "batch size"},
+          {"--batch", "B", "4", "batch size (under mpirun: per rank)"},
           {"--steps", "N", "5", "timed training steps (median reported)"},
           {"--warmup", "N", "1", "untimed warm-up steps before each timing (train and inference)"},
           {"--infer-steps", "N", "10", "timed inference repeats (median reported)"},
