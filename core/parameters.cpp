@@ -69,7 +69,12 @@ Adam::Adam(ParameterSet& params, AdamConfig cfg) : params_(params), cfg_(cfg) {
 
 void Adam::step(float lr) {
   NoGradGuard no_grad;
-  const Tensor g = params_.gather_grads();
+  step(lr, params_.gather_grads());
+}
+
+void Adam::step(float lr, const Tensor& g) {
+  MGST_CHECK(g.shape() == params_.block().shape() && g.device() == params_.block().device(),
+             "Adam: gradient block " << g.str() << " for parameters " << params_.block().str());
   ++t_;
   Tensor p = params_.block();
   MGST_KERNEL(p.device(), adam_update, p.numel(), p.data(), g.data(), m_.data(), v_.data(), lr,

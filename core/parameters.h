@@ -45,6 +45,9 @@ class Adam {
   Adam(ParameterSet& params, AdamConfig cfg);
   // One update with learning rate `lr` (the caller applies warm-up).
   void step(float lr);
+  // The same with the gradient block given (gather_grads()'s layout), e.g.
+  // averaged over the ranks of a data-parallel run.
+  void step(float lr, const Tensor& grads);
   int64_t steps_taken() const { return t_; }
   void set_steps_taken(int64_t t) { t_ = t; }
   Tensor& m() { return m_; }

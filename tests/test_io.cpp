@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/data/dataset.h"
 #include "apps/data/image_io.h"
 #include "apps/train/plot.h"
 #include "core/io/fileio.h"
@@ -677,6 +678,23 @@ TEST_SUITE("io") {
           std::vector<float>{1, 1, 2, 3, 3, 1, 1, 2, 3, 3, 4, 4, 5, 6, 6, 4, 4, 5, 6, 6});
     data::LabelMap lm{2, 3, {1, 2, 3, 4, 5, 6}};
     CHECK(data::crop(lm, -1, -2, 4, 6).values == std::vector<int>(ref.begin(), ref.end()));
+  }
+
+  TEST_CASE("crops: skip_sample draws from the rng exactly what crop_frame does") {
+    // A data-parallel rank skips the other ranks' samples with skip_sample
+    // (apps/train/trainer.cpp load_step); the next sample's crop must see the
+    // same random sequence as in a single process.
+    data::DecodedFrame f;
+    f.image = data::ImageF(3, 20, 30, 0.5f);
+    f.mask = data::ImageF(1, 20, 30, 1.f);
+    for (const char* mode : {"center", "random", "eye"}) {
+      const data::CropOptions crop = data::parse_crop(mode);
+      mgst::Rng used(7), skipped(7);
+      (void)data::crop_frame(f, 8, 8, crop, used);
+      data::skip_sample(crop, skipped);
+      CHECK_MESSAGE(used.state() == skipped.state(), mode);
+      CHECK(used.uniform() == skipped.uniform());
+    }
   }
 
   TEST_CASE("image: save_png clamps, rounds and writes atomically; grid") {

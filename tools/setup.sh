@@ -6,7 +6,8 @@
 # the inspect report (about 350 MB, 30 s on the 2-core CI machine; without
 # it that suite is skipped, except in CI: .ci/run requires it). MGST_NO_BROWSER=1
 # skips Chromium. Ubuntu has no `chromium` deb (only a snap), so there it is
-# left out with a note.
+# left out with a note. OpenMPI (libopenmpi-dev, openmpi-bin) for data-parallel
+# training (`mpirun -np N mgst train`) and its CTest mpi_train.
 # The CUDA Toolkit is optional: with nvcc at /usr/local/cuda the CUDA backend
 # is built too; without it mgst builds CPU-only and says so.
 set -euo pipefail
@@ -14,6 +15,7 @@ pkgs=(g++ cmake ninja-build libstb-dev doctest-dev libbenchmark-dev)
 # `mgst export --onnx` (the ONNX library and its protobuf) and the test that
 # checks its output (python3-onnx; onnxruntime comes from PyPI below).
 pkgs+=(libonnx-dev libprotobuf-dev python3-onnx python3-pip)
+pkgs+=(libopenmpi-dev openmpi-bin)
 [ "${MGST_NO_BROWSER:-0}" = 1 ] || pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -6,7 +6,8 @@
 
 namespace mgst::cli {
 
-int cmd_bench(const std::vector<std::string>& args) {
+namespace {
+int bench_command(const std::vector<std::string>& args) {
   ArgParser a(
       "bench [--device cpu|cuda|auto] [--size S|HxW] [--batch B] [--steps N] [--warmup N] [--json]",
       "Times one full training step (transform net forward, the losses of docs/METHOD.md with\n"
@@ -17,12 +18,15 @@ int cmd_bench(const std::vector<std::string>& args) {
       "warm-up, images/s, peak memory, and a per-op breakdown from one extra step traced\n"
       "with the autograd tape (each op synchronised and timed; not part of the median).\n"
       "CPU threads: OMP_NUM_THREADS. Progress goes to stderr; with --json stdout holds one\n"
-      "JSON object only. bench/compare_pytorch.py puts it beside bench/pytorch_reference.py.",
+      "JSON object only. bench/compare_pytorch.py puts it beside bench/pytorch_reference.py.\n"
+      "Under mpirun -np N each rank times --batch images per step and averages the gradient\n"
+      "block over the ranks as mgst train does; rank 0 reports images/s per rank and in\n"
+      "total and the all-reduce time per step (docs/SCALING.md).",
       {
           device_option("auto"),
           precision_option(),
           {"--size", "S|HxW", "256", "image size (square S or HxW; multiples of 4)"},
-          {"--batch", "B", "4", "batch size"},
+          {"--batch", "B", "4", "batch size (under mpirun: per rank)"},
           {"--steps", "N", "5", "timed training steps (median reported)"},
           {"--warmup", "N", "1", "untimed warm-up steps before each timing (train and inference)"},
           {"--infer-steps", "N", "10", "timed inference repeats (median reported)"},
@@ -47,6 +51,11 @@ int cmd_bench(const std::vector<std::string>& args) {
   if (c.warmup < 0) throw UsageError("--warmup must be >= 0");
   eval::run_bench(c);
   return 0;
+}
+}  // namespace
+
+int cmd_bench(const std::vector<std::string>& args) {
+  return run_as_rank("bench", [&] { return bench_command(args); });
 }
 
 }  // namespace mgst::cli

@@ -4,6 +4,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
+#include "apps/train/distributed.h"
 #include "apps/train/run_dir.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
@@ -31,7 +32,8 @@ std::vector<OptionSpec> train_option_specs() {
       {"--residual", "", "", "predict a correction y = x + c4(...) (the default)"},
       {"--no-residual", "", "", "plain Johnson net y = c4(...)"},
       {"--warmup-steps", "N", "100", "linear learning-rate warm-up"},
-      {"--batch", "N", "4", "batch size"},
+      {"--batch", "N", "4",
+       "batch size (under mpirun: the global batch, split evenly over the ranks)"},
       {"--steps", "N", "200", "total optimisation steps"},
       {"--lr", "X", "1e-3", "Adam learning rate"},
       {"--seed", "N", "0", "seed of the initialisation and the data order"},
@@ -262,14 +264,16 @@ void apply_resume_overrides(const ArgParser& a, const TrainConfig& given, TrainC
   saved.quiet = given.quiet;  // how to print is this invocation's choice, not the checkpoint's
 }
 
-}  // namespace
-
-int cmd_train(const std::vector<std::string>& args) {
+int train_command(const std::vector<std::string>& args) {
   ArgParser a("train --content DIR --style DIR --out RUN_DIR [options]",
               "Trains the mask-guided purifier (docs/METHOD.md, \"Training\"). On 2 CPU cores a\n"
               "step at 96x128 takes seconds: CPU runs are smoke-scale; a useful purifier needs\n"
               "tens of thousands of steps on a GPU. The first Ctrl-C (SIGINT) or SIGTERM stops\n"
-              "after the current step with a checkpoint (exit 130); a second aborts at once.",
+              "after the current step with a checkpoint (exit 130); a second aborts at once.\n"
+              "Data-parallel: mpirun -np N mgst train ... runs N ranks (one GPU each on CUDA);\n"
+              "--batch is the global batch, split evenly over them; rank 0 prints and writes\n"
+              "the run directory; each rank uses cores/ranks CPU threads unless OMP_NUM_THREADS\n"
+              "is set (docs/SCALING.md).",
               train_option_specs());
   if (!a.parse(args)) return 0;
   Tape::current().set_detect_anomaly(a.flag("--detect-anomaly"));
@@ -297,9 +301,15 @@ int cmd_train(const std::vector<std::string>& args) {
     t = std::make_unique<train::Trainer>(c);
     // Only now, with the new run's data checked, is the old one removed.
     if (a.flag("--overwrite")) train::clear_run(c.out);
-    t->balance_report();
+    if (train::world().root()) t->balance_report();
   }
   return t->run() == train::Trainer::RunEnd::Interrupted ? 130 : 0;
+}
+
+}  // namespace
+
+int cmd_train(const std::vector<std::string>& args) {
+  return run_as_rank("train", [&] { return train_command(args); });
 }
 
 }  // namespace mgst::cli

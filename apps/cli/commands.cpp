@@ -1,5 +1,9 @@
 #include "apps/cli/commands.h"
 
+#include <cstdio>
+
+#include "apps/train/distributed.h"
+
 namespace mgst::cli {
 
 int cmd_train(const std::vector<std::string>& args);
@@ -30,6 +34,20 @@ std::vector<CommandInfo> command_table() {
       {"bench", "time a training step and inference (images/s, memory, per-op breakdown)",
        cmd_bench},
   };
+}
+
+int run_as_rank(const char* command, const std::function<int()>& body) {
+  const train::World& w = train::world();  // before anything touches the GPU
+  if (!w.root()) (void)!std::freopen("/dev/null", "w", stdout);
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    train::abort_job_if_distributed(command, e.what(), 2);
+    throw;
+  } catch (const std::exception& e) {
+    train::abort_job_if_distributed(command, e.what(), 1);
+    throw;
+  }
 }
 
 }  // namespace mgst::cli

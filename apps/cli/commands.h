@@ -2,6 +2,7 @@
 // name) and returns the process exit code; errors are thrown (mgst::Error,
 // UsageError) and reported by run_cli.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,5 +17,10 @@ struct CommandInfo {
 };
 
 std::vector<CommandInfo> command_table();
+
+// Runs `body` as one rank of an mpirun job (apps/train/distributed.h; a plain
+// call outside one): only rank 0's stdout is kept, and an error on any rank
+// ends the whole job (MPI_Abort) with a message naming the rank and the cause.
+int run_as_rank(const char* command, const std::function<int()>& body);
 
 }  // namespace mgst::cli

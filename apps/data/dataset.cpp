@@ -196,6 +196,17 @@ bool eye_box(const LabelMap& labels, int H, int W, double factor, int* top, int*
 }
 }  // namespace
 
+namespace {
+// The crop's random draws (fy, fx): the only use of `rng` by a sample.
+std::pair<double, double> crop_draws(const CropOptions& crop, Rng& rng) {
+  if (crop.mode != CropMode::Random) return {0.5, 0.5};
+  const double fy = rng.uniform();
+  return {fy, rng.uniform()};
+}
+}  // namespace
+
+void skip_sample(const CropOptions& crop, Rng& rng) { crop_draws(crop, rng); }
+
 Sample crop_frame(const DecodedFrame& f, int H, int W, const CropOptions& crop, Rng& rng,
                   CropBox* box) {
   Sample s;
@@ -213,8 +224,7 @@ Sample crop_frame(const DecodedFrame& f, int H, int W, const CropOptions& crop, 
   // No eye to frame (no labels, or an empty mask): the centre crop.
   auto bilinear = [](const ImageF& i, int h, int w) { return resize_bilinear(i, h, w); };
   auto nearest = [](const ImageF& i, int h, int w) { return resize_nearest(i, h, w); };
-  double fy = 0.5, fx = 0.5;
-  if (crop.mode == CropMode::Random) fy = rng.uniform(), fx = rng.uniform();
+  const auto [fy, fx] = crop_draws(crop, rng);
   s.image = cover_and_crop(f.image, H, W, fy, fx, bilinear, box);
   s.mask = cover_and_crop(f.mask, H, W, fy, fx, nearest);
   if (!f.valid.data.empty()) s.valid = cover_and_crop(f.valid, H, W, fy, fx, nearest);

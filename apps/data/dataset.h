@@ -81,6 +81,11 @@ void paste_crop(ImageF& frame, const ImageF& patch, const CropBox& box);
 Sample load_sample(const SampleSource& src, int H, int W, const MaskOptions& masks,
                    const CropOptions& crop, Rng& rng);
 
+// Draws from `rng` what load_sample with `crop` would, without reading a
+// file: a rank of a data-parallel run skips the other ranks' samples and
+// stays on the batch's one random sequence.
+void skip_sample(const CropOptions& crop, Rng& rng);
+
 // Stacks samples into (N,3,H,W), (N,1,H,W) and, when any has one, (N,1,H,W)
 // validity tensors on `device`.
 struct Batch {

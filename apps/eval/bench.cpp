@@ -31,6 +31,7 @@
 #include <map>
 #include <sstream>
 
+#include "apps/train/distributed.h"
 #include "core/autograd.h"
 #include "core/dispatch.h"
 #include "core/io/json.h"
@@ -195,6 +196,10 @@ struct BenchModel {
   Tensor x, m, s, ms;
   losses::StyleTarget target;
   std::vector<double> losses_seen;
+  // Under mpirun: each step averages the gradient block over the ranks
+  // (apps/train/distributed.h), timed on its own.
+  bool distributed = train::world().size > 1;
+  std::vector<double> allreduce_ms, wait_ms;
 
   BenchModel(const BenchConfig& c)
       : vgg(loss.deepest_layer(), "", c.device, c.seed),
@@ -216,7 +221,21 @@ struct BenchModel {
     const Tensor y = net.forward(x, m);
     const auto t = losses::compute_losses(vgg, loss, y, x, regions, target);
     t.total.backward();
-    adam.step(1e-3f);
+    if (distributed) {
+      NoGradGuard no_grad;
+      Tensor g = net.parameters().gather_grads();
+      synchronize(device);
+      const auto t0 = Clock::now();
+      train::barrier();  // the wait for the slowest rank, timed apart from the transfer
+      wait_ms.push_back(ms_since(t0));
+      const auto t1 = Clock::now();
+      train::allreduce_mean(g);
+      synchronize(device);
+      allreduce_ms.push_back(ms_since(t1));
+      adam.step(1e-3f, g);
+    } else {
+      adam.step(1e-3f);
+    }
     net.parameters().zero_grad();
     losses_seen.push_back(double(t.total.item()));  // reads back: synchronises
     synchronize(device);
@@ -244,6 +263,7 @@ Timings time_steps(BenchModel& bm, const BenchConfig& c) {
   }
   reset_peak_memory(c.device);
   const DeviceActivity before = device_activity(c.device);
+  bm.allreduce_ms.clear(), bm.wait_ms.clear();
   for (int i = 0; i < c.steps; ++i) {
     const auto t0 = Clock::now();
     bm.train_step(c.device);
@@ -342,6 +362,10 @@ struct Summary {
   std::string description;
   double step_ms = 0, inf_ms = 0, train_ips = 0, infer_ips = 0;
   bool finite = true;
+  // Under mpirun: the ranks, their summed training images/s and the median
+  // all-reduce time of rank 0's timed steps.
+  int ranks = 1;
+  double total_train_ips = 0, allreduce_ms = 0, wait_ms = 0;
 };
 
 void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, const Summary& s,
@@ -377,6 +401,10 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
   o["losses"] = ls;
   o["loss_finite"] = s.finite;
   o["parameters"] = int64_t(bm.net.parameters().total_numel());
+  o["ranks"] = s.ranks;
+  o["total_train_images_per_s"] = s.total_train_ips;
+  o["allreduce_ms"] = s.allreduce_ms;
+  o["rank_wait_ms"] = s.wait_ms;
   if (c.trace) {
     o["traced_step_ms"] = tr.step_ms;
     o["traced_ops_ms"] = tr.ops_ms;
@@ -411,6 +439,13 @@ void print_summary(const BenchConfig& c, const BenchModel& bm, const Timings& t,
   if (c.device.is_cuda())
     std::printf("  per train step: %.0f kernel launches, %.0f host syncs, CUDA graph: no\n",
                 t.launches_per_step, t.host_syncs_per_step);
+  if (s.ranks > 1)
+    std::printf(
+        "  ranks: %d (%s), batch %d per rank: %.2f images/s on rank 0, %.2f in total;\n"
+        "         gradient all-reduce %.2f ms/step (median; %.2f MB) after %.2f ms waiting for "
+        "the slowest rank\n",
+        s.ranks, train::distributed_backends().c_str(), c.batch, s.train_ips, s.total_train_ips,
+        s.allreduce_ms, 4e-6 * double(bm.net.parameters().total_numel()), s.wait_ms);
   if (!s.finite) std::printf("  note: the loss became non-finite during the timed steps\n");
 }
 
@@ -465,6 +500,10 @@ void run_bench(const BenchConfig& c) {
   s.step_ms = median(t.train_ms), s.inf_ms = median(t.infer_ms);
   s.train_ips = c.batch / (s.step_ms / 1e3), s.infer_ips = c.batch / (s.inf_ms / 1e3);
   for (double v : bm.losses_seen) s.finite = s.finite && std::isfinite(v);
+  s.ranks = train::world().size;
+  s.total_train_ips = s.train_ips;
+  train::allreduce_sum(&s.total_train_ips, 1);
+  s.allreduce_ms = median(bm.allreduce_ms), s.wait_ms = median(bm.wait_ms);
   if (c.json) return print_json(c, bm, t, s, tr);
   print_summary(c, bm, t, s);
   if (c.trace) print_breakdown(c, tr);

@@ -1,5 +1,6 @@
 #include "apps/train/style_targets.h"
 
+#include "apps/train/distributed.h"
 #include "kernels/error.h"
 #include "losses/regions.h"
 
@@ -37,26 +38,70 @@ bool has_attention(const data::Sample& s) {
                            << "--style-attention-labels)");
 }
 
+// Image i's Grams from the rank that computed them (i % ranks) to every
+// rank, one broadcast per image: per layer and region the (C,C) Gram, then
+// the region's presence flag.
+void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::string>& layers,
+                 Device device) {
+  const World& w = world();
+  std::size_t floats = 0;
+  for (const auto& l : layers)
+    floats +=
+        2 * std::size_t(models::Vgg19::layer_channels(l) * models::Vgg19::layer_channels(l) + 1);
+  std::vector<float> buf(floats);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    const int owner = int(i % std::size_t(w.size));
+    losses::StyleGrams& g = set[i];
+    std::size_t at = 0;
+    if (owner == w.rank)
+      for (const auto& l : layers)
+        for (int r = 0; r < 2; ++r) {
+          const std::vector<float> v = g.gram.at(l)[r].to_vector();
+          std::copy(v.begin(), v.end(), buf.begin() + long(at));
+          at += v.size();
+          buf[at++] = g.present.at(l)[r] ? 1.f : 0.f;
+        }
+    broadcast(buf.data(), int64_t(buf.size()), owner);
+    if (owner == w.rank) continue;
+    at = 0;
+    for (const auto& l : layers) {
+      const int64_t C = models::Vgg19::layer_channels(l);
+      for (int r = 0; r < 2; ++r) {
+        g.gram[l][r] = Tensor::from_vector({1, C, C},
+                                           std::vector<float>(buf.begin() + long(at),
+                                                              buf.begin() + long(at + C * C)),
+                                           device);
+        at += std::size_t(C * C);
+        g.present[l][r] = buf[at++] > 0.5f;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
                                                 const std::vector<data::SampleSource>& style,
                                                 const data::CropOptions& crop,
                                                 const TrainConfig& cfg, Device device) {
-  std::vector<losses::StyleGrams> out;
+  // In a data-parallel run each rank decodes and computes images i with
+  // i % ranks == rank, then every rank receives all of them.
+  const World& w = world();
+  std::vector<losses::StyleGrams> out(style.size());
   Rng unused(0);
   data::CropOptions style_crop = crop;
   if (style_crop.mode == data::CropMode::Random) style_crop.mode = data::CropMode::Center;
   bool any_attention = false;
-  for (const auto& s : style) {
-    const data::Sample smp =
-        data::load_sample(s, cfg.height, cfg.width, cfg.style_mask_options, style_crop, unused);
+  for (std::size_t i = std::size_t(w.rank); i < style.size(); i += std::size_t(w.size)) {
+    const data::Sample smp = data::load_sample(style[i], cfg.height, cfg.width,
+                                               cfg.style_mask_options, style_crop, unused);
     any_attention = any_attention || has_attention(smp);
     const data::Batch b = data::make_batch({smp}, device);
-    out.push_back(losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v),
-                                              cfg.loss.style_layers));
+    out[i] = losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v),
+                                         cfg.loss.style_layers);
   }
-  if (!any_attention) fail_empty_style_attention(cfg, style.size());
+  if (w.size > 1) share_grams(out, cfg.loss.style_layers, device);
+  if (!allreduce_max(any_attention ? 1 : 0)) fail_empty_style_attention(cfg, style.size());
   return out;
 }
 

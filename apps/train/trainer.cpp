@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "apps/train/before_after.h"
+#include "apps/train/distributed.h"
 #include "apps/train/duration.h"
 #include "apps/train/model_source.h"
 #include "apps/train/run_dir.h"
@@ -44,6 +45,16 @@ namespace {
 int64_t test_nan_step() {
   static const int64_t step = [] {
     const char* v = std::getenv("MGST_TEST_INJECT_NAN_AT_STEP");
+    return v ? std::atoll(v) : int64_t(-1);
+  }();
+  return step;
+}
+
+// TEST HOOK, for tests/mpi_train_check.py only: with MGST_TEST_KILL_AT_STEP=N
+// the process kills itself (SIGKILL) as step N starts: a rank dying mid-run.
+int64_t test_kill_step() {
+  static const int64_t step = [] {
+    const char* v = std::getenv("MGST_TEST_KILL_AT_STEP");
     return v ? std::atoll(v) : int64_t(-1);
   }();
   return step;
@@ -134,6 +145,10 @@ void Trainer::setup() {
   MGST_CHECK(cfg_.height % 4 == 0 && cfg_.width % 4 == 0,
              "--size " << cfg_.height << "x" << cfg_.width << ": H and W must be multiples of 4");
   MGST_CHECK(cfg_.batch >= 1, "--batch must be >= 1");
+  const World& w = world();
+  MGST_CHECK(cfg_.batch % w.size == 0, "--batch " << cfg_.batch << " is the global batch: it must "
+                                                  << "divide evenly over the " << w.size
+                                                  << " ranks");
   MGST_CHECK(std::isfinite(cfg_.lr) && cfg_.lr > 0,
              "--lr " << cfg_.lr << ": the learning rate must be a positive finite number");
   MGST_CHECK(cfg_.warmup_steps >= 0, "--warmup-steps must be >= 0, got " << cfg_.warmup_steps);
@@ -157,18 +172,24 @@ void Trainer::setup() {
   style_ = data::pair_files(cfg_.style, cfg_.style_masks);
   if (cfg_.skip_bad) {
     // One load of every pair up front: a bad file is dropped here, never mid-run.
+    // Ranks share the work: rank r loads pairs i % ranks == r, then all learn
+    // which were bad.
     auto keep_good = [&](std::vector<data::SampleSource>& set, const data::MaskOptions& mo,
                          const char* what) {
-      std::vector<data::SampleSource> good;
+      std::vector<double> bad(set.size(), 0.0);
       Rng unused(0);
-      for (const auto& s : set) {
+      for (std::size_t i = std::size_t(w.rank); i < set.size(); i += std::size_t(w.size)) {
         try {
-          data::load_sample(s, cfg_.height, cfg_.width, mo, crop_, unused);
-          good.push_back(s);
+          data::load_sample(set[i], cfg_.height, cfg_.width, mo, crop_, unused);
         } catch (const Error& e) {
+          bad[i] = 1;
           std::fprintf(stderr, "warning: --skip-bad: skipping %s pair: %s\n", what, e.what());
         }
       }
+      allreduce_sum(bad.data(), int(bad.size()));
+      std::vector<data::SampleSource> good;
+      for (std::size_t i = 0; i < set.size(); ++i)
+        if (bad[i] == 0) good.push_back(set[i]);
       MGST_CHECK(!good.empty(), "--skip-bad: no readable " << what << " images left");
       set = std::move(good);
     };
@@ -178,14 +199,19 @@ void Trainer::setup() {
     data::check_pairs(content_, "content");
     data::check_pairs(style_, "style");
   }
-  ensure_directory(cfg_.out);
-  remove_stale_temporaries(cfg_.out);
-  vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet);
+  if (w.root()) {  // rank 0 alone writes the run directory
+    ensure_directory(cfg_.out);
+    remove_stale_temporaries(cfg_.out);
+  }
+  vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet || !w.root());  // warn once
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
   style_grams_ = style_set_grams(*vgg_, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
-  load_fixed_sets();
+  if (w.root()) load_fixed_sets();  // validation and previews: rank 0 only
+  if (!cfg_.quiet && w.size > 1)
+    std::printf("mgst train: %d ranks x %d images per step, CPU threads per rank: %d, %s\n", w.size,
+                cfg_.batch / w.size, w.cpu_threads, distributed_backends().c_str());
   if (!cfg_.quiet)
     std::printf(
         "mgst train: %zu content images, %zu style images, %dx%d, batch %d, device %s%s, "
@@ -219,21 +245,32 @@ void Trainer::load_fixed_sets() {
     preview_styles_.push_back(load(style_[i], cfg_.style_mask_options));
 }
 
-Trainer::HostBatch Trainer::load_step(int64_t step) const {
+Trainer::HostBatch Trainer::load_step(int64_t step, bool whole_batch) const {
   Rng rng(cfg_.seed * 0x9E3779B97F4A7C15ULL + uint64_t(step) + 1);
+  // This rank's slice [begin, end) of the global batch; the others' samples
+  // are skipped without decoding, on the same random sequence.
+  const World& w = world();
+  const int per = whole_batch ? cfg_.batch : cfg_.batch / w.size;
+  const int begin = whole_batch ? 0 : w.rank * per, end = begin + per;
   HostBatch hb;
   for (int i = 0; i < cfg_.batch; ++i) {
     const auto& src = content_[rng.randint(int64_t(content_.size()))];
+    if (i < begin || i >= end) {
+      data::skip_sample(crop_, rng);
+      continue;
+    }
     hb.samples.push_back(
         data::load_sample(src, cfg_.height, cfg_.width, cfg_.content_masks, crop_, rng));
   }
-  for (int i = 0; i < cfg_.batch; ++i)
-    hb.pairing.push_back(int(rng.randint(int64_t(style_.size()))));
+  for (int i = 0; i < cfg_.batch; ++i) {
+    const int k = int(rng.randint(int64_t(style_.size())));
+    if (i >= begin && i < end) hb.pairing.push_back(k);
+  }
   return hb;
 }
 
 data::Batch Trainer::batch_for_step(int64_t step, std::vector<int>* pairing) const {
-  HostBatch hb = load_step(step);
+  HostBatch hb = load_step(step, /*whole_batch=*/true);
   if (pairing) *pairing = hb.pairing;
   return data::make_batch(hb.samples, device_);
 }
@@ -277,6 +314,7 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   const auto t0 = std::chrono::steady_clock::now();
   const ScopedPrecision precision(cfg_.precision);  // this run's CUDA arithmetic
   const int64_t s = step_ + 1;
+  if (s == test_kill_step()) ::raise(SIGKILL);  // test hook, see test_kill_step()
   const std::vector<int>& pairing = hb.pairing;
   data::Batch b = data::make_batch(hb.samples, device_);
   if (s == test_nan_step()) {  // test hook, see test_nan_step()
@@ -294,16 +332,29 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   const std::string intact =
       " The last checkpoint (" + cfg_.out + "/checkpoint.safetensors, if any) is intact.";
   losses::LossTerms t;
+  // The step's loss values (content, style, task, tv, total), averaged over
+  // the ranks, and the averaged gradient block: every rank decides alike.
+  double v[5] = {};
+  Tensor grads;
   try {
     const Tensor y = net_->forward(b.x, b.m);
     t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target);
-    const double total = value(t.total);
+    const double local_total = value(t.total);
+    v[0] = value(t.content), v[1] = value(t.style), v[2] = value(t.task), v[3] = value(t.tv);
+    v[4] = local_total;
+    const World& w = world();
+    allreduce_sum(v, 5);
+    for (double& x : v) x /= w.size;
+    const double total = v[4];
     if (!std::isfinite(total)) {
       Tape::current().clear();  // drop the recorded graph: no backward
-      MGST_FAIL("step " << s << ": the loss is " << total << " (content " << value(t.content)
-                        << ", style " << value(t.style) << ", task " << value(t.task) << ", tv "
-                        << value(t.tv) << "); rerun with --detect-anomaly to find the op."
-                        << intact);
+      const int bad = allreduce_max(std::isfinite(local_total) ? -1 : w.rank);
+      MGST_FAIL("step " << s << ": the loss is " << total
+                        << (w.size > 1 ? " on rank " + std::to_string(bad) + " of " +
+                                             std::to_string(w.size) + " (mean over the ranks:"
+                                       : std::string(" ("))
+                        << "content " << v[0] << ", style " << v[1] << ", task " << v[2] << ", tv "
+                        << v[3] << "); rerun with --detect-anomaly to find the op." << intact);
     }
     t.total.backward();
     if (Tape::current().detect_anomaly()) {
@@ -311,16 +362,20 @@ StepLog Trainer::step_with(const HostBatch& hb) {
         if (p.tensor.grad().defined()) check_finite(p.tensor.grad(), "gradient of " + p.name);
     }
     NoGradGuard no_grad;
-    const double gsum = value(ops::sum(net_->parameters().gather_grads()));
+    grads = net_->parameters().gather_grads();
+    allreduce_mean(grads);  // one all-reduce over the whole block
+    const double gsum = value(ops::sum(grads));
     if (!std::isfinite(gsum)) {
       std::string which = "?";
+      const std::vector<float> g = grads.to_vector();
+      auto at = g.begin();
       for (const auto& p : net_->parameters().items()) {
-        if (!p.tensor.grad().defined()) continue;
-        const std::vector<float> g = p.tensor.grad().to_vector();
-        if (std::any_of(g.begin(), g.end(), [](float v) { return !std::isfinite(v); })) {
+        const auto end = at + long(p.tensor.numel());
+        if (std::any_of(at, end, [](float x) { return !std::isfinite(x); })) {
           which = p.name;
           break;
         }
+        at = end;
       }
       MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss " << total
                         << "); rerun with --detect-anomaly to find the op." << intact);
@@ -333,17 +388,11 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     throw Error("step " + std::to_string(s) + ": " + what +
                 (what.find("anomaly") != std::string::npos ? intact : ""));
   }
-  adam_->step(float(lr_at(s)));
+  adam_->step(float(lr_at(s)), grads);
   net_->parameters().zero_grad();
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  StepLog r{s,
-            value(t.content),
-            value(t.style),
-            value(t.task),
-            value(t.tv),
-            value(t.total),
-            cfg_.batch / std::max(secs, 1e-9)};
+  StepLog r{s, v[0], v[1], v[2], v[3], v[4], cfg_.batch / std::max(secs, 1e-9)};
   log_.push_back(r);
   return r;
 }
@@ -452,6 +501,7 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir,
   t->step_ = parse_step(meta("step"), path, "step");
   t->adam_->set_steps_taken(parse_step(meta("adam_steps"), path, "adam_steps"));
   // The log continues from the checkpoint: rows after it are replayed.
+  if (!world().root()) return t;  // rank 0 alone keeps the log
   for (const auto& r : read_log_csv(run_dir + "/log.csv"))
     if (r.step <= t->step_) {
       t->log_.push_back(r);
@@ -475,6 +525,7 @@ void Trainer::print_step(const StepLog& r, double elapsed_s, double eta_s) const
 }
 
 void Trainer::write_checkpoint_files() const {
+  if (!world().root()) return;
   save_checkpoint(cfg_.out + "/checkpoint.safetensors");
   keep_checkpoint_copy(cfg_.out, step_, cfg_.keep_checkpoints);
   // Redrawn at every checkpoint, so a long run can be watched.
@@ -483,6 +534,7 @@ void Trainer::write_checkpoint_files() const {
 }
 
 void Trainer::write_preview(const std::string& path) const {
+  if (!world().root()) return;
   std::vector<PurifyInput> inputs;
   for (const auto& p : preview_) inputs.push_back({p.image, p.mask});
   std::vector<data::ImageF> styles;
@@ -492,8 +544,9 @@ void Trainer::write_preview(const std::string& path) const {
 
 Trainer::RunEnd Trainer::run() {
   const std::string log_path = cfg_.out + "/log.csv";
-  if (step_ == 0) write_log_csv(log_path, {}, val_columns_);
-  FILE* log = std::fopen(log_path.c_str(), "a");
+  const bool root = world().root();  // rank 0 alone writes files (and prints: cmd_train)
+  if (step_ == 0 && root) write_log_csv(log_path, {}, val_columns_);
+  FILE* log = root ? std::fopen(log_path.c_str(), "a") : std::fopen("/dev/null", "w");
   MGST_CHECK(log, log_path << ": cannot open for appending");
   const StopSignals stop;
   const auto start = std::chrono::steady_clock::now();
@@ -511,7 +564,7 @@ Trainer::RunEnd Trainer::run() {
       const HostBatch hb = next.get();
       prefetch(step_ + 2);
       StepLog r = step_with(hb);
-      stopped_by = stop.signal();
+      stopped_by = allreduce_max(stop.signal());  // every rank stops at the same step
       const bool last = step_ == cfg_.steps || stopped_by != 0;
       const bool checkpoint = cfg_.checkpoint_every > 0 && step_ % cfg_.checkpoint_every == 0;
       if (!val_.empty() && (checkpoint || last)) {
@@ -525,7 +578,7 @@ Trainer::RunEnd Trainer::run() {
       const double eta = el / double(step_ - first) * double(cfg_.steps - step_);
       if (!cfg_.quiet && (step_ % cfg_.log_every == 0 || last)) print_step(r, el, eta);
       std::fflush(stdout);
-      if (cfg_.sample_every > 0 && step_ % cfg_.sample_every == 0) {
+      if (cfg_.sample_every > 0 && step_ % cfg_.sample_every == 0 && root) {
         ensure_directory(cfg_.out + "/samples");
         write_preview(cfg_.out + "/samples/step_" + std::to_string(step_) + ".png");
       }

@@ -54,15 +54,17 @@ class Trainer {
   double lr_at(int64_t s) const;
   // The loss on the --val-content set (no gradients), against the mean style target.
   LossValues validation_loss() const;
-  // The batch of a step: a pure function of (seed, step), so resume replays it.
+  // The (whole, global) batch of a step: a pure function of (seed, step), so
+  // resume replays it, with any number of ranks.
   data::Batch batch_for_step(int64_t step, std::vector<int>* pairing) const;
   // Host half of batch_for_step (file decoding and crops), safe to run on the
-  // loader thread ahead of the step.
+  // loader thread ahead of the step: this rank's slice of the global batch
+  // (apps/train/distributed.h), or all of it with `whole_batch`.
   struct HostBatch {
     std::vector<data::Sample> samples;
     std::vector<int> pairing;
   };
-  HostBatch load_step(int64_t step) const;
+  HostBatch load_step(int64_t step, bool whole_batch = false) const;
 
  private:
   void setup();
