@@ -72,13 +72,18 @@ void Adam::step(float lr) {
   step(lr, params_.gather_grads());
 }
 
-void Adam::step(float lr, const Tensor& g) {
+void Adam::step(float lr, const Tensor& g) { step(lr, g, Tensor()); }
+
+void Adam::step(float lr, const Tensor& g, const Tensor& guard) {
   MGST_CHECK(g.shape() == params_.block().shape() && g.device() == params_.block().device(),
              "Adam: gradient block " << g.str() << " for parameters " << params_.block().str());
+  MGST_CHECK(!guard.defined() || (guard.numel() == 1 && guard.device() == g.device()),
+             "Adam: the guard must be one value on " << g.device().str() << ", got "
+                                                     << guard.str());
   ++t_;
   Tensor p = params_.block();
   MGST_KERNEL(p.device(), adam_update, p.numel(), p.data(), g.data(), m_.data(), v_.data(), lr,
-              cfg_.beta1, cfg_.beta2, cfg_.eps, t_);
+              cfg_.beta1, cfg_.beta2, cfg_.eps, t_, guard.defined() ? guard.data() : nullptr);
 }
 
 }  // namespace mgst

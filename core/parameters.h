@@ -48,6 +48,11 @@ class Adam {
   // The same with the gradient block given (gather_grads()'s layout), e.g.
   // averaged over the ranks of a data-parallel run.
   void step(float lr, const Tensor& grads);
+  // The same, skipped on the device unless the one-element `guard` is
+  // finite (kernels/api.inc adam_update): the caller reads the guard back
+  // after the step and, when it was not finite, calls undo_step_count().
+  void step(float lr, const Tensor& grads, const Tensor& guard);
+  void undo_step_count() { --t_; }
   int64_t steps_taken() const { return t_; }
   void set_steps_taken(int64_t t) { t_ = t; }
   Tensor& m() { return m_; }

@@ -198,6 +198,51 @@ TEST_SUITE("cuda") {
     }
   }
 
+  // The device-side NaN/Inf guard (Adam's kernel skips the update; the host
+  // reads the guard after the step) keeps the trainer's promise on CUDA as
+  // the host check did: the step is named, the weights, Adam's moments and
+  // its step count are those of the last good step, and the run can go on.
+  // (tests/test_reliability.cpp checks the same through the binary on the CPU.)
+  TEST_CASE("cuda train step: a NaN stops the step on the device guard, weights and Adam intact") {
+    MGST_REQUIRE_GPU();
+    const std::string data = test::make_eye_dataset("cuda_nan_data", 24, 32, 2);
+    Trainer gpu(step_config(data, "cuda"));
+    gpu.step();
+    const std::string path = gpu.config().out + "/before.safetensors";
+    gpu.save_checkpoint(path);
+    Trainer::HostBatch bad = gpu.load_step(2);
+    bad.samples[0].image.data[5] = std::nanf("");
+    try {
+      gpu.step_with(bad);
+      FAIL("a NaN input did not stop the step");
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      CHECK(what.find("step 2") != std::string::npos);
+      CAPTURE(what);
+      // The loss or, when max-pools swallowed the NaN, the gradient it names.
+      CHECK((what.find("the loss is nan") != std::string::npos ||
+             what.find("holds NaN/Inf") != std::string::npos));
+      CHECK(what.find("intact") != std::string::npos);
+    }
+    CHECK(gpu.steps_done() == 1);
+    const std::string after = gpu.config().out + "/after.safetensors";
+    gpu.save_checkpoint(after);
+    const auto a = read_safetensors(path), b = read_safetensors(after);
+    REQUIRE(a.tensors.size() == b.tensors.size());
+    for (std::size_t i = 0; i < a.tensors.size(); ++i) {
+      CAPTURE(a.tensors[i].name);
+      CHECK(a.tensors[i].data == b.tensors[i].data);  // weights, adam.m, adam.v
+    }
+    CHECK(a.metadata.at("adam_steps") == b.metadata.at("adam_steps"));
+    // The next step runs on the intact state. (Its launches and host syncs
+    // are printed for the record: issue 14 is to bring the syncs to 0.)
+    const DeviceActivity a0 = device_activity(Device::cuda());
+    CHECK(std::isfinite(gpu.step().total));
+    const DeviceActivity a1 = device_activity(Device::cuda());
+    MESSAGE("one training step: " << a1.launches - a0.launches << " launches, "
+                                  << a1.host_syncs - a0.host_syncs << " host syncs");
+  }
+
   // The same files through the binary on both devices: eval's loss terms agree
   // to 1e-4 relative, purify's PNGs to one 8-bit level (float noise can move
   // a value across a rounding boundary).

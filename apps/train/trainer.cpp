@@ -310,6 +310,17 @@ void Trainer::balance_report() {
 
 StepLog Trainer::step() { return step_with(load_step(step_ + 1)); }
 
+namespace {
+// Scalars (or small tensors) as one (1, n, 1, 1) tensor on their device, so
+// that a single copy reads them all.
+Tensor pack_scalars(const std::vector<Tensor>& xs) {
+  auto flat = [](const Tensor& x) { return ops::reshape(x, {1, x.numel(), 1, 1}); };
+  Tensor r = flat(xs[0]);
+  for (std::size_t i = 1; i < xs.size(); ++i) r = ops::concat_channels(r, flat(xs[i]));
+  return r;
+}
+}  // namespace
+
 StepLog Trainer::step_with(const HostBatch& hb) {
   const auto t0 = std::chrono::steady_clock::now();
   const ScopedPrecision precision(cfg_.precision);  // this run's CUDA arithmetic
@@ -327,35 +338,25 @@ StepLog Trainer::step_with(const HostBatch& hb) {
       cfg_.style_target == "mean"
           ? mean_target_
           : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
-  // A numerical fault stops the step BEFORE the optimiser touches the
-  // weights, so neither they nor the next checkpoint ever hold NaN/Inf.
+  // A numerical fault must not reach the weights, so neither they nor the
+  // next checkpoint ever hold NaN/Inf. The guard lives on the device: one
+  // value, the sum of the step's loss terms and of its (averaged) gradient
+  // block, finite only when all of them are; Adam's kernel reads it and
+  // leaves weights and moments alone when it is not. The host learns the
+  // outcome from ONE read after the update (the loss terms and the guard
+  // together), so nothing in the step waits for the host's decision; only
+  // the fault path, and --detect-anomaly, read more.
   const std::string intact =
       " The last checkpoint (" + cfg_.out + "/checkpoint.safetensors, if any) is intact.";
   losses::LossTerms t;
   // The step's loss values (content, style, task, tv, total), averaged over
-  // the ranks, and the averaged gradient block: every rank decides alike.
+  // the ranks, and the guard: every rank decides alike.
   double v[5] = {};
-  Tensor grads;
+  double guard_value = 0;
+  Tensor grads, local_values;
   try {
     const Tensor y = net_->forward(b.x, b.m);
     t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target);
-    const double local_total = value(t.total);
-    v[0] = value(t.content), v[1] = value(t.style), v[2] = value(t.task), v[3] = value(t.tv);
-    v[4] = local_total;
-    const World& w = world();
-    allreduce_sum(v, 5);
-    for (double& x : v) x /= w.size;
-    const double total = v[4];
-    if (!std::isfinite(total)) {
-      Tape::current().clear();  // drop the recorded graph: no backward
-      const int bad = allreduce_max(std::isfinite(local_total) ? -1 : w.rank);
-      MGST_FAIL("step " << s << ": the loss is " << total
-                        << (w.size > 1 ? " on rank " + std::to_string(bad) + " of " +
-                                             std::to_string(w.size) + " (mean over the ranks:"
-                                       : std::string(" ("))
-                        << "content " << v[0] << ", style " << v[1] << ", task " << v[2] << ", tv "
-                        << v[3] << "); rerun with --detect-anomaly to find the op." << intact);
-    }
     t.total.backward();
     if (Tape::current().detect_anomaly()) {
       for (const auto& p : net_->parameters().items())
@@ -364,22 +365,15 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     NoGradGuard no_grad;
     grads = net_->parameters().gather_grads();
     allreduce_mean(grads);  // one all-reduce over the whole block
-    const double gsum = value(ops::sum(grads));
-    if (!std::isfinite(gsum)) {
-      std::string which = "?";
-      const std::vector<float> g = grads.to_vector();
-      auto at = g.begin();
-      for (const auto& p : net_->parameters().items()) {
-        const auto end = at + long(p.tensor.numel());
-        if (std::any_of(at, end, [](float x) { return !std::isfinite(x); })) {
-          which = p.name;
-          break;
-        }
-        at = end;
-      }
-      MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss " << total
-                        << "); rerun with --detect-anomaly to find the op." << intact);
-    }
+    local_values = pack_scalars({t.content, t.style, t.task, t.tv, t.total});
+    Tensor values = local_values.clone();
+    allreduce_mean(values);  // the means over the ranks
+    const Tensor guard = ops::add(ops::sum(values), ops::sum(grads));
+    adam_->step(float(lr_at(s)), grads, guard);
+    // The one read of the step: the five mean loss terms and the guard.
+    const std::vector<float> host = pack_scalars({values, guard}).to_vector();
+    for (int i = 0; i < 5; ++i) v[i] = host[std::size_t(i)];
+    guard_value = host[5];
   } catch (const Error& e) {
     Tape::current().clear();
     net_->parameters().zero_grad();  // a caller may go on with the next step
@@ -388,7 +382,37 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     throw Error("step " + std::to_string(s) + ": " + what +
                 (what.find("anomaly") != std::string::npos ? intact : ""));
   }
-  adam_->step(float(lr_at(s)), grads);
+  if (!std::isfinite(guard_value)) {
+    // Adam skipped the update on the device; its step count goes back too.
+    adam_->undo_step_count();
+    Tape::current().clear();
+    net_->parameters().zero_grad();
+    const World& w = world();
+    const double total = v[4];
+    if (!std::isfinite(total)) {
+      const double local_total = local_values.to_vector()[4];
+      const int bad = allreduce_max(std::isfinite(local_total) ? -1 : w.rank);
+      MGST_FAIL("step " << s << ": the loss is " << total
+                        << (w.size > 1 ? " on rank " + std::to_string(bad) + " of " +
+                                             std::to_string(w.size) + " (mean over the ranks:"
+                                       : std::string(" ("))
+                        << "content " << v[0] << ", style " << v[1] << ", task " << v[2] << ", tv "
+                        << v[3] << "); rerun with --detect-anomaly to find the op." << intact);
+    }
+    std::string which = "?";
+    const std::vector<float> g = grads.to_vector();
+    auto at = g.begin();
+    for (const auto& p : net_->parameters().items()) {
+      const auto end = at + long(p.tensor.numel());
+      if (std::any_of(at, end, [](float x) { return !std::isfinite(x); })) {
+        which = p.name;
+        break;
+      }
+      at = end;
+    }
+    MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss " << total
+                      << "); rerun with --detect-anomaly to find the op." << intact);
+  }
   net_->parameters().zero_grad();
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

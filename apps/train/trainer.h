@@ -65,11 +65,13 @@ class Trainer {
     std::vector<int> pairing;
   };
   HostBatch load_step(int64_t step, bool whole_batch = false) const;
+  // The next step on a given batch (step() is step_with(load_step(next))).
+  // Public for tests that hand it a batch of their own, e.g. with a NaN.
+  StepLog step_with(const HostBatch& hb);
 
  private:
   void setup();
   void load_fixed_sets();
-  StepLog step_with(const HostBatch& hb);
   void print_step(const StepLog& r, double elapsed_s, double eta_s) const;
   // checkpoint.safetensors, the kept copy (--keep-checkpoints) and loss.png.
   void write_checkpoint_files() const;

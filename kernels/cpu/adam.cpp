@@ -12,9 +12,10 @@
 namespace mgst::kernels::cpu {
 
 void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float lr, float beta1,
-                 float beta2, float eps, int64_t t) {
+                 float beta2, float eps, int64_t t, const float* guard) {
   MGST_CHECK(n >= 0 && t >= 1,
              "adam_update: need n >= 0 and step t >= 1 (n=" << n << " t=" << t << ")");
+  if (guard && !std::isfinite(*guard)) return;  // the step's NaN/Inf guard is up
   const float step = float(double(lr) / (1.0 - std::pow(double(beta1), double(t))));
   const float bc2_sqrt = float(std::sqrt(1.0 - std::pow(double(beta2), double(t))));
   const float one_b1 = 1.f - beta1, one_b2 = 1.f - beta2;

@@ -4,7 +4,9 @@
 //   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
 //   p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
 // The bias corrections are computed once on the host in double. Grid-stride,
-// float4 when all four arrays are 16-byte aligned (the usual case).
+// float4 when all four arrays are 16-byte aligned (the usual case). A
+// non-null guard is read by every thread first: not finite, no update (the
+// trainer's device-side NaN/Inf guard; the host learns of it after the step).
 #include <cmath>
 #include <cstdint>
 
@@ -27,7 +29,9 @@ __device__ __forceinline__ void adam_one(float& p, float g, float& m, float& v, 
 
 // grid-stride over i in [0, n) (float4 groups when vec4, then a scalar tail).
 __global__ void adam_kernel(int64_t n, float* __restrict__ p, const float* __restrict__ g,
-                            float* __restrict__ m, float* __restrict__ v, AdamCoef c, bool vec4) {
+                            float* __restrict__ m, float* __restrict__ v, AdamCoef c, bool vec4,
+                            const float* __restrict__ guard) {
+  if (guard && !isfinite(*guard)) return;
   int64_t done = 0;
   if (vec4) {
     const int64_t n4 = n / 4;
@@ -53,7 +57,7 @@ bool aligned16(const void* q) { return (reinterpret_cast<std::uintptr_t>(q) & 15
 }  // namespace
 
 void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float lr, float beta1,
-                 float beta2, float eps, int64_t t) {
+                 float beta2, float eps, int64_t t, const float* guard) {
   MGST_CHECK(n >= 0 && t >= 1, "adam_update: bad arguments n=" << n << " t=" << t);
   if (n == 0) return;
   const double bc1 = 1.0 - std::pow(double(beta1), double(t));
@@ -62,7 +66,8 @@ void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float 
   const bool vec4 = aligned16(p) && aligned16(g) && aligned16(m) && aligned16(v);
   adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(n, p, g,
                                                                                            m, v, c,
-                                                                                           vec4);
+                                                                                           vec4,
+                                                                                           guard);
   MGST_CHECK_LAUNCH("adam_update", "n=", n, "t=", t);
 }
 

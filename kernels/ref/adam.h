@@ -15,9 +15,11 @@ namespace mgst::kernels::ref {
 //   v = b2 v + (1 - b2) g^2                       (second moment: running mean of g^2)
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 // (the 1 - b^t factors undo the bias of starting m and v at zero).
+// With a guard (the contract's one value) that is not finite, nothing changes.
 inline void adam_update(std::vector<double>& p, const std::vector<double>& g,
                         std::vector<double>& m, std::vector<double>& v, double lr, double b1,
-                        double b2, double eps, int64_t t) {
+                        double b2, double eps, int64_t t, const double* guard = nullptr) {
+  if (guard && !std::isfinite(*guard)) return;
   for (std::size_t i = 0; i < p.size(); ++i) {
     m[i] = b1 * m[i] + (1 - b1) * g[i];
     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
