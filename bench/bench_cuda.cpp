@@ -393,7 +393,7 @@ void bench_adam(benchmark::State& st, int64_t n, int version) {
   int64_t t = 0;
   // reads p, g, m, v; writes p, m, v
   timed_loop(
-      st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t); }, 0,
+      st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t, nullptr); }, 0,
       7.0 * n * sizeof(float));
 }
 

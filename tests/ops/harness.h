@@ -16,6 +16,7 @@
 
 #include "kernels/cpu/api.h"
 #include "kernels/fns.h"
+#include "kernels/precision.h"
 #ifdef MGST_WITH_CUDA
 #include "kernels/cuda/versions.h"
 #endif
