@@ -39,7 +39,8 @@ bool has_attention(const data::Sample& s) {
 
 }  // namespace
 
-std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
+std::vector<losses::StyleGrams> style_set_grams(const models::LossNetwork& net,
+                                                const std::vector<std::string>& layers,
                                                 const std::vector<data::SampleSource>& style,
                                                 const data::CropOptions& crop,
                                                 const TrainConfig& cfg, Device device) {
@@ -53,18 +54,17 @@ std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
         data::load_sample(s, cfg.height, cfg.width, cfg.style_mask_options, style_crop, unused);
     any_attention = any_attention || has_attention(smp);
     const data::Batch b = data::make_batch({smp}, device);
-    out.push_back(losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v),
-                                              cfg.loss.style_layers));
+    out.push_back(losses::compute_style_grams(net, b.x, losses::make_regions(b.m, b.v), layers));
   }
   if (!any_attention) fail_empty_style_attention(cfg, style.size());
   return out;
 }
 
-losses::StyleTarget single_style_target(const models::Vgg19& vgg, const data::Sample& style,
+losses::StyleTarget single_style_target(const models::LossNetwork& net, const data::Sample& style,
                                         const std::vector<std::string>& layers, Device device) {
   const data::Batch b = data::make_batch({style}, device);
   return losses::mean_style_target(
-      {losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v), layers)}, layers);
+      {losses::compute_style_grams(net, b.x, losses::make_regions(b.m, b.v), layers)}, layers);
 }
 
 }  // namespace mgst::train
