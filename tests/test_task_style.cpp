@@ -16,8 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "apps/data/synth_eyes.h"
+#include "apps/eval/taskeval.h"
 #include "apps/train/trainer.h"
 #include "core/autograd.h"
+#include "core/io/fileio.h"
+#include "core/io/json.h"
 #include "core/io/safetensors.h"
 #include "core/ops.h"
 #include "eye_data.h"
@@ -402,5 +406,88 @@ TEST_SUITE("apps") {
     CHECK(saved->loss.style_layer_weights_auto);
     CHECK(saved->loss.style_layer_weights == L.style_layer_weights);
     CHECK(saved->loss.task_layers == L.task_layers);
+  }
+}
+
+namespace {
+std::vector<data::EyeSample> eye_samples(data::EyeDomain d, int n, int H, int W, uint64_t seed) {
+  std::vector<data::EyeSample> out;
+  const auto set = data::generate_eye_set(d, n, H, W, seed);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    data::EyeSample s;
+    s.name = "e" + std::to_string(i);
+    s.image = set[i].image, s.mask = set[i].eye_mask;
+    s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int run_cli(const std::string& args, std::string* output) {
+  return test::run_command(std::string(MGST_CLI_PATH) + " " + args + " 2>&1", output);
+}
+}  // namespace
+
+TEST_SUITE("apps") {
+  TEST_CASE("taskeval: early stopping keeps the best checked weights") {
+    const int H = 24, W = 32;
+    const auto train = eye_samples(data::EyeDomain::Synthetic, 40, H, W, 31);
+    eval::RegressorTrainConfig rc;
+    rc.steps = 400, rc.eval_every = 10, rc.patience = 2, rc.val_fraction = 0.2;
+    eval::RegressorTrainInfo info;
+    const auto net = eval::train_regressor(train, rc, 0, Device::cpu(), nullptr, &info);
+    MESSAGE("steps run " << info.steps_run << ", kept " << info.best_step << ", val "
+                         << info.best_val_px << " px");
+    // The split: every 5th image (round(1 / 0.2)).
+    std::vector<data::EyeSample> val;
+    std::vector<data::ImageF> imgs;
+    for (std::size_t i = 4; i < train.size(); i += 5)
+      val.push_back(train[i]), imgs.push_back(train[i].image);
+    CHECK(info.val_images == int(val.size()));
+    CHECK(info.steps_run <= rc.steps);
+    CHECK(info.best_step % rc.eval_every == 0);
+    CHECK(info.best_step <= info.steps_run);
+    // Stopped by patience (or the cap): no more than `patience` checks after the best.
+    CHECK((info.steps_run == rc.steps ||
+           info.steps_run == info.best_step + rc.patience * rc.eval_every));
+    // The returned weights are the best check's: their validation error is the recorded one.
+    const double e = eval::mean_of(eval::pixel_errors(eval::predict_centres(*net, imgs), val));
+    CHECK(e == doctest::Approx(info.best_val_px).epsilon(1e-6));
+  }
+
+  TEST_CASE("taskeval: a purifier trained with --task-net is never scored by that network") {
+    const std::string d = test::fresh_temp_dir("task_style_noself");
+    const std::string common =
+        " --demo --size 24x32 --steps 20 --eval-every 10 --bootstrap 50 --count 4 --seed 0";
+    std::string out;
+    // psi: the seed-0 regressor of the demo's synthetic eyes.
+    REQUIRE_MESSAGE(run_cli("taskeval" + common + " --seeds 1 --purifier-steps 1 --out " + d +
+                                "/first --save-regressor " + d + "/psi.safetensors",
+                            &out) == 0,
+                    out);
+    // A purifier trained with it.
+    const std::string data = d + "/first/data";
+    REQUIRE_MESSAGE(run_cli("train --content " + data + "/real --masks " + data +
+                                "/real_masks --style " + data + "/synthetic --style-masks " + data +
+                                "/synthetic_masks --size 24x32 --batch 1 --steps 1 " +
+                                "--task-net " + d + "/psi.safetensors --task-style-weight auto " +
+                                "--quiet --out " + d + "/run",
+                            &out) == 0,
+                    out);
+    // Scored on the same data from the same first seed: seed 0 would rebuild psi exactly.
+    REQUIRE_MESSAGE(run_cli("taskeval" + common + " --seeds 2 --model " + d +
+                                "/run/checkpoint.safetensors --out " + d + "/second",
+                            &out) == 0,
+                    out);
+    const Json rep = Json::parse(read_file(d + "/second/taskeval.json"), "taskeval.json");
+    const Json& seeds = rep.at("regressor_seeds");
+    REQUIRE(seeds.size() == 2u);
+    for (std::size_t i = 0; i < seeds.size(); ++i) CHECK(seeds[i].as_int() != 0);
+    CHECK(rep.at("excluded_seeds").size() == 1u);
+    CHECK(rep.at("excluded_seeds")[0].as_int() == 0);
+    // psi's own score is there, apart and marked.
+    CHECK(rep.at("loss_network_score").at("note").as_string().find("not a fair score") !=
+          std::string::npos);
+    CHECK(out.find("NOT a fair score") != std::string::npos);
   }
 }

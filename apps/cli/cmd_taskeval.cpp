@@ -4,6 +4,8 @@
 // (apps/eval/taskeval.h). --demo runs it end to end on the built-in eyes.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
@@ -66,10 +68,34 @@ std::vector<data::EyeSample> load_set(const ArgParser& a, const std::string& whi
   throw UsageError("--" + which + "-format " + format + ": expected labels, unityeyes or csv");
 }
 
-std::unique_ptr<models::TransformNet> load_purifier(const std::string& path, Device device) {
+std::unique_ptr<models::TransformNet> load_purifier(const std::string& path, Device device,
+                                                    std::optional<train::TrainConfig>* config) {
   train::ModelSource source;
   source.path = path;
-  return train::load_model_source(source, device).net;
+  train::LoadedModel m = train::load_model_source(source, device);
+  if (config) *config = m.file ? train::saved_config(*m.file, path) : std::nullopt;
+  return std::move(m.net);
+}
+
+// METHOD.md "No scoring with the loss network": a purifier trained with
+// --task-net is scored by regressors of other seeds; psi itself, when its
+// file is at hand, is checked against every scorer and scored apart.
+void avoid_loss_network(const std::optional<train::TrainConfig>& trained, Device device,
+                        std::FILE* info, eval::TaskEvalConfig& cfg,
+                        std::unique_ptr<models::PupilRegressor>& psi) {
+  if (!trained || trained->task_net.empty()) return;
+  if (trained->task_net_seed >= 0) cfg.exclude_seeds.push_back(uint64_t(trained->task_net_seed));
+  if (std::filesystem::exists(trained->task_net)) {
+    psi = models::load_pupil_regressor(trained->task_net, device);
+    cfg.loss_network = psi.get();
+  }
+  std::fprintf(info,
+               "the purifier was trained with the task network %s (seed %s): it is not a "
+               "scorer%s\n",
+               trained->task_net.c_str(),
+               trained->task_net_seed >= 0 ? std::to_string(trained->task_net_seed).c_str()
+                                           : "unknown",
+               psi ? "" : " (WARNING: its file is gone, so it cannot be checked)");
 }
 
 // Every k-th image (k from the fraction) goes to the held-out part.
@@ -111,7 +137,21 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--size", "HxW", "48x64", "evaluation size (multiples of 4)"},
              {"--seeds", "N", "3", "regressor seeds (report per-seed means)"},
              {"--seed", "N", "0", "first regressor seed (and the demo's data seed)"},
-             {"--steps", "N", "300", "regressor training steps"},
+             {"--steps", "N", "3000", "regressor training steps: the cap (early stopping)"},
+             {"--patience", "K", "5",
+              "early stopping: stop after K checks without a better error on the validation "
+              "split of the synthetic training images; 0: run to --steps"},
+             {"--eval-every", "N", "100", "early stopping: steps between checks"},
+             {"--val-fraction", "F", "0.15",
+              "early stopping: share of the training images in its validation split"},
+             {"--no-geometric-aug", "", "",
+              "no random translation (--max-shift) and horizontal flip of the training images"},
+             {"--colour-aug", "", "",
+              "random per-channel gain/offset (off by default: it hides the domain gap the "
+              "purifier must close; reported when on)"},
+             {"--save-regressor", "FILE", "",
+              "write the first seed's regressor (safetensors, config in the metadata): "
+              "`mgst train --task-net FILE`"},
              {"--batch", "N", "16", "regressor batch"},
              {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
              {"--max-shift", "PX", "3", "regressor translation augmentation"},
@@ -142,6 +182,15 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
   cfg.regressor.batch = a.get_int("--batch");
   cfg.regressor.lr = a.get_double("--lr");
   cfg.regressor.max_shift = a.get_int("--max-shift");
+  cfg.regressor.patience = a.get_int("--patience");
+  cfg.regressor.eval_every = a.get_int("--eval-every");
+  cfg.regressor.val_fraction = a.get_double("--val-fraction");
+  cfg.regressor.geometric = !a.flag("--no-geometric-aug");
+  cfg.regressor.colour = a.flag("--colour-aug");
+  cfg.save_regressor = a.get("--save-regressor");
+  if (cfg.regressor.patience < 0 || cfg.regressor.eval_every < 1 ||
+      !(cfg.regressor.val_fraction >= 0 && cfg.regressor.val_fraction < 1))
+    throw UsageError("--patience must be >= 0, --eval-every >= 1, --val-fraction in [0, 1)");
   cfg.regressor.gaze_weight = a.get_double("--gaze-weight");
   cfg.leak_shift = a.get_int("--leak-shift");
   cfg.bootstrap = a.get_int("--bootstrap");
@@ -159,7 +208,8 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
 // (its data and checkpoint under `out`).
 void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W,
                const std::string& out, std::FILE* info, eval::TaskEvalData& data,
-               std::unique_ptr<models::TransformNet>& net) {
+               std::unique_ptr<models::TransformNet>& net,
+               std::optional<train::TrainConfig>* trained) {
   const Device device = cfg.device;
   const std::string region = a.get("--mask-region");
   if (region != "eye" && region != "iris") throw UsageError("--mask-region: expected eye or iris");
@@ -179,7 +229,7 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
   data.style = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2),
                           eye, "style");
   if (a.given("--model")) {
-    net = load_purifier(a.get("--model"), device);
+    net = load_purifier(a.get("--model"), device, trained);
   } else {
     const auto content =
         from_synth(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye, "real");
@@ -202,13 +252,14 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     std::fprintf(info, "purifier trained in %.0f s: %s/purifier/checkpoint.safetensors\n",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - tp).count(),
                  out.c_str());
-    net = load_purifier(out + "/purifier/checkpoint.safetensors", device);
+    net = load_purifier(out + "/purifier/checkpoint.safetensors", device, trained);
   }
 }
 
 // The user's synthetic and real sets (--synthetic, --real and their formats).
 void load_datasets(const ArgParser& a, int H, int W, std::FILE* info, eval::TaskEvalData& data,
-                   std::unique_ptr<models::TransformNet>& net, Device device) {
+                   std::unique_ptr<models::TransformNet>& net, Device device,
+                   std::optional<train::TrainConfig>* trained) {
   data::EyeLoadOptions o;
   o.height = H, o.width = W;
   o.crop = a.get("--crop");
@@ -226,7 +277,7 @@ void load_datasets(const ArgParser& a, int H, int W, std::FILE* info, eval::Task
                "loaded %zu synthetic training, %zu held-out synthetic, %zu real test images "
                "at %dx%d\n",
                data.train.size(), data.synthetic_test.size(), data.real_test.size(), H, W);
-  if (a.given("--model")) net = load_purifier(a.get("--model"), device);
+  if (a.given("--model")) net = load_purifier(a.get("--model"), device, trained);
 }
 
 }  // namespace
@@ -250,16 +301,22 @@ int cmd_taskeval(const std::vector<std::string>& args) {
   eval::TaskEvalConfig cfg = taskeval_config_from(a, device);
   eval::TaskEvalData data;
   std::unique_ptr<models::TransformNet> net;
+  std::optional<train::TrainConfig> trained;  // the purifier's training config, if recorded
   std::string out = a.get("--out");
   if (a.flag("--demo")) {
     if (out.empty()) out = "taskeval_out";
-    load_demo(a, cfg, H, W, out, info, data, net);
+    load_demo(a, cfg, H, W, out, info, data, net, &trained);
   } else {
-    load_datasets(a, H, W, info, data, net, device);
+    load_datasets(a, H, W, info, data, net, device, &trained);
   }
+  std::unique_ptr<models::PupilRegressor> psi;
+  avoid_loss_network(trained, device, info, cfg, psi);
   cfg.verbose = true;
-  std::fprintf(info, "training the pupil regressor on synthetic eyes: %d seeds x %d steps...\n",
-               cfg.seeds, cfg.regressor.steps);
+  std::fprintf(info,
+               "training the pupil regressor on synthetic eyes: %d seeds, up to %d steps each "
+               "(early stopping), geometric augmentation %s, colour augmentation %s...\n",
+               cfg.seeds, cfg.regressor.steps, cfg.regressor.geometric ? "on" : "off",
+               cfg.regressor.colour ? "ON" : "off");
   std::fflush(info);
   Json rep = eval::run_taskeval(data, net.get(), cfg);
   rep["total_seconds"] =

@@ -54,6 +54,7 @@ Json TrainConfig::to_json() const {
   l["task_layers"] = tl;
   j["loss"] = l;
   j["task_net"] = task_net;
+  j["task_net_seed"] = task_net_seed;
   j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
   j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
   j["skip_bad"] = skip_bad;
@@ -92,6 +93,7 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   if (const Json* v = l.find("task_layers"))
     for (const auto& s : v->as_array()) c.loss.task_layers.push_back(s.as_string());
   if (const Json* v = j.find("task_net")) c.task_net = v->as_string();
+  if (const Json* v = j.find("task_net_seed")) c.task_net_seed = v->as_int();
   c.batch = int(j.at("batch").as_int()), c.steps = int(j.at("steps").as_int());
   c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
   c.checkpoint_every = int(j.at("checkpoint_every").as_int());

@@ -259,6 +259,12 @@ void Trainer::setup_task_net() {
                            << " needs --task-style-weight W (> 0) or --task-style-weight auto");
   task_net_ = models::load_pupil_regressor(cfg_.task_net, device_);
   task_net_->freeze();
+  {  // its seed, recorded so that `mgst taskeval` never scores with it
+    const SafetensorsFile f = read_safetensors(cfg_.task_net);
+    auto it = f.metadata.find("seed");
+    cfg_.task_net_seed =
+        it == f.metadata.end() ? -1 : parse_step(it->second, cfg_.task_net, "seed");
+  }
   if (L.task_layers.empty()) L.task_layers = task_net_->feature_layers();
   std::set<std::string> seen;
   for (const auto& l : L.task_layers) {
