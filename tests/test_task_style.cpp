@@ -29,23 +29,18 @@
 #include "losses/objective.h"
 #include "losses/style_target.h"
 #include "models/pupil_regressor.h"
+#include "ref_maps.h"
 #include "test_util.h"
 
 using namespace mgst;
 
 namespace {
 
-using Vec = std::vector<double>;
+using test::ref::Map;
+using test::ref::Vec;
+using namespace test::ref;
 
 // ---- the reference (double, plain loops) -------------------------------------
-struct Map {
-  int C = 0, H = 0, W = 0;
-  Vec d;
-  Map() = default;
-  Map(int c, int h, int w) : C(c), H(h), W(w), d(std::size_t(c) * h * w, 0.0) {}
-  double& at(int c, int i, int j) { return d[(std::size_t(c) * H + i) * W + j]; }
-  double at(int c, int i, int j) const { return d[(std::size_t(c) * H + i) * W + j]; }
-};
 
 struct RefStage {
   int co = 0, ci = 0;
@@ -92,38 +87,6 @@ Map ref_stage(const Map& in, const RefStage& s) {
   return out;
 }
 
-Map avg_pool(const Map& m, int s) {
-  Map out(1, m.H / s, m.W / s);
-  for (int i = 0; i < out.H; ++i)
-    for (int j = 0; j < out.W; ++j) {
-      double acc = 0;
-      for (int a = 0; a < s; ++a)
-        for (int b = 0; b < s; ++b) acc += m.at(0, i * s + a, j * s + b);
-      out.at(0, i, j) = acc / (s * s);
-    }
-  return out;
-}
-
-double plane_sum(const Map& m) {
-  double s = 0;
-  for (double v : m.d) s += v;
-  return s;
-}
-
-// G = (F w)(F w)^T / (C sum w + 1e-8)
-Vec gram(const Map& F, const Map& w) {
-  const std::size_t P = std::size_t(F.H) * F.W;
-  Vec G(std::size_t(F.C) * F.C, 0.0);
-  const double den = F.C * plane_sum(w) + 1e-8;
-  for (int a = 0; a < F.C; ++a)
-    for (int b = 0; b < F.C; ++b) {
-      double s = 0;
-      for (std::size_t p = 0; p < P; ++p) s += F.d[a * P + p] * w.d[p] * F.d[b * P + p] * w.d[p];
-      G[std::size_t(a) * F.C + b] = s / den;
-    }
-  return G;
-}
-
 struct RefPsi {
   std::vector<RefStage> stages;
   // Stage outputs s1..sK of one image.
@@ -141,8 +104,7 @@ struct Region2 {
 Region2 pooled(const Map& m, int stride) {
   Region2 r;
   r.att = avg_pool(m, stride);
-  r.bkgd = r.att;
-  for (auto& v : r.bkgd.d) v = 1.0 - v;
+  r.bkgd = one_minus(r.att);
   return r;
 }
 
@@ -162,7 +124,7 @@ double ref_lpsi(const RefPsi& psi, const std::vector<Map>& ys, const std::vector
         const Region2 reg = pooled(style_masks[i], 2 << l);
         const Map& w = r == 0 ? reg.att : reg.bkgd;
         if (plane_sum(w) < 1e-6) continue;
-        const Vec G = gram(F, w);
+        const Vec G = masked_gram_ref(F, w);
         if (T[l][r].empty()) T[l][r].assign(G.size(), 0.0);
         for (std::size_t k = 0; k < G.size(); ++k) T[l][r][k] += G[k];
         ++count;
@@ -180,10 +142,7 @@ double ref_lpsi(const RefPsi& psi, const std::vector<Map>& ys, const std::vector
       for (int r = 0; r < 2; ++r) {
         const Map& w = r == 0 ? reg.att : reg.bkgd;
         if (!Tvalid[l][r] || plane_sum(w) < 1e-6) continue;
-        const Vec G = gram(F[l], w);
-        double s = 0;
-        for (std::size_t k = 0; k < G.size(); ++k) s += (G[k] - T[l][r][k]) * (G[k] - T[l][r][k]);
-        total += s / double(G.size());
+        total += mse_vec(masked_gram_ref(F[l], w), T[l][r]);
       }
     }
   }

@@ -19,6 +19,10 @@ namespace mgst::cli {
 
 namespace {
 
+// The demo's task network is the regressor of seed --seed + this: outside
+// the scorers' seeds, so every demo row is scored by the same regressors.
+constexpr uint64_t kDemoPsiSeedOffset = 1000;
+
 std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, bool eye_region,
                                         const char* prefix) {
   std::vector<data::EyeSample> out;
@@ -167,6 +171,13 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--purifier-steps", "N", "150", "demo: purifier training steps"},
              {"--count", "N", "48", "demo: purifier content / style images per domain"},
              {"--mask-region", "R", "eye", "demo: purifier attention region, eye or iris"},
+             {"--purifier-loss-weights", "c,s,t,tv", "1,3e5,10,3",
+              "demo: the purifier's loss weights"},
+             {"--purifier-layer-weights", "w,..|auto", "1,1,1,1",
+              "demo: the purifier's style-layer weights"},
+             {"--purifier-task-weight", "W|auto", "0",
+              "demo: > 0 or auto trains a task network (a regressor of seed --seed + 1000) and "
+              "the purifier with it (train --task-net)"},
              device_option("auto"),
              {"--json", "", "", "print one JSON object on stdout (the table goes to stderr)"},
          });
@@ -243,10 +254,39 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     c.out = out + "/purifier";
     c.quiet = true;
     const auto tp = std::chrono::steady_clock::now();
+    if (a.given("--purifier-loss-weights")) {
+      const auto w = a.get_doubles("--purifier-loss-weights", 4);
+      c.loss.w_content = w[0], c.loss.w_style = w[1], c.loss.w_task = w[2], c.loss.w_tv = w[3];
+    }
+    if (a.get("--purifier-layer-weights") == "auto") {
+      c.loss.style_layer_weights.clear();
+      c.loss.style_layer_weights_auto = true;
+    } else if (a.given("--purifier-layer-weights")) {
+      c.loss.style_layer_weights = a.get_doubles("--purifier-layer-weights", 4);
+    }
+    const std::string tw = a.get("--purifier-task-weight");
+    if (tw == "auto" || a.get_double("--purifier-task-weight") > 0) {
+      // psi: a regressor of a seed the scorers never use, on the same synthetic eyes.
+      const uint64_t psi_seed = cfg.seed + kDemoPsiSeedOffset;
+      std::fprintf(info, "training the task network (regressor seed %llu)...\n",
+                   (unsigned long long)psi_seed);
+      eval::RegressorTrainInfo ri;
+      const auto psi =
+          eval::train_regressor(data.train, cfg.regressor, psi_seed, device, nullptr, &ri);
+      c.task_net = std::filesystem::absolute(out + "/task_net.safetensors").string();
+      models::save_pupil_regressor(c.task_net, *psi,
+                                   {{"seed", std::to_string(psi_seed)},
+                                    {"steps_run", std::to_string(ri.steps_run)},
+                                    {"best_step", std::to_string(ri.best_step)}});
+      c.loss.task_style_weight_auto = tw == "auto";
+      if (tw != "auto") c.loss.w_task_style = a.get_double("--purifier-task-weight");
+    }
     std::fprintf(info,
-                 "training the purifier: %d steps at %dx%d (demo weights 1,3e5,10,3, seeded "
-                 "random VGG; CPU-scale smoke run)...\n",
-                 c.steps, H, W);
+                 "training the purifier: %d steps at %dx%d (weights %g,%g,%g,%g, style layers "
+                 "%s%s; seeded random VGG; CPU-scale smoke run)...\n",
+                 c.steps, H, W, c.loss.w_content, c.loss.w_style, c.loss.w_task, c.loss.w_tv,
+                 c.loss.style_layer_weights_auto ? "auto" : "as given",
+                 c.task_net.empty() ? "" : (", task network w_psi " + tw).c_str());
     train::Trainer t(c);
     t.run();
     std::fprintf(info, "purifier trained in %.0f s: %s/purifier/checkpoint.safetensors\n",

@@ -297,13 +297,10 @@ void Trainer::resolve_auto_weights() {
   const bool psi = task_net_ && L.task_style_weight_auto && L.w_task_style <= 0;
   if (!layers && !psi) return;
   NoGradGuard no_grad;
-  std::vector<int> pairing;
-  const data::Batch b = batch_for_step(1, &pairing);
-  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
-  const losses::StyleTarget target =
-      cfg_.style_target == "mean"
-          ? mean_target_
-          : losses::paired_style_target(style_grams_, pairing, L.style_layers);
+  const FirstBatch fb = first_batch();
+  const data::Batch& b = fb.batch;
+  const losses::RegionWeights& regions = fb.regions;
+  const losses::StyleTarget& target = fb.target;
   if (layers) {  // METHOD.md "Balanced style layers", from the unweighted layer losses
     losses::LossConfig unit = L;
     unit.style_layer_weights.assign(L.style_layers.size(), 1.0);
@@ -326,15 +323,23 @@ void Trainer::resolve_auto_weights() {
   }
 }
 
+Trainer::FirstBatch Trainer::first_batch() const {
+  std::vector<int> pairing;
+  FirstBatch fb;
+  fb.batch = batch_for_step(1, &pairing);
+  fb.regions = losses::make_regions(fb.batch.m, fb.batch.v);
+  fb.target = cfg_.style_target == "mean"
+                  ? mean_target_
+                  : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  return fb;
+}
+
 void Trainer::balance_report() {
   NoGradGuard no_grad;
-  std::vector<int> pairing;
-  const data::Batch b = batch_for_step(1, &pairing);
-  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
-  const losses::StyleTarget target =
-      cfg_.style_target == "mean"
-          ? mean_target_
-          : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  const FirstBatch fb = first_batch();
+  const data::Batch& b = fb.batch;
+  const losses::RegionWeights& regions = fb.regions;
+  const losses::StyleTarget& target = fb.target;
   const auto& L = cfg_.loss;
   std::printf("balance report (step 0, first batch): weighted terms and style-layer shares\n");
   for (int which = 0; which < 2; ++which) {

@@ -75,6 +75,14 @@ class Trainer {
   // The `auto` weights (--style-layer-weights, --task-style-weight) from the
   // first batch at the identity, when the config does not hold them yet.
   void resolve_auto_weights();
+  // Step 1's batch, its regions and style target (the balance report's and
+  // the `auto` weights' batch).
+  struct FirstBatch {
+    data::Batch batch;
+    losses::RegionWeights regions;
+    losses::StyleTarget target;
+  };
+  FirstBatch first_batch() const;
   StepLog step_with(const HostBatch& hb);
   void print_step(const StepLog& r, double elapsed_s, double eta_s) const;
   // checkpoint.safetensors, the kept copy (--keep-checkpoints) and loss.png.
