@@ -163,6 +163,10 @@ std::vector<float> random_vec(std::size_t n, std::mt19937& g, float lo, float hi
   return v;
 }
 
+int run_cli(const std::string& args, std::string* output) {
+  return test::run_command(std::string(MGST_CLI_PATH) + " " + args + " 2>&1", output);
+}
+
 }  // namespace
 
 TEST_SUITE("losses") {
@@ -365,6 +369,21 @@ TEST_SUITE("apps") {
     CHECK(saved->loss.style_layer_weights_auto);
     CHECK(saved->loss.style_layer_weights == L.style_layer_weights);
     CHECK(saved->loss.task_layers == L.task_layers);
+
+    // `mgst inspect` takes the term from the checkpoint and shows it with its layers.
+    std::string out;
+    const int code =
+        run_cli("inspect --model " + dir + "/run/checkpoint.safetensors --content " + data +
+                    "/real/e0.png --mask " + data + "/real_masks/e0.png --style " + data +
+                    "/synth/e0.png --style-mask " + data + "/synth_masks/e0.png --out " + dir +
+                    "/report.html",
+                &out);
+    REQUIRE_MESSAGE(code == 0, out);
+    CHECK(out.find("task-net style") != std::string::npos);
+    const std::string html = read_file(dir + "/report.html");
+    CHECK(html.find("Task-network layers") != std::string::npos);
+    CHECK(html.find("task-net style L_&psi;") != std::string::npos);
+    CHECK(html.find(">s2<") != std::string::npos);
   }
 }
 
@@ -382,9 +401,6 @@ std::vector<data::EyeSample> eye_samples(data::EyeDomain d, int n, int H, int W,
   return out;
 }
 
-int run_cli(const std::string& args, std::string* output) {
-  return test::run_command(std::string(MGST_CLI_PATH) + " " + args + " 2>&1", output);
-}
 }  // namespace
 
 TEST_SUITE("apps") {

@@ -153,6 +153,9 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--colour-aug", "", "",
               "random per-channel gain/offset (off by default: it hides the domain gap the "
               "purifier must close; reported when on)"},
+             {"--regressor-cache", "DIR", "",
+              "keep the trained scoring regressors here and reuse them when the training "
+              "images, settings and seed are the same (comparing several purifiers)"},
              {"--save-regressor", "FILE", "",
               "write the first seed's regressor (safetensors, config in the metadata): "
               "`mgst train --task-net FILE`"},
@@ -199,6 +202,7 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
   cfg.regressor.geometric = !a.flag("--no-geometric-aug");
   cfg.regressor.colour = a.flag("--colour-aug");
   cfg.save_regressor = a.get("--save-regressor");
+  cfg.regressor_cache = a.get("--regressor-cache");
   if (cfg.regressor.patience < 0 || cfg.regressor.eval_every < 1 ||
       !(cfg.regressor.val_fraction >= 0 && cfg.regressor.val_fraction < 1))
     throw UsageError("--patience must be >= 0, --eval-every >= 1, --val-fraction in [0, 1)");

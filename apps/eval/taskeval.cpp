@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "apps/train/purify.h"
 #include "core/autograd.h"
 #include "core/io/fileio.h"
+#include "core/io/safetensors.h"
 #include "core/ops.h"
 #include "core/parameters.h"
 #include "core/version.h"
@@ -429,6 +431,76 @@ struct SeedRuns {
   Json val_error = Json::array();  // per seed: its early-stopping validation error (px)
 };
 
+// FNV-1a over bytes.
+void hash_bytes(uint64_t& h, const void* p, std::size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001B3ull;
+}
+
+// train_regressor, or its copy in cfg.regressor_cache (the training images,
+// centres, gaze, settings and seed must all match: they make the file name).
+std::unique_ptr<models::PupilRegressor> cached_regressor(const std::vector<data::EyeSample>& train,
+                                                         const TaskEvalConfig& cfg, uint64_t seed,
+                                                         std::vector<double>* losses,
+                                                         RegressorTrainInfo* info) {
+  if (cfg.regressor_cache.empty())
+    return train_regressor(train, cfg.regressor, seed, cfg.device, losses, info);
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (const auto& s : train) {
+    hash_bytes(h, s.image.data.data(), s.image.data.size() * sizeof(float));
+    const double v[5] = {s.cx, s.cy, s.gaze.yaw, s.gaze.pitch, s.has_gaze ? 1.0 : 0.0};
+    hash_bytes(h, v, sizeof v);
+  }
+  const RegressorTrainConfig& r = cfg.regressor;
+  std::ostringstream os;
+  os << seed << ' ' << r.steps << ' ' << r.eval_every << ' ' << r.patience << ' ' << r.val_fraction
+     << ' ' << r.batch << ' ' << r.lr << ' ' << r.geometric << ' ' << r.max_shift << ' ' << r.colour
+     << ' ' << r.colour_jitter << ' ' << r.gaze_weight << ' ' << r.net.hidden << ' '
+     << r.net.channels.size();
+  for (int c : r.net.channels) os << ' ' << c;
+  const std::string key = os.str();
+  hash_bytes(h, key.data(), key.size());
+  char name[64];
+  std::snprintf(name, sizeof name, "/regressor_%016llx.safetensors", (unsigned long long)h);
+  const std::string path = cfg.regressor_cache + name;
+  if (std::filesystem::exists(path)) {
+    const SafetensorsFile f = read_safetensors(path);
+    auto meta = [&](const char* k) {
+      auto it = f.metadata.find(k);
+      MGST_CHECK(it != f.metadata.end(), path << ": metadata '" << k << "' missing");
+      return std::stoi(it->second);
+    };
+    if (info) {
+      info->steps_run = meta("steps_run"), info->best_step = meta("best_step");
+      info->val_images = meta("val_images");
+      info->best_val_px = std::stod(f.metadata.at("best_val_px"));
+    }
+    if (losses) losses->assign(1, std::stod(f.metadata.at("final_loss")));
+    if (cfg.verbose)
+      std::fprintf(stderr, "regressor seed %llu: from %s\n", (unsigned long long)seed,
+                   path.c_str());
+    return models::load_pupil_regressor(path, cfg.device);
+  }
+  RegressorTrainInfo ri;
+  std::vector<double> log;
+  auto net = train_regressor(train, cfg.regressor, seed, cfg.device, &log, &ri);
+  ensure_directory(cfg.regressor_cache);
+  double tail = 0;
+  const std::size_t k0 = log.size() - std::min<std::size_t>(20, log.size());
+  for (std::size_t k = k0; k < log.size(); ++k) tail += log[k] / double(log.size() - k0);
+  models::save_pupil_regressor(path, *net,
+                               {{"seed", std::to_string(seed)},
+                                {"steps_run", std::to_string(ri.steps_run)},
+                                {"best_step", std::to_string(ri.best_step)},
+                                {"val_images", std::to_string(ri.val_images)},
+                                {"best_val_px", std::to_string(ri.best_val_px)},
+                                {"final_loss", std::to_string(tail)},
+                                {"settings", key}});
+  if (info) *info = ri;
+  if (losses) *losses = std::move(log);
+  return net;
+}
+
 // The scoring regressors' seeds: the first cfg.seeds of seed, seed+1, ...
 // that are not excluded (the loss network's seed).
 std::vector<uint64_t> scoring_seeds(const TaskEvalConfig& cfg) {
@@ -473,7 +545,7 @@ SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, boo
     const auto ts = std::chrono::steady_clock::now();
     std::vector<double> losses;
     RegressorTrainInfo info;
-    const auto net = train_regressor(data.train, cfg.regressor, seed, cfg.device, &losses, &info);
+    const auto net = cached_regressor(data.train, cfg, seed, &losses, &info);
     check_not_loss_network(*net, cfg, seed);
     if (si == 0 && !cfg.save_regressor.empty()) {
       models::save_pupil_regressor(

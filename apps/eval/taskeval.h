@@ -116,8 +116,12 @@ struct TaskEvalConfig {
   // scorers, and its own score is reported apart, marked.
   const models::PupilRegressor* loss_network = nullptr;
   std::string save_regressor;  // write the first seed's regressor here ("" = none)
-  std::string csv;             // per-image table ("" = none)
-  bool verbose = true;         // progress to stderr
+  // A folder of trained scoring regressors, keyed by a hash of the training
+  // images, their centres, the regressor settings and the seed: a run that
+  // finds its key loads the regressor instead of training it ("" = none).
+  std::string regressor_cache;
+  std::string csv;      // per-image table ("" = none)
+  bool verbose = true;  // progress to stderr
 };
 
 struct TaskEvalData {
