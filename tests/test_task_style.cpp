@@ -446,9 +446,19 @@ TEST_SUITE("apps") {
                                 "/real_masks --style " + data + "/synthetic --style-masks " + data +
                                 "/synthetic_masks --size 24x32 --batch 1 --steps 1 " +
                                 "--task-net " + d + "/psi.safetensors --task-style-weight auto " +
-                                "--quiet --out " + d + "/run",
+                                "--style-layer-weights auto " + "--quiet --out " + d + "/run",
                             &out) == 0,
                     out);
+    {  // From the command line, `auto` replaces the default weights 1,1,1,1.
+      const auto saved = train::saved_config(read_safetensors(d + "/run/checkpoint.safetensors"),
+                                             d + "/run/checkpoint");
+      REQUIRE(saved);
+      CHECK(saved->loss.style_layer_weights_auto);
+      CHECK(saved->loss.style_layer_weights.size() == 4u);
+      CHECK(saved->loss.style_layer_weights != std::vector<double>{1, 1, 1, 1});
+      CHECK(saved->loss.w_task_style > 0);
+      CHECK(saved->task_net_seed == 0);
+    }
     // Scored on the same data from the same first seed: seed 0 would rebuild psi exactly.
     REQUIRE_MESSAGE(run_cli("taskeval" + common + " --seeds 2 --model " + d +
                                 "/run/checkpoint.safetensors --out " + d + "/second",

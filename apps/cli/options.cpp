@@ -81,6 +81,7 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
   // Layers given without weights: one each (not the default's or a checkpoint's four).
   if (a.get("--style-layer-weights") == "auto") {
     c.style_layer_weights_auto = true;  // set by the trainer on its first batch
+    c.style_layer_weights.clear();
   } else if (a.given("--style-layer-weights") || !a.given("--style-layers")) {
     c.style_layer_weights = a.get_doubles("--style-layer-weights");
   } else {
