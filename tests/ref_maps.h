@@ -3,6 +3,7 @@
 // docs/METHOD.md only: feature maps, the pooled masks at a layer's stride,
 // the masked Gram matrix and the mse over its entries.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -30,6 +31,18 @@ inline Map avg_pool(const Map& m, int s) {
         for (int b = 0; b < s; ++b) acc += m.at(0, i * s + a, j * s + b);
       out.at(0, i, j) = acc / (s * s);
     }
+  return out;
+}
+
+// 2x2 max pool, stride 2, floor on odd sizes.
+inline Map max_pool(const Map& in) {
+  Map out(in.C, in.H / 2, in.W / 2);
+  for (int c = 0; c < in.C; ++c)
+    for (int i = 0; i < out.H; ++i)
+      for (int j = 0; j < out.W; ++j)
+        out.at(c, i, j) =
+            std::max(std::max(in.at(c, 2 * i, 2 * j), in.at(c, 2 * i, 2 * j + 1)),
+                     std::max(in.at(c, 2 * i + 1, 2 * j), in.at(c, 2 * i + 1, 2 * j + 1)));
   return out;
 }
 

@@ -103,18 +103,6 @@ struct RefVgg {
     return out;
   }
 
-  // 2x2 max pool, stride 2, floor on odd sizes.
-  static Map max_pool(const Map& in) {
-    Map out(in.C, in.H / 2, in.W / 2);
-    for (int c = 0; c < in.C; ++c)
-      for (int i = 0; i < out.H; ++i)
-        for (int j = 0; j < out.W; ++j)
-          out.at(c, i, j) =
-              std::max(std::max(in.at(c, 2 * i, 2 * j), in.at(c, 2 * i, 2 * j + 1)),
-                       std::max(in.at(c, 2 * i + 1, 2 * j), in.at(c, 2 * i + 1, 2 * j + 1)));
-    return out;
-  }
-
   // img: (3, H, W) in [0,1] -> every relu layer up to relu4_1. Memoised: the
   // same content and style images are fed many times.
   const std::map<std::string, Map>& features(const Map& img) const {

@@ -77,14 +77,7 @@ Map ref_stage(const Map& in, const RefStage& s) {
         c.at(o, i, j) =
             std::max(0.0, s.gamma[o] * (c.at(o, i, j) - mean) / std::sqrt(var + 1e-5) + s.beta[o]);
   }
-  Map out(s.co, in.H / 2, in.W / 2);
-  for (int o = 0; o < s.co; ++o)
-    for (int i = 0; i < out.H; ++i)
-      for (int j = 0; j < out.W; ++j)
-        out.at(o, i, j) =
-            std::max(std::max(c.at(o, 2 * i, 2 * j), c.at(o, 2 * i, 2 * j + 1)),
-                     std::max(c.at(o, 2 * i + 1, 2 * j), c.at(o, 2 * i + 1, 2 * j + 1)));
-  return out;
+  return max_pool(c);
 }
 
 struct RefPsi {
