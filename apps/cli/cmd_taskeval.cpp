@@ -126,7 +126,8 @@ std::vector<OptionSpec> dataset_option_specs(const std::string& role, const std:
 std::vector<OptionSpec> taskeval_option_specs() {
   std::vector<OptionSpec> specs = {
       {"--demo", "", "",
-       "built-in procedural eyes (no downloads); trains a purifier unless --model"},
+       "built-in procedural eyes (no downloads); unless --model trains a task network and a "
+       "purifier with it (--purifier-* options)"},
       {"--model", "CKPT", "", "the purifier (checkpoint or weights); none: baselines only"},
   };
   append(specs, dataset_option_specs("synthetic", "synthetic training images"));
