@@ -447,6 +447,7 @@ StepLog Trainer::step_with(const HostBatch& hb) {
             value(t.tv),
             value(t.total),
             cfg_.batch / std::max(secs, 1e-9)};
+  if (t.task_style.defined()) r.task_style = value(t.task_style);
   log_.push_back(r);
   return r;
 }
@@ -570,6 +571,7 @@ void Trainer::print_step(const StepLog& r, double elapsed_s, double eta_s) const
       "tv %.4g  weighted total %.4g  %.2f img/s  ETA %s\n",
       (long long)r.step, cfg_.steps, duration_text(elapsed_s).c_str(), lr_at(r.step), r.content,
       r.style, r.task, r.tv, r.total, r.images_per_s, duration_text(eta_s).c_str());
+  if (task_net_) std::printf("  task-net style (unweighted) %.4g\n", r.task_style);
   if (r.has_val)
     std::printf(
         "  validation (%zu images): content %.4g  style %.4g  task %.4g  tv %.4g  "
