@@ -1,5 +1,6 @@
 #include "losses/objective.h"
 
+#include <cmath>
 #include <set>
 
 #include "core/autograd.h"
@@ -26,16 +27,71 @@ void LossConfig::validate() const {
     models::Vgg19::check_layer_name(l);
     MGST_CHECK(seen.insert(l).second, "style layer " << l << " listed twice");
   }
-  MGST_CHECK(style_layer_weights.size() == style_layers.size(),
+  MGST_CHECK(style_layer_weights.size() == style_layers.size() ||
+                 (style_layer_weights_auto && style_layer_weights.empty()),
              style_layer_weights.size()
                  << " style-layer weights for " << style_layers.size() << " style layers");
 }
 
+std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
+                                      const std::map<std::string, Tensor>& feats,
+                                      const std::vector<std::string>& layers,
+                                      const std::vector<double>& layer_weights,
+                                      const RegionWeights& regions, const StyleTarget& target) {
+  MGST_CHECK(layer_weights.size() == layers.size(), layer_weights.size()
+                                                        << " layer weights for " << layers.size()
+                                                        << " " << net.kind() << " style layers");
+  std::vector<Tensor> out;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string& l = layers[i];
+    const PooledRegions p = pool_regions(regions, net.stride(l));
+    const Tensor& F = feats.at(l);
+    const int64_t N = F.size(0), C = F.size(1);
+    Tensor layer_loss;
+    for (int r = 0; r < 2; ++r) {
+      const GramTarget& tg = target.layers.at(l)[r];
+      const int64_t R = tg.gram.size(0);
+      MGST_CHECK(R == 1 || R == N,
+                 "style target for " << l << " has " << R << " rows for a batch of " << N);
+      const std::vector<float>& sums = r == kAttention ? p.att_sum : p.bkgd_sum;
+      std::vector<float> w(N);
+      for (int64_t n = 0; n < N; ++n)
+        w[n] = (sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n];
+      const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
+      const Tensor term =
+          ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
+                                Tensor::from_vector({N}, w, F.device()));
+      layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
+    }
+    out.push_back(ops::scale(layer_loss, float(layer_weights[i])));
+  }
+  return out;
+}
+
+std::vector<double> balanced_layer_weights(const std::vector<double>& per_layer,
+                                           const std::vector<std::string>& layers) {
+  MGST_CHECK(per_layer.size() == layers.size() && !layers.empty(),
+             "balanced layer weights: " << per_layer.size() << " losses for " << layers.size()
+                                        << " layers");
+  double total = 0;
+  for (double v : per_layer) total += v;
+  std::vector<double> w;
+  for (std::size_t i = 0; i < per_layer.size(); ++i) {
+    MGST_CHECK(std::isfinite(per_layer[i]) && per_layer[i] > 0,
+               "--style-layer-weights auto: the style loss of layer "
+                   << layers[i] << " is " << per_layer[i]
+                   << " at the identity on the first batch, so it cannot be balanced; give the "
+                      "weights explicitly");
+    w.push_back(total / (double(per_layer.size()) * per_layer[i]));
+  }
+  return w;
+}
+
 LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const Tensor& y,
-                         const Tensor& x, const RegionWeights& regions, const StyleTarget& target) {
+                         const Tensor& x, const RegionWeights& regions, const StyleTarget& target,
+                         const TaskStyleTerm& psi) {
   MGST_CHECK(y.shape() == x.shape(),
              "losses: output " << shape_str(y.shape()) << " vs input " << shape_str(x.shape()));
-  const int64_t N = y.size(0);
   const auto fy = vgg.features(y, cfg.vgg_layers());
   Tensor fx_content;
   {
@@ -52,31 +108,12 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
                ops::scale(ops::masked_mse(fy_c, fx_content, rc.att, 1e-8f), float(cfg.lambda_att)));
 
   // Region style.
-  for (std::size_t i = 0; i < cfg.style_layers.size(); ++i) {
-    const std::string& l = cfg.style_layers[i];
-    const PooledRegions p = pool_regions(regions, models::Vgg19::layer_stride(l));
-    const Tensor& F = fy.at(l);
-    const int64_t C = F.size(1);
-    Tensor layer_loss;
-    for (int r = 0; r < 2; ++r) {
-      const GramTarget& tg = target.layers.at(l)[r];
-      const int64_t R = tg.gram.size(0);
-      MGST_CHECK(R == 1 || R == N,
-                 "style target for " << l << " has " << R << " rows for a batch of " << N);
-      const std::vector<float>& sums = r == kAttention ? p.att_sum : p.bkgd_sum;
-      std::vector<float> w(N);
-      for (int64_t n = 0; n < N; ++n)
-        w[n] = (sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n];
-      const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
-      const Tensor term =
-          ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
-                                Tensor::from_vector({N}, w, y.device()));
-      layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
-    }
-    layer_loss = ops::scale(layer_loss, float(cfg.style_layer_weights[i]));
-    t.style_per_layer.push_back(layer_loss);
-    t.style = t.style.defined() ? ops::add(t.style, layer_loss) : layer_loss;
-  }
+  MGST_CHECK(cfg.style_layer_weights.size() == cfg.style_layers.size(),
+             "style-layer weights not set (--style-layer-weights auto is resolved by the trainer "
+             "on its first batch)");
+  t.style_per_layer =
+      region_style_loss(vgg, fy, cfg.style_layers, cfg.style_layer_weights, regions, target);
+  for (const Tensor& l : t.style_per_layer) t.style = t.style.defined() ? ops::add(t.style, l) : l;
 
   t.task = ops::task_edge_loss(y, x, regions.att, 1e-8f);
   t.tv = ops::total_variation(y);
@@ -84,6 +121,16 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
       ops::add(ops::add(ops::scale(t.content, float(cfg.w_content)),
                         ops::scale(t.style, float(cfg.w_style))),
                ops::add(ops::scale(t.task, float(cfg.w_task)), ops::scale(t.tv, float(cfg.w_tv))));
+  if (psi.net) {
+    MGST_CHECK(psi.target, "task-network style term without its target");
+    const auto fpsi = psi.net->features(y, psi.layers);
+    t.task_style_per_layer =
+        region_style_loss(*psi.net, fpsi, psi.layers, std::vector<double>(psi.layers.size(), 1.0),
+                          regions, *psi.target);
+    for (const Tensor& l : t.task_style_per_layer)
+      t.task_style = t.task_style.defined() ? ops::add(t.task_style, l) : l;
+    t.total = ops::add(t.total, ops::scale(t.task_style, float(cfg.w_task_style)));
+  }
   return t;
 }
 

@@ -6,16 +6,16 @@
 
 namespace mgst::losses {
 
-StyleGrams compute_style_grams(const models::Vgg19& vgg, const Tensor& img,
+StyleGrams compute_style_grams(const models::LossNetwork& net, const Tensor& img,
                                const RegionWeights& regions,
                                const std::vector<std::string>& layers) {
   NoGradGuard no_grad;
   MGST_CHECK(img.dim() == 4 && img.size(0) == 1,
              "style image must be (1, 3, H, W), got " << shape_str(img.shape()));
-  const auto feats = vgg.features(img, layers);
+  const auto feats = net.features(img, layers);
   StyleGrams g;
   for (const auto& l : layers) {
-    const PooledRegions p = pool_regions(regions, models::Vgg19::layer_stride(l));
+    const PooledRegions p = pool_regions(regions, net.stride(l));
     const Tensor& F = feats.at(l);
     g.gram[l] = {ops::masked_gram(F, p.att), ops::masked_gram(F, p.bkgd)};
     g.present[l] = {p.att_sum[0] >= kEmptyRegion, p.bkgd_sum[0] >= kEmptyRegion};

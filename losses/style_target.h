@@ -11,7 +11,7 @@
 
 #include "core/tensor.h"
 #include "losses/regions.h"
-#include "models/vgg19.h"
+#include "models/loss_network.h"
 
 namespace mgst::losses {
 
@@ -25,8 +25,8 @@ struct StyleGrams {
   std::map<std::string, std::array<bool, 2>> present;
 };
 
-// img (1,3,H,W), regions of that image.
-StyleGrams compute_style_grams(const models::Vgg19& vgg, const Tensor& img,
+// img (1,3,H,W), regions of that image; `net` is VGG-19 or the task network.
+StyleGrams compute_style_grams(const models::LossNetwork& net, const Tensor& img,
                                const RegionWeights& regions,
                                const std::vector<std::string>& layers);
 

@@ -1,8 +1,13 @@
 #include "models/pupil_regressor.h"
 
+#include <algorithm>
+
+#include "core/io/json.h"
+#include "core/io/safetensors.h"
 #include "core/ops.h"
 #include "kernels/error.h"
 #include "layers/init.h"
+#include "models/weights.h"
 
 namespace mgst::models {
 
@@ -59,6 +64,91 @@ Tensor PupilRegressor::forward(const Tensor& x) const {
     c = ops::concat_channels(c, ops::conv2d(g, gz2_w_, gz2_b_, 1, 0));  // (N, 4, 1, 1)
   }
   return ops::reshape(c, {N, outputs()});
+}
+
+namespace {
+// "sK" -> K (1-based stage), 0 when malformed.
+int stage_of(const std::string& layer) {
+  if (layer.size() < 2 || layer[0] != 's' || layer.size() > 4) return 0;
+  if (layer.find_first_not_of("0123456789", 1) != std::string::npos || layer[1] == '0') return 0;
+  return std::stoi(layer.substr(1));
+}
+constexpr const char* kFormat = "mgst-pupil-regressor-v1";
+}  // namespace
+
+std::vector<std::string> PupilRegressor::feature_layers() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < stages_.size(); ++i) out.push_back("s" + std::to_string(i + 1));
+  return out;
+}
+
+int PupilRegressor::stride(const std::string& layer) const {
+  const int k = stage_of(layer);
+  MGST_CHECK(k >= 1 && k <= int(stages_.size()), "unknown task-network layer '"
+                                                     << layer << "' (this regressor has s1..s"
+                                                     << stages_.size() << ")");
+  return 1 << k;
+}
+
+std::map<std::string, Tensor> PupilRegressor::features(
+    const Tensor& img, const std::vector<std::string>& layers) const {
+  MGST_CHECK(img.dim() == 4 && img.size(1) == 3,
+             "task network: input must be (N, 3, H, W), got " << shape_str(img.shape()));
+  int last = 0;
+  for (const auto& l : layers) {
+    stride(l);  // checks the name
+    last = std::max(last, stage_of(l));
+  }
+  std::map<std::string, Tensor> out;
+  Tensor h = img;
+  for (int k = 1; k <= last; ++k) {
+    h = ops::max_pool2x2(stages_[std::size_t(k - 1)].forward(h));
+    const std::string name = "s" + std::to_string(k);
+    if (std::find(layers.begin(), layers.end(), name) != layers.end()) out[name] = h;
+  }
+  return out;
+}
+
+void PupilRegressor::freeze() {
+  for (auto& p : params_.items()) Tensor(p.tensor).set_requires_grad(false);
+}
+
+void save_pupil_regressor(const std::string& path, const PupilRegressor& net,
+                          const std::map<std::string, std::string>& metadata) {
+  const PupilRegressorConfig& c = net.config();
+  Json j = Json::object();
+  j["height"] = c.height, j["width"] = c.width, j["hidden"] = c.hidden, j["gaze"] = c.gaze;
+  Json ch = Json::array();
+  for (int v : c.channels) ch.push_back(v);
+  j["channels"] = ch;
+  std::map<std::string, std::string> meta = metadata;
+  meta["format"] = kFormat;
+  meta["config"] = j.dump();
+  write_safetensors(path, parameters_to_arrays(net.parameters()), meta);
+}
+
+std::unique_ptr<PupilRegressor> load_pupil_regressor(const std::string& path, Device device) {
+  const SafetensorsFile f = read_safetensors(path);
+  auto fmt = f.metadata.find("format");
+  auto cfg = f.metadata.find("config");
+  MGST_CHECK(fmt != f.metadata.end() && fmt->second == kFormat && cfg != f.metadata.end(),
+             path << ": not a saved pupil regressor (metadata 'format' must be " << kFormat
+                  << "; write one with `mgst taskeval --save-regressor FILE`)");
+  PupilRegressorConfig c;
+  try {
+    const Json j = Json::parse(cfg->second, path + " metadata 'config'");
+    c.height = int(j.at("height").as_int()), c.width = int(j.at("width").as_int());
+    c.hidden = int(j.at("hidden").as_int()), c.gaze = j.at("gaze").as_bool();
+    c.channels.clear();
+    for (const auto& v : j.at("channels").as_array()) c.channels.push_back(int(v.as_int()));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(path, 0) == 0) throw;
+    throw Error(path + ": metadata 'config' is not a pupil-regressor config: " + what);
+  }
+  auto net = std::make_unique<PupilRegressor>(c, 0, device);
+  load_parameters(net->parameters(), f, path);
+  return net;
 }
 
 }  // namespace mgst::models

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "core/parameters.h"
+#include "models/loss_network.h"
 
 namespace mgst::models {
 
-class Vgg19 {
+class Vgg19 : public LossNetwork {
  public:
   // `deepest`: e.g. "relu4_1". `weights_path` empty = seeded random init
   // (torchvision's kaiming-normal, fan_out), announced by the caller.
@@ -21,7 +22,9 @@ class Vgg19 {
 
   // img (N,3,H,W) in [0,1] -> the requested relu layers' activations.
   std::map<std::string, Tensor> features(const Tensor& img,
-                                         const std::vector<std::string>& layers) const;
+                                         const std::vector<std::string>& layers) const override;
+  int stride(const std::string& layer) const override { return layer_stride(layer); }
+  std::string kind() const override { return "VGG-19"; }
 
   bool pretrained() const { return pretrained_; }
   const ParameterSet& parameters() const { return params_; }

@@ -33,6 +33,7 @@
 #include "losses/style_target.h"
 #include "models/transform_net.h"
 #include "models/vgg19.h"
+#include "ref_maps.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -40,7 +41,9 @@ using namespace mgst;
 
 namespace {
 
-using Vec = std::vector<double>;
+using test::ref::Map;
+using test::ref::Vec;
+using namespace test::ref;
 
 bool verbose() { return std::getenv("MGST_TEST_VERBOSE") != nullptr; }
 
@@ -64,16 +67,6 @@ const std::string kContentLayer = "relu2_2";
 constexpr int kContentStride = 2;
 constexpr double kEps = 1e-8, kEmpty = 1e-6;
 constexpr double kWc = 1, kWs = 1e4, kWt = 10, kWtv = 0.1, kLambdaAtt = 1;
-
-// One sample's feature maps (C, H, W), row-major.
-struct Map {
-  int C = 0, H = 0, W = 0;
-  Vec d;
-  Map() = default;
-  Map(int c, int h, int w) : C(c), H(h), W(w), d(std::size_t(c) * h * w, 0.0) {}
-  double& at(int c, int i, int j) { return d[(std::size_t(c) * H + i) * W + j]; }
-  double at(int c, int i, int j) const { return d[(std::size_t(c) * H + i) * W + j]; }
-};
 
 struct RefConv {
   int co = 0, ci = 0;
@@ -110,18 +103,6 @@ struct RefVgg {
     return out;
   }
 
-  // 2x2 max pool, stride 2, floor on odd sizes.
-  static Map max_pool(const Map& in) {
-    Map out(in.C, in.H / 2, in.W / 2);
-    for (int c = 0; c < in.C; ++c)
-      for (int i = 0; i < out.H; ++i)
-        for (int j = 0; j < out.W; ++j)
-          out.at(c, i, j) =
-              std::max(std::max(in.at(c, 2 * i, 2 * j), in.at(c, 2 * i, 2 * j + 1)),
-                       std::max(in.at(c, 2 * i + 1, 2 * j), in.at(c, 2 * i + 1, 2 * j + 1)));
-    return out;
-  }
-
   // img: (3, H, W) in [0,1] -> every relu layer up to relu4_1. Memoised: the
   // same content and style images are fed many times.
   const std::map<std::string, Map>& features(const Map& img) const {
@@ -147,55 +128,6 @@ struct RefVgg {
     return out;
   }
 };
-
-// Average pool of a (H, W) plane with window = stride = s (floor).
-Map avg_pool(const Map& m, int s) {
-  Map out(1, m.H / s, m.W / s);
-  for (int i = 0; i < out.H; ++i)
-    for (int j = 0; j < out.W; ++j) {
-      double acc = 0;
-      for (int a = 0; a < s; ++a)
-        for (int b = 0; b < s; ++b) acc += m.at(0, i * s + a, j * s + b);
-      out.at(0, i, j) = acc / (s * s);
-    }
-  return out;
-}
-
-double plane_sum(const Map& m) {
-  double s = 0;
-  for (double v : m.d) s += v;
-  return s;
-}
-
-Map one_minus(const Map& m) {
-  Map o = m;
-  for (auto& v : o.d) v = 1.0 - v;
-  return o;
-}
-
-// METHOD.md "Masked Gram matrix": G = (F*w)(F*w)^T / (C * sum w + eps).
-Vec masked_gram_ref(const Map& F, const Map& w) {
-  const int C = F.C;
-  const std::size_t P = std::size_t(F.H) * F.W;
-  Vec fw(std::size_t(C) * P);
-  for (int c = 0; c < C; ++c)
-    for (std::size_t p = 0; p < P; ++p) fw[c * P + p] = F.d[c * P + p] * w.d[p];
-  const double den = C * plane_sum(w) + kEps;
-  Vec G(std::size_t(C) * C);
-  for (int a = 0; a < C; ++a)
-    for (int b = a; b < C; ++b) {
-      double s = 0;
-      for (std::size_t p = 0; p < P; ++p) s += fw[a * P + p] * fw[b * P + p];
-      G[std::size_t(a) * C + b] = G[std::size_t(b) * C + a] = s / den;
-    }
-  return G;
-}
-
-double mse_vec(const Vec& a, const Vec& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
-  return s / double(a.size());
-}
 
 // One style image's Grams per style layer and region (att = m_l, bkgd = 1 - m_l)
 // and whether that region is non-empty (pooled sum >= 1e-6).

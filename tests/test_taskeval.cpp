@@ -73,6 +73,7 @@ TEST_SUITE("apps") {
     const auto held = synth_samples(EyeDomain::Synthetic, 48, H, W, 12);
     RegressorTrainConfig rc;
     rc.steps = 300;
+    rc.patience = 0;  // the full 300 steps (early stopping: tests/test_task_style.cpp)
     rc.batch = 16;
     std::vector<double> losses;
     const auto net = train_regressor(train, rc, 0, Device::cpu(), &losses);

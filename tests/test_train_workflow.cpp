@@ -136,6 +136,10 @@ TEST_SUITE("apps") {
                                               "--style-target paired",
                                               "--style-layers relu1_1",
                                               "--lambda-att 2",
+                                              "--style-layer-weights auto",
+                                              "--task-net " + d + "/psi.safetensors",
+                                              "--task-style-weight 2",
+                                              "--task-layers s1",
                                               "--vgg " + d + "/vgg.safetensors"};
     for (const std::string& flag : refused) {
       CAPTURE(flag);

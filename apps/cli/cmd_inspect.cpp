@@ -1,9 +1,12 @@
 // mgst inspect: the flags of the HTML report in apps/report/inspect.h.
 #include <cstdio>
+#include <sstream>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/options.h"
 #include "apps/report/inspect.h"
+#include "kernels/error.h"
+#include "models/pupil_regressor.h"
 
 namespace mgst::cli {
 
@@ -25,6 +28,10 @@ int cmd_inspect(const std::vector<std::string>& args) {
        "also run one training step (forward, losses, backward; no update) with the autograd "
        "tape traced; print the tape sorted by time and add it to the report"},
       {"--out", "FILE", "", "the HTML report to write"},
+      {"--task-net", "FILE", "",
+       "a saved task network (taskeval --save-regressor): show the task-network style term"},
+      {"--task-style-weight", "W", "0", "its weight w_psi"},
+      {"--task-layers", "L,..", "", "its layers s1,s2,.. (default: all stages)"},
   };
   append(specs, eval_pair_option_specs());
   append(specs, mask_option_specs());
@@ -67,6 +74,25 @@ int cmd_inspect(const std::vector<std::string>& args) {
   in.vgg = setup.vgg.get();
   in.vgg_path = a.get("--vgg");
   in.loss = setup.loss;
+  std::unique_ptr<models::PupilRegressor> task_net;
+  if (!a.get("--task-net").empty()) {
+    in.task_net_path = a.get("--task-net");
+    task_net = models::load_pupil_regressor(in.task_net_path, setup.device);
+    task_net->freeze();
+    in.loss.w_task_style = a.get_double("--task-style-weight");
+    in.loss.task_layers.clear();
+    std::stringstream ss(a.get("--task-layers"));
+    for (std::string item; std::getline(ss, item, ',');) {
+      try {
+        task_net->stride(item);
+      } catch (const Error& e) {
+        throw UsageError("--task-layers: " + std::string(e.what()));
+      }
+      in.loss.task_layers.push_back(item);
+    }
+    if (in.loss.task_layers.empty()) in.loss.task_layers = task_net->feature_layers();
+    in.task_net = task_net.get();
+  }
   in.channels = channels;
   in.trace = a.flag("--trace");
   report::write_inspect_report(in, out_path);

@@ -1,4 +1,5 @@
 // mgst train: METHOD.md's training loop on the user's data.
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -62,6 +63,17 @@ std::vector<OptionSpec> train_option_specs() {
   specs.push_back({"--style-attention-labels", "L1,L2,..", "(--attention-labels)",
                    "the attention labels of the style masks (0/255 masks from `mgst masks`: 255)"});
   append(specs, loss_option_specs());
+  append(specs,
+         {
+             {"--task-net", "FILE", "",
+              "a frozen task network (`mgst taskeval --save-regressor FILE`) as a second loss "
+              "network: adds the task-network style term L_psi (METHOD.md)"},
+             {"--task-style-weight", "W|auto", "0",
+              "weight w_psi of L_psi (0: off); auto: w_psi L_psi = w_s L_s at the identity on "
+              "the first batch"},
+             {"--task-layers", "L,..", "",
+              "task-network layers of L_psi: s1,s2,.. (default: every stage)"},
+         });
   return specs;
 }
 
@@ -111,8 +123,29 @@ TrainConfig config_from_flags(const ArgParser& a) {
   c.style_mask_options.ignore_black = a.flag("--ignore-black");
   c.content_masks.ignore_black = false;  // METHOD.md "Data": --ignore-black is for style images
   c.loss = loss_config_from(a);
+  c.task_net = absolute_path(a.get("--task-net"));
+  if (a.get("--task-style-weight") == "auto") {
+    c.loss.task_style_weight_auto = true;
+  } else {
+    c.loss.w_task_style = a.get_double("--task-style-weight");
+    if (!(c.loss.w_task_style >= 0) || !std::isfinite(c.loss.w_task_style))
+      throw UsageError("--task-style-weight: expected a number >= 0 or auto");
+  }
+  if (a.given("--task-layers")) {
+    std::stringstream ss(a.get("--task-layers"));
+    for (std::string item; std::getline(ss, item, ',');) c.loss.task_layers.push_back(item);
+  }
   if (c.steps < 0) throw UsageError("--steps must be >= 0");
   return c;
+}
+
+// A new run's task-network flags go together (on --resume they cannot change).
+void check_task_flags(const TrainConfig& c) {
+  if (c.task_net.empty() &&
+      (c.loss.w_task_style != 0 || c.loss.task_style_weight_auto || !c.loss.task_layers.empty()))
+    throw UsageError("--task-style-weight and --task-layers need --task-net FILE");
+  if (!c.task_net.empty() && c.loss.w_task_style == 0 && !c.loss.task_style_weight_auto)
+    throw UsageError("--task-net " + c.task_net + " needs --task-style-weight W (> 0) or auto");
 }
 
 std::string text(const std::string& s) { return s.empty() ? "(none)" : s; }
@@ -214,7 +247,27 @@ const std::vector<Setting>& settings() {
          to.loss.w_task = from.loss.w_task, to.loss.w_tv = from.loss.w_tv;
        }},
       loss_field<&losses::LossConfig::style_layers>("--style-layers"),
-      loss_field<&losses::LossConfig::style_layer_weights>("--style-layer-weights"),
+      {{"--style-layer-weights"},
+       false,
+       [](const C& c) {
+         return c.loss.style_layer_weights_auto ? std::string("auto")
+                                                : text(c.loss.style_layer_weights);
+       },
+       [](C& to, const C& from) {
+         to.loss.style_layer_weights = from.loss.style_layer_weights;
+         to.loss.style_layer_weights_auto = from.loss.style_layer_weights_auto;
+       }},
+      field<&C::task_net>({"--task-net"}, false),
+      {{"--task-style-weight"},
+       false,
+       [](const C& c) {
+         return c.loss.task_style_weight_auto ? std::string("auto") : text(c.loss.w_task_style);
+       },
+       [](C& to, const C& from) {
+         to.loss.w_task_style = from.loss.w_task_style;
+         to.loss.task_style_weight_auto = from.loss.task_style_weight_auto;
+       }},
+      loss_field<&losses::LossConfig::task_layers>("--task-layers"),
       {{"--content-layer"},
        false,
        [](const C& c) { return c.loss.content_layer; },
@@ -297,6 +350,7 @@ int train_command(const std::vector<std::string>& args) {
     c.content = absolute_path(a.require("--content"));
     c.style = absolute_path(a.require("--style"));
     c.out = a.require("--out");
+    check_task_flags(c);
     train::refuse_to_overwrite(c.out, a.flag("--overwrite"));
     t = std::make_unique<train::Trainer>(c);
     // Only now, with the new run's data checked, is the old one removed.

@@ -76,7 +76,9 @@ std::vector<OptionSpec> loss_option_specs() {
   return {
       {"--loss-weights", "c,s,t,tv", "1,1e4,10,0.1", "weights of content, style, task, tv"},
       {"--style-layers", "L,..", "relu1_1,relu2_1,relu3_1,relu4_1", "VGG style layers"},
-      {"--style-layer-weights", "w,..", "1,1,1,1", "per-style-layer weights"},
+      {"--style-layer-weights", "w,..|auto", "1,1,1,1",
+       "per-style-layer weights; train: auto = equal shares of the style loss at the identity "
+       "on the first batch (METHOD.md \"Balanced style layers\")"},
       {"--content-layer", "L", "relu2_2", "VGG content layer"},
       {"--lambda-att", "X", "1", "weight of the attention-region content term"},
   };
@@ -90,12 +92,15 @@ losses::LossConfig loss_config_from(const ArgParser& a) {
   std::stringstream ss(a.get("--style-layers"));
   for (std::string item; std::getline(ss, item, ',');) c.style_layers.push_back(item);
   // Layers given without weights: one each (not the default's or a checkpoint's four).
-  if (a.given("--style-layer-weights") || !a.given("--style-layers")) {
+  if (a.get("--style-layer-weights") == "auto") {
+    c.style_layer_weights_auto = true;  // set by the trainer on its first batch
+    c.style_layer_weights.clear();
+  } else if (a.given("--style-layer-weights") || !a.given("--style-layers")) {
     c.style_layer_weights = a.get_doubles("--style-layer-weights");
   } else {
     c.style_layer_weights.assign(c.style_layers.size(), 1.0);
   }
-  if (c.style_layer_weights.size() != c.style_layers.size())
+  if (!c.style_layer_weights_auto && c.style_layer_weights.size() != c.style_layers.size())
     throw UsageError("--style-layer-weights: " + std::to_string(c.style_layer_weights.size()) +
                      " weights for " + std::to_string(c.style_layers.size()) + " style layers");
   c.content_layer = a.get("--content-layer");
@@ -164,6 +169,10 @@ PairSetup load_pair_setup(const ArgParser& a) {
   s.masks = mask_options_from(a);
   s.masks.ignore_black = a.flag("--ignore-black");  // load_eval_pair drops it for the content
   s.loss = loss_config_from(a);
+  if (s.loss.style_layer_weights_auto)
+    throw UsageError(
+        "--style-layer-weights auto is for `mgst train` (it is set from the first "
+        "training batch); give the weights");
   s.pair = load_eval_pair(a, s.masks);
   s.vgg = train::load_loss_vgg(a.get("--vgg"), s.loss, s.device);
   return s;
@@ -224,6 +233,10 @@ std::vector<std::pair<std::string, std::string>> recorded_flags(const train::Tra
       {"--content-layer", l.content_layer},
       {"--lambda-att", join(std::vector<double>{l.lambda_att})},
       {"--vgg", c.vgg},
+      // The task-network style term (train --task-net): its resolved weight.
+      {"--task-net", c.task_net},
+      {"--task-style-weight", join(std::vector<double>{c.task_net.empty() ? 0.0 : l.w_task_style})},
+      {"--task-layers", join(l.task_layers)},
   };
 }
 }  // namespace
@@ -259,9 +272,10 @@ void use_checkpoint_defaults(ArgParser& a, const train::LoadedModel& model, cons
     if (flag == "--style-layer-weights" && a.given("--style-layers")) continue;
     // The recorded crop frames the recorded size; at the native size there is no crop.
     if (flag == "--crop" && a.given("--size") && a.get("--size") == "native") continue;
-    MGST_CHECK(flag != "--vgg" || value.empty() || std::filesystem::exists(value),
-               path << " was trained with --vgg " << value
-                    << ", which is not there from here: pass --vgg FILE");
+    for (const char* file_flag : {"--vgg", "--task-net"})
+      MGST_CHECK(flag != file_flag || value.empty() || std::filesystem::exists(value),
+                 path << " was trained with " << file_flag << " " << value
+                      << ", which is not there from here: pass " << file_flag << " FILE");
     a.set_default(flag, value);
     if (!value.empty()) taken += " " + flag + (is_switch ? "" : " " + value);
   }

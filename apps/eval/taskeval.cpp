@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include "apps/train/purify.h"
 #include "core/autograd.h"
 #include "core/io/fileio.h"
+#include "core/io/safetensors.h"
 #include "core/ops.h"
 #include "core/parameters.h"
 #include "core/version.h"
@@ -42,13 +44,22 @@ Json interval_json(Interval i) {
 }
 }  // namespace
 
-std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::EyeSample>& train,
+std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::EyeSample>& all,
                                                         const RegressorTrainConfig& cfg,
                                                         uint64_t seed, Device device,
-                                                        std::vector<double>* loss_log) {
-  MGST_CHECK(!train.empty(), "train_regressor: no training images");
-  MGST_CHECK(cfg.steps >= 1 && cfg.batch >= 1,
-             "train_regressor: steps " << cfg.steps << ", batch " << cfg.batch);
+                                                        std::vector<double>* loss_log,
+                                                        RegressorTrainInfo* info) {
+  MGST_CHECK(!all.empty(), "train_regressor: no training images");
+  MGST_CHECK(cfg.steps >= 1 && cfg.batch >= 1 && cfg.eval_every >= 1,
+             "train_regressor: steps " << cfg.steps << ", batch " << cfg.batch << ", eval every "
+                                       << cfg.eval_every);
+  // The early-stopping split: every k-th image.
+  std::vector<data::EyeSample> train, val;
+  const bool early = cfg.patience > 0 && cfg.val_fraction > 0 && all.size() >= 10;
+  const std::size_t every =
+      early ? std::max<std::size_t>(2, std::size_t(std::lround(1.0 / cfg.val_fraction))) : 0;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    (early && i % every == every - 1 ? val : train).push_back(all[i]);
   const int H = train[0].image.height, W = train[0].image.width;
   for (const auto& s : train)
     MGST_CHECK(s.image.height == H && s.image.width == W,
@@ -78,21 +89,46 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
         w[std::size_t(4 * b + k)] = k < 2 ? 2.f : 2.f * float(cfg.gaze_weight);
     col_w = Tensor::from_vector({B, 4}, w, device);
   }
+  std::vector<data::ImageF> val_images;
+  for (const auto& s : val) val_images.push_back(s.image);
+  std::vector<float> best;  // the parameter block at the best check
+  RegressorTrainInfo ri;
+  ri.val_images = int(val.size());
+  int since_best = 0;
   for (int step = 0; step < cfg.steps; ++step) {
     for (int b = 0; b < B; ++b) {
       const data::EyeSample& s = train[std::size_t(rng.randint(int64_t(train.size())))];
       int dx = 0, dy = 0;
-      if (cfg.max_shift > 0) {
+      bool flip = false;
+      if (cfg.geometric && cfg.max_shift > 0) {
         dx = int(rng.randint(2 * cfg.max_shift + 1)) - cfg.max_shift;
         dy = int(rng.randint(2 * cfg.max_shift + 1)) - cfg.max_shift;
       }
+      if (cfg.geometric) flip = rng.randint(2) == 1;
       // Cropping at (dy, dx) moves the content by (-dx, -dy).
-      const data::ImageF img = (dx || dy) ? data::crop(s.image, dy, dx, H, W) : s.image;
+      data::ImageF img = (dx || dy) ? data::crop(s.image, dy, dx, H, W) : s.image;
+      float cx = s.cx - float(dx), cy = s.cy - float(dy);
+      if (flip) {
+        for (int c = 0; c < 3; ++c)
+          for (int i = 0; i < H; ++i)
+            for (int j = 0; j < W / 2; ++j) std::swap(img.at(c, i, j), img.at(c, i, W - 1 - j));
+        cx = float(W - 1) - cx;
+      }
+      if (cfg.colour) {
+        const float c = float(cfg.colour_jitter);
+        for (int ch = 0; ch < 3; ++ch) {
+          const float gain = 1.f + c * (2.f * float(rng.uniform()) - 1.f);
+          const float off = 0.5f * c * (2.f * float(rng.uniform()) - 1.f);
+          for (int i = 0; i < H; ++i)
+            for (int j = 0; j < W; ++j)
+              img.at(ch, i, j) = std::clamp(img.at(ch, i, j) * gain + off, 0.f, 1.f);
+        }
+      }
       std::copy(img.data.begin(), img.data.end(), x.begin() + std::size_t(b) * 3 * H * W);
-      t[O * b] = models::PupilRegressor::to_unit(s.cx - float(dx), W);
-      t[O * b + 1] = models::PupilRegressor::to_unit(s.cy - float(dy), H);
-      if (nc.gaze) {  // translation leaves the gaze unchanged
-        t[O * b + 2] = float(s.gaze.yaw) / models::PupilRegressor::kGazeScale;
+      t[O * b] = models::PupilRegressor::to_unit(cx, W);
+      t[O * b + 1] = models::PupilRegressor::to_unit(cy, H);
+      if (nc.gaze) {  // translation leaves the gaze unchanged; a flip mirrors the yaw
+        t[O * b + 2] = float(flip ? -s.gaze.yaw : s.gaze.yaw) / models::PupilRegressor::kGazeScale;
         t[O * b + 3] = float(s.gaze.pitch) / models::PupilRegressor::kGazeScale;
       }
     }
@@ -110,7 +146,22 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
     adam.step(float(lr));
     net->parameters().zero_grad();
     if (loss_log) loss_log->push_back(loss.item());
+    ri.steps_run = step + 1;
+    if (!early) continue;
+    if ((step + 1) % cfg.eval_every == 0 || step + 1 == cfg.steps) {
+      const double e = mean_of(pixel_errors(predict_centres(*net, val_images), val));
+      if (best.empty() || e < ri.best_val_px) {
+        ri.best_val_px = e, ri.best_step = step + 1, since_best = 0;
+        best = net->parameters().block().to_vector();
+      } else if (++since_best >= cfg.patience) {
+        break;
+      }
+    }
   }
+  if (early && !best.empty())
+    Tensor(net->parameters().block()).copy_from(Tensor::from_vector({int64_t(best.size())}, best));
+  if (!early) ri.best_step = ri.steps_run;
+  if (info) *info = ri;
   return net;
 }
 
@@ -374,7 +425,104 @@ struct SeedRuns {
   std::vector<double> synth_err_sum;
   std::vector<double> synth_gaze_seed_mean, synth_gaze_sum;
   Json train_loss = Json::array();
+  Json seeds = Json::array();      // the scoring regressors' seeds
+  Json steps_run = Json::array();  // per seed: steps taken (early stopping)
+  Json best_step = Json::array();  // per seed: the step kept
+  Json val_error = Json::array();  // per seed: its early-stopping validation error (px)
 };
+
+// FNV-1a over bytes.
+void hash_bytes(uint64_t& h, const void* p, std::size_t n) {
+  const auto* b = static_cast<const unsigned char*>(p);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 0x100000001B3ull;
+}
+
+// train_regressor, or its copy in cfg.regressor_cache (the training images,
+// centres, gaze, settings and seed must all match: they make the file name).
+std::unique_ptr<models::PupilRegressor> cached_regressor(const std::vector<data::EyeSample>& train,
+                                                         const TaskEvalConfig& cfg, uint64_t seed,
+                                                         std::vector<double>* losses,
+                                                         RegressorTrainInfo* info) {
+  if (cfg.regressor_cache.empty())
+    return train_regressor(train, cfg.regressor, seed, cfg.device, losses, info);
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (const auto& s : train) {
+    hash_bytes(h, s.image.data.data(), s.image.data.size() * sizeof(float));
+    const double v[5] = {s.cx, s.cy, s.gaze.yaw, s.gaze.pitch, s.has_gaze ? 1.0 : 0.0};
+    hash_bytes(h, v, sizeof v);
+  }
+  const RegressorTrainConfig& r = cfg.regressor;
+  std::ostringstream os;
+  os << seed << ' ' << r.steps << ' ' << r.eval_every << ' ' << r.patience << ' ' << r.val_fraction
+     << ' ' << r.batch << ' ' << r.lr << ' ' << r.geometric << ' ' << r.max_shift << ' ' << r.colour
+     << ' ' << r.colour_jitter << ' ' << r.gaze_weight << ' ' << r.net.hidden << ' '
+     << r.net.channels.size();
+  for (int c : r.net.channels) os << ' ' << c;
+  const std::string key = os.str();
+  hash_bytes(h, key.data(), key.size());
+  char name[64];
+  std::snprintf(name, sizeof name, "/regressor_%016llx.safetensors", (unsigned long long)h);
+  const std::string path = cfg.regressor_cache + name;
+  if (std::filesystem::exists(path)) {
+    const SafetensorsFile f = read_safetensors(path);
+    auto meta = [&](const char* k) {
+      auto it = f.metadata.find(k);
+      MGST_CHECK(it != f.metadata.end(), path << ": metadata '" << k << "' missing");
+      return std::stoi(it->second);
+    };
+    if (info) {
+      info->steps_run = meta("steps_run"), info->best_step = meta("best_step");
+      info->val_images = meta("val_images");
+      info->best_val_px = std::stod(f.metadata.at("best_val_px"));
+    }
+    if (losses) losses->assign(1, std::stod(f.metadata.at("final_loss")));
+    if (cfg.verbose)
+      std::fprintf(stderr, "regressor seed %llu: from %s\n", (unsigned long long)seed,
+                   path.c_str());
+    return models::load_pupil_regressor(path, cfg.device);
+  }
+  RegressorTrainInfo ri;
+  std::vector<double> log;
+  auto net = train_regressor(train, cfg.regressor, seed, cfg.device, &log, &ri);
+  ensure_directory(cfg.regressor_cache);
+  double tail = 0;
+  const std::size_t k0 = log.size() - std::min<std::size_t>(20, log.size());
+  for (std::size_t k = k0; k < log.size(); ++k) tail += log[k] / double(log.size() - k0);
+  models::save_pupil_regressor(path, *net,
+                               {{"seed", std::to_string(seed)},
+                                {"steps_run", std::to_string(ri.steps_run)},
+                                {"best_step", std::to_string(ri.best_step)},
+                                {"val_images", std::to_string(ri.val_images)},
+                                {"best_val_px", std::to_string(ri.best_val_px)},
+                                {"final_loss", std::to_string(tail)},
+                                {"settings", key}});
+  if (info) *info = ri;
+  if (losses) *losses = std::move(log);
+  return net;
+}
+
+// The scoring regressors' seeds: the first cfg.seeds of seed, seed+1, ...
+// that are not excluded (the loss network's seed).
+std::vector<uint64_t> scoring_seeds(const TaskEvalConfig& cfg) {
+  std::vector<uint64_t> out;
+  for (uint64_t s = cfg.seed; int(out.size()) < cfg.seeds; ++s)
+    if (std::find(cfg.exclude_seeds.begin(), cfg.exclude_seeds.end(), s) == cfg.exclude_seeds.end())
+      out.push_back(s);
+  return out;
+}
+
+// Throws when `net` has the loss network's exact weights: it must never score.
+void check_not_loss_network(const models::PupilRegressor& net, const TaskEvalConfig& cfg,
+                            uint64_t seed) {
+  if (!cfg.loss_network) return;
+  const Tensor& a = net.parameters().block();
+  const Tensor& b = cfg.loss_network->parameters().block();
+  MGST_CHECK(a.numel() != b.numel() || a.to_vector() != b.to_vector(),
+             "taskeval: the regressor of seed "
+                 << seed
+                 << " is the purifier's loss network (--task-net) itself; METHOD.md \"No scoring "
+                    "with the loss network\": choose other --seed values");
+}
 
 SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, bool synth_gaze,
                    const TaskEvalConfig& cfg) {
@@ -391,11 +539,30 @@ SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, boo
   for (const auto& k : keys) cond[k].key = k;
   synth_err_sum.assign(data.synthetic_test.size(), 0.0);
   synth_gaze_sum.assign(data.synthetic_test.size(), 0.0);
-  for (int s = 0; s < cfg.seeds; ++s) {
+  const std::vector<uint64_t> seeds = scoring_seeds(cfg);
+  for (std::size_t si = 0; si < seeds.size(); ++si) {
+    const uint64_t seed = seeds[si];
     const auto ts = std::chrono::steady_clock::now();
     std::vector<double> losses;
-    const auto net =
-        train_regressor(data.train, cfg.regressor, cfg.seed + uint64_t(s), cfg.device, &losses);
+    RegressorTrainInfo info;
+    const auto net = cached_regressor(data.train, cfg, seed, &losses, &info);
+    check_not_loss_network(*net, cfg, seed);
+    if (si == 0 && !cfg.save_regressor.empty()) {
+      models::save_pupil_regressor(
+          cfg.save_regressor, *net,
+          {{"seed", std::to_string(seed)},
+           {"train_images", std::to_string(data.train.size())},
+           {"steps_run", std::to_string(info.steps_run)},
+           {"best_step", std::to_string(info.best_step)},
+           {"what", "mgst taskeval pupil regressor, trained on synthetic images only"}});
+      if (cfg.verbose)
+        std::fprintf(stderr, "wrote the seed-%llu regressor to %s\n", (unsigned long long)seed,
+                     cfg.save_regressor.c_str());
+    }
+    r.seeds.push_back(int64_t(seed));
+    r.steps_run.push_back(info.steps_run);
+    r.best_step.push_back(info.best_step);
+    r.val_error.push_back(info.best_val_px);
     for (const auto& k : keys) {
       std::vector<data::Gaze> g;
       auto p = predict_centres(*net, images[k], 32, gaze ? &g : nullptr);
@@ -426,9 +593,9 @@ SeedRuns run_seeds(const TaskEvalData& data, ConditionImages& ci, bool gaze, boo
     train_loss.push_back(tail);
     if (cfg.verbose)
       std::fprintf(stderr,
-                   "regressor seed %llu: %d steps in %.1f s, final loss %.4g, raw real error "
-                   "%.2f px%s%s%s\n",
-                   (unsigned long long)(cfg.seed + s), cfg.regressor.steps, elapsed_s(ts), tail,
+                   "regressor seed %llu: %d steps (kept step %d) in %.1f s, final loss %.4g, raw "
+                   "real error %.2f px%s%s%s\n",
+                   (unsigned long long)seed, info.steps_run, info.best_step, elapsed_s(ts), tail,
                    mean_of(cond["raw"].err.back()),
                    gaze ? (" / " + fmt(mean_of(cond["raw"].gerr.back())) + " deg").c_str() : "",
                    synth_seed_mean.empty()
@@ -589,7 +756,20 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   rep["train_images"] = int64_t(data.train.size());
   rep["test_images"] = int64_t(N);
   rep["seeds"] = cfg.seeds;
-  rep["regressor_steps"] = cfg.regressor.steps;
+  rep["regressor_steps"] = cfg.regressor.steps;  // the cap
+  rep["regressor_seeds"] = runs.seeds;
+  rep["regressor_steps_run"] = runs.steps_run;
+  rep["regressor_best_step"] = runs.best_step;
+  rep["regressor_val_px_error"] = runs.val_error;
+  Json aug = Json::object();
+  aug["geometric"] = cfg.regressor.geometric;
+  aug["max_shift"] = cfg.regressor.max_shift;
+  aug["colour"] = cfg.regressor.colour;
+  if (cfg.regressor.colour) aug["colour_jitter"] = cfg.regressor.colour_jitter;
+  rep["regressor_augmentation"] = aug;
+  Json excl = Json::array();
+  for (uint64_t s : cfg.exclude_seeds) excl.push_back(int64_t(s));
+  rep["excluded_seeds"] = excl;
   rep["regressor_final_loss"] = runs.train_loss;
   rep["gaze"] = gaze;
   rep["raw"] = summary(cond["raw"], nullptr, R, bs);
@@ -604,6 +784,17 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
     rep["synthetic_heldout"] = synthetic_heldout(data, runs, synth_gaze);
   std::map<std::string, std::vector<double>> leak_moves;
   rep["leak_control"] = leak_control(runs, cfg, R, bs, leak_moves);
+  // The loss network's own score: shown apart, never in the table above.
+  if (const models::PupilRegressor* psi = cfg.loss_network;
+      psi && psi->config().height == H && psi->config().width == W) {
+    Json j = Json::object();
+    for (const char* k : {"raw", "purified"})
+      if (ci.images.count(k))
+        j[std::string(k) + "_mean_px_error"] =
+            mean_of(pixel_errors(predict_centres(*psi, ci.images[k]), test));
+    j["note"] = "the purifier was trained against this network: not a fair score";
+    rep["loss_network_score"] = j;
+  }
   rep["seconds"] = elapsed_s(t0);
   if (!cfg.csv.empty()) write_per_image_csv(data, purifier, gaze, cond, leak_moves, cfg.csv);
   return rep;
@@ -658,6 +849,34 @@ void print_taskeval_table(const Json& rep, std::FILE* out) {
     if (const Json* g = s->find("mean_gaze_error_deg"))
       std::fprintf(out, ", %.2f deg", g->as_number());
     std::fprintf(out, " (%lld images)\n", (long long)s->at("images").as_int());
+  }
+  if (const Json* s = rep.find("regressor_seeds")) {
+    std::string seeds, steps;
+    for (std::size_t i = 0; i < s->size(); ++i) {
+      seeds += (i ? " " : "") + std::to_string(s->at(i).as_int());
+      steps += (i ? " " : "") + std::to_string(rep.at("regressor_steps_run")[i].as_int()) + "/" +
+               std::to_string(rep.at("regressor_best_step")[i].as_int());
+    }
+    std::string excluded;
+    for (std::size_t i = 0; i < rep.at("excluded_seeds").size(); ++i)
+      excluded += (i ? " " : "") + std::to_string(rep.at("excluded_seeds")[i].as_int());
+    const Json& aug = rep.at("regressor_augmentation");
+    std::fprintf(out,
+                 "regressors: seeds %s%s; steps run/kept %s (cap %lld, early stopping); "
+                 "augmentation: geometric %s, colour %s\n",
+                 seeds.c_str(),
+                 excluded.empty()
+                     ? ""
+                     : (" (not " + excluded + ": the purifier's loss network)").c_str(),
+                 steps.c_str(), (long long)rep.at("regressor_steps").as_int(),
+                 aug.at("geometric").as_bool() ? "on" : "off",
+                 aug.at("colour").as_bool() ? "ON (hides part of the domain gap)" : "off");
+  }
+  if (const Json* l = rep.find("loss_network_score")) {
+    std::fprintf(out, "scored by the purifier's own loss network (NOT a fair score):");
+    for (const char* k : {"raw_mean_px_error", "purified_mean_px_error"})
+      if (const Json* v = l->find(k)) std::fprintf(out, " %s %.2f px", k, v->as_number());
+    std::fprintf(out, "\n");
   }
   const Json& leak = rep.at("leak_control");
   for (const char* k : {"purified", "region_colour"})

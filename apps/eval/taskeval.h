@@ -32,14 +32,37 @@ struct RegressorTrainConfig {
   // 16, 32, 64, then 64 per extra stage until the last map is <= 6 rows
   // (keeps the linear head small: at 72x96, 9x12x64 inputs did not train).
   models::PupilRegressorConfig net{0, 0, {}, 64};
-  int steps = 300;
+  // A cap: with early stopping (patience > 0) training ends when the error on
+  // a validation split of the training images (every round(1/val_fraction)-th,
+  // at least 10 images in all) has not improved for `patience` checks, one
+  // every `eval_every` steps, and the best checked weights are kept.
+  int steps = 3000;
+  int eval_every = 100;
+  int patience = 5;
+  double val_fraction = 0.15;
   int batch = 16;
-  double lr = 2e-3;   // Adam, cosine decay to 0
-  int max_shift = 3;  // random translation augmentation (px, edge-padded)
+  double lr = 2e-3;  // Adam, cosine decay to 0 over `steps`
+  // Geometric augmentation (on by default): a random translation of up to
+  // max_shift px (edge-padded) and a horizontal flip (x -> W-1-x, yaw -> -yaw).
+  bool geometric = true;
+  int max_shift = 3;
+  // Colour augmentation (off by default: it hides the very domain gap a
+  // purifier must close): per-channel gain in [1-c, 1+c] and offset in
+  // [-c/2, c/2], c = colour_jitter, clamped to [0, 1].
+  bool colour = false;
+  double colour_jitter = 0.2;
   // Weight of the gaze L2 term (on yaw, pitch / kGazeScale). Demo eyes, 3 seeds:
   // 0.3 kept the held-out centre error (1.29 px vs 1.30 without gaze) at
   // 4.9 deg; 1.0 gave 4.7 deg but 2.6 px.
   double gaze_weight = 0.3;
+};
+
+// How a regressor's training went.
+struct RegressorTrainInfo {
+  int steps_run = 0;          // optimiser steps taken (<= the cap)
+  int best_step = 0;          // the step whose weights were kept
+  int val_images = 0;         // size of the early-stopping split (0: none, ran to the cap)
+  double best_val_px = -1.0;  // its mean error at best_step (px), -1 without a split
 };
 
 // Trains on `train` (all the same size); `loss_log` receives each step's loss
@@ -48,7 +71,8 @@ struct RegressorTrainConfig {
 std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::EyeSample>& train,
                                                         const RegressorTrainConfig& cfg,
                                                         uint64_t seed, Device device,
-                                                        std::vector<double>* loss_log = nullptr);
+                                                        std::vector<double>* loss_log = nullptr,
+                                                        RegressorTrainInfo* info = nullptr);
 
 // Predicted centres in pixels of the images' own frame; images are clamped to
 // [0, 1] first (as when written to files). `gaze` (needs a gaze head)
@@ -83,6 +107,19 @@ struct TaskEvalConfig {
   int leak_shift = 12;
   int bootstrap = 2000;
   Device device = Device::cpu();
+  // METHOD.md "No scoring with the loss network": seeds never used for the
+  // scoring regressors (the seed of the task network a purifier was trained
+  // with); the regressor seeds are the first `seeds` of seed, seed+1, ... not
+  // listed here.
+  std::vector<uint64_t> exclude_seeds;
+  // That task network, when at hand: it is checked never to be one of the
+  // scorers, and its own score is reported apart, marked.
+  const models::PupilRegressor* loss_network = nullptr;
+  std::string save_regressor;  // write the first seed's regressor here ("" = none)
+  // A folder of trained scoring regressors, keyed by a hash of the training
+  // images, their centres, the regressor settings and the seed: a run that
+  // finds its key loads the regressor instead of training it ("" = none).
+  std::string regressor_cache;
   std::string csv;      // per-image table ("" = none)
   bool verbose = true;  // progress to stderr
 };

@@ -42,6 +42,12 @@ std::string num(double v, const char* format = "%.4g") {
   return buf;
 }
 
+std::string join_names(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+
 std::string percent(double part, double whole) {
   return whole != 0 ? num(100.0 * part / whole, "%.1f%%") : "-";
 }
@@ -200,6 +206,7 @@ struct Inspection {
   const InspectInputs& in;
   data::Batch cb;  // the content sample as a batch of one
   losses::StyleTarget target;
+  losses::StyleTarget task_target;  // psi's Grams of the style image (with a task network)
   losses::RegionWeights regions;
   std::vector<NamedTensor> acts;  // the transform net's activations
   Tensor y;
@@ -217,10 +224,16 @@ void run_pipeline(Inspection& p) {
   p.cb = data::make_batch({in.content_sample}, in.device);
   p.target = train::single_style_target(*in.vgg, in.style_sample, loss.style_layers, in.device);
   p.regions = losses::make_regions(p.cb.m, p.cb.v);
+  losses::TaskStyleTerm psi;
+  if (in.task_net) {
+    p.task_target =
+        train::single_style_target(*in.task_net, in.style_sample, loss.task_layers, in.device);
+    psi = {in.task_net, &p.task_target, loss.task_layers};
+  }
   {
     NoGradGuard no_grad;
     p.y = in.net->forward_with_activations(p.cb.x, p.cb.m, &p.acts);
-    p.terms = losses::compute_losses(*in.vgg, loss, p.y, p.cb.x, p.regions, p.target);
+    p.terms = losses::compute_losses(*in.vgg, loss, p.y, p.cb.x, p.regions, p.target, psi);
     p.fy = in.vgg->features(p.y, loss.vgg_layers());
   }
   p.vgg_layers = loss.vgg_layers();
@@ -268,7 +281,11 @@ void summary_section(Report& rep, const Inspection& p) {
                                   ", w_t " + num(loss.w_task) + ", w_tv " + num(loss.w_tv) +
                                   ", &lambda;_att " + num(loss.lambda_att)},
              {"style layers", escape(sl)},
-             {"content layer", escape(loss.content_layer)}},
+             {"content layer", escape(loss.content_layer)},
+             {"task network (L_psi)", p.in.task_net ? escape(p.in.task_net_path) + ", w_&psi; " +
+                                                          num(loss.w_task_style) + ", layers " +
+                                                          escape(join_names(loss.task_layers))
+                                                    : "none (no --task-net)"}},
             "");
   rep.end_section();
 }
@@ -477,8 +494,12 @@ void losses_section(Report& rep, const Inspection& p) {
         {"task L_t", "luminance-edge loss in the attention region", terms.task.item(), loss.w_task},
         {"tv L_tv", "total variation", terms.tv.item(), loss.w_tv},
     };
+    std::vector<Term> all(std::begin(ts), std::end(ts));
+    if (terms.task_style.defined())
+      all.push_back({"task-net style L_&psi;", "region Gram mse on the task network's layers",
+                     terms.task_style.item(), loss.w_task_style});
     std::vector<std::vector<std::string>> rows;
-    for (const Term& t : ts)
+    for (const Term& t : all)
       rows.push_back(
           {std::string("<b>") + t.name + "</b> <span class=\"note\">" + t.what + "</span>",
            num(t.value), num(t.weight), num(t.value * t.weight),
@@ -500,7 +521,23 @@ void losses_section(Report& rep, const Inspection& p) {
               lrows);
     rep.paragraph(
         "<span class=\"note\">With Johnson's normalisation deep layers are small; "
-        "rebalance them with <code>--style-layer-weights</code>.</span>");
+        "rebalance them with <code>--style-layer-weights</code> (<code>auto</code>: equal "
+        "shares at the identity).</span>");
+    if (terms.task_style.defined()) {
+      rep.heading("Task-network layers (L_&psi;)");
+      std::vector<std::vector<std::string>> trows;
+      const double lp = terms.task_style.item();
+      for (std::size_t i = 0; i < loss.task_layers.size(); ++i) {
+        const double v = terms.task_style_per_layer[i].item();
+        trows.push_back({escape(loss.task_layers[i]),
+                         std::to_string(p.in.task_net->stride(loss.task_layers[i])), num(v),
+                         share_cell(v, lp), num(v * loss.w_task_style),
+                         share_cell(v * loss.w_task_style, total)});
+      }
+      rep.table({"layer", "stride", "&Sigma;<sub>r</sub> mse", "share of L_&psi;",
+                 "&times; w_&psi;", "share of L"},
+                trows);
+    }
   }
   rep.end_section();
 }
@@ -624,9 +661,10 @@ void write_inspect_report(const InspectInputs& in, const std::string& out_path) 
   if (!parent.empty()) ensure_directory(parent.string());
   write_file_atomic(out_path, rep.document());
   const losses::LossTerms& terms = p.terms;
-  std::printf("loss: content %.4g, style %.4g, task %.4g, tv %.4g, total %.4g\n",
-              terms.content.item(), terms.style.item(), terms.task.item(), terms.tv.item(),
-              terms.total.item());
+  std::printf("loss: content %.4g, style %.4g, task %.4g, tv %.4g", terms.content.item(),
+              terms.style.item(), terms.task.item(), terms.tv.item());
+  if (terms.task_style.defined()) std::printf(", task-net style %.4g", terms.task_style.item());
+  std::printf(", total %.4g\n", terms.total.item());
   std::printf("wrote %s\n", out_path.c_str());
 }
 

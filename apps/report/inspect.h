@@ -24,6 +24,9 @@ struct InspectInputs {
   const models::Vgg19* vgg = nullptr;
   std::string vgg_path;
   losses::LossConfig loss;
+  // The task network psi of L_psi (--task-net; null: no such term), its file.
+  const models::LossNetwork* task_net = nullptr;
+  std::string task_net_path;
   int channels = 8;    // feature-map channels shown per layer
   bool trace = false;  // add the autograd tape of one training step
 };

@@ -46,7 +46,15 @@ Json TrainConfig::to_json() const {
   l["style_layers"] = sl, l["style_layer_weights"] = sw, l["lambda_att"] = loss.lambda_att;
   l["w_content"] = loss.w_content, l["w_style"] = loss.w_style, l["w_task"] = loss.w_task;
   l["w_tv"] = loss.w_tv;
+  l["style_layer_weights_auto"] = loss.style_layer_weights_auto;
+  l["w_task_style"] = loss.w_task_style;
+  l["task_style_weight_auto"] = loss.task_style_weight_auto;
+  Json tl = Json::array();
+  for (const auto& s : loss.task_layers) tl.push_back(s);
+  l["task_layers"] = tl;
   j["loss"] = l;
+  j["task_net"] = task_net;
+  j["task_net_seed"] = task_net_seed;
   j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
   j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
   j["precision"] = precision;
@@ -76,6 +84,17 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   c.loss.lambda_att = l.at("lambda_att").as_number();
   c.loss.w_content = l.at("w_content").as_number(), c.loss.w_style = l.at("w_style").as_number();
   c.loss.w_task = l.at("w_task").as_number(), c.loss.w_tv = l.at("w_tv").as_number();
+  // Keys of the task-network term and the balanced layers (issue 16): older
+  // checkpoints lack them and trained without either.
+  if (const Json* v = l.find("style_layer_weights_auto"))
+    c.loss.style_layer_weights_auto = v->as_bool();
+  if (const Json* v = l.find("w_task_style")) c.loss.w_task_style = v->as_number();
+  if (const Json* v = l.find("task_style_weight_auto"))
+    c.loss.task_style_weight_auto = v->as_bool();
+  if (const Json* v = l.find("task_layers"))
+    for (const auto& s : v->as_array()) c.loss.task_layers.push_back(s.as_string());
+  if (const Json* v = j.find("task_net")) c.task_net = v->as_string();
+  if (const Json* v = j.find("task_net_seed")) c.task_net_seed = v->as_int();
   c.batch = int(j.at("batch").as_int()), c.steps = int(j.at("steps").as_int());
   c.lr = j.at("lr").as_number(), c.seed = uint64_t(j.at("seed").as_int());
   c.checkpoint_every = int(j.at("checkpoint_every").as_int());

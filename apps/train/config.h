@@ -16,6 +16,8 @@ namespace mgst::train {
 struct TrainConfig {
   std::string content, masks, style, style_masks;  // files or directories
   std::string vgg;                                 // "" = seeded random VGG
+  std::string task_net;  // saved pupil regressor, psi of the task-network style term ("": none)
+  int64_t task_net_seed = -1;  // its seed (from its metadata; -1 unknown): taskeval avoids it
   int height = 96, width = 128;
   std::string crop = "center";
   std::string style_target = "mean";  // mean | paired

@@ -20,6 +20,8 @@ struct StepLog {
   // Validation loss (train --val-content), on the rows of checkpoint steps only.
   bool has_val = false;
   LossValues val;
+  // L_psi, unweighted (train --task-net; printed, not in log.csv, whose total includes it).
+  double task_style = 0;
 };
 // One row, "step,content,style,task,tv,total,images_per_s\n"; with
 // `val_columns`, five more: val_content,val_style,val_task,val_tv,val_total

@@ -44,10 +44,15 @@ bool has_attention(const data::Sample& s) {
 void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::string>& layers,
                  Device device) {
   const World& w = world();
+  // The channel count of each layer (VGG's or the task network's), from
+  // rank 0, which always computes image 0.
+  std::vector<float> channels(layers.size());
+  if (w.rank == 0)
+    for (std::size_t k = 0; k < layers.size(); ++k)
+      channels[k] = float(set[0].gram.at(layers[k])[0].size(1));
+  broadcast(channels.data(), int64_t(channels.size()), 0);
   std::size_t floats = 0;
-  for (const auto& l : layers)
-    floats +=
-        2 * std::size_t(models::Vgg19::layer_channels(l) * models::Vgg19::layer_channels(l) + 1);
+  for (const float c : channels) floats += 2 * std::size_t(int64_t(c) * int64_t(c) + 1);
   std::vector<float> buf(floats);
   for (std::size_t i = 0; i < set.size(); ++i) {
     const int owner = int(i % std::size_t(w.size));
@@ -64,8 +69,9 @@ void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::st
     broadcast(buf.data(), int64_t(buf.size()), owner);
     if (owner == w.rank) continue;
     at = 0;
-    for (const auto& l : layers) {
-      const int64_t C = models::Vgg19::layer_channels(l);
+    for (std::size_t k = 0; k < layers.size(); ++k) {
+      const std::string& l = layers[k];
+      const int64_t C = int64_t(channels[k]);
       for (int r = 0; r < 2; ++r) {
         g.gram[l][r] = Tensor::from_vector({1, C, C},
                                            std::vector<float>(buf.begin() + long(at),
@@ -80,7 +86,8 @@ void share_grams(std::vector<losses::StyleGrams>& set, const std::vector<std::st
 
 }  // namespace
 
-std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
+std::vector<losses::StyleGrams> style_set_grams(const models::LossNetwork& net,
+                                                const std::vector<std::string>& layers,
                                                 const std::vector<data::SampleSource>& style,
                                                 const data::CropOptions& crop,
                                                 const TrainConfig& cfg, Device device) {
@@ -97,19 +104,18 @@ std::vector<losses::StyleGrams> style_set_grams(const models::Vgg19& vgg,
                                                cfg.style_mask_options, style_crop, unused);
     any_attention = any_attention || has_attention(smp);
     const data::Batch b = data::make_batch({smp}, device);
-    out[i] = losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v),
-                                         cfg.loss.style_layers);
+    out[i] = losses::compute_style_grams(net, b.x, losses::make_regions(b.m, b.v), layers);
   }
-  if (w.size > 1) share_grams(out, cfg.loss.style_layers, device);
+  if (w.size > 1) share_grams(out, layers, device);
   if (!allreduce_max(any_attention ? 1 : 0)) fail_empty_style_attention(cfg, style.size());
   return out;
 }
 
-losses::StyleTarget single_style_target(const models::Vgg19& vgg, const data::Sample& style,
+losses::StyleTarget single_style_target(const models::LossNetwork& net, const data::Sample& style,
                                         const std::vector<std::string>& layers, Device device) {
   const data::Batch b = data::make_batch({style}, device);
   return losses::mean_style_target(
-      {losses::compute_style_grams(vgg, b.x, losses::make_regions(b.m, b.v), layers)}, layers);
+      {losses::compute_style_grams(net, b.x, losses::make_regions(b.m, b.v), layers)}, layers);
 }
 
 }  // namespace mgst::train

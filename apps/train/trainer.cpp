@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 
 #include "apps/train/before_after.h"
@@ -206,9 +207,11 @@ void Trainer::setup() {
   vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet || !w.root());  // warn once
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
-  style_grams_ = style_set_grams(*vgg_, style_, crop_, cfg_, device_);
+  style_grams_ = style_set_grams(*vgg_, cfg_.loss.style_layers, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
+  setup_task_net();
   if (w.root()) load_fixed_sets();  // validation and previews: rank 0 only
+  resolve_auto_weights();           // from the whole first batch: alike on every rank
   if (!cfg_.quiet && w.size > 1)
     std::printf("mgst train: %d ranks x %d images per step, CPU threads per rank: %d, %s\n", w.size,
                 cfg_.batch / w.size, w.cpu_threads, distributed_backends().c_str());
@@ -277,33 +280,137 @@ data::Batch Trainer::batch_for_step(int64_t step, std::vector<int>* pairing) con
 
 namespace {
 double value(const Tensor& t) { return double(t.item()); }
+std::string text_list(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
 }  // namespace
+
+void Trainer::setup_task_net() {
+  losses::LossConfig& L = cfg_.loss;
+  if (cfg_.task_net.empty()) {
+    MGST_CHECK(L.w_task_style == 0 && !L.task_style_weight_auto && L.task_layers.empty(),
+               "--task-style-weight and --task-layers need --task-net FILE");
+    return;
+  }
+  MGST_CHECK(L.task_style_weight_auto || (std::isfinite(L.w_task_style) && L.w_task_style > 0),
+             "--task-net " << cfg_.task_net
+                           << " needs --task-style-weight W (> 0) or --task-style-weight auto");
+  task_net_ = models::load_pupil_regressor(cfg_.task_net, device_);
+  task_net_->freeze();
+  {  // its seed, recorded so that `mgst taskeval` never scores with it
+    const SafetensorsFile f = read_safetensors(cfg_.task_net);
+    auto it = f.metadata.find("seed");
+    cfg_.task_net_seed =
+        it == f.metadata.end() ? -1 : parse_step(it->second, cfg_.task_net, "seed");
+  }
+  if (L.task_layers.empty()) L.task_layers = task_net_->feature_layers();
+  std::set<std::string> seen;
+  for (const auto& l : L.task_layers) {
+    try {
+      task_net_->stride(l);
+    } catch (const Error& e) {
+      throw Error("--task-layers: " + std::string(e.what()) + " (" + cfg_.task_net + ")");
+    }
+    MGST_CHECK(seen.insert(l).second, "--task-layers: " << l << " listed twice");
+  }
+  const auto& rc = task_net_->config();
+  if (!cfg_.quiet && (rc.height != cfg_.height || rc.width != cfg_.width))
+    std::fprintf(stderr,
+                 "note: the task network %s was trained at %dx%d, the purifier trains at %dx%d; "
+                 "its conv stages read any size, but the statistics it learned are of its own\n",
+                 cfg_.task_net.c_str(), rc.height, rc.width, cfg_.height, cfg_.width);
+  task_target_ = losses::mean_style_target(style_set_grams(*task_net_, L.task_layers, style_, crop_,
+                                                           cfg_, device_),
+                                           L.task_layers);
+}
+
+losses::TaskStyleTerm Trainer::task_style_term() const {
+  if (!task_net_) return {};
+  return {task_net_.get(), &task_target_, cfg_.loss.task_layers};
+}
+
+void Trainer::resolve_auto_weights() {
+  losses::LossConfig& L = cfg_.loss;
+  const bool layers = L.style_layer_weights_auto && L.style_layer_weights.empty();
+  const bool psi = task_net_ && L.task_style_weight_auto && L.w_task_style <= 0;
+  if (!layers && !psi) return;
+  NoGradGuard no_grad;
+  const FirstBatch fb = first_batch();
+  const data::Batch& b = fb.batch;
+  const losses::RegionWeights& regions = fb.regions;
+  const losses::StyleTarget& target = fb.target;
+  if (layers) {  // METHOD.md "Balanced style layers", from the unweighted layer losses
+    losses::LossConfig unit = L;
+    unit.style_layer_weights.assign(L.style_layers.size(), 1.0);
+    const auto t = losses::compute_losses(*vgg_, unit, b.x, b.x, regions, target);
+    std::vector<double> per_layer;
+    for (const auto& l : t.style_per_layer) per_layer.push_back(value(l));
+    L.style_layer_weights = losses::balanced_layer_weights(per_layer, L.style_layers);
+  }
+  if (psi) {  // w_psi L_psi = w_s L_s at the identity
+    losses::LossConfig unit = L;
+    unit.w_task_style = 1.0;
+    const auto t =
+        losses::compute_losses(*vgg_, unit, b.x, b.x, regions, target, task_style_term());
+    const double ls = value(t.style), lpsi = value(t.task_style);
+    MGST_CHECK(std::isfinite(lpsi) && lpsi > 0 && std::isfinite(ls),
+               "--task-style-weight auto: the task-network style loss is "
+                   << lpsi << " at the identity on the first batch (style loss " << ls
+                   << "), so w_psi cannot be set from it; give a number");
+    L.w_task_style = L.w_style * ls / lpsi;
+  }
+}
+
+Trainer::FirstBatch Trainer::first_batch() const {
+  std::vector<int> pairing;
+  FirstBatch fb;
+  fb.batch = batch_for_step(1, &pairing);
+  fb.regions = losses::make_regions(fb.batch.m, fb.batch.v);
+  fb.target = cfg_.style_target == "mean"
+                  ? mean_target_
+                  : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  return fb;
+}
 
 void Trainer::balance_report() {
   NoGradGuard no_grad;
-  std::vector<int> pairing;
-  const data::Batch b = batch_for_step(1, &pairing);
-  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
-  const losses::StyleTarget target =
-      cfg_.style_target == "mean"
-          ? mean_target_
-          : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+  const FirstBatch fb = first_batch();
+  const data::Batch& b = fb.batch;
+  const losses::RegionWeights& regions = fb.regions;
+  const losses::StyleTarget& target = fb.target;
   const auto& L = cfg_.loss;
   std::printf("balance report (step 0, first batch): weighted terms and style-layer shares\n");
   for (int which = 0; which < 2; ++which) {
     const Tensor y = which == 0 ? b.x : net_->forward(b.x, b.m);
-    const auto t = losses::compute_losses(*vgg_, L, y, b.x, regions, target);
-    std::printf("  %-12s content %.4g  style %.4g  task %.4g  tv %.4g  total %.4g\n",
+    const losses::TaskStyleTerm psi = task_style_term();
+    const auto t = losses::compute_losses(*vgg_, L, y, b.x, regions, target, psi);
+    std::printf("  %-12s content %.4g  style %.4g  task %.4g  tv %.4g",
                 which == 0 ? "identity" : "initial net", L.w_content * value(t.content),
-                L.w_style * value(t.style), L.w_task * value(t.task), L.w_tv * value(t.tv),
-                value(t.total));
-    const double s = value(t.style);
-    std::printf("  %-12s style shares:", "");
+                L.w_style * value(t.style), L.w_task * value(t.task), L.w_tv * value(t.tv));
+    if (psi.net) std::printf("  task-net style %.4g", L.w_task_style * value(t.task_style));
+    std::printf("  total %.4g\n", value(t.total));
+    auto shares = [&](const char* what, const std::vector<std::string>& layers,
+                      const std::vector<Tensor>& per_layer, double s) {
+      std::printf("  %-12s %s shares:", "", what);
+      for (std::size_t i = 0; i < layers.size(); ++i)
+        std::printf(" %s %.2f%%", layers[i].c_str(), s > 0 ? 100.0 * value(per_layer[i]) / s : 0.0);
+      std::printf("\n");
+    };
+    shares("style", L.style_layers, t.style_per_layer, value(t.style));
+    if (psi.net) shares("task-net style", psi.layers, t.task_style_per_layer, value(t.task_style));
+  }
+  if (L.style_layer_weights_auto) {
+    std::printf("  style-layer weights (auto, from the first batch at the identity):");
     for (std::size_t i = 0; i < L.style_layers.size(); ++i)
-      std::printf(" %s %.2f%%", L.style_layers[i].c_str(),
-                  s > 0 ? 100.0 * value(t.style_per_layer[i]) / s : 0.0);
+      std::printf(" %s %.4g", L.style_layers[i].c_str(), L.style_layer_weights[i]);
     std::printf("\n");
   }
+  if (task_net_)
+    std::printf("  task-net style weight %.4g%s, layers %s\n", L.w_task_style,
+                L.task_style_weight_auto ? " (auto: w_psi L_psi = w_s L_s at the identity)" : "",
+                text_list(L.task_layers).c_str());
   std::printf(
       "  (set --style-layer-weights to rebalance layers; --loss-weights c,s,t,tv for terms)\n");
 }
@@ -352,11 +459,11 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   // The step's loss values (content, style, task, tv, total), averaged over
   // the ranks, and the guard: every rank decides alike.
   double v[5] = {};
-  double guard_value = 0;
+  double guard_value = 0, task_style_value = 0;
   Tensor grads, local_values;
   try {
     const Tensor y = net_->forward(b.x, b.m);
-    t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target);
+    t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target, task_style_term());
     t.total.backward();
     if (Tape::current().detect_anomaly()) {
       for (const auto& p : net_->parameters().items())
@@ -365,15 +472,18 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     NoGradGuard no_grad;
     grads = net_->parameters().gather_grads();
     allreduce_mean(grads);  // one all-reduce over the whole block
-    local_values = pack_scalars({t.content, t.style, t.task, t.tv, t.total});
+    std::vector<Tensor> terms{t.content, t.style, t.task, t.tv, t.total};
+    if (t.task_style.defined()) terms.push_back(t.task_style);  // L_psi (--task-net)
+    local_values = pack_scalars(terms);
     Tensor values = local_values.clone();
     allreduce_mean(values);  // the means over the ranks
     const Tensor guard = ops::add(ops::sum(values), ops::sum(grads));
     adam_->step(float(lr_at(s)), grads, guard);
-    // The one read of the step: the five mean loss terms and the guard.
+    // The one read of the step: the mean loss terms and the guard.
     const std::vector<float> host = pack_scalars({values, guard}).to_vector();
     for (int i = 0; i < 5; ++i) v[i] = host[std::size_t(i)];
-    guard_value = host[5];
+    if (terms.size() > 5) task_style_value = host[5];
+    guard_value = host[terms.size()];
   } catch (const Error& e) {
     Tape::current().clear();
     net_->parameters().zero_grad();  // a caller may go on with the next step
@@ -417,6 +527,7 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   StepLog r{s, v[0], v[1], v[2], v[3], v[4], cfg_.batch / std::max(secs, 1e-9)};
+  if (t.task_style.defined()) r.task_style = task_style_value;
   log_.push_back(r);
   return r;
 }
@@ -435,7 +546,7 @@ LossValues Trainer::validation_loss() const {
     const data::Batch b = data::make_batch(chunk, device_);
     const Tensor y = net_->forward(b.x, b.m);
     const auto t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, losses::make_regions(b.m, b.v),
-                                          mean_target_);
+                                          mean_target_, task_style_term());
     const double n = double(chunk.size());  // the terms are batch means: weight by size
     sum.content += n * value(t.content), sum.style += n * value(t.style);
     sum.task += n * value(t.task), sum.tv += n * value(t.tv), sum.total += n * value(t.total);
@@ -541,6 +652,7 @@ void Trainer::print_step(const StepLog& r, double elapsed_s, double eta_s) const
       "tv %.4g  weighted total %.4g  %.2f img/s  ETA %s\n",
       (long long)r.step, cfg_.steps, duration_text(elapsed_s).c_str(), lr_at(r.step), r.content,
       r.style, r.task, r.tv, r.total, r.images_per_s, duration_text(eta_s).c_str());
+  if (task_net_) std::printf("  task-net style (unweighted) %.4g\n", r.task_style);
   if (r.has_val)
     std::printf(
         "  validation (%zu images): content %.4g  style %.4g  task %.4g  tv %.4g  "

@@ -13,6 +13,7 @@
 #include "apps/train/log_csv.h"
 #include "losses/objective.h"
 #include "losses/style_target.h"
+#include "models/pupil_regressor.h"
 #include "models/transform_net.h"
 #include "models/vgg19.h"
 
@@ -46,6 +47,8 @@ class Trainer {
   models::TransformNet& net() { return *net_; }
   const models::Vgg19& vgg() const { return *vgg_; }
   const losses::StyleTarget& mean_target() const { return mean_target_; }
+  // The task-network style term (net null without --task-net).
+  losses::TaskStyleTerm task_style_term() const;
   int64_t steps_done() const { return step_; }
   Device device() const { return device_; }
 
@@ -72,6 +75,19 @@ class Trainer {
  private:
   void setup();
   void load_fixed_sets();
+  // --task-net: loads psi (frozen), resolves its layers, its mean target.
+  void setup_task_net();
+  // The `auto` weights (--style-layer-weights, --task-style-weight) from the
+  // first batch at the identity, when the config does not hold them yet.
+  void resolve_auto_weights();
+  // Step 1's batch, its regions and style target (the balance report's and
+  // the `auto` weights' batch).
+  struct FirstBatch {
+    data::Batch batch;
+    losses::RegionWeights regions;
+    losses::StyleTarget target;
+  };
+  FirstBatch first_batch() const;
   void print_step(const StepLog& r, double elapsed_s, double eta_s) const;
   // checkpoint.safetensors, the kept copy (--keep-checkpoints) and loss.png.
   void write_checkpoint_files() const;
@@ -86,7 +102,9 @@ class Trainer {
   std::unique_ptr<Adam> adam_;
   std::vector<losses::StyleGrams> style_grams_;
   losses::StyleTarget mean_target_;
-  std::vector<data::Sample> val_;  // --val-content, centre-cropped once
+  std::unique_ptr<models::PupilRegressor> task_net_;  // psi (--task-net), frozen
+  losses::StyleTarget task_target_;                   // the style set's mean Grams of psi
+  std::vector<data::Sample> val_;                     // --val-content, centre-cropped once
   // A fixed batch for samples/ and before_after.png: the first validation
   // images, else the first content images; beside them the first style images.
   std::vector<data::Sample> preview_, preview_styles_;
