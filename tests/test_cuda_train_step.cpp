@@ -143,9 +143,8 @@ TEST_SUITE("cuda") {
   //   tf32         the same        1.6e-3 at the last layer back through the net)
   // Tolerances, about 3x those: losses 1e-3; gradients 1e-3 (matmul-tf32) and
   // 0.25 (TF32 convolutions). A wrong kernel (a lane, a stage, a slab) is
-  // O(1) wrong in the op harness long before this. MGST_TEST_SMALL runs
-  // "tf32" only (it exercises both families); MGST_PRECISION_REPORT=1
-  // prints the figures.
+  // O(1) wrong in the op harness long before this. Not under MGST_TEST_SMALL
+  // (below); MGST_PRECISION_REPORT=1 prints the figures.
   TEST_CASE("cuda train step: TF32 policies stay within the precision tolerances of the CPU") {
     MGST_REQUIRE_GPU();
     const std::string data = test::make_eye_dataset("cuda_step_tf32_data", 24, 32, 3);
@@ -153,8 +152,11 @@ TEST_SUITE("cuda") {
     Trainer cpu(step_config(data, "cpu"));
     std::vector<StepLog> lc;
     const auto mc = checkpoint_after(cpu, lc, 1);
-    std::vector<std::string> policies{"tf32"};
-    if (!test::cuda::small_mode()) policies = {"matmul-tf32", "conv-tf32", "tf32"};
+    // MGST_TEST_SMALL (the ASan run of CI, compute-sanitizer): skipped, the op
+    // harness checks the TF32 kernels there; an emulated TF32 step under
+    // ASan costs minutes.
+    if (test::cuda::small_mode()) return;
+    const std::vector<std::string> policies{"matmul-tf32", "conv-tf32", "tf32"};
     for (const std::string& policy : policies) {
       CAPTURE(policy);
       Trainer gpu(step_config(data, "cuda", policy));
@@ -201,30 +203,29 @@ TEST_SUITE("cuda") {
   // The device-side NaN/Inf guard (Adam's kernel skips the update; the host
   // reads the guard after the step) keeps the trainer's promise on CUDA as
   // the host check did: the step is named, the weights, Adam's moments and
-  // its step count are those of the last good step, and the run can go on.
+  // its step count are those before the step, and the run can go on.
   // (tests/test_reliability.cpp checks the same through the binary on the CPU.)
   TEST_CASE("cuda train step: a NaN stops the step on the device guard, weights and Adam intact") {
     MGST_REQUIRE_GPU();
     const std::string data = test::make_eye_dataset("cuda_nan_data", 24, 32, 2);
     Trainer gpu(step_config(data, "cuda"));
-    gpu.step();
     const std::string path = gpu.config().out + "/before.safetensors";
     gpu.save_checkpoint(path);
-    Trainer::HostBatch bad = gpu.load_step(2);
+    Trainer::HostBatch bad = gpu.load_step(1);
     bad.samples[0].image.data[5] = std::nanf("");
     try {
       gpu.step_with(bad);
       FAIL("a NaN input did not stop the step");
     } catch (const Error& e) {
       const std::string what = e.what();
-      CHECK(what.find("step 2") != std::string::npos);
+      CHECK(what.find("step 1") != std::string::npos);
       CAPTURE(what);
       // The loss or, when max-pools swallowed the NaN, the gradient it names.
       CHECK((what.find("the loss is nan") != std::string::npos ||
              what.find("holds NaN/Inf") != std::string::npos));
       CHECK(what.find("intact") != std::string::npos);
     }
-    CHECK(gpu.steps_done() == 1);
+    CHECK(gpu.steps_done() == 0);
     const std::string after = gpu.config().out + "/after.safetensors";
     gpu.save_checkpoint(after);
     const auto a = read_safetensors(path), b = read_safetensors(after);
