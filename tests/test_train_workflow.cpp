@@ -156,7 +156,7 @@ TEST_SUITE("apps") {
     // one line each; a flag repeating the saved value is accepted silently.
     r = cli("train --resume " + run +
                 " --steps 4 --lr 3e-4 --warmup-steps 1 --device cpu --size 16x16 --residual "
-                "--checkpoint-every 3 --quiet",
+                "--checkpoint-every 3 --precision fp32 --quiet",
             "/");
     REQUIRE(r.code == 0);
     CHECK(r.out.find("resume: --steps 2 -> 4") != std::string::npos);
@@ -164,6 +164,7 @@ TEST_SUITE("apps") {
     CHECK(r.out.find("resume: --warmup-steps 100 -> 1") != std::string::npos);
     CHECK(r.out.find("resume: --device auto -> cpu") != std::string::npos);
     CHECK(r.out.find("resume: --checkpoint-every 100 -> 3") != std::string::npos);
+    CHECK(r.out.find("resume: --precision conv-tf32 -> fp32") != std::string::npos);
     CHECK(r.out.find("--size") == std::string::npos);
     CHECK(r.out.find("--residual") == std::string::npos);
     const Json c1 = saved_config(ckpt);
@@ -171,6 +172,7 @@ TEST_SUITE("apps") {
     CHECK(c1.at("lr").as_number() == doctest::Approx(3e-4));
     CHECK(c1.at("steps").as_int() == 4);
     CHECK(c1.at("device").as_string() == "cpu");
+    CHECK(c1.at("precision").as_string() == "fp32");
     CHECK(lines_of(read_file(run + "/log.csv")).size() == 5);  // header + 4 steps
 
     // Moved data: the new paths override the saved ones.
