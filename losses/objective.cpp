@@ -41,26 +41,44 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
   MGST_CHECK(layer_weights.size() == layers.size(), layer_weights.size()
                                                         << " layer weights for " << layers.size()
                                                         << " " << net.kind() << " style layers");
-  std::vector<Tensor> out;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
-    const std::string& l = layers[i];
-    const PooledRegions p = pool_regions(regions, net.stride(l));
-    const Tensor& F = feats.at(l);
-    const int64_t N = F.size(0), C = F.size(1);
-    Tensor layer_loss;
+  // First the row weights of every layer and region (the empty-region guard
+  // times the target's validity), computed on the host and uploaded in ONE
+  // copy: a copy from pageable memory waits for the GPU, once per step
+  // instead of once per layer and region.
+  std::vector<PooledRegions> pooled;
+  std::vector<float> row_w;
+  int64_t N = 0;
+  for (const std::string& l : layers) {
+    pooled.push_back(pool_regions(regions, net.stride(l)));
+    N = feats.at(l).size(0);
     for (int r = 0; r < 2; ++r) {
       const GramTarget& tg = target.layers.at(l)[r];
       const int64_t R = tg.gram.size(0);
       MGST_CHECK(R == 1 || R == N,
                  "style target for " << l << " has " << R << " rows for a batch of " << N);
-      const std::vector<float>& sums = r == kAttention ? p.att_sum : p.bkgd_sum;
-      std::vector<float> w(N);
+      const std::vector<float>& sums =
+          r == kAttention ? pooled.back().att_sum : pooled.back().bkgd_sum;
       for (int64_t n = 0; n < N; ++n)
-        w[n] = (sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n];
+        row_w.push_back((sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n]);
+    }
+  }
+  std::vector<Tensor> out;
+  if (layers.empty()) return out;
+  const Tensor row_w_all =
+      Tensor::from_vector({int64_t(row_w.size())}, row_w, feats.at(layers[0]).device());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string& l = layers[i];
+    const PooledRegions& p = pooled[i];
+    const Tensor& F = feats.at(l);
+    const int64_t C = F.size(1);
+    Tensor layer_loss;
+    for (int r = 0; r < 2; ++r) {
+      const GramTarget& tg = target.layers.at(l)[r];
+      const int64_t R = tg.gram.size(0);
       const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
       const Tensor term =
           ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
-                                Tensor::from_vector({N}, w, F.device()));
+                                row_w_all.view((int64_t(i) * 2 + r) * N, {N}));
       layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
     }
     out.push_back(ops::scale(layer_loss, float(layer_weights[i])));

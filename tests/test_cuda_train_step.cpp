@@ -236,7 +236,11 @@ TEST_SUITE("cuda") {
     }
     CHECK(a.metadata.at("adam_steps") == b.metadata.at("adam_steps"));
     // The next step runs on the intact state. (Its launches and host syncs
-    // are printed for the record: issue 14 is to bring the syncs to 0.)
+    // are printed for the record: issue 14 is to bring the syncs to 0. In
+    // the emulator, 2026-12-06: 387 launches; host syncs 21 with the host
+    // NaN check and per-layer region reads, 5 now: the batch's two uploads,
+    // one read of the region masks, one upload of the style row weights,
+    // the one read after the update.)
     const DeviceActivity a0 = device_activity(Device::cuda());
     CHECK(std::isfinite(gpu.step().total));
     const DeviceActivity a1 = device_activity(Device::cuda());
