@@ -41,17 +41,6 @@ const char* precision_choices();
 // set it between steps, not while kernels of another thread are launching).
 void set_precision(const PrecisionPolicy& p);
 PrecisionPolicy precision();
-
-// Sets a policy for a scope and restores the previous one at its end.
-class ScopedPrecision {
- public:
-  explicit ScopedPrecision(const PrecisionPolicy& p) : saved_(precision()) { set_precision(p); }
-  ~ScopedPrecision() { set_precision(saved_); }
-  ScopedPrecision(const ScopedPrecision&) = delete;
-  ScopedPrecision& operator=(const ScopedPrecision&) = delete;
-
- private:
-  PrecisionPolicy saved_;
-};
+// (A policy for a scope: core/device.h's ScopedPrecision.)
 
 }  // namespace mgst::kernels

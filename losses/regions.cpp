@@ -2,6 +2,7 @@
 
 #include "core/autograd.h"
 #include "core/ops.h"
+#include "kernels/error.h"
 
 namespace mgst::losses {
 
@@ -26,18 +27,6 @@ std::vector<float> pooled_sums(const std::vector<float>& w, int64_t N, int64_t H
   return out;
 }
 
-std::vector<float> per_sample_sums(const Tensor& w) {
-  const std::vector<float> h = w.to_vector();
-  const int64_t N = w.size(0), per = N ? w.numel() / N : 0;
-  std::vector<float> out(N);
-  for (int64_t n = 0; n < N; ++n) {
-    double s = 0;
-    for (int64_t i = 0; i < per; ++i) s += h[n * per + i];
-    out[n] = float(s);
-  }
-  return out;
-}
-
 PooledRegions pool_regions(const RegionWeights& r, int stride) {
   NoGradGuard no_grad;
   PooledRegions p;
@@ -47,11 +36,7 @@ PooledRegions pool_regions(const RegionWeights& r, int stride) {
   } else {
     p.bkgd = ops::sub(Tensor::ones(p.att.shape(), p.att.device()), p.att);
   }
-  if (!r.host) {  // a RegionWeights not made by make_regions: read the pooled sums
-    p.att_sum = per_sample_sums(p.att);
-    p.bkgd_sum = per_sample_sums(p.bkgd);
-    return p;
-  }
+  MGST_CHECK(r.host, "pool_regions: RegionWeights must come from make_regions");
   HostRegions& h = *r.host;
   if (!h.read) {  // once per batch: the full-resolution weights
     h.att = r.att.to_vector();

@@ -20,7 +20,8 @@ struct RegionWeights {
   Tensor att;   // (N,1,H,W): m * v
   Tensor bkgd;  // (N,1,H,W): (1-m) * v, or undefined when there is no v
                 // (then bkgd at a layer is computed as 1 - att_l, as METHOD.md says)
-  // Filled by pool_regions on first use (shared by copies); make_regions sets it.
+  // Filled by pool_regions on first use (shared by copies); make_regions
+  // creates it, and pool_regions requires it.
   std::shared_ptr<HostRegions> host;
 };
 
@@ -35,9 +36,7 @@ struct PooledRegions {
 // Average pool with window and stride `stride` (floor on odd sizes).
 PooledRegions pool_regions(const RegionWeights& r, int stride);
 
-// Per-sample sums of an (N,1,H,W) weight tensor (host).
-std::vector<float> per_sample_sums(const Tensor& w);
-// The same of its average pool with window and stride `stride` (floor on odd
+// Per-sample sums of the average pool with window and stride `stride` (floor on odd
 // sizes), from host values laid out (N,1,H,W).
 std::vector<float> pooled_sums(const std::vector<float>& w, int64_t N, int64_t H, int64_t W,
                                int stride);

@@ -7,9 +7,9 @@
 #if defined(MGST_HAVE_CUDNN) || defined(MGST_HAVE_CUBLAS)
 #include <sstream>
 
+#include "core/device.h"
 #include "cuda_test_util.h"
 #include "kernels/cpu/api.h"
-#include "kernels/precision.h"
 #ifdef MGST_HAVE_CUBLAS
 #include <cublas_v2.h>
 #endif
@@ -63,7 +63,7 @@ TEST_SUITE("cuda") {
 #ifdef MGST_HAVE_CUDNN
   TEST_CASE("cuda conv2d: dispatched version vs cuDNN (fp32, CUDNN_FMA_MATH)") {
     MGST_REQUIRE_GPU();
-    const mgst::kernels::ScopedPrecision fp32(mgst::kernels::parse_precision("fp32"));
+    const mgst::ScopedPrecision fp32("fp32");
     auto ok = [](cudnnStatus_t st, const char* what) {
       REQUIRE_MESSAGE(st == CUDNN_STATUS_SUCCESS, what << ": " << cudnnGetErrorString(st));
     };
