@@ -147,15 +147,18 @@ TEST_SUITE("cuda") {
   // (below); MGST_PRECISION_REPORT=1 prints the figures.
   TEST_CASE("cuda train step: TF32 policies stay within the precision tolerances of the CPU") {
     MGST_REQUIRE_GPU();
+    // MGST_TEST_SMALL (the ASan run of CI, compute-sanitizer): skipped, the op
+    // harness checks the TF32 kernels there; an emulated TF32 step under
+    // ASan costs minutes.
+    if (test::cuda::small_mode()) {
+      MESSAGE("skipped under MGST_TEST_SMALL (runs in the full cuda suite)");
+      return;
+    }
     const std::string data = test::make_eye_dataset("cuda_step_tf32_data", 24, 32, 3);
     const bool report = std::getenv("MGST_PRECISION_REPORT") != nullptr;
     Trainer cpu(step_config(data, "cpu"));
     std::vector<StepLog> lc;
     const auto mc = checkpoint_after(cpu, lc, 1);
-    // MGST_TEST_SMALL (the ASan run of CI, compute-sanitizer): skipped, the op
-    // harness checks the TF32 kernels there; an emulated TF32 step under
-    // ASan costs minutes.
-    if (test::cuda::small_mode()) return;
     const std::vector<std::string> policies{"matmul-tf32", "conv-tf32", "tf32"};
     for (const std::string& policy : policies) {
       CAPTURE(policy);
