@@ -62,7 +62,7 @@ DeviceActivity device_activity(Device device) {
 #ifdef MGST_WITH_CUDA
   if (device.is_cuda()) {
     const auto c = kernels::cuda::activity_counters();
-    return {c.launches, c.host_syncs};
+    return {c.launches, c.host_syncs, c.result_waits, c.graph_launches};
   }
 #endif
   (void)device;

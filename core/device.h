@@ -37,9 +37,14 @@ std::size_t peak_memory_bytes(Device device);
 // What the CUDA backend has asked of the GPU since the process started:
 // kernel launches and host synchronisations (waits for the stream: copies
 // to or from the host, synchronize). Zeros for the CPU.
+// result_waits: the end-of-step waits before reading the step's results
+// (wait_for_results, core/cuda_graph.h), apart from host_syncs; graph
+// launches: CUDA Graph replays (their kernels count as launches).
 struct DeviceActivity {
   long long launches = 0;
   long long host_syncs = 0;
+  long long result_waits = 0;
+  long long graph_launches = 0;
 };
 DeviceActivity device_activity(Device device);
 

@@ -320,6 +320,16 @@ Tensor sum(const Tensor& x) {
   });
 }
 
+Tensor row_nonempty(const Tensor& x, float threshold) {
+  MGST_CHECK(x.dim() >= 1, "row_nonempty: " << x.str() << " has no rows");
+  const int R = as_int(x.size(0));
+  const int64_t M = R ? x.numel() / R : 0;
+  OpScope op("row_nonempty", {x}, double(x.numel()));
+  Tensor out = op.empty({R});
+  MGST_KERNEL(op.device(), row_nonempty_forward, R, M, x.data(), threshold, out.data());
+  return out;  // a step function: no gradient
+}
+
 Tensor mean(const Tensor& x) {
   MGST_CHECK(x.numel() > 0, "mean of an empty tensor " << x.str());
   return scale(sum(x), 1.f / float(x.numel()));

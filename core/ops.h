@@ -42,6 +42,9 @@ Tensor mse(const Tensor& a, const Tensor& b);
 // (1/R) sum_r row_weight[r] * mean((a[r] - t[r])^2): a (R, ...), t (R, ...)
 // or (1, ...) broadcast; row_weight (R) constant or undefined (all ones).
 Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weight);
+// (R): 1 where the row's sum is >= threshold, else 0; x (R, ...). A constant
+// (no gradient): the style terms' empty-region guard, computed on the device.
+Tensor row_nonempty(const Tensor& x, float threshold);
 // a, b (N,C,H,W), m (N,1,H,W): (1/N) sum_n sum_p m |a-b|^2 / (C sum_p m + eps)
 Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps = 1e-8f);
 // METHOD.md's region-level task-guided edge loss; y, x (N,3,H,W), m (N,1,H,W)

@@ -2,6 +2,7 @@
 
 #include "core/autograd.h"
 #include "core/dispatch.h"
+#include "kernels/adam_schedule.h"
 #include "kernels/error.h"
 
 namespace mgst {
@@ -72,18 +73,31 @@ void Adam::step(float lr) {
   step(lr, params_.gather_grads());
 }
 
-void Adam::step(float lr, const Tensor& g) { step(lr, g, Tensor()); }
+void Adam::step(float lr, const Tensor& g) {
+  const std::array<float, 2> c = coefficients(lr, t_ + 1);
+  coef_ = Tensor::from_vector({2}, {c[0], c[1]}, g.device());
+  update(coef_, g, Tensor());
+  ++t_;
+}
 
-void Adam::step(float lr, const Tensor& g, const Tensor& guard) {
+std::array<float, 2> Adam::coefficients(float lr, int64_t t) const {
+  MGST_CHECK(t >= 1, "Adam: step t must be >= 1, got " << t);
+  return kernels::adam_coefficients(lr, cfg_.beta1, cfg_.beta2, t);
+}
+
+void Adam::update(const Tensor& coef, const Tensor& g, const Tensor& guard) {
   MGST_CHECK(g.shape() == params_.block().shape() && g.device() == params_.block().device(),
              "Adam: gradient block " << g.str() << " for parameters " << params_.block().str());
+  MGST_CHECK(coef.numel() == 2 && coef.device() == g.device(),
+             "Adam: the coefficients must be two values on " << g.device().str() << ", got "
+                                                             << coef.str());
   MGST_CHECK(!guard.defined() || (guard.numel() == 1 && guard.device() == g.device()),
              "Adam: the guard must be one value on " << g.device().str() << ", got "
                                                      << guard.str());
-  ++t_;
   Tensor p = params_.block();
-  MGST_KERNEL(p.device(), adam_update, p.numel(), p.data(), g.data(), m_.data(), v_.data(), lr,
-              cfg_.beta1, cfg_.beta2, cfg_.eps, t_, guard.defined() ? guard.data() : nullptr);
+  MGST_KERNEL(p.device(), adam_update, p.numel(), p.data(), g.data(), m_.data(), v_.data(),
+              cfg_.beta1, cfg_.beta2, cfg_.eps, coef.data(),
+              guard.defined() ? guard.data() : nullptr);
 }
 
 }  // namespace mgst

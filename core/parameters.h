@@ -1,6 +1,7 @@
 // Named parameters living in ONE contiguous block (so the optimiser is one
 // launch over all of them), handed out as views, plus Adam over that block.
 #pragma once
+#include <array>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,14 @@ class Adam {
   // The same with the gradient block given (gather_grads()'s layout), e.g.
   // averaged over the ranks of a data-parallel run.
   void step(float lr, const Tensor& grads);
-  // The same, skipped on the device unless the one-element `guard` is
-  // finite (kernels/api.inc adam_update): the caller reads the guard back
-  // after the step and, when it was not finite, calls undo_step_count().
-  void step(float lr, const Tensor& grads, const Tensor& guard);
-  void undo_step_count() { --t_; }
+  // The update alone, for a step that must not wait for the host (a CUDA
+  // Graph replays it): `coef` holds coefficients(lr, t) in the parameters'
+  // memory, written before the step; it is skipped on the device unless the
+  // one-element `guard` is finite (kernels/api.inc adam_update). The step
+  // count is the caller's: set_steps_taken(t) once the guard was read back
+  // finite.
+  void update(const Tensor& coef, const Tensor& grads, const Tensor& guard);
+  std::array<float, 2> coefficients(float lr, int64_t t) const;
   int64_t steps_taken() const { return t_; }
   void set_steps_taken(int64_t t) { t_ = t; }
   Tensor& m() { return m_; }
@@ -63,6 +67,7 @@ class Adam {
   ParameterSet& params_;
   AdamConfig cfg_;
   Tensor m_, v_;
+  Tensor coef_;  // step()'s coefficients, uploaded each call
   int64_t t_ = 0;
 };
 

@@ -67,6 +67,7 @@ struct ReduceFns {
   decltype(&cpu::sum_forward) sum_forward;
   decltype(&cpu::weighted_row_mse_forward) weighted_row_mse_forward;
   decltype(&cpu::weighted_row_mse_backward) weighted_row_mse_backward;
+  decltype(&cpu::row_nonempty_forward) row_nonempty_forward;
 };
 
 struct LossesFns {

@@ -41,12 +41,14 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
   MGST_CHECK(layer_weights.size() == layers.size(), layer_weights.size()
                                                         << " layer weights for " << layers.size()
                                                         << " " << net.kind() << " style layers");
-  // First the row weights of every layer and region (the empty-region guard
-  // times the target's validity), computed on the host and uploaded in ONE
-  // copy: a copy from pageable memory waits for the GPU, once per step
-  // instead of once per layer and region.
+  // The row weights of every layer and region: the empty-region guard,
+  // computed on the device (a step reads nothing back), times the target's
+  // validity. A target with one row (the mean target) has one validity,
+  // applied as a factor; per-sample targets (paired) have their validity
+  // uploaded in ONE copy for all layers and regions.
   std::vector<PooledRegions> pooled;
-  std::vector<float> row_w;
+  std::vector<float> valid;
+  bool per_sample = false;
   int64_t N = 0;
   for (const std::string& l : layers) {
     pooled.push_back(pool_regions(regions, net.stride(l)));
@@ -56,16 +58,24 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
       const int64_t R = tg.gram.size(0);
       MGST_CHECK(R == 1 || R == N,
                  "style target for " << l << " has " << R << " rows for a batch of " << N);
-      const std::vector<float>& sums =
-          r == kAttention ? pooled.back().att_sum : pooled.back().bkgd_sum;
-      for (int64_t n = 0; n < N; ++n)
-        row_w.push_back((sums[n] >= kEmptyRegion ? 1.f : 0.f) * tg.valid[R == 1 ? 0 : n]);
+      per_sample = per_sample || R > 1;
+      for (int64_t n = 0; n < N; ++n) valid.push_back(tg.valid[R == 1 ? 0 : n]);
     }
   }
   std::vector<Tensor> out;
   if (layers.empty()) return out;
-  const Tensor row_w_all =
-      Tensor::from_vector({int64_t(row_w.size())}, row_w, feats.at(layers[0]).device());
+  const Tensor valid_all =
+      per_sample ? Tensor::from_vector({int64_t(valid.size())}, valid, feats.at(layers[0]).device())
+                 : Tensor();
+  auto row_weights = [&](std::size_t i, int r) {
+    NoGradGuard no_grad;
+    const Tensor& p = r == kAttention ? pooled[i].att : pooled[i].bkgd;
+    const Tensor nonempty = ops::row_nonempty(p, kEmptyRegion);
+    if (valid_all.defined())
+      return ops::mul(nonempty, valid_all.view((int64_t(i) * 2 + r) * N, {N}));
+    const float v = valid[(i * 2 + std::size_t(r)) * std::size_t(N)];
+    return v == 1.f ? nonempty : ops::scale(nonempty, v);
+  };
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string& l = layers[i];
     const PooledRegions& p = pooled[i];
@@ -78,7 +88,7 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
       const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
       const Tensor term =
           ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
-                                row_w_all.view((int64_t(i) * 2 + r) * N, {N}));
+                                row_weights(i, r));
       layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
     }
     out.push_back(ops::scale(layer_loss, float(layer_weights[i])));

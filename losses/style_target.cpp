@@ -18,7 +18,7 @@ StyleGrams compute_style_grams(const models::LossNetwork& net, const Tensor& img
     const PooledRegions p = pool_regions(regions, net.stride(l));
     const Tensor& F = feats.at(l);
     g.gram[l] = {ops::masked_gram(F, p.att), ops::masked_gram(F, p.bkgd)};
-    g.present[l] = {p.att_sum[0] >= kEmptyRegion, p.bkgd_sum[0] >= kEmptyRegion};
+    g.present[l] = {region_sums(p.att)[0] >= kEmptyRegion, region_sums(p.bkgd)[0] >= kEmptyRegion};
   }
   return g;
 }

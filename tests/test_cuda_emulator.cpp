@@ -3,7 +3,8 @@
 // behave as on a GPU, and the faults it exists to expose (divergent
 // barriers, shuffles and mmas, a missing __syncthreads between warps, a bad
 // launch configuration, an mma in a partial warp, a cp.async stage read
-// before its wait) are reported.
+// before its wait) are reported. Stream capture records instead of running,
+// replays in order, and refuses what real capture refuses.
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
@@ -12,6 +13,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -212,9 +214,119 @@ __global__ void wmma_nonuniform_kernel(const float* A) {
   wmma::load_matrix_sync(a, A, (threadIdx.x & 31) == 5 ? 12 : 8);
 }
 
+// x[i] = x[i] * 2 + 1 (the order of a replay's nodes shows in the result).
+__global__ void twice_plus_one_kernel(int n, float* x) {
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  if (i < n) x[i] = x[i] * 2.f + 1.f;
+}
+
 }  // namespace
 
 TEST_SUITE("cuda") {
+  TEST_CASE(
+      "cuda emulator: stream capture records launches, copies and memsets; replays run them") {
+    cudaStream_t s = nullptr;
+    REQUIRE(cudaStreamCreate(&s) == cudaSuccess);
+    const int n = 40;
+    float *dev = nullptr, *pinned = nullptr;
+    REQUIRE(cudaMalloc(reinterpret_cast<void**>(&dev), n * sizeof(float)) == cudaSuccess);
+    REQUIRE(cudaMallocHost(reinterpret_cast<void**>(&pinned), n * sizeof(float)) == cudaSuccess);
+    for (int i = 0; i < n; ++i) pinned[i] = float(i);
+    REQUIRE(cudaMemset(dev, 0, n * sizeof(float)) == cudaSuccess);
+
+    REQUIRE(cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed) == cudaSuccess);
+    cudaStreamCaptureStatus status{};
+    REQUIRE(cudaStreamIsCapturing(s, &status) == cudaSuccess);
+    CHECK(status == cudaStreamCaptureStatusActive);
+    // upload, then x*2+1, then x*2+1 on the first half only... recorded, not run
+    CHECK(cudaMemcpyAsync(dev, pinned, n * sizeof(float), cudaMemcpyHostToDevice, s) ==
+          cudaSuccess);
+    ::mgst::emu::launcher(twice_plus_one_kernel, "twice_plus_one_kernel", 1, 64, 0, s)(n, dev);
+    ::mgst::emu::launcher(twice_plus_one_kernel, "twice_plus_one_kernel", 1, 64, 0, s)(n / 2, dev);
+    CHECK(cudaMemsetAsync(dev + n - 1, 0, sizeof(float), s) == cudaSuccess);
+    CHECK(cudaMemcpyAsync(pinned, dev, n * sizeof(float), cudaMemcpyDeviceToHost, s) ==
+          cudaSuccess);
+    // Work on another (not capturing) stream still runs at once.
+    ::mgst::emu::launcher(twice_plus_one_kernel, "twice_plus_one_kernel", 1, 64)(1, dev + 5);
+    cudaGraph_t graph = nullptr;
+    REQUIRE(cudaStreamEndCapture(s, &graph) == cudaSuccess);
+    REQUIRE(graph != nullptr);
+    std::size_t nodes = 0;
+    REQUIRE(cudaGraphGetNodes(graph, nullptr, &nodes) == cudaSuccess);
+    CHECK(nodes == 5);
+    std::vector<float> now(n);
+    REQUIRE(cudaMemcpy(now.data(), dev, n * sizeof(float), cudaMemcpyDeviceToHost) == cudaSuccess);
+    for (int i = 0; i < n; ++i) CHECK(now[std::size_t(i)] == (i == 5 ? 1.f : 0.f));  // not run
+    for (int i = 0; i < n; ++i) CHECK(pinned[i] == float(i));
+
+    cudaGraphExec_t exec = nullptr;
+    REQUIRE(cudaGraphInstantiate(&exec, graph, 0) == cudaSuccess);
+    for (int replay = 0; replay < 2; ++replay) {
+      for (int i = 0; i < n; ++i) pinned[i] = float(i + replay);  // the next input
+      REQUIRE(cudaGraphLaunch(exec, s) == cudaSuccess);
+      REQUIRE(cudaStreamSynchronize(s) == cudaSuccess);
+      for (int i = 0; i < n; ++i) {
+        const float x = float(i + replay), once = x * 2 + 1;
+        CAPTURE(i);
+        CHECK(pinned[i] == (i == n - 1 ? 0.f : i < n / 2 ? once * 2 + 1 : once));
+      }
+    }
+    CHECK(cudaGraphExecDestroy(exec) == cudaSuccess);
+    CHECK(cudaGraphDestroy(graph) == cudaSuccess);
+    CHECK(cudaFreeHost(pinned) == cudaSuccess);
+    CHECK(cudaFree(dev) == cudaSuccess);
+    CHECK(cudaStreamDestroy(s) == cudaSuccess);
+  }
+
+  TEST_CASE("cuda emulator: a wait, a pageable copy or a cudaFree inside a capture breaks it") {
+    cudaStream_t s = nullptr;
+    REQUIRE(cudaStreamCreate(&s) == cudaSuccess);
+    float* dev = nullptr;
+    REQUIRE(cudaMalloc(reinterpret_cast<void**>(&dev), 16) == cudaSuccess);
+    std::vector<float> pageable(4, 1.f);
+    struct Forbidden {
+      const char* what;
+      std::function<cudaError_t()> call;
+    };
+    const Forbidden calls[] = {
+        {"cudaStreamSynchronize", [&] { return cudaStreamSynchronize(s); }},
+        {"cudaDeviceSynchronize", [&] { return cudaDeviceSynchronize(); }},
+        {"pageable H2D",
+         [&] { return cudaMemcpyAsync(dev, pageable.data(), 16, cudaMemcpyHostToDevice, s); }},
+        {"pageable D2H",
+         [&] { return cudaMemcpyAsync(pageable.data(), dev, 16, cudaMemcpyDeviceToHost, s); }},
+        {"synchronous cudaMemcpy",
+         [&] { return cudaMemcpy(dev, pageable.data(), 16, cudaMemcpyHostToDevice); }},
+        {"cudaFree", [&] { return cudaFree(dev + 1); }},
+    };
+    for (const Forbidden& f : calls) {
+      CAPTURE(f.what);
+      REQUIRE(cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed) == cudaSuccess);
+      CHECK(f.call() == cudaErrorStreamCaptureUnsupported);
+      cudaStreamCaptureStatus status{};
+      REQUIRE(cudaStreamIsCapturing(s, &status) == cudaSuccess);
+      CHECK(status == cudaStreamCaptureStatusInvalidated);
+      cudaGraph_t graph = nullptr;
+      CHECK(cudaStreamEndCapture(s, &graph) == cudaErrorStreamCaptureInvalidated);
+      CHECK(graph == nullptr);
+      (void)cudaGetLastError();
+    }
+    // cudaMalloc: only a relaxed capture allows it.
+    void* p = nullptr;
+    REQUIRE(cudaStreamBeginCapture(s, cudaStreamCaptureModeGlobal) == cudaSuccess);
+    CHECK(cudaMalloc(&p, 16) == cudaErrorStreamCaptureUnsupported);
+    cudaGraph_t graph = nullptr;
+    CHECK(cudaStreamEndCapture(s, &graph) == cudaErrorStreamCaptureInvalidated);
+    REQUIRE(cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed) == cudaSuccess);
+    CHECK(cudaMalloc(&p, 16) == cudaSuccess);
+    REQUIRE(cudaStreamEndCapture(s, &graph) == cudaSuccess);
+    CHECK(cudaGraphDestroy(graph) == cudaSuccess);
+    (void)cudaGetLastError();
+    CHECK(cudaFree(p) == cudaSuccess);
+    CHECK(cudaFree(dev) == cudaSuccess);
+    CHECK(cudaStreamDestroy(s) == cudaSuccess);
+  }
+
   TEST_CASE("cuda emulator: every thread of a 3-D grid and block runs once with its coordinates") {
     const dim3 grid(3, 2, 2), block(5, 4, 3);
     const int per_block = 5 * 4 * 3, blocks = 3 * 2 * 2;

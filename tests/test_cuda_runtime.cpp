@@ -1,5 +1,8 @@
 // CUDA runtime: device discovery and the caching allocator.
 #ifdef MGST_WITH_CUDA
+#include <algorithm>
+#include <vector>
+
 #include "cuda_test_util.h"
 #include "kernels/cuda/runtime.h"
 
@@ -81,6 +84,67 @@ TEST_SUITE("cuda") {
     kc::device_free(p);
     kc::release_cached_memory();
     CHECK(kc::memory_stats().cached == 0);
+  }
+
+  // A graph's replays write the blocks its capture allocated (and those freed
+  // during it), so they must not go to other work while it exists.
+  TEST_CASE("cuda graphs: a captured block stays the graph's until it is destroyed") {
+    MGST_REQUIRE_GPU();
+    const std::size_t bytes = 3000 * sizeof(float);
+    void* before = kc::device_alloc(bytes);  // cached before the capture, freed during it
+    kc::begin_capture();
+    CHECK(kc::capturing());
+    void* inside = kc::device_alloc(bytes);
+    std::vector<float> zeros(3000, 0.f);
+    float* pinned = static_cast<float*>(kc::pinned_alloc(bytes));
+    std::copy(zeros.begin(), zeros.end(), pinned);
+    kc::memcpy_h2d_async(inside, pinned, bytes);
+    kc::device_free(inside);
+    kc::device_free(before);
+    const kc::ActivityCounters c0 = kc::activity_counters();
+    const int graph = kc::end_capture();
+    CHECK_FALSE(kc::capturing());
+    CHECK(graph > 0);
+    std::vector<void*> others;
+    for (int i = 0; i < 4; ++i) others.push_back(kc::device_alloc(bytes));
+    for (void* p : others) {
+      CHECK(p != inside);
+      CHECK(p != before);
+    }
+    kc::launch_graph(graph);
+    kc::wait_for_results();
+    const kc::ActivityCounters c1 = kc::activity_counters();
+    CHECK(c1.graph_launches == c0.graph_launches + 1);
+    CHECK(c1.result_waits == c0.result_waits + 1);
+    CHECK(c1.host_syncs == c0.host_syncs);
+    kc::destroy_graph(graph);
+    for (void* p : others) kc::device_free(p);
+    // Now the graph's blocks are back in the cache.
+    std::vector<void*> again;
+    bool reused = false;
+    for (int i = 0; i < 8; ++i) {
+      again.push_back(kc::device_alloc(bytes));
+      reused = reused || again.back() == inside || again.back() == before;
+    }
+    CHECK(reused);
+    for (void* p : again) kc::device_free(p);
+    kc::pinned_free(pinned);
+  }
+
+  TEST_CASE("cuda graphs: a host wait inside a capture fails it with CUDA's reason") {
+    MGST_REQUIRE_GPU();
+    kc::begin_capture();
+    std::vector<float> host(8, 1.f);
+    void* p = kc::device_alloc(host.size() * sizeof(float));
+    CHECK_THROWS_AS(kc::memcpy_h2d(p, host.data(), host.size() * sizeof(float)), mgst::Error);
+    try {
+      (void)kc::end_capture();
+      FAIL("a capture with a pageable copy ended well");
+    } catch (const mgst::Error& e) {
+      CHECK(std::string(e.what()).find("capture failed") != std::string::npos);
+    }
+    CHECK_FALSE(kc::capturing());
+    kc::device_free(p);
   }
 
 }  // TEST_SUITE

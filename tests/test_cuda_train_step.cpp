@@ -238,17 +238,80 @@ TEST_SUITE("cuda") {
       CHECK(a.tensors[i].data == b.tensors[i].data);  // weights, adam.m, adam.v
     }
     CHECK(a.metadata.at("adam_steps") == b.metadata.at("adam_steps"));
-    // The next step runs on the intact state. (Its launches and host syncs
-    // are printed for the record: issue 14 is to bring the syncs to 0. In
-    // the emulator, 2026-12-06: 387 launches; host syncs 21 with the host
-    // NaN check and per-layer region reads, 5 now: the batch's two uploads,
-    // one read of the region masks, one upload of the style row weights,
-    // the one read after the update.)
+    // The next step runs on the intact state (the first step of this shape
+    // ran eagerly, so this one is captured as a CUDA Graph and replayed).
     const DeviceActivity a0 = device_activity(Device::cuda());
     CHECK(std::isfinite(gpu.step().total));
     const DeviceActivity a1 = device_activity(Device::cuda());
-    MESSAGE("one training step: " << a1.launches - a0.launches << " launches, "
-                                  << a1.host_syncs - a0.host_syncs << " host syncs");
+    CHECK(a1.host_syncs == a0.host_syncs);
+  }
+
+  // CUDA Graph replay (apps/train/device_step.h): step 1 runs eagerly, step 2
+  // is captured and replayed, later steps replay. The same kernels in the same
+  // order on the same inputs: the weights, Adam's state and the logged losses
+  // are bit-identical to the eager run's (--no-cuda-graph), a replayed step
+  // makes one graph launch and no host sync before its one result wait, and
+  // the device guard stops a NaN in a replayed step as in an eager one.
+  TEST_CASE(
+      "cuda train step: the CUDA Graph step equals the eager step bit for bit, no host sync") {
+    MGST_REQUIRE_GPU();
+    const std::string data = test::make_eye_dataset("cuda_graph_data", 24, 32, 2);
+    TrainConfig cg = step_config(data, "cuda"), ce = cg;
+    cg.out = test::fresh_temp_dir("cuda_graph_on");
+    ce.out = test::fresh_temp_dir("cuda_graph_off");
+    ce.cuda_graph = false;
+    Trainer graph(cg), eager(ce);
+    std::vector<StepLog> lg, le;
+    const DeviceActivity before = device_activity(Device::cuda());
+    for (int i = 0; i < 2; ++i) lg.push_back(graph.step());
+    const DeviceActivity mid = device_activity(Device::cuda());
+    lg.push_back(graph.step());  // a pure replay
+    const DeviceActivity after = device_activity(Device::cuda());
+    CHECK(mid.graph_launches - before.graph_launches == 1);  // step 2: capture + first replay
+    CHECK(after.graph_launches - mid.graph_launches == 1);
+    CHECK(after.host_syncs - mid.host_syncs == 0);
+    CHECK(after.result_waits - mid.result_waits == 1);
+    MESSAGE("replayed step: " << after.launches - mid.launches << " kernels in one graph launch, "
+                              << after.host_syncs - mid.host_syncs << " host syncs, "
+                              << after.result_waits - mid.result_waits << " result wait");
+    const DeviceActivity e0 = device_activity(Device::cuda());
+    for (int i = 0; i < 3; ++i) le.push_back(eager.step());
+    const DeviceActivity e1 = device_activity(Device::cuda());
+    CHECK(e1.graph_launches == e0.graph_launches);
+    CHECK(e1.host_syncs - e0.host_syncs == 0);  // the eager step does not wait either
+    CHECK((e1.launches - e0.launches) / 3 == after.launches - mid.launches);
+    for (int i = 0; i < 3; ++i) {
+      CAPTURE(i);
+      CHECK(lg[i].content == le[i].content);
+      CHECK(lg[i].style == le[i].style);
+      CHECK(lg[i].task == le[i].task);
+      CHECK(lg[i].tv == le[i].tv);
+      CHECK(lg[i].total == le[i].total);
+    }
+    const std::string pg = cg.out + "/s.safetensors", pe = ce.out + "/s.safetensors";
+    graph.save_checkpoint(pg);
+    eager.save_checkpoint(pe);
+    const auto a = read_safetensors(pg), b = read_safetensors(pe);
+    REQUIRE(a.tensors.size() == b.tensors.size());
+    for (std::size_t i = 0; i < a.tensors.size(); ++i) {
+      CAPTURE(a.tensors[i].name);
+      CHECK(a.tensors[i].data == b.tensors[i].data);  // weights, adam.m, adam.v
+    }
+
+    // A NaN in a replayed step: named, nothing changed, the next replay runs.
+    Trainer::HostBatch bad = graph.load_step(4);
+    bad.samples[0].image.data[5] = std::nanf("");
+    const DeviceActivity n0 = device_activity(Device::cuda());
+    CHECK_THROWS_WITH_AS(graph.step_with(bad), doctest::Contains("step 4"), Error);
+    CHECK(device_activity(Device::cuda()).graph_launches == n0.graph_launches + 1);
+    CHECK(graph.steps_done() == 3);
+    const std::string pn = cg.out + "/n.safetensors";
+    graph.save_checkpoint(pn);
+    const auto c = read_safetensors(pn);
+    for (std::size_t i = 0; i < a.tensors.size(); ++i)
+      CHECK(a.tensors[i].data == c.tensors[i].data);
+    CHECK(a.metadata.at("adam_steps") == c.metadata.at("adam_steps"));
+    CHECK(std::isfinite(graph.step().total));
   }
 
   // The same files through the binary on both devices: eval's loss terms agree

@@ -48,6 +48,7 @@ std::vector<OptionSpec> train_option_specs() {
        "4 --val-content (else content) images; 0: none"},
       device_option("auto"),
       precision_option(),
+      no_cuda_graph_option(),
       {"--out", "RUN_DIR", "",
        "run directory: checkpoint, log.csv, loss.png, before_after.png (must not hold a run)"},
       {"--overwrite", "", "", "start a new run in an --out directory that holds one (deletes it)"},
@@ -110,6 +111,7 @@ TrainConfig config_from_flags(const ArgParser& a) {
   c.out = a.get("--out");
   c.quiet = a.flag("--quiet");
   c.skip_bad = a.flag("--skip-bad");
+  c.cuda_graph = !a.flag("--no-cuda-graph");
   c.content_masks = mask_options_from(a);
   c.style_mask_options = c.content_masks;
   if (a.given("--style-attention-labels")) {
@@ -220,6 +222,7 @@ const std::vector<Setting>& settings() {
       field<&C::device>({"--device"}, true),
       field<&C::precision>({"--precision"}, true),
       field<&C::skip_bad>({"--skip-bad"}, true),
+      field<&C::cuda_graph>({"--no-cuda-graph"}, true),
       // These define the model or the objective: refused on --resume.
       field<&C::vgg>({"--vgg"}, false),
       {{"--size"},

@@ -26,6 +26,12 @@ OptionSpec precision_option() {
               "tensor cores for all (CPU: always fp32)"};
 }
 
+OptionSpec no_cuda_graph_option() {
+  return {"--no-cuda-graph", "", "",
+          "CUDA: run every step eagerly (kernel by kernel) instead of replaying it as a CUDA "
+          "Graph captured after one warm-up step (docs/PERFORMANCE.md)"};
+}
+
 Device device_from(const ArgParser& a) {
   if (a.declares("--precision")) set_precision(a.get("--precision"));
   return parse_device(a.get("--device"));

@@ -18,6 +18,8 @@ void append(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& group
 // --precision P (core/device.h's set_precision: the CUDA arithmetic).
 OptionSpec device_option(const std::string& default_device);
 OptionSpec precision_option();
+// --no-cuda-graph (train, bench): the training step without CUDA Graph replay.
+OptionSpec no_cuda_graph_option();
 // --device as a Device, after applying --precision (where the command
 // declares it): the one place a command turns those two flags into effect.
 Device device_from(const ArgParser& a);

@@ -7,9 +7,16 @@
 // blob mask, a random style image with its own blob): no files needed, so the
 // numbers measure compute only, not image decoding.
 //
-// Timing: `--warmup` untimed steps, then `--steps` timed steps; the median is
-// reported (all samples too, in --json). Each step ends with a device
-// synchronise and reads the loss back, as the trainer does.
+// The step is the trainer's own (apps/train/device_step.h): inputs uploaded
+// through pinned memory, no host wait until the one read of its results;
+// on CUDA, replayed as a CUDA Graph after a warm-up step and a capture
+// (--no-cuda-graph: eagerly). Under mpirun the step is written out here
+// instead, to time the all-reduce on its own.
+//
+// Timing: `--warmup` untimed steps (with CUDA graphs at least 2: the eager
+// step and the capture), then `--steps` timed steps; the median is
+// reported (all samples too, in --json). Each step ends with the read of its
+// loss values, as the trainer's does.
 // Then ONE extra step runs with the tape's tracing on (every op synchronised
 // and timed, forward and backward) for the per-op breakdown; tracing adds a
 // synchronise per op, so that step is reported separately and is not part of
@@ -31,6 +38,7 @@
 #include <map>
 #include <sstream>
 
+#include "apps/train/device_step.h"
 #include "apps/train/distributed.h"
 #include "core/autograd.h"
 #include "core/dispatch.h"
@@ -200,6 +208,8 @@ struct BenchModel {
   // (apps/train/distributed.h), timed on its own.
   bool distributed = train::world().size > 1;
   std::vector<double> allreduce_ms, wait_ms;
+  data::Batch host_batch;  // x and m on the CPU, for the DeviceStep
+  train::DeviceStep step;
 
   BenchModel(const BenchConfig& c)
       : vgg(loss.deepest_layer(), "", c.device, c.seed),
@@ -212,30 +222,39 @@ struct BenchModel {
         target(losses::mean_style_target(
             {losses::compute_style_grams(vgg, s, losses::make_regions(ms, Tensor()),
                                          loss.style_layers)},
-            loss.style_layers)) {}
+            loss.style_layers)),
+        step(net, vgg, adam, c.device, c.cuda_graph) {
+    host_batch.x = x.to(Device::cpu());
+    host_batch.m = m.to(Device::cpu());
+  }
 
   // One training step as Trainer::step runs it (constant lr: warm-up only
-  // scales a scalar).
+  // changes a coefficient).
   void train_step(Device device) {
+    if (!distributed) {
+      train::DeviceStep::Objective o;
+      o.loss = &loss;
+      o.target = &target;
+      const auto r = step.run(host_batch, o, 1e-3f, adam.steps_taken() + 1);
+      adam.set_steps_taken(adam.steps_taken() + 1);
+      losses_seen.push_back(r.values[4]);
+      return;
+    }
     const losses::RegionWeights regions = losses::make_regions(m, Tensor());
     const Tensor y = net.forward(x, m);
     const auto t = losses::compute_losses(vgg, loss, y, x, regions, target);
     t.total.backward();
-    if (distributed) {
-      NoGradGuard no_grad;
-      Tensor g = net.parameters().gather_grads();
-      synchronize(device);
-      const auto t0 = Clock::now();
-      train::barrier();  // the wait for the slowest rank, timed apart from the transfer
-      wait_ms.push_back(ms_since(t0));
-      const auto t1 = Clock::now();
-      train::allreduce_mean(g);
-      synchronize(device);
-      allreduce_ms.push_back(ms_since(t1));
-      adam.step(1e-3f, g);
-    } else {
-      adam.step(1e-3f);
-    }
+    NoGradGuard no_grad;
+    Tensor g = net.parameters().gather_grads();
+    synchronize(device);
+    const auto t0 = Clock::now();
+    train::barrier();  // the wait for the slowest rank, timed apart from the transfer
+    wait_ms.push_back(ms_since(t0));
+    const auto t1 = Clock::now();
+    train::allreduce_mean(g);
+    synchronize(device);
+    allreduce_ms.push_back(ms_since(t1));
+    adam.step(1e-3f, g);
     net.parameters().zero_grad();
     losses_seen.push_back(double(t.total.item()));  // reads back: synchronises
     synchronize(device);
@@ -252,14 +271,18 @@ struct Timings {
   std::size_t train_peak = 0, infer_peak = 0;
   // Per timed training step, from device_activity (CUDA only; 0 on the CPU).
   double launches_per_step = 0, host_syncs_per_step = 0;
+  double result_waits_per_step = 0, graph_launches_per_step = 0;
 };
 
 Timings time_steps(BenchModel& bm, const BenchConfig& c) {
   Timings t;
-  for (int i = 0; i < c.warmup; ++i) {
+  const bool graphs = c.device.is_cuda() && c.cuda_graph && !bm.distributed;
+  const int warmup = graphs ? std::max(c.warmup, 2) : c.warmup;
+  for (int i = 0; i < warmup; ++i) {
     const auto t0 = Clock::now();
     bm.train_step(c.device);
-    std::fprintf(stderr, "  warm-up train step %d/%d: %.1f ms\n", i + 1, c.warmup, ms_since(t0));
+    std::fprintf(stderr, "  warm-up train step %d/%d: %.1f ms%s\n", i + 1, warmup, ms_since(t0),
+                 graphs && i == 1 ? " (CUDA graph capture)" : "");
   }
   reset_peak_memory(c.device);
   const DeviceActivity before = device_activity(c.device);
@@ -275,6 +298,8 @@ Timings time_steps(BenchModel& bm, const BenchConfig& c) {
   if (c.steps > 0) {
     t.launches_per_step = double(after.launches - before.launches) / c.steps;
     t.host_syncs_per_step = double(after.host_syncs - before.host_syncs) / c.steps;
+    t.result_waits_per_step = double(after.result_waits - before.result_waits) / c.steps;
+    t.graph_launches_per_step = double(after.graph_launches - before.graph_launches) / c.steps;
   }
 
   for (int i = 0; i < c.warmup; ++i) bm.infer(c.device);
@@ -388,10 +413,14 @@ void print_json(const BenchConfig& c, const BenchModel& bm, const Timings& t, co
   o["peak_memory_kind"] =
       c.device.is_cuda() ? "cuda_allocator_in_use_peak" : "mgst_cpu_tensor_bytes_peak";
   o["peak_rss_bytes"] = int64_t(max_rss_bytes());
-  // Per timed training step (the step includes its own timing sync; CUDA only).
+  // Per timed training step (CUDA only): kernels run (a replayed graph's
+  // count), host waits before the step's last launch, the end-of-step waits
+  // for its results, graph replays.
   o["launches_per_step"] = t.launches_per_step;
   o["host_syncs_per_step"] = t.host_syncs_per_step;
-  o["cuda_graph"] = false;  // no graph capture yet (issue 14)
+  o["result_waits_per_step"] = t.result_waits_per_step;
+  o["cuda_graph"] = t.graph_launches_per_step > 0;
+  o["graph_launches_per_step"] = t.graph_launches_per_step;
   Json tm = Json::array(), im = Json::array(), ls = Json::array();
   for (double v : t.train_ms) tm.push_back(v);
   for (double v : t.infer_ms) im.push_back(v);
@@ -437,8 +466,11 @@ void print_summary(const BenchConfig& c, const BenchModel& bm, const Timings& t,
               c.device.is_cuda() ? "CUDA allocator in use" : "mgst tensor bytes",
               max_rss_bytes() / 1048576.0);
   if (c.device.is_cuda())
-    std::printf("  per train step: %.0f kernel launches, %.0f host syncs, CUDA graph: no\n",
-                t.launches_per_step, t.host_syncs_per_step);
+    std::printf(
+        "  per train step: %.0f kernel launches, %.0f host syncs (+%.0f wait for the results), "
+        "CUDA graph: %s\n",
+        t.launches_per_step, t.host_syncs_per_step, t.result_waits_per_step,
+        t.graph_launches_per_step > 0 ? "yes (one replay per step)" : "no");
   if (s.ranks > 1)
     std::printf(
         "  ranks: %d (%s), batch %d per rank: %.2f images/s on rank 0, %.2f in total;\n"

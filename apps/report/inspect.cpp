@@ -341,9 +341,10 @@ void masks_section(Report& rep, const Inspection& p) {
       const std::string dims = std::to_string(H / s) + "x" + std::to_string(W / s);
       att_row.push_back({plane(p.att),
                          escape(l) + " att, stride " + std::to_string(s) + ", " + dims + ", sum " +
-                             num(p.att_sum[0]),
+                             num(losses::region_sums(p.att)[0]),
                          w});
-      bkgd_row.push_back({plane(p.bkgd), escape(l) + " bkgd, sum " + num(p.bkgd_sum[0]), w});
+      bkgd_row.push_back(
+          {plane(p.bkgd), escape(l) + " bkgd, sum " + num(losses::region_sums(p.bkgd)[0]), w});
     }
     rep.figures(att_row);
     rep.figures(bkgd_row);
@@ -431,7 +432,7 @@ void grams_section(Report& rep, const Inspection& p) {
       std::vector<std::string> notes;
       for (int r = 0; r < 2; ++r) {
         const std::string rn = losses::region_name(r);
-        const float content_sum = r == losses::kAttention ? p.att_sum[0] : p.bkgd_sum[0];
+        const float content_sum = losses::region_sums(r == losses::kAttention ? p.att : p.bkgd)[0];
         const bool style_present = target.layers.at(l)[r].valid[0] > 0;
         if (content_sum < losses::kEmptyRegion || !style_present) {
           notes.push_back(rn + ": empty in the " + (style_present ? "content" : "style") +

@@ -58,6 +58,7 @@ Json TrainConfig::to_json() const {
   j["batch"] = batch, j["steps"] = steps, j["lr"] = lr, j["seed"] = int64_t(seed);
   j["checkpoint_every"] = checkpoint_every, j["device"] = device, j["out"] = out;
   j["precision"] = precision;
+  j["cuda_graph"] = cuda_graph;
   j["skip_bad"] = skip_bad;
   j["keep_checkpoints"] = keep_checkpoints, j["log_every"] = log_every;
   j["sample_every"] = sample_every, j["val_content"] = val_content, j["val_masks"] = val_masks;
@@ -108,6 +109,7 @@ TrainConfig TrainConfig::from_json(const Json& j) {
   if (const Json* v = j.find("val_masks")) c.val_masks = v->as_string();
   // Before precision existed, every CUDA op ran fp32.
   c.precision = j.find("precision") ? j.at("precision").as_string() : "fp32";
+  c.cuda_graph = j.find("cuda_graph") ? j.at("cuda_graph").as_bool() : true;
   return c;
 }
 

@@ -37,7 +37,8 @@ struct TrainConfig {
   bool skip_bad = false;               // drop unreadable / mismatched pairs with a warning
   std::string device = "auto";
   std::string precision = kDefaultPrecision;  // CUDA arithmetic (core/device.h)
-  std::string out;                            // run directory
+  bool cuda_graph = true;  // replay the step as a CUDA Graph (apps/train/device_step.h)
+  std::string out;         // run directory
   bool quiet = false;
 
   Json to_json() const;

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "apps/train/before_after.h"
+#include "apps/train/device_step.h"
 #include "apps/train/distributed.h"
 #include "apps/train/duration.h"
 #include "apps/train/model_source.h"
@@ -207,6 +208,7 @@ void Trainer::setup() {
   vgg_ = load_loss_vgg(cfg_.vgg, cfg_.loss, device_, cfg_.quiet || !w.root());  // warn once
   net_ = std::make_unique<models::TransformNet>(cfg_.residual, cfg_.seed, device_);
   adam_ = std::make_unique<Adam>(net_->parameters(), AdamConfig{float(cfg_.lr)});
+  device_step_ = std::make_unique<DeviceStep>(*net_, *vgg_, *adam_, device_, cfg_.cuda_graph);
   style_grams_ = style_set_grams(*vgg_, cfg_.loss.style_layers, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
   setup_task_net();
@@ -417,90 +419,49 @@ void Trainer::balance_report() {
 
 StepLog Trainer::step() { return step_with(load_step(step_ + 1)); }
 
-namespace {
-// Scalars (or small tensors) as one (1, n, 1, 1) tensor on their device, so
-// that a single copy reads them all.
-Tensor pack_scalars(const std::vector<Tensor>& xs) {
-  auto flat = [](const Tensor& x) { return ops::reshape(x, {1, x.numel(), 1, 1}); };
-  Tensor r = flat(xs[0]);
-  for (std::size_t i = 1; i < xs.size(); ++i) r = ops::concat_channels(r, flat(xs[i]));
-  return r;
-}
-}  // namespace
-
 StepLog Trainer::step_with(const HostBatch& hb) {
   const auto t0 = std::chrono::steady_clock::now();
   const ScopedPrecision precision(cfg_.precision);  // this run's CUDA arithmetic
   const int64_t s = step_ + 1;
   if (s == test_kill_step()) ::raise(SIGKILL);  // test hook, see test_kill_step()
   const std::vector<int>& pairing = hb.pairing;
-  data::Batch b = data::make_batch(hb.samples, device_);
-  if (s == test_nan_step()) {  // test hook, see test_nan_step()
-    std::vector<float> x = b.x.to_vector();
-    x[0] = std::nanf("");
-    b.x = Tensor::from_vector(b.x.shape(), x, device_);
-  }
-  const losses::RegionWeights regions = losses::make_regions(b.m, b.v);
+  data::Batch b = data::make_batch(hb.samples, Device::cpu());  // uploaded by DeviceStep
+  if (s == test_nan_step()) b.x.data()[0] = std::nanf("");      // test hook, see test_nan_step()
+  const bool paired = cfg_.style_target != "mean";
   const losses::StyleTarget target =
-      cfg_.style_target == "mean"
-          ? mean_target_
-          : losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers);
+      paired ? losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers)
+             : losses::StyleTarget();
   // A numerical fault must not reach the weights, so neither they nor the
-  // next checkpoint ever hold NaN/Inf. The guard lives on the device: one
-  // value, the sum of the step's loss terms and of its (averaged) gradient
-  // block, finite only when all of them are; Adam's kernel reads it and
-  // leaves weights and moments alone when it is not. The host learns the
-  // outcome from ONE read after the update (the loss terms and the guard
-  // together), so nothing in the step waits for the host's decision; only
-  // the fault path, and --detect-anomaly, read more.
+  // next checkpoint ever hold NaN/Inf. The guard lives on the device
+  // (apps/train/device_step.h): one value, the sum of the step's loss terms
+  // and of its (averaged) gradient block, finite only when all of them are;
+  // Adam's kernel leaves weights and moments alone when it is not. The host
+  // learns the outcome from the step's ONE read (the loss terms and the
+  // guard together), so nothing in the step waits for the host's decision;
+  // only the fault path, and --detect-anomaly, read more.
   const std::string intact =
       " The last checkpoint (" + cfg_.out + "/checkpoint.safetensors, if any) is intact.";
-  losses::LossTerms t;
-  // The step's loss values (content, style, task, tv, total), averaged over
-  // the ranks, and the guard: every rank decides alike.
-  double v[5] = {};
-  double guard_value = 0, task_style_value = 0;
-  Tensor grads, local_values;
+  DeviceStep::Objective objective;
+  objective.loss = &cfg_.loss;
+  objective.target = paired ? &target : &mean_target_;
+  objective.target_fixed = !paired;
+  objective.psi = task_style_term();
+  DeviceStep::Outcome o;
   try {
-    const Tensor y = net_->forward(b.x, b.m);
-    t = losses::compute_losses(*vgg_, cfg_.loss, y, b.x, regions, target, task_style_term());
-    t.total.backward();
-    if (Tape::current().detect_anomaly()) {
-      for (const auto& p : net_->parameters().items())
-        if (p.tensor.grad().defined()) check_finite(p.tensor.grad(), "gradient of " + p.name);
-    }
-    NoGradGuard no_grad;
-    grads = net_->parameters().gather_grads();
-    allreduce_mean(grads);  // one all-reduce over the whole block
-    std::vector<Tensor> terms{t.content, t.style, t.task, t.tv, t.total};
-    if (t.task_style.defined()) terms.push_back(t.task_style);  // L_psi (--task-net)
-    local_values = pack_scalars(terms);
-    Tensor values = local_values.clone();
-    allreduce_mean(values);  // the means over the ranks
-    const Tensor guard = ops::add(ops::sum(values), ops::sum(grads));
-    adam_->step(float(lr_at(s)), grads, guard);
-    // The one read of the step: the mean loss terms and the guard.
-    const std::vector<float> host = pack_scalars({values, guard}).to_vector();
-    for (int i = 0; i < 5; ++i) v[i] = host[std::size_t(i)];
-    if (terms.size() > 5) task_style_value = host[5];
-    guard_value = host[terms.size()];
+    o = device_step_->run(b, objective, float(lr_at(s)), adam_->steps_taken() + 1);
   } catch (const Error& e) {
-    Tape::current().clear();
-    net_->parameters().zero_grad();  // a caller may go on with the next step
     const std::string what = e.what();
     if (what.rfind("step ", 0) == 0) throw;
     throw Error("step " + std::to_string(s) + ": " + what +
                 (what.find("anomaly") != std::string::npos ? intact : ""));
   }
-  if (!std::isfinite(guard_value)) {
-    // Adam skipped the update on the device; its step count goes back too.
-    adam_->undo_step_count();
-    Tape::current().clear();
-    net_->parameters().zero_grad();
+  const std::vector<double>& v = o.values;  // content, style, task, tv, total[, task style]
+  if (!std::isfinite(o.guard)) {
+    // Adam skipped the update on the device; its step count stays.
     const World& w = world();
     const double total = v[4];
     if (!std::isfinite(total)) {
-      const double local_total = local_values.to_vector()[4];
+      const double local_total = o.local_values.to_vector()[4];
       const int bad = allreduce_max(std::isfinite(local_total) ? -1 : w.rank);
       MGST_FAIL("step " << s << ": the loss is " << total
                         << (w.size > 1 ? " on rank " + std::to_string(bad) + " of " +
@@ -510,7 +471,7 @@ StepLog Trainer::step_with(const HostBatch& hb) {
                         << v[3] << "); rerun with --detect-anomaly to find the op." << intact);
     }
     std::string which = "?";
-    const std::vector<float> g = grads.to_vector();
+    const std::vector<float> g = o.grads.to_vector();
     auto at = g.begin();
     for (const auto& p : net_->parameters().items()) {
       const auto end = at + long(p.tensor.numel());
@@ -523,11 +484,11 @@ StepLog Trainer::step_with(const HostBatch& hb) {
     MGST_FAIL("step " << s << ": the gradient of '" << which << "' holds NaN/Inf (loss " << total
                       << "); rerun with --detect-anomaly to find the op." << intact);
   }
-  net_->parameters().zero_grad();
+  adam_->set_steps_taken(adam_->steps_taken() + 1);
   step_ = s;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   StepLog r{s, v[0], v[1], v[2], v[3], v[4], cfg_.batch / std::max(secs, 1e-9)};
-  if (t.task_style.defined()) r.task_style = task_style_value;
+  if (v.size() > 5) r.task_style = v[5];
   log_.push_back(r);
   return r;
 }

@@ -19,6 +19,8 @@
 
 namespace mgst::train {
 
+class DeviceStep;
+
 class Trainer {
  public:
   explicit Trainer(TrainConfig cfg);
@@ -100,6 +102,7 @@ class Trainer {
   std::unique_ptr<models::Vgg19> vgg_;
   std::unique_ptr<models::TransformNet> net_;
   std::unique_ptr<Adam> adam_;
+  std::unique_ptr<DeviceStep> device_step_;  // after net_ and adam_: it holds references
   std::vector<losses::StyleGrams> style_grams_;
   losses::StyleTarget mean_target_;
   std::unique_ptr<models::PupilRegressor> task_net_;  // psi (--task-net), frozen

@@ -3,11 +3,12 @@
 // one contiguous block each, so a training step is ONE launch):
 //   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
 //   p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)
-// The bias corrections are computed once on the host in double. Grid-stride,
-// float4 when all four arrays are 16-byte aligned (the usual case). A
-// non-null guard is read by every thread first: not finite, no update (the
-// trainer's device-side NaN/Inf guard; the host learns of it after the step).
-#include <cmath>
+// The bias corrections come from device memory (coef, kernels/adam_schedule.h:
+// computed on the host in double), so a replayed CUDA Graph takes each step's
+// lr and t. Grid-stride, float4 when all four arrays are 16-byte aligned (the
+// usual case). A non-null guard is read by every thread first: not finite,
+// no update (the trainer's device-side NaN/Inf guard; the host learns of it
+// after the step).
 #include <cstdint>
 
 #include "kernels/cuda/api.h"
@@ -20,6 +21,9 @@ namespace {
 struct AdamCoef {
   float b1, b2, eps, step_size, sqrt_bc2;
 };
+struct AdamConsts {
+  float b1, b2, eps;
+};
 
 __device__ __forceinline__ void adam_one(float& p, float g, float& m, float& v, const AdamCoef& c) {
   m = c.b1 * m + (1.f - c.b1) * g;
@@ -29,9 +33,11 @@ __device__ __forceinline__ void adam_one(float& p, float g, float& m, float& v, 
 
 // grid-stride over i in [0, n) (float4 groups when vec4, then a scalar tail).
 __global__ void adam_kernel(int64_t n, float* __restrict__ p, const float* __restrict__ g,
-                            float* __restrict__ m, float* __restrict__ v, AdamCoef c, bool vec4,
+                            float* __restrict__ m, float* __restrict__ v, AdamConsts k,
+                            const float* __restrict__ coef, bool vec4,
                             const float* __restrict__ guard) {
   if (guard && !isfinite(*guard)) return;
+  const AdamCoef c{k.b1, k.b2, k.eps, coef[0], coef[1]};
   int64_t done = 0;
   if (vec4) {
     const int64_t n4 = n / 4;
@@ -56,19 +62,14 @@ bool aligned16(const void* q) { return (reinterpret_cast<std::uintptr_t>(q) & 15
 
 }  // namespace
 
-void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float lr, float beta1,
-                 float beta2, float eps, int64_t t, const float* guard) {
-  MGST_CHECK(n >= 0 && t >= 1, "adam_update: bad arguments n=" << n << " t=" << t);
+void adam_update(int64_t n, float* p, const float* g, float* m, float* v, float beta1, float beta2,
+                 float eps, const float* coef, const float* guard) {
+  MGST_CHECK(n >= 0 && coef, "adam_update: bad arguments n=" << n << " coef=" << coef);
   if (n == 0) return;
-  const double bc1 = 1.0 - std::pow(double(beta1), double(t));
-  const double bc2 = 1.0 - std::pow(double(beta2), double(t));
-  const AdamCoef c{beta1, beta2, eps, float(double(lr) / bc1), float(std::sqrt(bc2))};
   const bool vec4 = aligned16(p) && aligned16(g) && aligned16(m) && aligned16(v);
-  adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(n, p, g,
-                                                                                           m, v, c,
-                                                                                           vec4,
-                                                                                           guard);
-  MGST_CHECK_LAUNCH("adam_update", "n=", n, "t=", t);
+  adam_kernel<<<detail::grid_for(vec4 ? (n + 3) / 4 : n), detail::kThreads, 0, stream()>>>(
+      n, p, g, m, v, AdamConsts{beta1, beta2, eps}, coef, vec4, guard);
+  MGST_CHECK_LAUNCH("adam_update", "n=", n);
 }
 
 // The version table (kernels/cuda/versions.h): one version, the functions above.

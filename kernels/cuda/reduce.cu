@@ -2,6 +2,7 @@
 //   sum_forward:               out = sum_i x[i]
 //   weighted_row_mse_forward:  out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r*ts + m])^2
 //   weighted_row_mse_backward: da[r,m] = gout * rw[r] * 2 (a - t) / (R M)
+//   row_nonempty_forward:      out[r] = [sum_m x[r,m] >= threshold]
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
 #include "kernels/checks.h"
 #include "kernels/cuda/api.h"
@@ -72,7 +73,27 @@ __global__ void row_mse_backward_kernel(int R, int64_t M, const float* __restric
   }
 }
 
+// One block per row (the rows are pooled masks: at most H*W values each),
+// summed in double in a fixed order, compared with the threshold: one launch.
+__global__ void __launch_bounds__(detail::kReduceThreads)
+    row_nonempty_kernel(int64_t M, const float* __restrict__ x, float threshold,
+                        float* __restrict__ out) {
+  __shared__ double red[32];
+  const int64_t r = blockIdx.x;
+  double acc = 0;
+  for (int64_t i = threadIdx.x; i < M; i += detail::kReduceThreads) acc += x[r * M + i];
+  acc = detail::block_sum(acc, red);
+  if (threadIdx.x == 0) out[r] = acc >= double(threshold) ? 1.f : 0.f;
+}
+
 }  // namespace
+
+void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float* out) {
+  MGST_CHECK(R >= 0 && M >= 0, "row_nonempty_forward: bad shape R=" << R << " M=" << M);
+  if (R == 0) return;
+  row_nonempty_kernel<<<R, detail::kReduceThreads, 0, stream()>>>(M, x, threshold, out);
+  MGST_CHECK_LAUNCH("row_nonempty_forward", "R=", R, "M=", M);
+}
 
 void sum_forward(int64_t n, const float* x, float* out) {
   MGST_CHECK(n >= 0, "sum_forward: negative length " << n);
@@ -111,7 +132,8 @@ MGST_CUDA_ONE_VERSION(
     {"v1_two_stage",
      "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)",
      "unmeasured",
-     "test: MGST_OPS=sum,weighted_row_mse mgst_tests -ts=cuda -tc='cuda ops*'; bench: none yet",
-     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward}})
+     "test: MGST_OPS=sum,weighted_row_mse,row_nonempty mgst_tests -ts=cuda -tc='cuda ops*'; bench: "
+     "none yet",
+     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward, row_nonempty_forward}})
 
 }  // namespace mgst::kernels::cuda

@@ -28,7 +28,10 @@ namespace mgst::kernels::cuda {
 namespace {
 
 // ActivityCounters: relaxed atomics, the order between them does not matter.
-std::atomic<long long> g_launches{0}, g_host_syncs{0};
+std::atomic<long long> g_launches{0}, g_host_syncs{0}, g_result_waits{0}, g_graph_launches{0};
+// Launches made while capturing go to the graph being recorded instead.
+std::atomic<bool> g_capturing{false};
+std::atomic<long long> g_captured_launches{0};
 
 // cudaStreamSynchronize on the backend's stream, counted.
 cudaError_t wait_for_stream() {
@@ -90,17 +93,29 @@ std::size_t size_class(std::size_t bytes) {
   return ((bytes + step - 1) / step) * step;
 }
 
+// Free blocks by size class.
+using FreeLists = std::map<std::size_t, std::vector<void*>>;
+
+// Takes a block of class `cls` off `lists`, or nullptr.
+void* take(FreeLists& lists, std::size_t cls) {
+  auto it = lists.find(cls);
+  if (it == lists.end() || it->second.empty()) return nullptr;
+  void* p = it->second.back();
+  it->second.pop_back();
+  return p;
+}
+
 class CachingAllocator {
  public:
   void* alloc(std::size_t bytes) {
     if (bytes == 0) bytes = 1;
     const std::size_t cls = size_class(bytes);
     std::lock_guard<std::mutex> lock(mu_);
-    void* p = nullptr;
-    auto it = free_.find(cls);
-    if (it != free_.end() && !it->second.empty()) {
-      p = it->second.back();
-      it->second.pop_back();
+    // While a graph is captured its own pool comes first; a block of the
+    // shared cache may join it (no graph uses those).
+    void* p = capture_pool_ ? take(pools_[capture_pool_], cls) : nullptr;
+    if (!p) p = take(free_, cls);
+    if (p) {
       cached_ -= cls;
     } else {
       cudaError_t err = cudaMalloc(&p, cls);
@@ -119,23 +134,48 @@ class CachingAllocator {
       }
     }
     if (poison_) MGST_CHECK_CUDA(cudaMemsetAsync(p, 0xFF, cls, stream()));
-    live_[p] = cls;
+    live_[p] = {cls, capture_pool_};
     in_use_ += cls;
     peak_ = std::max(peak_, in_use_);
     return p;
   }
 
+  // A block freed while a graph is captured joins that graph's pool, even
+  // one allocated before: the graph may read it.
   void free(void* p) {
     if (!p) return;
     std::lock_guard<std::mutex> lock(mu_);
     auto it = live_.find(p);
     MGST_CHECK(it != live_.end(),
                "device_free: pointer " << p << " was not returned by device_alloc (double free?)");
-    const std::size_t cls = it->second;
+    const Block b = it->second;
     live_.erase(it);
-    in_use_ -= cls;
-    cached_ += cls;
-    free_[cls].push_back(p);
+    in_use_ -= b.cls;
+    cached_ += b.cls;
+    const int pool = capture_pool_ ? capture_pool_ : b.pool;
+    (pool && pools_.count(pool) ? pools_[pool] : free_)[b.cls].push_back(p);
+  }
+
+  // Graph pools: open while capturing graph `id`, then kept until drop_pool.
+  void open_pool(int id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pools_[id];
+    capture_pool_ = id;
+  }
+  void close_pool() {
+    std::lock_guard<std::mutex> lock(mu_);
+    capture_pool_ = 0;
+  }
+  void drop_pool(int id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pools_.find(id);
+    if (it == pools_.end()) return;
+    for (auto& [cls, list] : it->second)
+      free_[cls].insert(free_[cls].end(), list.begin(), list.end());
+    pools_.erase(it);
+    for (auto& [p, b] : live_)
+      if (b.pool == id) b.pool = 0;
+    if (capture_pool_ == id) capture_pool_ = 0;
   }
 
   void release() {
@@ -158,6 +198,7 @@ class CachingAllocator {
   }
 
  private:
+  // Only the shared cache goes back to the driver: graph pools stay.
   void release_locked() {
     // Blocks may still be read by queued kernels: wait before freeing.
     (void)wait_for_stream();
@@ -176,9 +217,15 @@ class CachingAllocator {
     const char* v = std::getenv("MGST_CUDA_POISON_ALLOC");
     return v && *v && *v != '0';
   }();
+  struct Block {
+    std::size_t cls;
+    int pool;  // the graph whose pool it belongs to, 0 for the shared cache
+  };
   std::mutex mu_;
-  std::map<std::size_t, std::vector<void*>> free_;  // size class -> blocks
-  std::unordered_map<void*, std::size_t> live_;     // pointer -> size class
+  FreeLists free_;                  // the shared cache
+  std::map<int, FreeLists> pools_;  // graph id -> its pool's free blocks
+  int capture_pool_ = 0;            // the graph being captured, or 0
+  std::unordered_map<void*, Block> live_;
   std::size_t in_use_ = 0, cached_ = 0, peak_ = 0;
 };
 
@@ -240,12 +287,144 @@ void memcpy_d2d(void* dst, const void* src, std::size_t bytes) {
 
 void synchronize() { MGST_CHECK_CUDA(wait_for_stream()); }
 
+void* pinned_alloc(std::size_t bytes) {
+  void* p = nullptr;
+  MGST_CHECK_CUDA(cudaMallocHost(&p, std::max<std::size_t>(bytes, 1)));
+  return p;
+}
+void pinned_free(void* p) {
+  if (p) (void)cudaFreeHost(p);
+}
+void memcpy_h2d_async(void* dst, const void* pinned_src, std::size_t bytes) {
+  if (bytes)
+    MGST_CHECK_CUDA(cudaMemcpyAsync(dst, pinned_src, bytes, cudaMemcpyHostToDevice, stream()));
+}
+void memcpy_d2h_async(void* pinned_dst, const void* src, std::size_t bytes) {
+  if (bytes)
+    MGST_CHECK_CUDA(cudaMemcpyAsync(pinned_dst, src, bytes, cudaMemcpyDeviceToHost, stream()));
+}
+void wait_for_results() {
+  g_result_waits.fetch_add(1, std::memory_order_relaxed);
+  MGST_CHECK_CUDA(cudaStreamSynchronize(stream()));
+}
+
+// ---- graphs ------------------------------------------------------------------
+namespace {
+struct GraphEntry {
+  cudaGraph_t graph = nullptr;
+  cudaGraphExec_t exec = nullptr;
+  long long kernels = 0;
+};
+std::mutex g_graph_mu;
+std::map<int, GraphEntry> g_graphs;
+int g_next_graph = 1, g_capturing_graph = 0;
+}  // namespace
+
+void begin_capture() {
+  std::lock_guard<std::mutex> lock(g_graph_mu);
+  MGST_CHECK(!g_capturing_graph, "begin_capture: a capture is already running");
+  const int id = g_next_graph++;
+  MGST_CHECK_CUDA(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeRelaxed));
+  allocator().open_pool(id);
+  g_capturing_graph = id;
+  g_captured_launches = 0;
+  g_capturing = true;
+}
+
+int end_capture() {
+  std::lock_guard<std::mutex> lock(g_graph_mu);
+  MGST_CHECK(g_capturing_graph, "end_capture without begin_capture");
+  const int id = g_capturing_graph;
+  g_capturing_graph = 0;
+  g_capturing = false;
+  allocator().close_pool();
+  GraphEntry e;
+  e.kernels = g_captured_launches.load();
+  const cudaError_t err = cudaStreamEndCapture(stream(), &e.graph);
+  if (err != cudaSuccess) {
+    (void)cudaGetLastError();
+    allocator().drop_pool(id);
+    MGST_FAIL("CUDA graph capture failed: " << cudaGetErrorName(err) << " ("
+                                            << cudaGetErrorString(err)
+                                            << "): the captured step waited for the GPU or "
+                                               "copied from pageable host memory");
+  }
+  const cudaError_t ierr = cudaGraphInstantiate(&e.exec, e.graph, 0);
+  if (ierr != cudaSuccess) {
+    (void)cudaGetLastError();
+    (void)cudaGraphDestroy(e.graph);
+    allocator().drop_pool(id);
+    MGST_FAIL("cudaGraphInstantiate failed: " << cudaGetErrorName(ierr) << " ("
+                                              << cudaGetErrorString(ierr) << ")");
+  }
+  g_graphs[id] = e;
+  return id;
+}
+
+void abort_capture() {
+  std::lock_guard<std::mutex> lock(g_graph_mu);
+  if (!g_capturing_graph) return;
+  const int id = g_capturing_graph;
+  g_capturing_graph = 0;
+  g_capturing = false;
+  allocator().close_pool();
+  cudaGraph_t graph = nullptr;
+  (void)cudaStreamEndCapture(stream(), &graph);
+  if (graph) (void)cudaGraphDestroy(graph);
+  (void)cudaGetLastError();
+  allocator().drop_pool(id);
+}
+
+void launch_graph(int graph) {
+  long long kernels = 0;
+  cudaGraphExec_t exec = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(g_graph_mu);
+    auto it = g_graphs.find(graph);
+    MGST_CHECK(it != g_graphs.end(), "launch_graph: no graph " << graph);
+    exec = it->second.exec;
+    kernels = it->second.kernels;
+  }
+  MGST_CHECK_CUDA(cudaGraphLaunch(exec, stream()));
+  g_launches.fetch_add(kernels, std::memory_order_relaxed);
+  g_graph_launches.fetch_add(1, std::memory_order_relaxed);
+}
+
+void destroy_graph(int graph) {
+  GraphEntry e;
+  {
+    std::lock_guard<std::mutex> lock(g_graph_mu);
+    auto it = g_graphs.find(graph);
+    if (it == g_graphs.end()) return;
+    e = it->second;
+    g_graphs.erase(it);
+  }
+  // A replay still running keeps its nodes (freed when it completes); its
+  // blocks are reused only by work queued after it on the same stream.
+  (void)cudaGraphExecDestroy(e.exec);
+  (void)cudaGraphDestroy(e.graph);
+  allocator().drop_pool(graph);
+}
+
+bool capturing() { return g_capturing.load(); }
+
+long long graph_kernel_count(int graph) {
+  std::lock_guard<std::mutex> lock(g_graph_mu);
+  auto it = g_graphs.find(graph);
+  return it == g_graphs.end() ? 0 : it->second.kernels;
+}
+
 ActivityCounters activity_counters() {
-  return {g_launches.load(std::memory_order_relaxed), g_host_syncs.load(std::memory_order_relaxed)};
+  return {g_launches.load(std::memory_order_relaxed), g_host_syncs.load(std::memory_order_relaxed),
+          g_result_waits.load(std::memory_order_relaxed),
+          g_graph_launches.load(std::memory_order_relaxed)};
 }
 
 namespace detail {
-void count_launch() { g_launches.fetch_add(1, std::memory_order_relaxed); }
+void count_launch() {
+  (g_capturing.load(std::memory_order_relaxed) ? g_captured_launches : g_launches)
+      .fetch_add(1, std::memory_order_relaxed);
+}
 }  // namespace detail
 
 void* stream_handle() { return static_cast<void*>(stream()); }

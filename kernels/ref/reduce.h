@@ -1,4 +1,5 @@
-// Reference reductions: the sum and the weighted row mse, in double precision.
+// Reference reductions: the sum, the weighted row mse and the non-empty row
+// flags, in double precision.
 // The contract is in kernels/api.inc ("reduce"); backends: kernels/cpu/reduce.cpp,
 // kernels/cuda/reduce.cu. Header-only.
 #pragma once
@@ -40,6 +41,18 @@ inline std::vector<double> weighted_row_mse_backward(int R, int64_t M, const std
       da[r * M + m] =
           gout * (rw.empty() ? 1.0 : rw[r]) * 2 * (a[r * M + m] - t[r * ts + m]) / (double(R) * M);
   return da;
+}
+
+// out[r] = 1 when sum_m x[r,m] >= threshold, else 0
+inline std::vector<double> row_nonempty_forward(int R, int64_t M, const std::vector<double>& x,
+                                                double threshold) {
+  std::vector<double> out(static_cast<std::size_t>(R), 0.0);
+  for (int r = 0; r < R; ++r) {
+    double s = 0;
+    for (int64_t m = 0; m < M; ++m) s += x[std::size_t(r * M + m)];
+    out[std::size_t(r)] = s >= threshold ? 1.0 : 0.0;
+  }
+  return out;
 }
 
 }  // namespace mgst::kernels::ref

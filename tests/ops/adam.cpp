@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "kernels/adam_schedule.h"
 #include "ops/harness.h"
 
 namespace mgst::test::ops {
@@ -18,16 +19,26 @@ struct Fns {
   decltype(&kc::fill) fill;
 };
 
-// inputs p0 (n), g (kSteps, n), guard (1, optional); outputs p, m, v (n)
-// after kSteps steps from m = v = 0.
+// inputs p0 (n), g (kSteps, n), coef (kSteps, 2), guard (1, optional);
+// outputs p, m, v (n) after kSteps steps from m = v = 0.
 Impl impl(std::string name, Fns f, int64_t n) {
   return {std::move(name), [=](const In& x, const Out& y) {
             f.copy(n, x[0], y[0]);
             f.fill(n, 0.f, y[1]);
             f.fill(n, 0.f, y[2]);
             for (int t = 1; t <= kSteps; ++t)
-              f.update(n, y[0], x[1] + (t - 1) * n, y[1], y[2], kLr, kB1, kB2, kEps, t, x[2]);
+              f.update(n, y[0], x[1] + (t - 1) * n, y[1], y[2], kB1, kB2, kEps, x[2] + 2 * (t - 1),
+                       x[3]);
           }};
+}
+
+// The coefficients of steps 1..kSteps as the trainer uploads them
+// (kernels/adam_schedule.h); the reference recomputes them from lr and t.
+FVec coefficients() {
+  FVec c;
+  for (int t = 1; t <= kSteps; ++t)
+    for (float v : kernels::adam_coefficients(kLr, kB1, kB2, t)) c.push_back(v);
+  return c;
 }
 
 }  // namespace
@@ -52,15 +63,16 @@ std::vector<OpCase> adam_cases() {
               std::to_string(e.guard);
     c.inputs = {{"p0", [n] { return uniform(n, 1); }},
                 {"g", [n] { return uniform(n * kSteps, 100 + n); }},
+                {"coef", coefficients()},
                 {"guard", FVec{e.guard}}};
-    c.inputs[2].optional = true;
+    c.inputs[3].optional = true;
     // one float formula on both sides: fma contraction and sqrt rounding differ
     c.outputs = {{"p", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
                  {"m", n, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)},
                  {"v", n, elementwise(1e-7, 1e-5), elementwise(1e-6, 1e-5)}};
     c.ref = [n](const std::vector<Vec>& x) {
       Vec p = x[0], m(n, 0.0), v(n, 0.0);
-      const double* guard = x[2].empty() ? nullptr : &x[2][0];
+      const double* guard = x[3].empty() ? nullptr : &x[3][0];
       for (int t = 1; t <= kSteps; ++t)
         kref::adam_update(p, Vec(x[1].begin() + (t - 1) * n, x[1].begin() + t * n), m, v, kLr, kB1,
                           kB2, kEps, t, guard);

@@ -8,7 +8,8 @@ namespace mgst::test::ops {
 namespace {
 
 using Fns = kernels::ReduceFns;  // kernels/fns.h
-const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward};
+const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward,
+               &kc::row_nonempty_forward};
 
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl sum(std::string name, F f, int64_t n) {
@@ -25,6 +26,13 @@ Impl row_mse(std::string name, F f, int R, int64_t M, int64_t ts) {
           [=](const In& x, const In&, const In& dy, const Out& g) {
             f.weighted_row_mse_backward(R, M, x[0], x[1], ts, x[2], dy[0], g[0]);
           }};
+}
+
+// input x (R,M); output out (R).
+template <class F>
+Impl nonempty(std::string name, F f, int R, int64_t M, float threshold) {
+  return {std::move(name),
+          [=](const In& x, const Out& y) { f.row_nonempty_forward(R, M, x[0], threshold, y[0]); }};
 }
 
 #ifdef MGST_WITH_CUDA
@@ -97,6 +105,40 @@ std::vector<OpCase> reduce_cases() {
     c.flops = 3.0 * s.R * s.M;
     c.bytes = 4.0 * (2.0 * s.R * s.M);
     c.gradcheck = s.R * s.M < 1000;
+    c.deterministic = true;
+    cases.push_back(std::move(c));
+  }
+  // The empty-region guard: rows of pooled mask weights (>= 0), some empty
+  // (all 0), some with a little weight (1e-4 per row, far above the 1e-6
+  // threshold), some half full; one row per sample and region.
+  struct E {
+    int R;
+    int64_t M;
+  };
+  for (const E e : {E{1, 1}, E{5, 7}, E{6, 48 * 64}, E{3, 100003}}) {
+    OpCase c;
+    c.op = "row_nonempty";
+    c.shape = "R" + std::to_string(e.R) + " M" + std::to_string(e.M);
+    c.inputs = {{"x", [e, sd = ++seed] {
+                   FVec x = uniform(int64_t(e.R) * e.M, sd, 0.f, 1.f);
+                   for (int r = 0; r < e.R; ++r)
+                     for (int64_t m = 0; m < e.M; ++m) {
+                       float& v = x[std::size_t(r * e.M + m)];
+                       v = r % 3 == 0 ? 0.f : r % 3 == 1 ? (m == e.M / 2 ? 1e-4f : 0.f) : v;
+                     }
+                   return x;
+                 }}};
+    c.outputs = {{"out", e.R, elementwise(0, 0), elementwise(0, 0)}};
+    c.ref = [e](const std::vector<Vec>& x) {
+      return std::vector<Vec>{kref::row_nonempty_forward(e.R, e.M, x[0], 1e-6)};
+    };
+    c.cpu = nonempty("cpu", kCpu, e.R, e.M, 1e-6f);
+#ifdef MGST_WITH_CUDA
+    for (const auto& ver : cu::reduce_versions())
+      c.cuda.push_back(nonempty(ver.name, ver.fn, e.R, e.M, 1e-6f));
+#endif
+    c.flops = double(e.R) * e.M;
+    c.bytes = 4.0 * e.R * e.M;
     c.deterministic = true;
     cases.push_back(std::move(c));
   }

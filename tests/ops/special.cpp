@@ -17,8 +17,8 @@ TEST_SUITE("kernels_cpu") {
   TEST_CASE("ops: the CPU kernels reject bad arguments") {
     std::vector<float> buf(1024);
     float* b = buf.data();
-    CHECK_THROWS_AS(kcpu::adam_update(1, b, b, b, b, 1e-3f, 0.9f, 0.999f, 1e-8f, 0, nullptr),
-                    mgst::Error);  // t >= 1
+    CHECK_THROWS_AS(kcpu::adam_update(1, b, b, b, b, 0.9f, 0.999f, 1e-8f, nullptr, nullptr),
+                    mgst::Error);  // the coefficients are required
     CHECK_THROWS_AS(kcpu::conv2d_forward(Conv2dShape{1, 1, 2, 2, 1, 5, 1, 0}, b, b, nullptr, b),
                     mgst::Error);
     CHECK_THROWS_AS(kcpu::reflection_pad_forward(1, 2, 5, 2, b, b), mgst::Error);   // pad >= H

@@ -45,6 +45,14 @@ struct CUevent_st {
   std::chrono::steady_clock::time_point at{};
   bool recorded = false;
 };
+// A captured graph and its executable form: the recorded work, in stream
+// order (one stream is captured at a time, so the order is the dependency).
+struct CUgraph_st {
+  std::vector<std::function<void()>> nodes;
+};
+struct CUgraphExec_st {
+  std::vector<std::function<void()>> nodes;
+};
 
 #if !defined(__x86_64__)
 #error "the CUDA emulator's context switch is written for x86-64"
@@ -427,6 +435,44 @@ cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
   return cudaErrorLaunchFailure;
 }
 
+// ---- Stream capture ----------------------------------------------------------------
+// One capture at a time (mgst captures its one stream). `invalid` holds why
+// the capture broke, reported by cudaStreamEndCapture.
+namespace {
+struct Capture {
+  std::mutex mu;
+  cudaStream_t stream = nullptr;
+  bool active = false;
+  cudaStreamCaptureMode mode = cudaStreamCaptureModeGlobal;
+  std::vector<std::function<void()>> nodes;
+  std::string invalid;
+};
+Capture& capture() {
+  static auto* c = new Capture;
+  return *c;
+}
+}  // namespace
+
+bool record_if_capturing(cudaStream_t stream, std::function<void()> node) {
+  Capture& c = capture();
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (!c.active || stream != c.stream) return false;
+  c.nodes.push_back(std::move(node));
+  return true;
+}
+
+namespace {
+// A call that real capture forbids: breaks the capture (if any) and returns
+// the error the runtime gives, or cudaSuccess when nothing is captured.
+cudaError_t forbidden_in_capture(const char* what, bool relaxed_allows = false) {
+  Capture& c = capture();
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (!c.active || (relaxed_allows && c.mode == cudaStreamCaptureModeRelaxed)) return cudaSuccess;
+  if (c.invalid.empty()) c.invalid = what;
+  return cudaErrorStreamCaptureUnsupported;
+}
+}  // namespace
+
 }  // namespace mgst::emu
 
 // ---- The CUDA runtime API on host memory ----------------------------------------------
@@ -453,6 +499,53 @@ DeviceMemory& memory() {
 cudaError_t fail(cudaError_t err) {
   mgst::emu::set_last_error(err);
   return err;
+}
+
+// fail() for a forbidden-in-capture result (cudaSuccess passes through).
+cudaError_t fail_if(cudaError_t err) { return err == cudaSuccess ? err : fail(err); }
+
+// Pinned host memory (cudaMallocHost): plain host blocks, tracked so that a
+// captured copy can insist on them, as the hardware's DMA does.
+struct PinnedMemory {
+  std::mutex mu;
+  std::map<const char*, std::size_t> blocks;  // start -> bytes
+  bool contains(const void* p, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(mu);
+    const char* q = static_cast<const char*>(p);
+    auto it = blocks.upper_bound(q);
+    if (it == blocks.begin()) return false;
+    --it;
+    return q + bytes <= it->first + it->second;
+  }
+};
+PinnedMemory& pinned() {
+  static auto* m = new PinnedMemory;
+  return *m;
+}
+
+// A copy on `stream`: recorded when it captures (host memory must then be
+// pinned), else done now.
+cudaError_t stream_copy(void* dst, const void* src, std::size_t count, cudaMemcpyKind kind,
+                        cudaStream_t stream) {
+  auto copy = [=] {
+    if (count) std::memmove(dst, src, count);
+  };
+  {
+    mgst::emu::Capture& c = mgst::emu::capture();
+    std::unique_lock<std::mutex> lock(c.mu);
+    const bool captured = c.active && stream == c.stream;
+    lock.unlock();
+    if (captured) {
+      const void* host = kind == cudaMemcpyHostToDevice   ? src
+                         : kind == cudaMemcpyDeviceToHost ? static_cast<const void*>(dst)
+                                                          : nullptr;
+      if (host && !pinned().contains(host, count))
+        return fail(mgst::emu::forbidden_in_capture(
+            "cudaMemcpyAsync between the device and pageable host memory"));
+    }
+  }
+  if (!mgst::emu::record_if_capturing(stream, copy)) copy();
+  return cudaSuccess;
 }
 
 }  // namespace
@@ -497,7 +590,9 @@ cudaError_t cudaGetDevice(int* device) {
 cudaError_t cudaSetDevice(int device) {
   return device == 0 ? cudaSuccess : fail(cudaErrorInvalidDevice);
 }
-cudaError_t cudaDeviceSynchronize(void) { return cudaSuccess; }  // launches are synchronous
+cudaError_t cudaDeviceSynchronize(void) {  // launches are synchronous: nothing to wait for
+  return fail_if(mgst::emu::forbidden_in_capture("cudaDeviceSynchronize"));
+}
 
 cudaError_t cudaStreamCreate(cudaStream_t* s) {
   *s = new CUstream_st;
@@ -508,9 +603,14 @@ cudaError_t cudaStreamDestroy(cudaStream_t s) {
   delete s;
   return cudaSuccess;
 }
-cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
+cudaError_t cudaStreamSynchronize(cudaStream_t) {
+  return fail_if(mgst::emu::forbidden_in_capture("cudaStreamSynchronize"));
+}
 
 cudaError_t cudaMalloc(void** ptr, size_t size) {
+  *ptr = nullptr;
+  if (fail_if(mgst::emu::forbidden_in_capture("cudaMalloc", /*relaxed_allows=*/true)))
+    return cudaErrorStreamCaptureUnsupported;
   DeviceMemory& m = memory();
   std::lock_guard<std::mutex> lock(m.mu);
   *ptr = nullptr;
@@ -526,6 +626,8 @@ cudaError_t cudaMalloc(void** ptr, size_t size) {
 
 cudaError_t cudaFree(void* ptr) {
   if (!ptr) return cudaSuccess;
+  if (fail_if(mgst::emu::forbidden_in_capture("cudaFree")))
+    return cudaErrorStreamCaptureUnsupported;
   DeviceMemory& m = memory();
   std::lock_guard<std::mutex> lock(m.mu);
   auto it = m.blocks.find(ptr);
@@ -544,20 +646,110 @@ cudaError_t cudaMemGetInfo(size_t* free_bytes, size_t* total) {
   return cudaSuccess;
 }
 
+cudaError_t cudaMallocHost(void** ptr, size_t size) {
+  *ptr = std::aligned_alloc(256, (std::max<std::size_t>(size, 1) + 255) / 256 * 256);
+  if (!*ptr) return fail(cudaErrorMemoryAllocation);
+  std::lock_guard<std::mutex> lock(pinned().mu);
+  pinned().blocks[static_cast<const char*>(*ptr)] = size;
+  return cudaSuccess;
+}
+cudaError_t cudaFreeHost(void* ptr) {
+  if (!ptr) return cudaSuccess;
+  {
+    std::lock_guard<std::mutex> lock(pinned().mu);
+    if (!pinned().blocks.erase(static_cast<const char*>(ptr))) return fail(cudaErrorInvalidValue);
+  }
+  std::free(ptr);
+  return cudaSuccess;
+}
+
+// The synchronous forms use the legacy stream, which a capture forbids.
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t count, cudaMemcpyKind) {
+  if (fail_if(mgst::emu::forbidden_in_capture("cudaMemcpy (synchronous)")))
+    return cudaErrorStreamCaptureUnsupported;
   if (count) std::memmove(dst, src, count);
   return cudaSuccess;
 }
 cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t count, cudaMemcpyKind kind,
-                            cudaStream_t) {
-  return cudaMemcpy(dst, src, count, kind);
+                            cudaStream_t stream) {
+  return stream_copy(dst, src, count, kind, stream);
 }
 cudaError_t cudaMemset(void* ptr, int value, size_t count) {
+  if (fail_if(mgst::emu::forbidden_in_capture("cudaMemset (synchronous)")))
+    return cudaErrorStreamCaptureUnsupported;
   if (count) std::memset(ptr, value, count);
   return cudaSuccess;
 }
-cudaError_t cudaMemsetAsync(void* ptr, int value, size_t count, cudaStream_t) {
-  return cudaMemset(ptr, value, count);
+cudaError_t cudaMemsetAsync(void* ptr, int value, size_t count, cudaStream_t stream) {
+  auto set = [=] {
+    if (count) std::memset(ptr, value, count);
+  };
+  if (!mgst::emu::record_if_capturing(stream, set)) set();
+  return cudaSuccess;
+}
+
+// ---- Stream capture and graphs ----
+cudaError_t cudaStreamBeginCapture(cudaStream_t stream, cudaStreamCaptureMode mode) {
+  mgst::emu::Capture& c = mgst::emu::capture();
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (c.active || stream == nullptr) return fail(cudaErrorIllegalState);
+  c.active = true;
+  c.stream = stream;
+  c.mode = mode;
+  c.nodes.clear();
+  c.invalid.clear();
+  return cudaSuccess;
+}
+cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
+  *graph = nullptr;
+  mgst::emu::Capture& c = mgst::emu::capture();
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (!c.active || stream != c.stream) return fail(cudaErrorIllegalState);
+  c.active = false;
+  c.stream = nullptr;
+  if (!c.invalid.empty()) {
+    std::fprintf(stderr, "CUDA emulator: the capture was invalidated by %s\n", c.invalid.c_str());
+    c.nodes.clear();
+    return fail(cudaErrorStreamCaptureInvalidated);
+  }
+  *graph = new CUgraph_st{std::move(c.nodes)};
+  c.nodes.clear();
+  return cudaSuccess;
+}
+cudaError_t cudaStreamIsCapturing(cudaStream_t stream, cudaStreamCaptureStatus* status) {
+  mgst::emu::Capture& c = mgst::emu::capture();
+  std::lock_guard<std::mutex> lock(c.mu);
+  *status = !c.active || stream != c.stream ? cudaStreamCaptureStatusNone
+            : c.invalid.empty()             ? cudaStreamCaptureStatusActive
+                                            : cudaStreamCaptureStatusInvalidated;
+  return cudaSuccess;
+}
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph,
+                                 unsigned long long /*flags*/) {
+  if (!graph) return fail(cudaErrorInvalidValue);
+  *exec = new CUgraphExec_st{graph->nodes};
+  return cudaSuccess;
+}
+cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
+  if (!exec) return fail(cudaErrorInvalidValue);
+  auto run = [exec] {
+    for (const auto& node : exec->nodes) node();
+  };
+  if (!mgst::emu::record_if_capturing(stream, run)) run();
+  return cudaPeekAtLastError();
+}
+cudaError_t cudaGraphGetNodes(cudaGraph_t graph, cudaGraphNode_t* nodes, size_t* count) {
+  if (!graph || !count || nodes) return fail(cudaErrorInvalidValue);  // only the count is emulated
+  *count = graph->nodes.size();
+  return cudaSuccess;
+}
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {
+  delete exec;
+  return cudaSuccess;
+}
+cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  delete graph;
+  return cudaSuccess;
 }
 
 cudaError_t cudaGetLastError(void) {
@@ -579,6 +771,9 @@ const char* cudaGetErrorName(cudaError_t error) {
     case cudaErrorInvalidConfiguration: return "cudaErrorInvalidConfiguration";
     case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
     case cudaErrorLaunchFailure: return "cudaErrorLaunchFailure";
+    case cudaErrorIllegalState: return "cudaErrorIllegalState";
+    case cudaErrorStreamCaptureUnsupported: return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated: return "cudaErrorStreamCaptureInvalidated";
     default: return "cudaError (emulator: unexpected code)";
   }
 }
@@ -589,6 +784,11 @@ const char* cudaGetErrorString(cudaError_t error) {
     case cudaErrorMemoryAllocation: return "out of memory (emulated device, MGST_EMU_MEMORY_MB)";
     case cudaErrorInvalidConfiguration: return "invalid configuration argument";
     case cudaErrorInvalidDevice: return "invalid device ordinal";
+    case cudaErrorIllegalState: return "operation not permitted in this state (capture)";
+    case cudaErrorStreamCaptureUnsupported:
+      return "operation not permitted when stream is capturing";
+    case cudaErrorStreamCaptureInvalidated:
+      return "operation failed due to a previous error during capture";
     case cudaErrorLaunchFailure: {
       std::lock_guard<std::mutex> lock(mgst::emu::error_mu);
       static thread_local std::string msg;

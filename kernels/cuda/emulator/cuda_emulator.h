@@ -21,8 +21,9 @@
 // `::mgst::emu::launcher(k, "k", grid, block, smem, stream)(args)`
 // (rewrite_launches.cmake), compiled by the C++ compiler with this header
 // force-included, and linked against cuda_emulator.cpp, which implements the
-// part of the CUDA runtime API mgst calls (memory, copies, one stream,
-// events, errors, device properties) instead of libcudart.
+// part of the CUDA runtime API mgst calls (memory, pinned host memory,
+// copies, streams, events, stream capture and graphs, errors, device
+// properties) instead of libcudart.
 #pragma once
 #include <cuda_runtime.h>  // types (dim3, float4, cudaError_t), API declarations
 #include <math.h>          // fmaf, sqrtf, ... in the global namespace, as device code sees them
@@ -139,6 +140,16 @@ void cp_async(void* dst, const void* src, int bytes, int src_bytes);
 void cp_async_commit();
 void cp_async_wait(int n);
 
+// Stream capture (cudaStreamBeginCapture .. cudaStreamEndCapture): while a
+// stream captures, work sent to it is recorded as a graph node instead of
+// run, and cudaGraphLaunch runs the nodes in order. `node` is the work;
+// returns false (run it now) when `stream` is not capturing. What real
+// capture forbids fails here too, and invalidates the capture: a wait for
+// the capturing stream or the device, a synchronous copy, a copy between
+// the device and pageable (not cudaMallocHost) host memory, a cudaMalloc
+// outside cudaStreamCaptureModeRelaxed, a cudaFree.
+bool record_if_capturing(cudaStream_t stream, std::function<void()> node);
+
 // Runs `thread_body` for every thread of the grid; returns the error a real
 // launch would report (bad configuration, barrier divergence).
 cudaError_t run_grid(dim3 grid, dim3 block, const char* kernel_name,
@@ -152,29 +163,35 @@ void set_last_error(cudaError_t err);
 template <class... Params>
 class Launcher {
  public:
-  Launcher(void (*kernel)(Params...), const char* name, dim3 grid, dim3 block)
-      : kernel_(kernel), name_(name), grid_(grid), block_(block) {}
+  Launcher(void (*kernel)(Params...), const char* name, dim3 grid, dim3 block, cudaStream_t stream)
+      : kernel_(kernel), name_(name), grid_(grid), block_(block), stream_(stream) {}
 
+  // The launch: run now, or recorded as a graph node (with its converted
+  // arguments) when the stream is capturing.
   template <class... Args>
   void operator()(Args&&... args) const {
-    const std::tuple<std::decay_t<Params>...> params(std::forward<Args>(args)...);
-    const cudaError_t err = run_grid(grid_, block_, name_, [&] {
-      std::tuple<std::decay_t<Params>...> mine = params;  // by-value parameters
-      std::apply(kernel_, mine);
-    });
-    if (err != cudaSuccess) set_last_error(err);
+    auto launch = [kernel = kernel_, name = name_, grid = grid_, block = block_,
+                   params = std::tuple<std::decay_t<Params>...>(std::forward<Args>(args)...)] {
+      const cudaError_t err = run_grid(grid, block, name, [&] {
+        std::tuple<std::decay_t<Params>...> mine = params;  // by-value parameters
+        std::apply(kernel, mine);
+      });
+      if (err != cudaSuccess) set_last_error(err);
+    };
+    if (!record_if_capturing(stream_, launch)) launch();
   }
 
  private:
   void (*kernel_)(Params...);
   const char* name_;
   dim3 grid_, block_;
+  cudaStream_t stream_;
 };
 
 template <class... Params>
 Launcher<Params...> launcher(void (*kernel)(Params...), const char* name, dim3 grid, dim3 block,
-                             std::size_t /*dynamic_smem*/ = 0, cudaStream_t /*stream*/ = nullptr) {
-  return Launcher<Params...>(kernel, name, grid, block);
+                             std::size_t /*dynamic_smem*/ = 0, cudaStream_t stream = nullptr) {
+  return Launcher<Params...>(kernel, name, grid, block, stream);
 }
 
 }  // namespace mgst::emu
