@@ -165,6 +165,21 @@ def main():
                       f"| {o['train_images_per_s'] / c['train_images_per_s']:.2f} "
                       f"| {o['infer_images_per_s']:.2f} | {c['infer_images_per_s']:.2f} "
                       f"| {o['infer_images_per_s'] / c['infer_images_per_s']:.2f} | | |")
+    if first[0].get("device_kind") == "cuda":
+        print()
+        print("mgst's CUDA step (issue 14 targets: host syncs 0 in a replayed step; train peak "
+              "memory <= PyTorch's):")
+        print()
+        print("| size | kernels/step | host syncs/step | result waits/step | CUDA graph "
+              "| mgst train peak MiB | PyTorch train peak MiB |")
+        print("|---|---|---|---|---|---|---|")
+        for s in sizes:
+            o, p, _ = runs[s][0]
+            hw = f"{o['height']}x{o['width']}"
+            print(f"| {hw} | {o.get('launches_per_step', 0):.0f} "
+                  f"| {o.get('host_syncs_per_step', 0):.0f} | {o.get('result_waits_per_step', 0):.0f} "
+                  f"| {'yes' if o.get('cuda_graph') else 'no'} | {o['peak_memory_bytes'] / 2**20:.0f} "
+                  f"| {p.get('peak_memory_bytes', 0) / 2**20:.0f} |")
     print()
     print("best-of (fastest single timed step / inference over all rounds; less sensitive to "
           "other processes on a shared machine):")

@@ -238,6 +238,27 @@ if [ "$do_torch" = 1 ] && [ -x "$bins/mgst" ]; then
   fi
 fi
 
+# ---- the trainer's step with and without CUDA Graph replay (docs/PERFORMANCE.md) --------------
+if [ "$do_torch" = 1 ] && [ -x "$bins/mgst" ]; then
+  lim=$(limit 40)
+  step "mgst bench --device cuda --size 256 with and without --no-cuda-graph (limit ${lim}s each)"
+  for mode in graph eager; do
+    flag=; [ $mode = eager ] && flag=--no-cuda-graph
+    run_bin timed "$lim" "$bins/mgst" bench --device cuda --size 256 --batch 4 --steps 10 \
+      --no-trace --json $flag >"$out/step_$mode.json" 2>>"$out/step_graph.log"
+    status[step_$mode]=$?
+  done
+  python3 - "$out/step_graph.json" "$out/step_eager.json" <<'PY' | tee -a "$out/step_graph.log"
+import json, sys
+g, e = (json.load(open(p)) for p in sys.argv[1:3])
+for name, j in (("graph", g), ("eager", e)):
+    print(f"{name}: {j['train_step_ms']:.2f} ms/step, {j['launches_per_step']:.0f} kernels, "
+          f"{j['host_syncs_per_step']:.0f} host syncs, cuda_graph={j['cuda_graph']}, "
+          f"peak {j['peak_memory_bytes'] / 2**20:.0f} MiB")
+print(f"graph speed-up over eager: {e['train_step_ms'] / g['train_step_ms']:.3f}x")
+PY
+fi
+
 # ---- compute-sanitizer on the reduced set ------------------------------------------------
 san_line() { grep -E "ERROR SUMMARY|RACECHECK SUMMARY" "$1" | tail -1; }
 declare -A san_summary
@@ -284,7 +305,7 @@ fi
 # ---- RESULTS.md: bench/RESULTS.md plus this run's section ---------------------------------------
 step "summary ($(( $(date +%s) - t0 ))s total; logs in $out)"
 table="$(printf "| step | exit status (0 = ok; 124 = timed out) |\n|---|---|\n"
-  for k in configure build tests memcheck racecheck synccheck bench bench_ops pytorch; do
+  for k in configure build tests memcheck racecheck synccheck bench bench_ops pytorch step_graph step_eager; do
     [ -n "${status[$k]+x}" ] || continue
     v="${status[$k]}"; [ "$v" = 200 ] && v="skipped: time budget spent"
     printf "| %s | %s |\n" "$k" "$v"
@@ -313,6 +334,12 @@ table="$(printf "| step | exit status (0 = ok; 124 = timed out) |\n|---|---|\n"
     echo "### mgst vs PyTorch on this card (bench/compare_pytorch.py --device cuda --sizes 256)"
     echo
     grep -E '^(#|\|)' "$out/pytorch.log" | sed 's/^# /- /'
+    echo
+  fi
+  if grep -q 'speed-up' "$out/step_graph.log" 2>/dev/null; then
+    echo "### The training step with and without CUDA Graph replay (mgst bench --size 256 --batch 4)"
+    echo
+    grep -E '^(graph|eager)' "$out/step_graph.log" | sed 's/^/- /'
     echo
   fi
 } >"$out/RESULTS.md"
