@@ -6,6 +6,8 @@
 // ops themselves (mul, scale) without recording anything.
 #include "core/ops.h"
 
+#include <array>
+
 #include "core/autograd.h"
 #include "core/dispatch.h"
 #include "kernels/error.h"
@@ -164,25 +166,74 @@ Tensor avg_pool(const Tensor& x, int k) {
 }
 
 // ---------------------------------------------------------------------------
-Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps) {
-  const char* name = "instance_norm";
+namespace {
+// instance_norm's checks; returns (N, C, P = H*W).
+std::array<int, 3> norm_shape(const char* name, const Tensor& x, const Tensor& gamma,
+                              const Tensor& beta) {
   check_dim(name, "input", x, 4);
-  const int N = as_int(x.size(0)), C = as_int(x.size(1)), P = as_int(x.size(2) * x.size(3));
+  const int C = as_int(x.size(1));
   MGST_CHECK(gamma.defined() && beta.defined() && gamma.shape() == Shape{C} &&
                  beta.shape() == Shape{C},
              name << ": scale/shift must be (" << C << ") for input " << shape_str(x.shape()));
-  OpScope op(name, {x, gamma, beta}, 8.0 * x.numel());
+  return {as_int(x.size(0)), C, as_int(x.size(2) * x.size(3))};
+}
+
+// The norm's backward for every form: one kernel writes the gradients of x,
+// gamma and beta (each skipped when not wanted) from the dy the norm sees;
+// relu_y, when defined, masks gy by relu_y > 0 as the kernel reads it.
+void norm_backward(GradSink& grad, const Tensor& gy, const Tensor& x, const Tensor& gamma,
+                   const Tensor& beta, const Tensor& mean, const Tensor& rstd,
+                   const Tensor& relu_y) {
+  const int N = as_int(x.size(0)), C = as_int(x.size(1)), P = as_int(x.size(2) * x.size(3));
+  Tensor gx = grad.buffer(x), gg = grad.buffer(gamma), gb = grad.buffer(beta);
+  if (relu_y.defined())
+    MGST_KERNEL(grad.device(), instance_norm_relu_backward, N, C, P, x.data(), gamma.data(),
+                mean.data(), rstd.data(), relu_y.data(), gy.data(), data_or_null(gx),
+                data_or_null(gg), data_or_null(gb));
+  else
+    MGST_KERNEL(grad.device(), instance_norm_backward, N, C, P, x.data(), gamma.data(), mean.data(),
+                rstd.data(), gy.data(), data_or_null(gx), data_or_null(gg), data_or_null(gb));
+  grad.to(x, gx);
+  grad.to(gamma, gg);
+  grad.to(beta, gb);
+}
+}  // namespace
+
+Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps) {
+  const auto [N, C, P] = norm_shape("instance_norm", x, gamma, beta);
+  OpScope op("instance_norm", {x, gamma, beta}, 8.0 * x.numel());
   Tensor y = op.empty(x.shape()), mean = op.empty({N, C}), rstd = op.empty({N, C});
   MGST_KERNEL(op.device(), instance_norm_forward, N, C, P, x.data(), gamma.data(), beta.data(), eps,
               y.data(), mean.data(), rstd.data());
-  return op.record(y, [x, gamma, beta, mean, rstd, N, C, P](const Tensor& gy, GradSink& grad) {
-    // One kernel writes the three gradients (each skipped when not wanted).
-    Tensor gx = grad.buffer(x), gg = grad.buffer(gamma), gb = grad.buffer(beta);
-    MGST_KERNEL(grad.device(), instance_norm_backward, N, C, P, x.data(), gamma.data(), mean.data(),
-                rstd.data(), gy.data(), data_or_null(gx), data_or_null(gg), data_or_null(gb));
-    grad.to(x, gx);
-    grad.to(gamma, gg);
-    grad.to(beta, gb);
+  return op.record(y, [x, gamma, beta, mean, rstd](const Tensor& gy, GradSink& grad) {
+    norm_backward(grad, gy, x, gamma, beta, mean, rstd, Tensor());
+  });
+}
+
+Tensor instance_norm_relu(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps) {
+  const auto [N, C, P] = norm_shape("instance_norm_relu", x, gamma, beta);
+  OpScope op("instance_norm_relu", {x, gamma, beta}, 9.0 * x.numel());
+  Tensor y = op.empty(x.shape()), mean = op.empty({N, C}), rstd = op.empty({N, C});
+  MGST_KERNEL(op.device(), instance_norm_relu_forward, N, C, P, x.data(), gamma.data(), beta.data(),
+              eps, y.data(), mean.data(), rstd.data());
+  return op.record(y, [x, gamma, beta, mean, rstd, y](const Tensor& gy, GradSink& grad) {
+    norm_backward(grad, gy, x, gamma, beta, mean, rstd, y);  // gy where y > 0, into the norm
+  });
+}
+
+Tensor instance_norm_add(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& r,
+                         float eps) {
+  const char* name = "instance_norm_add";
+  const auto [N, C, P] = norm_shape(name, x, gamma, beta);
+  MGST_CHECK(r.defined(), name << ": the added tensor is undefined");
+  check_same_shape(name, x, r);
+  OpScope op(name, {x, gamma, beta, r}, 9.0 * x.numel());
+  Tensor y = op.empty(x.shape()), mean = op.empty({N, C}), rstd = op.empty({N, C});
+  MGST_KERNEL(op.device(), instance_norm_add_forward, N, C, P, x.data(), gamma.data(), beta.data(),
+              r.data(), eps, y.data(), mean.data(), rstd.data());
+  return op.record(y, [x, gamma, beta, r, mean, rstd](const Tensor& gy, GradSink& grad) {
+    norm_backward(grad, gy, x, gamma, beta, mean, rstd, Tensor());
+    grad.to(r, gy);  // d(... + r)/dr = 1
   });
 }
 

@@ -19,6 +19,13 @@ Tensor max_pool2x2(const Tensor& x);              // (N,C,H/2,W/2)
 Tensor avg_pool(const Tensor& x, int k);          // (N,C,H/k,W/k)
 // gamma, beta (C); biased variance over H*W.
 Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps = 1e-5f);
+// relu(instance_norm(x, gamma, beta)) and instance_norm(x, gamma, beta) + r
+// (r the shape of x), each one kernel forward and one backward: the transform
+// net's norm + ReLU and its residual block's last norm + skip.
+Tensor instance_norm_relu(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                          float eps = 1e-5f);
+Tensor instance_norm_add(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& r,
+                         float eps = 1e-5f);
 Tensor relu(const Tensor& x);
 Tensor concat_channels(const Tensor& a, const Tensor& b);
 // y[n,c] = x[n,c] * a[c] + b[c]; a, b (C) constants (no gradient: a, b that

@@ -24,6 +24,14 @@ struct InstanceNormFns {
   decltype(&cpu::instance_norm_backward) backward;
 };
 
+// instance_norm with the op that follows it in the transform net fused in
+// (the add form has no backward of its own: instance_norm_backward's).
+struct InstanceNormFusedFns {
+  decltype(&cpu::instance_norm_relu_forward) relu_forward;
+  decltype(&cpu::instance_norm_relu_backward) relu_backward;
+  decltype(&cpu::instance_norm_add_forward) add_forward;
+};
+
 struct MaskedGramFns {
   decltype(&cpu::masked_gram_forward) forward;
   decltype(&cpu::masked_gram_backward) backward;

@@ -1,9 +1,14 @@
 #include "layers/conv_layer.h"
 
 #include "core/ops.h"
+#include "kernels/error.h"
 #include "layers/init.h"
 
 namespace mgst::layers {
+
+namespace {
+constexpr float kNormEps = 1e-5f;  // the instance norms' eps (PyTorch's default)
+}  // namespace
 
 ConvLayer::ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std::string& conv_name,
                      const std::string& norm_name, Rng& rng)
@@ -24,13 +29,26 @@ ConvLayer::ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std:
   }
 }
 
-Tensor ConvLayer::forward(const Tensor& x) const {
+Tensor ConvLayer::conv(const Tensor& x) const {
   Tensor h = spec_.upsample ? ops::upsample_nearest2x(x) : x;
   h = ops::reflection_pad(h, spec_.kernel / 2);
-  h = ops::conv2d(h, weight_, bias_, spec_.stride, 0);
-  if (spec_.norm) h = ops::instance_norm(h, gamma_, beta_, 1e-5f);
+  return ops::conv2d(h, weight_, bias_, spec_.stride, 0);
+}
+
+Tensor ConvLayer::forward(const Tensor& x) const {
+  Tensor h = conv(x);
+  // norm then ReLU: one op, one kernel each way (core/ops.h instance_norm_relu)
+  if (spec_.norm && spec_.relu) return ops::instance_norm_relu(h, gamma_, beta_, kNormEps);
+  if (spec_.norm) h = ops::instance_norm(h, gamma_, beta_, kNormEps);
   if (spec_.relu) h = ops::relu(h);
   return h;
+}
+
+Tensor ConvLayer::forward_add(const Tensor& x, const Tensor& skip) const {
+  MGST_CHECK(spec_.norm && !spec_.relu,
+             "ConvLayer::forward_add: needs a normalised layer without ReLU (the skip is added "
+             "after the norm)");
+  return ops::instance_norm_add(conv(x), gamma_, beta_, skip, kNormEps);
 }
 
 ResidualBlock::ResidualBlock(int channels, ParameterSet& params, const std::string& prefix,
@@ -41,7 +59,7 @@ ResidualBlock::ResidualBlock(int channels, ParameterSet& params, const std::stri
          prefix + ".norm2", rng) {}
 
 Tensor ResidualBlock::forward(const Tensor& x) const {
-  return ops::add(b_.forward(a_.forward(x)), x);
+  return b_.forward_add(a_.forward(x), x);  // norm2(conv2(...)) + x in norm2's kernel
 }
 
 }  // namespace mgst::layers

@@ -1,5 +1,6 @@
 // The transform net's building block (Johnson et al.):
 //   [nearest upsample x2] -> reflection pad k/2 -> conv k x k -> [instance norm] -> [ReLU]
+// (instance norm and ReLU together run as one op, ops::instance_norm_relu).
 // Parameters, registered under `prefix` (METHOD.md names):
 //   prefix.conv.weight (Co,Ci,k,k), prefix.conv.bias (Co),
 //   prefix.norm.weight (Co), prefix.norm.bias (Co)  (when normalised)
@@ -27,14 +28,19 @@ class ConvLayer {
   ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std::string& conv_name,
             const std::string& norm_name, Rng& rng);
   Tensor forward(const Tensor& x) const;
+  // The same plus `skip` (x's output shape) after the norm, in the norm's
+  // kernel: a normalised layer without ReLU (the residual block's second).
+  Tensor forward_add(const Tensor& x, const Tensor& skip) const;
   const ConvLayerSpec& spec() const { return spec_; }
 
  private:
+  Tensor conv(const Tensor& x) const;  // [upsample], reflection pad, conv
   ConvLayerSpec spec_{};
   Tensor weight_, bias_, gamma_, beta_;
 };
 
-// r.conv1, r.norm1, ReLU, r.conv2, r.norm2, + x
+// r.conv1, r.norm1, ReLU, r.conv2, r.norm2, + x (the last two as one op,
+// ops::instance_norm_add)
 class ResidualBlock {
  public:
   ResidualBlock() = default;

@@ -202,6 +202,41 @@ TEST_SUITE("autograd") {
     Tape::current().clear();
   }
 
+  // Central differences through a ReLU need every point off its kink (the op
+  // harness, tests/ops/instance_norm.cpp, does that); here the fused ops are
+  // held to the unfused composition they replace, values and every gradient.
+  TEST_CASE("the fused instance-norm ops give the unfused composition's values and gradients") {
+    Tensor x = rand_tensor({2, 3, 7, 6}, 21), g = rand_tensor({3}, 22, 0.5f, 1.5f),
+           be = rand_tensor({3}, 23), r = rand_tensor({2, 3, 7, 6}, 24);
+    Tensor rn = rand_tensor({2, 3, 7, 6}, 25, -1, 1, false);
+    // values of the loss and the gradients of `inputs`, then the gradients dropped
+    auto run = [](const Tensor& loss, std::vector<Tensor> inputs) {
+      loss.backward();
+      std::vector<std::vector<float>> v{loss.to_vector()};
+      for (Tensor& t : inputs) {
+        v.push_back(t.grad().to_vector());
+        t.zero_grad();
+      }
+      return v;
+    };
+    const auto fused_relu =
+        run(ops::sum(ops::mul(ops::instance_norm_relu(x, g, be), rn)), {x, g, be});
+    const auto plain_relu =
+        run(ops::sum(ops::mul(ops::relu(ops::instance_norm(x, g, be)), rn)), {x, g, be});
+    const auto fused_add =
+        run(ops::sum(ops::mul(ops::instance_norm_add(x, g, be, r), rn)), {x, g, be, r});
+    const auto plain_add =
+        run(ops::sum(ops::mul(ops::add(ops::instance_norm(x, g, be), r), rn)), {x, g, be, r});
+    // the same float operations in the same order (kernels/cpu/instance_norm.cpp)
+    CHECK(fused_relu == plain_relu);
+    CHECK(fused_add == plain_add);
+    int masked = 0;  // the ReLU did cut: some outputs are 0
+    for (float v : ops::instance_norm_relu(x, g, be).to_vector()) masked += v == 0.f;
+    CHECK(masked > 20);
+    CHECK_THROWS_WITH_AS(ops::instance_norm_add(x, g, be, rand_tensor({2, 3, 7, 5}, 26)),
+                         doctest::Contains("instance_norm_add: shape mismatch"), Error);
+  }
+
   TEST_CASE("gradient check of every op through the tape") {
     Tensor x = rand_tensor({2, 3, 7, 6}, 1);
     Tensor w = rand_tensor({4, 3, 3, 3}, 2, -0.5f, 0.5f);
@@ -229,6 +264,11 @@ TEST_SUITE("autograd") {
         "instance_norm",
         [&] { return ops::sum(ops::mul(ops::instance_norm(x, g, be, 1e-5f), rn)); }, {x, g, be},
         1e-2, 3e-2);
+    Tensor rr = rand_tensor({2, 3, 7, 6}, 20);  // the added tensor takes dy itself
+    check_grads(
+        "instance_norm_add",
+        [&] { return ops::sum(ops::mul(ops::instance_norm_add(x, g, be, rr, 1e-5f), rn)); },
+        {x, g, be, rr}, 1e-2, 3e-2);
     Tensor xr = rand_tensor({2, 3, 7, 6}, 13, 0.2f, 1.f);  // away from the kink
     check_grads("relu", [&] { return ops::sum(ops::mul(ops::relu(ops::scale(xr, -1.f)), rn)); },
                 {xr});

@@ -79,6 +79,8 @@ TEST_SUITE("cuda") {
     check_table("sgemm", kc::sgemm_versions(), kc::sgemm_dispatched());
     check_table("conv2d", kc::conv2d_versions(), kc::conv2d_dispatched());
     check_table("instance_norm", kc::instance_norm_versions(), kc::instance_norm_dispatched());
+    check_table("instance_norm_fused", kc::instance_norm_fused_versions(),
+                kc::instance_norm_fused_dispatched());
     check_table("masked_gram", kc::masked_gram_versions(), kc::masked_gram_dispatched());
     check_table("elementwise", kc::elementwise_versions(), kc::elementwise_dispatched());
     check_table("pad", kc::pad_versions(), kc::pad_dispatched());

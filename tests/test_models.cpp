@@ -19,6 +19,37 @@ std::string tmp_path(const std::string& name) {
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
+
+// TransformNet::forward (models/transform_net.cpp, layers/conv_layer.cpp)
+// spelled with the unfused ops: instance_norm, then relu, or then add for the
+// residual blocks' skip.
+Tensor unfused_forward(models::TransformNet& net, const Tensor& x, const Tensor& m) {
+  auto p = [&](const std::string& name) { return *net.parameters().find(name); };
+  // [upsample] -> reflection pad -> conv -> [instance norm] -> [relu]
+  auto layer = [&](Tensor h, const std::string& conv, const std::string& norm, int stride,
+                   bool upsample, bool relu) {
+    const Tensor w = p(conv + ".weight");
+    if (upsample) h = ops::upsample_nearest2x(h);
+    h = ops::reflection_pad(h, int(w.size(2)) / 2);
+    h = ops::conv2d(h, w, p(conv + ".bias"), stride, 0);
+    if (norm.empty()) return h;
+    h = ops::instance_norm(h, p(norm + ".weight"), p(norm + ".bias"), 1e-5f);
+    return relu ? ops::relu(h) : h;
+  };
+  Tensor h = ops::concat_channels(x, m);
+  h = layer(h, "c1.conv", "c1.norm", 1, false, true);
+  h = layer(h, "c2.conv", "c2.norm", 2, false, true);
+  h = layer(h, "c3.conv", "c3.norm", 2, false, true);
+  for (int i = 1; i <= 5; ++i) {
+    const std::string r = "r" + std::to_string(i);
+    const Tensor a = layer(h, r + ".conv1", r + ".norm1", 1, false, true);
+    h = ops::add(layer(a, r + ".conv2", r + ".norm2", 1, false, false), h);
+  }
+  h = layer(h, "u1.conv", "u1.norm", 1, true, true);
+  h = layer(h, "u2.conv", "u2.norm", 1, true, true);
+  h = layer(h, "c4.conv", "", 1, false, false);
+  return net.residual() ? ops::add(x, h) : h;
+}
 }  // namespace
 
 TEST_SUITE("models") {
@@ -55,6 +86,48 @@ TEST_SUITE("models") {
     CHECK(y.to_vector() != x.to_vector());
     CHECK_THROWS_WITH_AS(res.forward(Tensor::zeros({1, 3, 18, 20}), Tensor::zeros({1, 1, 18, 20})),
                          doctest::Contains("multiples of 4"), Error);
+  }
+
+  // The layers run norm + ReLU and norm + skip as the fused ops
+  // (ops::instance_norm_relu, ops::instance_norm_add); the model's math must
+  // be that of the unfused ops. Plain net (its c4 is not zero, so every layer
+  // gets a gradient), norms with random scale and shift (the ReLUs cut
+  // somewhere else in every channel), 12x20 input (odd 3x5 planes after c3).
+  TEST_CASE(
+      "transform net: the fused norm ops give the unfused composition's output and gradients") {
+    models::TransformNet net(false, 5);
+    uint64_t seed = 50;
+    for (const auto& item : net.parameters().items()) {
+      if (item.name.find(".norm") == std::string::npos) continue;
+      const bool scale = item.name.ends_with(".weight");
+      const auto v = test::random_vector(std::size_t(item.tensor.numel()), ++seed,
+                                         scale ? 0.5f : -0.5f, scale ? 1.5f : 0.5f);
+      Tensor t = item.tensor;  // a handle on the parameter's storage
+      std::copy(v.begin(), v.end(), t.data());
+    }
+    const Shape shape{2, 3, 12, 20};
+    Tensor x = Tensor::from_vector(shape, test::random_vector(shape_numel(shape), 60, 0, 1));
+    x.set_requires_grad(true);
+    Tensor m = Tensor::from_vector({2, 1, 12, 20}, test::random_vector(2 * 12 * 20, 61, 0, 1));
+    Tensor w = Tensor::from_vector(shape, test::random_vector(shape_numel(shape), 62));
+    // the output, then the loss sum(y * w)'s gradients: every parameter's, x's
+    auto run = [&](const Tensor& y) {
+      ops::sum(ops::mul(y, w)).backward();
+      std::vector<std::vector<float>> v{y.to_vector(), net.parameters().gather_grads().to_vector(),
+                                        x.grad().to_vector()};
+      net.parameters().zero_grad();
+      x.zero_grad();
+      return v;
+    };
+    const auto fused = run(net.forward(x, m));
+    const auto plain = run(unfused_forward(net, x, m));
+    // Same bits: each fused CPU kernel does the unfused ops' float operations
+    // in their order (kernels/cpu/instance_norm.cpp).
+    const char* what[] = {"output", "parameter gradients", "input gradient"};
+    for (int k = 0; k < 3; ++k) {
+      CAPTURE(what[k]);
+      test::all_close(what[k], fused[k], plain[k], 0, 0);  // tolerance 0
+    }
   }
 
   TEST_CASE("weights save/load round trip and precise load errors") {

@@ -32,6 +32,16 @@
 // differed by 2.2e-4 relative in the test's P = 1 case, on the emulator).
 // gamma/beta nullable (1 / 0) for robustness, though the layers always pass
 // them.
+//
+// The fused forms (kernels/api.inc: instance_norm_relu_*, instance_norm_add_*;
+// their own one-entry table, instance_norm_fused_versions() at the end):
+//   v1_block_one_pass_epilogue  v3 above with the op that follows the norm in
+//        the transform net done where y is stored: y = relu(x*scale + shift)
+//        or y = x*scale + shift + r; the ReLU's backward is the mask y > 0
+//        applied where the norm's backward reads dy (Plane::dy_at). Per norm
+//        this drops the separate relu forward and backward launches (and the
+//        masked dy tensor between them), or the residual add's launch: 25
+//        launches of the training step (10 norm+ReLU, 5 norm+add). Unmeasured.
 #include <cmath>
 
 #include "kernels/cuda/api.h"
@@ -72,13 +82,20 @@ struct BackwardArgs {
   const float *x, *gamma, *mean, *rstd, *dy;
   float* dx;
   double* part;  // (sum dy, sum dy*xhat) of plane nc to part[nc], part[NC + nc]
+  // nullable: a fused ReLU's output (instance_norm_relu_backward); the norm
+  // then sees dy * (relu_y > 0), masked as it is read (every backward kernel
+  // reads dy through Plane::dy_at).
+  const float* relu_y;
 
   struct Plane {
-    const float *x, *dy;
+    const float *x, *dy, *relu_y;
     float mu, rs;
+    // the dy the norm's backward sees at pixel i of the plane
+    __device__ float dy_at(int i) const { return !relu_y || relu_y[i] > 0.f ? dy[i] : 0.f; }
   };
   __device__ Plane plane(int nc) const {
-    return {x + int64_t(nc) * P, dy + int64_t(nc) * P, mean[nc], rstd[nc]};
+    const int64_t o = int64_t(nc) * P;
+    return {x + o, dy + o, relu_y ? relu_y + o : nullptr, mean[nc], rstd[nc]};
   }
   __device__ void store_plane_sums(int nc, double sdy, double sdyx) const {
     if (!part) return;
@@ -141,16 +158,26 @@ void forward_planes(int N, int C, int P, const float* x, const float* gamma, con
   MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
 }
 
+// relu_y nullable (the signature of instance_norm_relu_backward).
 template <auto Kernel, int Threads, bool PerBlock>
-void backward_planes(int N, int C, int P, const float* x, const float* gamma, const float* mean,
-                     const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+void backward_planes_masked(int N, int C, int P, const float* x, const float* gamma,
+                            const float* mean, const float* rstd, const float* relu_y,
+                            const float* dy, float* dx, float* dgamma, float* dbeta) {
   if (!backward_args(N, C, P, dx, dgamma, dbeta)) return;
   const ParamGrads pg(N, C, dgamma, dbeta);
   const auto kernel = Kernel;
-  const BackwardArgs args{N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots()};
+  const BackwardArgs args{N * C, C, P, x, gamma, mean, rstd, dy, dx, pg.slots(), relu_y};
   kernel<<<plane_grid(N, C, Threads, PerBlock), Threads, 0, stream()>>>(args);
-  MGST_CHECK_LAUNCH("instance_norm_backward", "N=", N, "C=", C, "P=", P);
+  MGST_CHECK_LAUNCH(relu_y ? "instance_norm_relu_backward" : "instance_norm_backward", "N=", N,
+                    "C=", C, "P=", P);
   pg.finish();
+}
+
+template <auto Kernel, int Threads, bool PerBlock>
+void backward_planes(int N, int C, int P, const float* x, const float* gamma, const float* mean,
+                     const float* rstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
+  backward_planes_masked<Kernel, Threads, PerBlock>(N, C, P, x, gamma, mean, rstd, nullptr, dy, dx,
+                                                    dgamma, dbeta);
 }
 
 // ---- v1: a thread per plane ----------------------------------------------------
@@ -186,19 +213,19 @@ __global__ void backward_thread_per_plane_kernel(const BackwardArgs args) {
   const int P = args.P;
   for (int nc = blockIdx.x * blockDim.x + threadIdx.x; nc < args.NC; nc += gridDim.x * blockDim.x) {
     const BackwardArgs::Plane pl = args.plane(nc);
-    const float *xp = pl.x, *gp = pl.dy;
+    const float* xp = pl.x;
     const double mu = pl.mu, rs = pl.rs;
     double sdy = 0, sdyx = 0;
     for (int i = 0; i < P; ++i) {
-      sdy += gp[i];
-      sdyx += gp[i] * ((xp[i] - mu) * rs);
+      sdy += pl.dy_at(i);
+      sdyx += pl.dy_at(i) * ((xp[i] - mu) * rs);
     }
     args.store_plane_sums(nc, sdy, sdyx);
     if (!args.dx) continue;
     const double k = (args.gamma ? args.gamma[nc % args.C] : 1.0) * rs;
     float* dp = args.dx + int64_t(nc) * P;
     for (int i = 0; i < P; ++i)
-      dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
+      dp[i] = float(k * (pl.dy_at(i) - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
   }
 }
 
@@ -236,35 +263,53 @@ __global__ void __launch_bounds__(kNormThreads)
   __shared__ double red[32];
   const int P = args.P, nc = blockIdx.x;
   const BackwardArgs::Plane pl = args.plane(nc);
-  const float *xp = pl.x, *gp = pl.dy;
+  const float* xp = pl.x;
   const double mu = pl.mu, rs = pl.rs;
   double a = 0;
-  for (int i = threadIdx.x; i < P; i += blockDim.x) a += gp[i];
+  for (int i = threadIdx.x; i < P; i += blockDim.x) a += pl.dy_at(i);
   const double sdy = detail::block_sum(a, red);
   double b = 0;
-  for (int i = threadIdx.x; i < P; i += blockDim.x) b += gp[i] * ((xp[i] - mu) * rs);
+  for (int i = threadIdx.x; i < P; i += blockDim.x) b += pl.dy_at(i) * ((xp[i] - mu) * rs);
   const double sdyx = detail::block_sum(b, red);
   if (threadIdx.x == 0) args.store_plane_sums(nc, sdy, sdyx);
   if (!args.dx) return;
   const double k = (args.gamma ? args.gamma[nc % args.C] : 1.0) * rs;
   float* dp = args.dx + int64_t(nc) * P;
   for (int i = threadIdx.x; i < P; i += blockDim.x)
-    dp[i] = float(k * (gp[i] - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
+    dp[i] = float(k * (pl.dy_at(i) - sdy / P - (xp[i] - mu) * rs * (sdyx / P)));
 }
 
 // ---- v3: a block per plane, one pass ------------------------------------------------
 
+// What the forward stores, from v = x*scale + shift: v itself (the norm), or
+// the fused op that follows it (instance_norm_fused): relu(v) (elementwise.cu's
+// Relu), or v + r (r the residual at the same pixel; 0 and unread otherwise).
+enum class Epilogue { kNone, kRelu, kAdd };
+template <Epilogue E>
+__device__ __forceinline__ float epilogue(float v, float r) {
+  if constexpr (E == Epilogue::kRelu) {
+    return v > 0.f ? v : 0.f;
+  } else if constexpr (E == Epilogue::kAdd) {
+    return v + r;
+  } else {
+    return v;
+  }
+}
+
 // One pass over the plane for sum x and sum x^2: float4 loads when the
-// plane is 16-byte aligned (P % 4 == 0 and base aligned).
+// plane is 16-byte aligned (P % 4 == 0 and base aligned). r: kAdd only.
 // grid (N*C), block kNormThreads: block = plane nc = n*C + c.
+template <Epilogue E>
 __global__ void __launch_bounds__(kNormThreads)
     instance_norm_forward_kernel(int C, int P, const float* __restrict__ x,
                                  const float* __restrict__ gamma, const float* __restrict__ beta,
-                                 float eps, float* __restrict__ y, float* __restrict__ mean_out,
-                                 float* __restrict__ rstd_out, bool vec4) {
+                                 const float* __restrict__ r, float eps, float* __restrict__ y,
+                                 float* __restrict__ mean_out, float* __restrict__ rstd_out,
+                                 bool vec4) {
   __shared__ double red[32];
   const int nc = blockIdx.x, c = nc % C;
   const float* xp = x + int64_t(nc) * P;
+  const float* rp = E == Epilogue::kAdd ? r + int64_t(nc) * P : nullptr;
   float* yp = y + int64_t(nc) * P;
   double s = 0, ss = 0;
   if (vec4) {
@@ -295,14 +340,19 @@ __global__ void __launch_bounds__(kNormThreads)
   const float shift = float((beta ? beta[c] : 0.0) - mu * rs * g);
   if (vec4) {
     const float4* x4 = reinterpret_cast<const float4*>(xp);
+    const float4* r4 = reinterpret_cast<const float4*>(rp);
     float4* y4 = reinterpret_cast<float4*>(yp);
     for (int i = threadIdx.x; i < P / 4; i += blockDim.x) {
       const float4 v = x4[i];
-      y4[i] = float4{fmaf(v.x, scale, shift), fmaf(v.y, scale, shift), fmaf(v.z, scale, shift),
-                     fmaf(v.w, scale, shift)};
+      const float4 w = E == Epilogue::kAdd ? r4[i] : float4{0.f, 0.f, 0.f, 0.f};
+      y4[i] = float4{epilogue<E>(fmaf(v.x, scale, shift), w.x),
+                     epilogue<E>(fmaf(v.y, scale, shift), w.y),
+                     epilogue<E>(fmaf(v.z, scale, shift), w.z),
+                     epilogue<E>(fmaf(v.w, scale, shift), w.w)};
     }
   } else {
-    for (int i = threadIdx.x; i < P; i += blockDim.x) yp[i] = fmaf(xp[i], scale, shift);
+    for (int i = threadIdx.x; i < P; i += blockDim.x)
+      yp[i] = epilogue<E>(fmaf(xp[i], scale, shift), E == Epilogue::kAdd ? rp[i] : 0.f);
   }
 }
 
@@ -313,11 +363,11 @@ __global__ void __launch_bounds__(kNormThreads)
   __shared__ double red[32];
   const int P = args.P, nc = blockIdx.x;
   const BackwardArgs::Plane pl = args.plane(nc);
-  const float *xp = pl.x, *gp = pl.dy;
+  const float* xp = pl.x;
   const float mu = pl.mu, rs = pl.rs;
   double sdy = 0, sdyx = 0;
   for (int i = threadIdx.x; i < P; i += blockDim.x) {
-    const float g = gp[i];
+    const float g = pl.dy_at(i);
     const float xh = (xp[i] - mu) * rs;
     sdy += g;
     sdyx += double(g) * xh;
@@ -331,18 +381,31 @@ __global__ void __launch_bounds__(kNormThreads)
   float* dp = args.dx + int64_t(nc) * P;
   for (int i = threadIdx.x; i < P; i += blockDim.x) {
     const float xh = (xp[i] - mu) * rs;
-    dp[i] = k * (gp[i] - mdy - xh * mdyx);
+    dp[i] = k * (pl.dy_at(i) - mdy - xh * mdyx);
   }
+}
+
+bool aligned16(const float* p) { return (reinterpret_cast<std::uintptr_t>(p) & 15) == 0; }
+
+// v3 and the fused forms (the signature of instance_norm_add_forward; r is
+// read by kAdd only).
+template <Epilogue E>
+void v3_forward_epilogue(int N, int C, int P, const float* x, const float* gamma, const float* beta,
+                         const float* r, float eps, float* y, float* mean, float* rstd) {
+  if (!forward_args(N, C, P)) return;
+  const bool vec4 =
+      P % 4 == 0 && aligned16(x) && aligned16(y) && (E != Epilogue::kAdd || aligned16(r));
+  instance_norm_forward_kernel<E>
+      <<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, r, eps, y, mean, rstd, vec4);
+  MGST_CHECK_LAUNCH(E == Epilogue::kRelu  ? "instance_norm_relu_forward"
+                    : E == Epilogue::kAdd ? "instance_norm_add_forward"
+                                          : "instance_norm_forward",
+                    "N=", N, "C=", C, "P=", P);
 }
 
 void v3_forward(int N, int C, int P, const float* x, const float* gamma, const float* beta,
                 float eps, float* y, float* mean, float* rstd) {
-  if (!forward_args(N, C, P)) return;
-  const bool vec4 = P % 4 == 0 && (reinterpret_cast<std::uintptr_t>(x) & 15) == 0 &&
-                    (reinterpret_cast<std::uintptr_t>(y) & 15) == 0;
-  instance_norm_forward_kernel<<<N * C, kNormThreads, 0, stream()>>>(C, P, x, gamma, beta, eps, y,
-                                                                     mean, rstd, vec4);
-  MGST_CHECK_LAUNCH("instance_norm_forward", "N=", N, "C=", C, "P=", P);
+  v3_forward_epilogue<Epilogue::kNone>(N, C, P, x, gamma, beta, nullptr, eps, y, mean, rstd);
 }
 
 #define MGST_IN_RUN(v)                                                                 \
@@ -386,5 +449,36 @@ void instance_norm_backward(int N, int C, int P, const float* x, const float* ga
                             float* dgamma, float* dbeta) {
   kVersions[kDispatched].fn.backward(N, C, P, x, gamma, mean, rstd, dy, dx, dgamma, dbeta);
 }
+
+// ---- the fused forms: v3's kernels with an epilogue / a masked dy ----------------------
+
+void instance_norm_relu_forward(int N, int C, int P, const float* x, const float* gamma,
+                                const float* beta, float eps, float* y, float* mean, float* rstd) {
+  v3_forward_epilogue<Epilogue::kRelu>(N, C, P, x, gamma, beta, nullptr, eps, y, mean, rstd);
+}
+
+void instance_norm_relu_backward(int N, int C, int P, const float* x, const float* gamma,
+                                 const float* mean, const float* rstd, const float* y,
+                                 const float* dy, float* dx, float* dgamma, float* dbeta) {
+  backward_planes_masked<instance_norm_backward_kernel, kNormThreads, true>(N, C, P, x, gamma, mean,
+                                                                            rstd, y, dy, dx, dgamma,
+                                                                            dbeta);
+}
+
+void instance_norm_add_forward(int N, int C, int P, const float* x, const float* gamma,
+                               const float* beta, const float* r, float eps, float* y, float* mean,
+                               float* rstd) {
+  v3_forward_epilogue<Epilogue::kAdd>(N, C, P, x, gamma, beta, r, eps, y, mean, rstd);
+}
+
+MGST_CUDA_ONE_VERSION(
+    instance_norm_fused, InstanceNormFusedFns,
+    {"v1_block_one_pass_epilogue",
+     "instance_norm v3 with the ReLU or the residual add where y is stored; the ReLU mask "
+     "applied where the backward reads dy",
+     "unmeasured",
+     "test: MGST_OPS=instance_norm_relu,instance_norm_add mgst_tests -ts=cuda -tc='cuda ops*'; "
+     "bench: mgst_bench_ops --benchmark_filter='instance_norm_(relu|add)'",
+     {instance_norm_relu_forward, instance_norm_relu_backward, instance_norm_add_forward}})
 
 }  // namespace mgst::kernels::cuda

@@ -32,6 +32,9 @@ int conv2d_dispatched();  // index that cuda::conv2d_* run (by precision())
 using kernels::InstanceNormFns;
 std::span<const KernelVersion<InstanceNormFns>> instance_norm_versions();
 int instance_norm_dispatched();  // index that cuda::instance_norm_* run
+using kernels::InstanceNormFusedFns;
+std::span<const KernelVersion<InstanceNormFusedFns>> instance_norm_fused_versions();
+int instance_norm_fused_dispatched();  // cuda::instance_norm_{relu,add}_* (one version: 0)
 
 // ---- gram.cu ----------------------------------------------------------------
 using kernels::MaskedGramFns;

@@ -1,8 +1,9 @@
 // Reference instance norm: per-plane statistics and the affine map, with the
-// analytic backward, in double precision. The contract is in kernels/api.inc
-// ("instance_norm"); backends: kernels/cpu/instance_norm.cpp,
-// kernels/cuda/instance_norm.cu; the harness entry: tests/ops/instance_norm.cpp.
-// Header-only.
+// analytic backward, in double precision; and the two fused forms the
+// transform net uses (norm then ReLU, norm then + residual), written as that
+// composition. The contract is in kernels/api.inc ("instance_norm");
+// backends: kernels/cpu/instance_norm.cpp, kernels/cuda/instance_norm.cu; the
+// harness entries: tests/ops/instance_norm.cpp. Header-only.
 #pragma once
 #include <cmath>
 #include <cstddef>
@@ -72,6 +73,42 @@ inline void instance_norm_backward(int N, int C, int P, const std::vector<double
       dx[o + p] = gamma[c] * rstd[nc] * (dy[o + p] - sum_dy / P - xhat * sum_dy_xhat / P);
     }
   }
+}
+
+// y = relu(instance_norm(x)): the norm above, then max(., 0).
+inline std::vector<double> instance_norm_relu_forward(int N, int C, int P,
+                                                      const std::vector<double>& x,
+                                                      const std::vector<double>& gamma,
+                                                      const std::vector<double>& beta, double eps,
+                                                      std::vector<double>* mean = nullptr,
+                                                      std::vector<double>* rstd = nullptr) {
+  std::vector<double> y = instance_norm_forward(N, C, P, x, gamma, beta, eps, mean, rstd);
+  for (double& v : y) v = v > 0 ? v : 0;
+  return y;
+}
+
+// Its backward: the ReLU passes dy where its output y > 0 (y recomputed here),
+// and the norm's backward takes that.
+inline void instance_norm_relu_backward(int N, int C, int P, const std::vector<double>& x,
+                                        const std::vector<double>& gamma,
+                                        const std::vector<double>& beta, double eps,
+                                        const std::vector<double>& dy, std::vector<double>& dx,
+                                        std::vector<double>& dgamma, std::vector<double>& dbeta) {
+  const std::vector<double> y = instance_norm_relu_forward(N, C, P, x, gamma, beta, eps);
+  std::vector<double> masked(dy.size());
+  for (std::size_t i = 0; i < dy.size(); ++i) masked[i] = y[i] > 0 ? dy[i] : 0;
+  instance_norm_backward(N, C, P, x, gamma, eps, masked, dx, dgamma, dbeta);
+}
+
+// y = instance_norm(x) + r, r (N, C, P). Its backward is the norm's for x,
+// gamma and beta, and dr = dy.
+inline std::vector<double> instance_norm_add_forward(
+    int N, int C, int P, const std::vector<double>& x, const std::vector<double>& gamma,
+    const std::vector<double>& beta, const std::vector<double>& r, double eps,
+    std::vector<double>* mean = nullptr, std::vector<double>* rstd = nullptr) {
+  std::vector<double> y = instance_norm_forward(N, C, P, x, gamma, beta, eps, mean, rstd);
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] += r[i];
+  return y;
 }
 
 }  // namespace mgst::kernels::ref

@@ -255,6 +255,8 @@ TEST_SUITE("kernels_cpu") {
                          "max_pool2x2",
                          "avg_pool",
                          "instance_norm",
+                         "instance_norm_relu",
+                         "instance_norm_add",
                          "fill",
                          "copy",
                          "add",
@@ -290,7 +292,9 @@ TEST_SUITE("kernels_cpu") {
           nb += mgst::test::ops::has_backward(c) && mgst::test::ops::backward_differs(c, present);
         if (!c.skip_ref) n[0] += nv, n[1] += nb;
         if (c.gradcheck && nb) n[2] += nb, ++gradchecks;
-        if (!c.cpu_only) n[3] += nv * long(c.cuda.size()), n[4] += nb * long(c.cuda.size());
+        long with_backward = 0;  // CUDA versions that have a backward of their own
+        for (const auto& impl : c.cuda) with_backward += bool(impl.backward);
+        if (!c.cpu_only) n[3] += nv * long(c.cuda.size()), n[4] += nb * with_backward;
 #ifdef MGST_WITH_CUDA
         CHECK_MESSAGE((c.cpu_only || !c.cuda.empty()), c.label() << ": no CUDA version");
 #endif
