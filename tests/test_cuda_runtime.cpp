@@ -111,8 +111,12 @@ TEST_SUITE("cuda") {
       CHECK(p != inside);
       CHECK(p != before);
     }
+    kc::reset_peak_memory();
+    const kc::MemoryStats m0 = kc::memory_stats();
     kc::launch_graph(graph);
     kc::wait_for_results();
+    // A replay allocates nothing, but its pool (the two blocks) is in use.
+    CHECK(kc::memory_stats().peak >= m0.in_use + 2 * bytes);
     const kc::ActivityCounters c1 = kc::activity_counters();
     CHECK(c1.graph_launches == c0.graph_launches + 1);
     CHECK(c1.result_waits == c0.result_waits + 1);

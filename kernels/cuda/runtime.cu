@@ -156,6 +156,17 @@ class CachingAllocator {
     (pool && pools_.count(pool) ? pools_[pool] : free_)[b.cls].push_back(p);
   }
 
+  // A replay of graph `id` uses every block of its pool: the peak counts
+  // them as in use (they are the step's activations and workspaces).
+  void note_replay(int id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pools_.find(id);
+    if (it == pools_.end()) return;
+    std::size_t pool = 0;
+    for (const auto& [cls, list] : it->second) pool += cls * list.size();
+    peak_ = std::max(peak_, in_use_ + pool);
+  }
+
   // Graph pools: open while capturing graph `id`, then kept until drop_pool.
   void open_pool(int id) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -386,6 +397,7 @@ void launch_graph(int graph) {
     kernels = it->second.kernels;
   }
   MGST_CHECK_CUDA(cudaGraphLaunch(exec, stream()));
+  allocator().note_replay(graph);
   g_launches.fetch_add(kernels, std::memory_order_relaxed);
   g_graph_launches.fetch_add(1, std::memory_order_relaxed);
 }

@@ -20,8 +20,9 @@ void release_cached_memory();  // returns cached blocks to the driver
 
 struct MemoryStats {
   std::size_t in_use = 0;  // bytes handed out and not yet freed
-  std::size_t cached = 0;  // bytes held in the free lists
-  std::size_t peak = 0;    // max of in_use since start / reset
+  std::size_t cached = 0;  // bytes held in the free lists (graph pools' included)
+  std::size_t peak = 0;    // max of in_use since start / reset; a graph replay
+                           // counts its pool's free blocks as in use
 };
 MemoryStats memory_stats();
 void reset_peak_memory();
