@@ -25,9 +25,13 @@ ConvLayer::ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std:
 }
 
 Tensor ConvLayer::forward(const Tensor& x) const {
-  Tensor h = spec_.upsample ? ops::upsample_nearest2x(x) : x;
-  h = ops::reflection_pad(h, spec_.kernel / 2);
-  h = ops::conv2d(h, weight_, bias_, spec_.stride, 0);
+  // [upsample] -> reflection pad -> conv as one op (on CUDA the conv gathers x
+  // through the padding and the upsampling, neither tensor stored).
+  Tensor h = ops::conv2d_fused(x, weight_, bias_,
+                               {.stride = spec_.stride,
+                                .pad = spec_.kernel / 2,
+                                .upsample = spec_.upsample,
+                                .reflect = true});
   if (spec_.norm) h = ops::instance_norm(h, gamma_, beta_, 1e-5f);
   if (spec_.relu) h = ops::relu(h);
   return h;
