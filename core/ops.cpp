@@ -14,6 +14,7 @@
 
 namespace mgst::ops {
 
+using kernels::Conv2dFusedShape;
 using kernels::Conv2dShape;
 
 namespace {
@@ -61,8 +62,11 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
 }
 
 // ---------------------------------------------------------------------------
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int pad) {
-  const char* name = "conv2d";
+namespace {
+// conv2d's and conv2d_fused's argument checks; up: the input's upsampling
+// factor (the kernel slides over the upsampled, padded image).
+void check_conv(const char* name, const Tensor& x, const Tensor& w, const Tensor& b, int stride,
+                int pad, int up = 1) {
   check_dim(name, "input", x, 4);
   check_dim(name, "weight", w, 4);
   MGST_CHECK(w.size(1) == x.size(1) && w.size(2) == w.size(3),
@@ -72,6 +76,16 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int
              name << ": bias " << shape_str(b.shape()) << " for " << w.size(0)
                   << " output channels");
   MGST_CHECK(stride >= 1 && pad >= 0, name << ": stride " << stride << ", pad " << pad);
+  MGST_CHECK(up * x.size(2) + 2 * pad >= w.size(2) && up * x.size(3) + 2 * pad >= w.size(2),
+             name << ": input " << shape_str(x.shape()) << (up > 1 ? " upsampled" : "")
+                  << " smaller than the " << w.size(2) << "x" << w.size(2) << " kernel (pad " << pad
+                  << ")");
+}
+}  // namespace
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int pad) {
+  const char* name = "conv2d";
+  check_conv(name, x, w, b, stride, pad);
   const Conv2dShape s{as_int(x.size(0)),
                       as_int(x.size(1)),
                       as_int(x.size(2)),
@@ -80,9 +94,6 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int
                       as_int(w.size(2)),
                       stride,
                       pad};
-  MGST_CHECK(x.size(2) + 2 * pad >= s.K && x.size(3) + 2 * pad >= s.K,
-             name << ": input " << shape_str(x.shape()) << " smaller than the " << s.K << "x" << s.K
-                  << " kernel (pad " << pad << ")");
   OpScope op(name, {x, w, b}, 2.0 * double(s.y_size()) * s.gemm_k());
   Tensor y = op.empty({s.N, s.Co, s.Ho(), s.Wo()});
   MGST_KERNEL(op.device(), conv2d_forward, s, x.data(), w.data(), data_or_null(b), y.data());
@@ -96,6 +107,58 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int
       Tensor gw = grad.empty(w), gb = b.defined() ? grad.empty(b) : Tensor();
       MGST_KERNEL(grad.device(), conv2d_backward_weight, s, x.data(), gy.data(), gw.data(),
                   data_or_null(gb));
+      grad.to(w, gw);
+      grad.to(b, gb);
+    }
+  });
+}
+
+namespace {
+thread_local bool t_unfused_convs = false;
+}
+UnfusedConvs::UnfusedConvs() : prev_(t_unfused_convs) { t_unfused_convs = true; }
+UnfusedConvs::~UnfusedConvs() { t_unfused_convs = prev_; }
+
+Tensor conv2d_fused(const Tensor& x, const Tensor& w, const Tensor& b, const ConvFusion& f) {
+  const char* name = "conv2d_fused";
+  const int up = f.upsample ? 2 : 1;
+  check_conv(name, x, w, b, f.stride, f.pad, up);
+  MGST_CHECK(!f.reflect || (f.pad < up * x.size(2) && f.pad < up * x.size(3)),
+             name << ": reflection pad " << f.pad << " must be smaller than the image "
+                  << shape_str(x.shape()) << (f.upsample ? " upsampled x2" : ""));
+  if (t_unfused_convs) {  // the ops it fuses, one after the other
+    Tensor h = f.upsample ? upsample_nearest2x(x) : x;
+    if (f.reflect) h = reflection_pad(h, f.pad);
+    h = conv2d(h, w, b, f.stride, f.reflect ? 0 : f.pad);
+    return f.relu ? relu(h) : h;
+  }
+  const Conv2dFusedShape s{.N = as_int(x.size(0)),
+                           .Ci = as_int(x.size(1)),
+                           .H = as_int(x.size(2)),
+                           .W = as_int(x.size(3)),
+                           .Co = as_int(w.size(0)),
+                           .K = as_int(w.size(2)),
+                           .stride = f.stride,
+                           .pad = f.pad,
+                           .up = up,
+                           .reflect = f.reflect,
+                           .relu = f.relu};
+  OpScope op(name, {x, w, b}, 2.0 * double(s.y_size()) * s.grid().gemm_k());
+  Tensor y = op.empty({s.N, s.Co, s.Ho(), s.Wo()});
+  MGST_KERNEL(op.device(), conv2d_fused_forward, s, x.data(), w.data(), data_or_null(b), y.data());
+  // Under the ReLU, y is kept for its mask: the kernels read dy' = gy * (y > 0).
+  Tensor relu_y = s.relu ? y : Tensor();
+  return op.record(y, [s, x, w, b, relu_y](const Tensor& gy, GradSink& grad) {
+    if (grad.wants(x)) {  // dx = upsample^T(pad^T(conv_transpose(dy', w)))
+      Tensor gx = grad.empty(x);
+      MGST_KERNEL(grad.device(), conv2d_fused_backward_data, s, w.data(), data_or_null(relu_y),
+                  gy.data(), gx.data());
+      grad.to(x, gx);
+    }
+    if (grad.wants(w) || grad.wants(b)) {  // dw = dy' (x) pad(upsample(x)), db = sum of dy'
+      Tensor gw = grad.empty(w), gb = b.defined() ? grad.empty(b) : Tensor();
+      MGST_KERNEL(grad.device(), conv2d_fused_backward_weight, s, x.data(), data_or_null(relu_y),
+                  gy.data(), gw.data(), data_or_null(gb));
       grad.to(w, gw);
       grad.to(b, gb);
     }

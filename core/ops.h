@@ -13,6 +13,31 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 // ---- layers
 // x (N,Ci,H,W), w (Co,Ci,K,K), b (Co) or undefined; zero padding `pad`.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, int stride, int pad);
+// conv2d with its neighbours fused into one kernel per pass (kernels/api.inc
+// "conv2d_fused"): x is read as pad(upsample(x)) with neither stored, and
+// the output may pass a ReLU. The same function as
+//   conv2d(reflection_pad(upsample_nearest2x(x), pad), w, b, stride, 0)
+//     (upsample, reflect; either may be off), or
+//   relu(conv2d(x, w, b, stride, pad))   (relu, zero padding).
+struct ConvFusion {
+  int stride = 1, pad = 0;
+  bool upsample = false;  // nearest x2 first
+  bool reflect = false;   // reflection padding (pad < the upsampled H, W), else zeros
+  bool relu = false;      // y = max(0, conv + b)
+};
+Tensor conv2d_fused(const Tensor& x, const Tensor& w, const Tensor& b, const ConvFusion& f);
+// While one is alive (on this thread), conv2d_fused runs as the composition
+// of the ops it fuses: for tests and A/B comparisons of the fusion.
+class UnfusedConvs {
+ public:
+  UnfusedConvs();
+  ~UnfusedConvs();
+  UnfusedConvs(const UnfusedConvs&) = delete;
+  UnfusedConvs& operator=(const UnfusedConvs&) = delete;
+
+ private:
+  bool prev_;
+};
 Tensor reflection_pad(const Tensor& x, int pad);  // (N,C,H+2p,W+2p)
 Tensor upsample_nearest2x(const Tensor& x);       // (N,C,2H,2W)
 Tensor max_pool2x2(const Tensor& x);              // (N,C,H/2,W/2)

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "kernels/error.h"
+#include "kernels/shapes.h"
 
 namespace mgst::kernels {
 
@@ -39,6 +40,17 @@ inline void check_reflection_pad_shape(const char* op, int NC, int H, int W, int
   MGST_CHECK(NC >= 0 && H > 0 && W > 0 && pad >= 0 && pad < H && pad < W,
              op << ": need 0 <= pad < H, W (NC=" << NC << " H=" << H << " W=" << W << " pad=" << pad
                 << ")");
+}
+
+// conv2d_fused_*: what the gather adds to conv2d's own shape check (each
+// backend runs that one on s.grid()): up is 1 or 2, and reflection (the
+// edge not repeated) needs pad < up*H and pad < up*W.
+inline void check_conv2d_fused_shape(const char* op, const Conv2dFusedShape& s) {
+  MGST_CHECK((s.up == 1 || s.up == 2) && s.H > 0 && s.W > 0 && s.pad >= 0 &&
+                 (!s.reflect || (s.pad < s.up * s.H && s.pad < s.up * s.W)),
+             op << ": bad gather up=" << s.up << " reflect=" << s.reflect << " pad=" << s.pad
+                << " for a " << s.H << "x" << s.W << " input (need up 1 or 2, and pad < up*H, "
+                << "up*W with reflection)");
 }
 
 }  // namespace mgst::kernels

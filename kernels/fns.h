@@ -19,6 +19,12 @@ struct Conv2dFns {
   decltype(&cpu::conv2d_backward_weight) backward_weight;
 };
 
+struct Conv2dFusedFns {
+  decltype(&cpu::conv2d_fused_forward) forward;
+  decltype(&cpu::conv2d_fused_backward_data) backward_data;
+  decltype(&cpu::conv2d_fused_backward_weight) backward_weight;
+};
+
 struct InstanceNormFns {
   decltype(&cpu::instance_norm_forward) forward;
   decltype(&cpu::instance_norm_backward) backward;

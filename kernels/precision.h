@@ -4,6 +4,7 @@
 //
 //   family   ops                      fp32 path (exact)   tf32 path (tensor cores)
 //   conv     conv2d, all three passes v4_igemm_auto       v5_tf32_mma
+//            conv2d_fused, all three  v1_igemm_auto       v2_tf32_mma
 //   matmul   sgemm, masked Gram       the SIMT versions   the *_tf32_mma versions
 //
 // The default is PyTorch eager's: TF32 convolutions, fp32 matrix products

@@ -30,9 +30,13 @@ ConvLayer::ConvLayer(const ConvLayerSpec& spec, ParameterSet& params, const std:
 }
 
 Tensor ConvLayer::conv(const Tensor& x) const {
-  Tensor h = spec_.upsample ? ops::upsample_nearest2x(x) : x;
-  h = ops::reflection_pad(h, spec_.kernel / 2);
-  return ops::conv2d(h, weight_, bias_, spec_.stride, 0);
+  // [upsample] -> reflection pad -> conv as one op (on CUDA the conv gathers x
+  // through the padding and the upsampling, neither tensor stored).
+  return ops::conv2d_fused(x, weight_, bias_,
+                           {.stride = spec_.stride,
+                            .pad = spec_.kernel / 2,
+                            .upsample = spec_.upsample,
+                            .reflect = true});
 }
 
 Tensor ConvLayer::forward(const Tensor& x) const {

@@ -1,6 +1,7 @@
 // The transform net's building block (Johnson et al.):
 //   [nearest upsample x2] -> reflection pad k/2 -> conv k x k -> [instance norm] -> [ReLU]
-// (instance norm and ReLU together run as one op, ops::instance_norm_relu).
+// (the first three are one op, ops::conv2d_fused: no upsampled or padded
+// tensor; instance norm and ReLU together are one op, ops::instance_norm_relu).
 // Parameters, registered under `prefix` (METHOD.md names):
 //   prefix.conv.weight (Co,Ci,k,k), prefix.conv.bias (Co),
 //   prefix.norm.weight (Co), prefix.norm.bias (Co)  (when normalised)

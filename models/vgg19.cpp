@@ -119,7 +119,7 @@ std::map<std::string, Tensor> Vgg19::features(const Tensor& img,
   Tensor h = ops::channel_affine(img, norm_scale_, norm_shift_);
   for (int k = 0; k <= last; ++k) {
     const Conv& c = convs_[k];
-    h = ops::relu(ops::conv2d(h, c.weight, c.bias, 1, 1));
+    h = ops::conv2d_fused(h, c.weight, c.bias, {.stride = 1, .pad = 1, .relu = true});  // conv+ReLU
     for (const auto& l : layers)
       if (l == c.relu_name) out[l] = h;
     if (c.pool_after && k < last) h = ops::max_pool2x2(h);

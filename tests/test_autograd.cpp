@@ -247,6 +247,13 @@ TEST_SUITE("autograd") {
     Tensor r2 = rand_tensor({2, 4, 3, 2}, 5, -1, 1, false);
     check_grads("conv2d s2 p0", [&] { return ops::sum(ops::mul(ops::conv2d(x, w, b, 2, 0), r2)); },
                 {x, w, b});
+    Tensor rf = rand_tensor({2, 4, 14, 12}, 13, -1, 1, false);  // 7x6 upsampled, 3x3, pad 1
+    check_grads("conv2d_fused up2 reflect",
+                [&] {
+                  const ops::ConvFusion f{.stride = 1, .pad = 1, .upsample = true, .reflect = true};
+                  return ops::sum(ops::mul(ops::conv2d_fused(x, w, b, f), rf));
+                },
+                {x, w, b});
     Tensor rp = rand_tensor({2, 3, 11, 10}, 6, -1, 1, false);
     check_grads("reflection_pad", [&] { return ops::sum(ops::mul(ops::reflection_pad(x, 2), rp)); },
                 {x});

@@ -59,7 +59,7 @@ TEST_SUITE("apps") {
     bool has_conv = false;
     double share = 0, prev = 1e300;
     for (const Json& o : ops.as_array()) {
-      has_conv = has_conv || o.at("op").as_string() == "conv2d";
+      has_conv = has_conv || o.at("op").as_string() == "conv2d_fused";
       CHECK(o.at("count").as_int() >= 1);
       CHECK(o.at("total_ms").as_number() >= 0);
       CHECK(o.at("total_ms").as_number() <= prev);

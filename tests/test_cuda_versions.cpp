@@ -78,6 +78,7 @@ TEST_SUITE("cuda") {
   TEST_CASE("cuda version tables: every op family, well formed") {
     check_table("sgemm", kc::sgemm_versions(), kc::sgemm_dispatched());
     check_table("conv2d", kc::conv2d_versions(), kc::conv2d_dispatched());
+    check_table("conv2d_fused", kc::conv2d_fused_versions(), kc::conv2d_fused_dispatched());
     check_table("instance_norm", kc::instance_norm_versions(), kc::instance_norm_dispatched());
     check_table("instance_norm_fused", kc::instance_norm_fused_versions(),
                 kc::instance_norm_fused_dispatched());

@@ -1,10 +1,12 @@
 // Transform net and VGG-19: shapes, identity start, weights round trip and
 // the errors that name the wrong tensor.
 #include <filesystem>
+#include <optional>
 
 #include "core/autograd.h"
 #include "core/io/safetensors.h"
 #include "core/ops.h"
+#include "core/trace.h"
 #include "kernels/error.h"
 #include "models/transform_net.h"
 #include "models/vgg19.h"
@@ -189,6 +191,63 @@ TEST_SUITE("models") {
     CHECK(img.grad().defined());
     for (const auto& p : vgg.parameters().items()) CHECK(!p.tensor.grad().defined());
     CHECK_THROWS_AS(vgg.features(img, {"relu3_1"}), Error);
+  }
+
+  // ops::conv2d_fused (the transform net's [upsample ->] reflection pad -> conv,
+  // VGG's conv -> ReLU) against the same models with those ops unfused
+  // (ops::UnfusedConvs). On the CPU the fused op runs the unfused kernels in
+  // the same order, so the outputs and every gradient must agree to the bit:
+  // the tolerance is 0.
+  TEST_CASE("transform net and vgg19: fused convs give the unfused ops' bits (CPU)") {
+    const Shape xs{2, 3, 12, 16}, ms{2, 1, 12, 16};
+    const auto xv = test::random_vector(2 * 3 * 12 * 16, 21, 0, 1),
+               mv = test::random_vector(2 * 12 * 16, 22, 0, 1),
+               rv = test::random_vector(2 * 3 * 12 * 16, 23, -1, 1);
+    models::TransformNet net(false, 7);  // plain: c4 starts nonzero, so every gradient is
+    models::Vgg19 vgg("relu3_1", "", Device::cpu(), 8);
+    struct Run {
+      std::vector<std::vector<float>> values;  // outputs, then gradients
+      int fused = 0, pads = 0, relus = 0;      // recorded ops of each kind
+    };
+    auto run = [&](bool fused) {
+      std::optional<ops::UnfusedConvs> unfused;
+      if (!fused) unfused.emplace();
+      Run r;
+      Tensor x = Tensor::from_vector(xs, xv), m = Tensor::from_vector(ms, mv);
+      x.set_requires_grad(true);
+      TraceScope trace;
+      const Tensor y = net.forward(x, m);
+      const auto f = vgg.features(y, {"relu1_2", "relu2_1", "relu3_1"});
+      Tensor loss = ops::sum(ops::mul(y, Tensor::from_vector(xs, rv)));
+      for (const auto& [name, t] : f) loss = ops::add(loss, ops::mean(ops::mul(t, t)));
+      loss.backward();
+      r.values.push_back(y.to_vector());
+      for (const auto& [name, t] : f) r.values.push_back(t.to_vector());
+      r.values.push_back(x.grad().to_vector());
+      for (const auto& p : net.parameters().items()) {
+        r.values.push_back(p.tensor.grad().to_vector());
+        Tensor(p.tensor).zero_grad();
+      }
+      for (const auto& e : trace.entries()) {
+        r.fused += e.op == "conv2d_fused";
+        r.pads += e.op == "reflection_pad";
+        r.relus += e.op == "relu";
+      }
+      return r;
+    };
+    const Run a = run(true), b = run(false);
+    // 16 transform-net convs (c1-c3, 2 per residual block, u1, u2, c4) and 5
+    // VGG convs (relu1_1 .. relu3_1), fused or not
+    CHECK(a.fused == 21);
+    CHECK(a.pads == 0);
+    CHECK(b.fused == 0);
+    CHECK(b.pads == 16);
+    CHECK(b.relus - a.relus == 5);  // VGG's ReLUs; the transform net's follow its norms
+    REQUIRE(a.values.size() == b.values.size());
+    for (std::size_t i = 0; i < a.values.size(); ++i) {
+      CAPTURE(i);
+      CHECK(a.values[i] == b.values[i]);
+    }
   }
 
   TEST_CASE("vgg19 weights file: names torchvision keys in errors") {

@@ -147,13 +147,16 @@ struct OpRow {
   std::string op, shape;  // shape only for the by-shape table
   int count = 0;
   double fwd_ms = 0, bwd_ms = 0;
-  double fwd_flops = 0, bwd_flops = 0;  // bwd_flops: conv2d only (0 = unknown)
+  double fwd_flops = 0, bwd_flops = 0;  // bwd_flops: convs only (0 = unknown)
   double total() const { return fwd_ms + bwd_ms; }
 };
 
-// "9x9 4->32 264x264->256x256" for a conv, else the output shape.
+bool is_conv(const std::string& op) { return op == "conv2d" || op == "conv2d_fused"; }
+
+// "9x9 4->32 264x264->256x256" for a conv (conv2d_fused: x before its
+// upsampling and padding), else the output shape.
 std::string shape_key(const TracedOp& e) {
-  if (e.op == "conv2d" && e.input_shapes.size() >= 2 && e.input_shapes[0].size() == 4 &&
+  if (is_conv(e.op) && e.input_shapes.size() >= 2 && e.input_shapes[0].size() == 4 &&
       e.input_shapes[1].size() == 4 && e.output_shape.size() == 4) {
     const Shape &x = e.input_shapes[0], &w = e.input_shapes[1], &y = e.output_shape;
     std::ostringstream os;
@@ -341,8 +344,8 @@ std::vector<TracedOp> run_traced_step(BenchModel& bm, Device device, TraceReport
   rep.step_ms = ms_since(t0);
   std::vector<TracedOp> ops;
   for (const TraceEntry& e : trace.entries()) {
-    // conv2d: operands (x, w) whose gradient the backward computes
-    const double bwd_mult = e.op == "conv2d" && e.input_requires_grad.size() >= 2
+    // conv2d, conv2d_fused: operands (x, w) whose gradient the backward computes
+    const double bwd_mult = is_conv(e.op) && e.input_requires_grad.size() >= 2
                                 ? double(e.input_requires_grad[0]) + e.input_requires_grad[1]
                                 : 0;
     ops.push_back(

@@ -17,6 +17,13 @@
 //    and the data gradient as the equivalent stride-1 forward convolution
 //    dx = conv(dy, w flipped and transposed, pad K-1-p), whose GEMM has
 //    M = Ci instead of a K = Co inner dimension.
+//
+// conv2d_fused (upsample -> pad -> conv -> ReLU as one op) is, on the CPU,
+// the composition of the CPU kernels it fuses, in the order the unfused ops
+// ran them: the upsampled, reflection-padded input and the padded-grid
+// gradient are materialised in scratch buffers. Same arithmetic in the same
+// order, so the same bits as the unfused ops; the gather without those
+// buffers is the CUDA backend's (kernels/cuda/conv2d.cu).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -25,6 +32,7 @@
 #include <immintrin.h>
 #endif
 
+#include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/error.h"
@@ -420,6 +428,91 @@ void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* d
       }
       db[co] = float(acc);
     });
+}
+
+// ---- conv2d_fused: the composition ---------------------------------------------
+namespace {
+
+// The virtual input xv of s (kernels/shapes.h), materialised in `buf` when
+// it differs from x, and in g the conv2d that reads it (zero padding is the
+// conv's own).
+const float* fused_input(const Conv2dFusedShape& s, const float* x, std::vector<float>& buf,
+                         Conv2dShape& g) {
+  g = s.grid();
+  if (s.up == 1 && !s.reflect) return x;
+  const int NC = s.N * s.Ci;
+  const int64_t up_size = s.up == 2 ? int64_t(NC) * g.H * g.W : 0;
+  const int64_t pad_size = s.reflect ? int64_t(NC) * (g.H + 2 * s.pad) * (g.W + 2 * s.pad) : 0;
+  buf.resize(std::size_t(up_size + pad_size));
+  const float* h = x;
+  if (s.up == 2) {
+    upsample_nearest2x_forward(NC, s.H, s.W, h, buf.data());
+    h = buf.data();
+  }
+  if (s.reflect) {
+    reflection_pad_forward(NC, g.H, g.W, s.pad, h, buf.data() + up_size);
+    h = buf.data() + up_size;
+    g.H += 2 * s.pad, g.W += 2 * s.pad, g.pad = 0;  // the conv sees the padded image
+  }
+  return h;
+}
+
+// dy' = dy * (y > 0) when s.relu (into buf), else dy itself.
+const float* fused_dy(const Conv2dFusedShape& s, const float* y, const float* dy,
+                      std::vector<float>& buf) {
+  if (!s.relu) return dy;
+  MGST_CHECK(y, "conv2d_fused backward: the ReLU needs the forward output y");
+  buf.resize(std::size_t(s.y_size()));
+  relu_backward(s.y_size(), y, dy, buf.data());
+  return buf.data();
+}
+
+void check_fused(const char* op, const Conv2dFusedShape& s) {
+  check_conv2d_fused_shape(op, s);
+  check_shape(op, s.grid());
+}
+
+}  // namespace
+
+void conv2d_fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                          float* y) {
+  check_fused("conv2d_fused_forward", s);
+  std::vector<float> buf;
+  Conv2dShape g;
+  const float* xv = fused_input(s, x, buf, g);
+  conv2d_forward(g, xv, w, b, y);
+  if (s.relu) relu_forward(s.y_size(), y, y);
+}
+
+void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
+                                const float* dy, float* dx) {
+  check_fused("conv2d_fused_backward_data", s);
+  std::vector<float> dbuf, gbuf;
+  const float* d = fused_dy(s, y, dy, dbuf);
+  const int NC = s.N * s.Ci, UH = s.up * s.H, UW = s.up * s.W;
+  Conv2dShape g = s.grid();
+  if (s.up == 1 && !s.reflect) return conv2d_backward_data(g, w, d, dx);
+  // The gradient of the padded grid, then of the upsampled one, then dx.
+  const int64_t padded = s.reflect ? int64_t(NC) * (UH + 2 * s.pad) * (UW + 2 * s.pad) : 0;
+  gbuf.resize(std::size_t(padded + (s.up == 2 ? int64_t(NC) * UH * UW : 0)));
+  float* dup = s.up == 2 ? gbuf.data() + padded : dx;  // gradient of the upsampled image
+  if (s.reflect) {
+    g.H += 2 * s.pad, g.W += 2 * s.pad, g.pad = 0;
+    conv2d_backward_data(g, w, d, gbuf.data());
+    reflection_pad_backward(NC, UH, UW, s.pad, gbuf.data(), dup);
+  } else {
+    conv2d_backward_data(g, w, d, dup);
+  }
+  if (s.up == 2) upsample_nearest2x_backward(NC, s.H, s.W, dup, dx);
+}
+
+void conv2d_fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
+                                  const float* dy, float* dw, float* db) {
+  check_fused("conv2d_fused_backward_weight", s);
+  std::vector<float> xbuf, dbuf;
+  Conv2dShape g;
+  const float* xv = fused_input(s, x, xbuf, g);
+  conv2d_backward_weight(g, xv, fused_dy(s, y, dy, dbuf), dw, db);
 }
 
 }  // namespace mgst::kernels::cpu

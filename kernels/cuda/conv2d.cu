@@ -51,8 +51,15 @@
 //                  NCHW vs NHWC rows are there to decide it.
 // The bias gradient is one shared kernel (a block per channel, fixed-order
 // reduction) used by every version.
+//
+// conv2d_fused (kernels/shapes.h Conv2dFusedShape: [upsample x2 ->] pad ->
+// conv [-> ReLU] as one op) has its own table, kFusedVersions, below the
+// three Ops above, whose gathers its Ops generalise:
+//   v1_igemm_auto  v4's kernel and tile choice on the gathered operands
+//   v2_tf32_mma    v5's TF32 tensor-core kernel on the same operands
 #include <climits>
 
+#include "kernels/checks.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/mma_gemm.cuh"
@@ -79,22 +86,25 @@ void check_shape(const Conv2dShape& s, const char* op) {
 
 // ---- shared: bias gradient --------------------------------------------------
 // grid (Co), block 256: block co sums dy[n, co, :] over n and pixels in a
-// fixed order (thread-strided double sums, then block_sum).
+// fixed order (thread-strided double sums, then block_sum). relu_y
+// (nullable): conv2d_fused's ReLU output, whose zeros mask dy.
 __global__ void conv_bias_grad_kernel(int N, int Co, int P, const float* __restrict__ dy,
-                                      float* __restrict__ db) {
+                                      const float* __restrict__ relu_y, float* __restrict__ db) {
   __shared__ double red[32];
   const int co = blockIdx.x;
   double acc = 0;
   for (int n = 0; n < N; ++n) {
-    const float* row = dy + (int64_t(n) * Co + co) * P;
-    for (int p = threadIdx.x; p < P; p += blockDim.x) acc += row[p];
+    const int64_t row = (int64_t(n) * Co + co) * P;
+    for (int p = threadIdx.x; p < P; p += blockDim.x)
+      if (!relu_y || relu_y[row + p] > 0.f) acc += dy[row + p];
   }
   acc = detail::block_sum(acc, red);
   if (threadIdx.x == 0) db[co] = float(acc);
 }
 
-void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db) {
-  conv_bias_grad_kernel<<<s.Co, 256, 0, stream()>>>(s.N, s.Co, s.Ho() * s.Wo(), dy, db);
+void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db,
+                      const float* relu_y = nullptr) {
+  conv_bias_grad_kernel<<<s.Co, 256, 0, stream()>>>(s.N, s.Co, s.Ho() * s.Wo(), dy, relu_y, db);
   MGST_CHECK_LAUNCH("conv2d_bias_grad", "N=", s.N, "Co=", s.Co, "P=", s.Ho() * s.Wo());
 }
 
@@ -461,6 +471,317 @@ constexpr int kFp32Version = find_version(kVersions, "v4_igemm_auto");
 constexpr int kTf32Version = find_version(kVersions, "v5_tf32_mma");
 static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 
+// ---- conv2d_fused: the gathers ------------------------------------------------
+// conv2d_fused (kernels/shapes.h Conv2dFusedShape) is the same three implicit
+// GEMMs over the virtual input xv = pad_p(upsample_up(x)), which is never
+// stored: its operands gather x (and dy) through the index maps
+//   src(v)     the row (column) of x that virtual coordinate v reads
+//              (reflection or zero padding, then v / up)
+//   copies(r)  its inverse: every virtual coordinate that reads row r
+// and dy' = dy * (y > 0) under the ReLU (y: the forward output).
+//   forward         B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky), src(ox*s-p+kx)],
+//                   one address or nullptr (zero padding), as in ConvFwdOp;
+//                   the epilogue adds b, then takes max(0, .) under the ReLU.
+//   backward_weight A(co, k=(n,q)) = dy'[n, co, q]; B(k, (ci,ky,kx)) = x gathered as in
+//                   the forward.
+//   backward_data   dx[z] (Ci, H*W) = w^T (Ci, Co*K*K) . B, where B(k=(co,ky,kx), (r,c))
+//                   sums dy'[z, co, oy, ox] over the virtual pixels (vy, vx) in
+//                   copies(r) x copies(c) with oy*s = vy+p-ky, ox*s = vx+p-kx: the
+//                   adjoints of the padding and the upsampling are folded into the
+//                   gather, so there is no padded-grid gradient, and the GEMM has
+//                   H*W columns, not the padded grid's (up*H+2p)*(up*W+2p) (a
+//                   quarter of the multiply-adds for up = 2, by count). Inside the
+//                   image without upsampling a pixel has one copy (one load per
+//                   element, as in ConvBwdDataOp); near a reflected edge 2 or 3 per
+//                   axis; upsampled, 2 or more.
+// Operands that are sums or masked products are computed in registers
+// (kAsyncLoads false: mma_gemm.cuh's register path); single gathers stay
+// cp.async copies. The bias gradient is conv2d's kernel with the ReLU mask.
+
+// Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N), as ConvFwdOp.
+struct FusedFwdOp {
+  Conv2dFusedShape s;
+  int Wo, KK, Kdim, Npix;
+  const float* x;
+  const float* w;
+  const float* bias;  // nullable
+  float* y;
+
+  using Row = detail::RowPointer;
+  struct Col {
+    const float* img;
+    int vy0, vx0;  // virtual coordinates of the window's top-left tap
+    bool ok;
+  };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    t = detail::grid_tile(bm, bn, 0, Kdim);
+    return true;
+  }
+  static constexpr bool kAsyncLoads = true;
+  __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
+  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
+  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
+  __device__ Col col(int z, int n) const {
+    const int oy = n / Wo, ox = n - oy * Wo;
+    return {x + int64_t(z) * s.Ci * s.H * s.W, oy * s.stride - s.pad, ox * s.stride - s.pad,
+            n < Npix};
+  }
+  __device__ const float* b_src(const Col& c, int k) const {
+    if (!c.ok) return nullptr;
+    const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
+    const int iy = s.src(c.vy0 + ky, s.H), ix = s.src(c.vx0 + kx, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
+    return c.img + (ci * s.H + iy) * s.W + ix;
+  }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
+  __device__ void store(int z, int m, int n, float v) const {
+    if (m >= s.Co || n >= Npix) return;
+    v += bias ? bias[m] : 0.f;
+    y[(int64_t(z) * s.Co + m) * Npix + n] = s.relu && !(v > 0.f) ? 0.f : v;  // max(0, v)
+  }
+};
+
+// Backward data. Grid (ceil(H*W/BN), ceil(Ci/BM), N): x = pixel tile of x,
+// y = input-channel tile, z = image. A as ConvBwdDataOp; B the sum over
+// copies (see above), computed in registers.
+struct FusedBwdDataOp {
+  static constexpr int kMax = Conv2dFusedShape::kMaxCopies;
+  Conv2dFusedShape s;
+  int Ho, Wo, KK, Kdim, Npix;
+  const float* w;
+  const float* relu_y;  // the forward output under the ReLU, else nullptr
+  const float* dy;
+  float* dx;
+
+  using Row = detail::RowPointer;
+  struct Col {
+    int64_t img;             // offset of image z in dy
+    int ny, nx;              // copies of this pixel's row, column
+    int ty[kMax], tx[kMax];  // their virtual coordinates + p (= oy*s + ky)
+    bool ok;
+  };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    t = detail::grid_tile(bm, bn, 0, Kdim);
+    return true;
+  }
+  static constexpr bool kAsyncLoads = false;
+  __device__ Row row(int, int m) const { return {w + int64_t(m) * KK, m < s.Ci}; }
+  __device__ float a(const Row& r, int k) const {
+    if (!r.ok) return 0.f;
+    const int co = k / KK, rr = k - co * KK;
+    return __ldg(r.p + co * s.Ci * KK + rr);
+  }
+  __device__ Col col(int z, int n) const {
+    Col c{int64_t(z) * s.Co * Ho * Wo, 0, 0, {}, {}, n < Npix};
+    if (!c.ok) return c;
+    const int r = n / s.W, q = n - r * s.W;
+    c.ny = s.copies(r, s.H, c.ty);
+    c.nx = s.copies(q, s.W, c.tx);
+#pragma unroll
+    for (int i = 0; i < kMax; ++i) c.ty[i] += s.pad, c.tx[i] += s.pad;
+    return c;
+  }
+  // Output coordinate o with o*stride = t, or -1.
+  __device__ int out_index(int t, int n_out) const {
+    if (t < 0) return -1;
+    if (s.stride > 1) {
+      if (t % s.stride) return -1;
+      t /= s.stride;
+    }
+    return t < n_out ? t : -1;
+  }
+  __device__ float b(const Col& c, int k) const {
+    if (!c.ok) return 0.f;
+    const int co = k / KK, r = k - co * KK, ky = r / s.K, kx = r - ky * s.K;
+    const int64_t plane = c.img + int64_t(co) * Ho * Wo;
+    float acc = 0.f;
+#pragma unroll
+    for (int i = 0; i < kMax; ++i) {
+      if (i >= c.ny) break;
+      const int oy = out_index(c.ty[i] - ky, Ho);
+      if (oy < 0) continue;
+#pragma unroll
+      for (int j = 0; j < kMax; ++j) {
+        if (j >= c.nx) break;
+        const int ox = out_index(c.tx[j] - kx, Wo);
+        if (ox < 0) continue;
+        const int64_t e = plane + oy * Wo + ox;
+        if (!relu_y || __ldg(relu_y + e) > 0.f) acc += __ldg(dy + e);
+      }
+    }
+    return acc;
+  }
+  __device__ void store(int z, int m, int n, float v) const {
+    if (m >= s.Ci || n >= Npix) return;
+    dx[(int64_t(z) * s.Ci + m) * Npix + n] = v;
+  }
+};
+
+// Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits), as
+// ConvBwdWeightOp. kRelu: A is dy masked by y > 0, computed in registers.
+template <bool kRelu>
+struct FusedBwdWeightOp {
+  Conv2dFusedShape s;
+  int Wo, HoWo, KK, Ktot, chunk;
+  const float* x;
+  const float* relu_y;  // read when kRelu
+  const float* dy;
+  float* out;
+
+  struct Row {
+    int co;
+    bool ok;
+  };
+  struct Col {
+    int ci, vy0, vx0;  // virtual coordinates of tap (ky, kx) at output (0, 0)
+    bool ok;
+  };
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    const int k0 = blockIdx.z * chunk;
+    t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
+    return true;
+  }
+  static constexpr bool kAsyncLoads = !kRelu;
+  __device__ Row row(int, int m) const { return {m, m < s.Co}; }
+  __device__ const float* a_src(const Row& r, int k) const {
+    if (!r.ok) return nullptr;
+    const int n = k / HoWo, q = k - n * HoWo;
+    return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
+  }
+  __device__ float a(const Row& r, int k) const {
+    const float* p = a_src(r, k);
+    if (!p) return 0.f;
+    if (kRelu && !(__ldg(relu_y + (p - dy)) > 0.f)) return 0.f;
+    return __ldg(p);
+  }
+  __device__ Col col(int, int n) const {
+    const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
+    return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
+  }
+  __device__ const float* b_src(const Col& c, int k) const {
+    if (!c.ok) return nullptr;
+    const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
+    const int iy = s.src(oy * s.stride + c.vy0, s.H), ix = s.src(ox * s.stride + c.vx0, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
+    return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
+  }
+  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
+  __device__ void store(int z, int m, int n, float v) const {
+    const int Nw = s.Ci * KK;
+    if (m >= s.Co || n >= Nw) return;
+    out[(int64_t(z) * s.Co + m) * Nw + n] = v;
+  }
+};
+
+void check_fused(const Conv2dFusedShape& s, const char* op) {
+  check_conv2d_fused_shape(op, s);
+  check_shape(s.grid(), op);
+}
+
+const float* relu_output(const Conv2dFusedShape& s, const float* y, const char* op) {
+  MGST_CHECK(!s.relu || y, op << ": the ReLU's backward needs the forward output y");
+  return s.relu ? y : nullptr;
+}
+
+template <class Cfg>
+void fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                   float* y) {
+  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
+  const FusedFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
+                           "conv2d_fused_forward igemm");
+}
+
+template <class Cfg>
+void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* relu_y,
+                         const float* dy, float* dx) {
+  const int KK = s.K * s.K, Npix = s.H * s.W;
+  const FusedBwdDataOp op{s, s.Ho(), s.Wo(), KK, s.Co * KK, Npix, w, relu_y, dy, dx};
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Ci, Cfg::BM), s.N),
+                           "conv2d_fused_backward_data igemm");
+}
+
+// As igemm_backward_weight: split-K partials summed in a fixed order.
+template <class Cfg, bool kRelu>
+void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
+                           const float* dy, float* dw, float* db) {
+  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
+  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
+  int chunk = 0, splits = 1;
+  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
+  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
+  float* out = splits > 1 ? ws.as<float>() : dw;
+  const FusedBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                           "conv2d_fused_backward_weight igemm");
+  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
+  if (db) launch_bias_grad(s.grid(), dy, db, relu_y);
+}
+
+// The tiles per pass and shape, as auto_* (v4, v5) choose them.
+template <class Small, class Big>
+void fused_auto_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                        float* y) {
+  check_fused(s, "conv2d_fused_forward");
+  if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
+    fused_forward<Big>(s, x, w, b, y);
+  else
+    fused_forward<Small>(s, x, w, b, y);
+}
+template <class Small, class Big>
+void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
+                              const float* dy, float* dx) {
+  const char* name = "conv2d_fused_backward_data";
+  check_fused(s, name);
+  const float* relu_y = relu_output(s, y, name);
+  if (use_big_tiles(s.Ci, int64_t(s.H) * s.W, s.N))
+    fused_backward_data<Big>(s, w, relu_y, dy, dx);
+  else
+    fused_backward_data<Small>(s, w, relu_y, dy, dx);
+}
+template <class Small, class Big>
+void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
+                                const float* dy, float* dw, float* db) {
+  const char* name = "conv2d_fused_backward_weight";
+  check_fused(s, name);
+  const float* relu_y = relu_output(s, y, name);
+  const bool big = s.Co >= 128 && s.Ci * s.K * s.K >= 128;
+  if (big && relu_y)
+    fused_backward_weight<Big, true>(s, x, relu_y, dy, dw, db);
+  else if (big)
+    fused_backward_weight<Big, false>(s, x, nullptr, dy, dw, db);
+  else if (relu_y)
+    fused_backward_weight<Small, true>(s, x, relu_y, dy, dw, db);
+  else
+    fused_backward_weight<Small, false>(s, x, nullptr, dy, dw, db);
+}
+template <class Small, class Big>
+constexpr Conv2dFusedFns kFusedAutoFns{fused_auto_forward<Small, Big>,
+                                       fused_auto_backward_data<Small, Big>,
+                                       fused_auto_backward_weight<Small, Big>};
+
+#define MGST_CONV_FUSED_RUN(v)                                                        \
+  "test: MGST_OPS=conv2d_fused mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
+  "bench: mgst_bench_ops --benchmark_filter='^cuda/conv2d_fused .*" v "'"
+constexpr KernelVersion<Conv2dFusedFns> kFusedVersions[] = {
+    {"v1_igemm_auto",
+     "conv2d's v4 (SIMT implicit GEMM, tiles per pass and shape) on the gathered operands: "
+     "no upsampled or padded tensor, ReLU in the epilogue and in the gradients' loads",
+     "unmeasured", MGST_CONV_FUSED_RUN("v1_igemm_auto"),
+     kFusedAutoFns<detail::Tile64, detail::Tile128>},
+    {"v2_tf32_mma", "v1's gathers on conv2d's v5 TF32 tensor-core kernel", "unmeasured",
+     MGST_CONV_FUSED_RUN("v2_tf32_mma"), kFusedAutoFns<detail::MmaTile64, detail::MmaTile128>,
+     Precision::kTf32},
+};
+#undef MGST_CONV_FUSED_RUN
+// As conv2d: the fp32 policy runs v1, the tf32 one v2.
+constexpr int kFusedFp32Version = find_version(kFusedVersions, "v1_igemm_auto");
+constexpr int kFusedTf32Version = find_version(kFusedVersions, "v2_tf32_mma");
+static_assert(kFusedFp32Version >= 0 && kFusedTf32Version >= 0);
+
 }  // namespace
 
 std::span<const KernelVersion<Conv2dFns>> conv2d_versions() { return kVersions; }
@@ -478,6 +799,24 @@ void conv2d_backward_data(const Conv2dShape& s, const float* w, const float* dy,
 void conv2d_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                             float* db) {
   kVersions[conv2d_dispatched()].fn.backward_weight(s, x, dy, dw, db);
+}
+
+std::span<const KernelVersion<Conv2dFusedFns>> conv2d_fused_versions() { return kFusedVersions; }
+int conv2d_fused_dispatched() {
+  return precision().conv == Precision::kTf32 ? kFusedTf32Version : kFusedFp32Version;
+}
+
+void conv2d_fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                          float* y) {
+  kFusedVersions[conv2d_fused_dispatched()].fn.forward(s, x, w, b, y);
+}
+void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
+                                const float* dy, float* dx) {
+  kFusedVersions[conv2d_fused_dispatched()].fn.backward_data(s, w, y, dy, dx);
+}
+void conv2d_fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
+                                  const float* dy, float* dw, float* db) {
+  kFusedVersions[conv2d_fused_dispatched()].fn.backward_weight(s, x, y, dy, dw, db);
 }
 
 }  // namespace mgst::kernels::cuda

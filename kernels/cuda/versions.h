@@ -28,6 +28,11 @@ using kernels::Conv2dFns;
 std::span<const KernelVersion<Conv2dFns>> conv2d_versions();
 int conv2d_dispatched();  // index that cuda::conv2d_* run (by precision())
 
+// ---- conv2d.cu: conv2d_fused ------------------------------------------------
+using kernels::Conv2dFusedFns;
+std::span<const KernelVersion<Conv2dFusedFns>> conv2d_fused_versions();
+int conv2d_fused_dispatched();  // index that cuda::conv2d_fused_* run (by precision())
+
 // ---- instance_norm.cu -------------------------------------------------------
 using kernels::InstanceNormFns;
 std::span<const KernelVersion<InstanceNormFns>> instance_norm_versions();

@@ -1,10 +1,13 @@
 // Reference conv2d: the direct 7-deep loop in double precision, and its exact
-// adjoint. The contract is in kernels/api.inc ("conv2d"); backends:
+// adjoint; conv2d_fused as the composition of the references it fuses. The
+// contract is in kernels/api.inc ("conv2d", "conv2d_fused"); backends:
 // kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu. Header-only.
 #pragma once
 #include <cstdint>
 #include <vector>
 
+#include "kernels/ref/pad.h"
+#include "kernels/ref/resample.h"
 #include "kernels/shapes.h"
 
 namespace mgst::kernels::ref {
@@ -63,6 +66,57 @@ inline void conv2d_backward(const Conv2dShape& s, const std::vector<double>& x,
                 dw[wi] += g * x[xi];  // d(w*x)/dw = x
               }
         }
+}
+
+// conv2d_fused, written as the ops it fuses, one after the other:
+// upsample (up = 2), pad (reflection: its own op; zeros: the conv's), conv, ReLU.
+// Returns the virtual input xv, materialised, and in g the conv that reads it.
+inline std::vector<double> conv2d_fused_input(const Conv2dFusedShape& s,
+                                              const std::vector<double>& x, Conv2dShape& g) {
+  const int NC = s.N * s.Ci;
+  std::vector<double> xv = s.up == 2 ? upsample_nearest2x_forward(NC, s.H, s.W, x) : x;
+  g = s.grid();
+  if (s.reflect) {
+    xv = reflection_pad_forward(NC, g.H, g.W, s.pad, xv);
+    g.H += 2 * s.pad, g.W += 2 * s.pad, g.pad = 0;  // the conv sees the padded image
+  }
+  return xv;
+}
+
+// y = [relu](b + conv2d(xv, w)); b empty = no bias.
+inline std::vector<double> conv2d_fused_forward(const Conv2dFusedShape& s,
+                                                const std::vector<double>& x,
+                                                const std::vector<double>& w,
+                                                const std::vector<double>& b) {
+  Conv2dShape g;
+  const std::vector<double> xv = conv2d_fused_input(s, x, g);
+  std::vector<double> y = conv2d_forward(g, xv, w, b);
+  if (s.relu)
+    for (double& v : y) v = v > 0 ? v : 0.0;  // max(0, .)
+  return y;
+}
+
+// The adjoint, the forward's steps in reverse: the ReLU passes dy where its
+// output is positive, then the conv's adjoint on the virtual input, then the
+// padding's adjoint and the upsampling's (each pixel of x collects the
+// gradient of every copy of it).
+inline void conv2d_fused_backward(const Conv2dFusedShape& s, const std::vector<double>& x,
+                                  const std::vector<double>& w, const std::vector<double>& b,
+                                  const std::vector<double>& dy, std::vector<double>& dx,
+                                  std::vector<double>& dw, std::vector<double>& db) {
+  Conv2dShape g;
+  const std::vector<double> xv = conv2d_fused_input(s, x, g);
+  std::vector<double> d = dy;
+  if (s.relu) {
+    const std::vector<double> y = conv2d_forward(g, xv, w, b);  // before the ReLU
+    for (std::size_t i = 0; i < d.size(); ++i)
+      if (!(y[i] > 0)) d[i] = 0.0;  // d max(0, v)/dv = 1 for v > 0, else 0
+  }
+  std::vector<double> dxv;
+  conv2d_backward(g, xv, w, d, dxv, dw, db);
+  const int NC = s.N * s.Ci;
+  if (s.reflect) dxv = reflection_pad_backward(NC, s.up * s.H, s.up * s.W, s.pad, dxv);
+  dx = s.up == 2 ? upsample_nearest2x_backward(NC, s.H, s.W, dxv) : dxv;
 }
 
 }  // namespace mgst::kernels::ref

@@ -1,6 +1,7 @@
-// Harness entry: conv2d. Formula and reference: kernels/ref/conv2d.h; backends:
-// kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu (every version of its table;
-// the public functions run one of them, kernels/cuda/versions.h).
+// Harness entries: conv2d and conv2d_fused. Formulas and references:
+// kernels/ref/conv2d.h; backends: kernels/cpu/conv2d.cpp, kernels/cuda/conv2d.cu
+// (every version of their tables; the public functions run one of them,
+// kernels/cuda/versions.h).
 #include "kernels/ref/conv2d.h"
 
 #include <cmath>
@@ -10,6 +11,7 @@
 namespace mgst::test::ops {
 namespace {
 
+using mgst::kernels::Conv2dFusedShape;
 using mgst::kernels::Conv2dShape;
 
 using Fns = kernels::Conv2dFns;  // kernels/fns.h
@@ -135,6 +137,118 @@ std::vector<OpCase> conv2d_cases() {
     c.skip_ref = c.big && !c.cpu_only;
     c.threads = s.Ci == 64 && s.H == 60;
     c.deterministic = s.Ci == 64 && s.H == 17;  // split-K sums in a fixed order
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+// ---- conv2d_fused --------------------------------------------------------------
+namespace {
+
+using FusedFns = kernels::Conv2dFusedFns;
+
+// inputs: x (N,Ci,H,W), w (Co,Ci,K,K), b (Co, optional); output y (N,Co,Ho,Wo).
+// The backward gets the forward's y (the ReLU's mask).
+Impl fused_impl(std::string name, FusedFns f, const Conv2dFusedShape& s) {
+  return {std::move(name), [=](const In& x, const Out& y) { f.forward(s, x[0], x[1], x[2], y[0]); },
+          [=](const In& x, const In& y, const In& dy, const Out& g) {
+            if (g[0]) f.backward_data(s, x[1], y[0], dy[0], g[0]);
+            f.backward_weight(s, x[0], y[0], dy[0], g[1], g[2]);  // db nullable
+          }};
+}
+
+// "N1 Ci2 3x4 Co2 K3 s1 p1 up2 reflect relu" (3x4: x, before upsampling)
+std::string describe(const Conv2dFusedShape& s) {
+  return describe(Conv2dShape{s.N, s.Ci, s.H, s.W, s.Co, s.K, s.stride, s.pad}) +
+         (s.up == 2 ? " up2" : "") + (s.reflect ? " reflect" : " zeros") + (s.relu ? " relu" : "");
+}
+
+Conv2dFusedShape fused(Conv2dShape g, int up, bool reflect, bool relu) {
+  Conv2dFusedShape s{g.N, g.Ci, g.H, g.W, g.Co, g.K, g.stride, g.pad};
+  s.up = up, s.reflect = reflect, s.relu = relu;
+  return s;
+}
+
+}  // namespace
+
+std::vector<OpCase> conv2d_fused_cases() {
+  constexpr bool R = true;  // reflection padding / ReLU on
+  struct Entry {
+    Conv2dFusedShape s;
+    bool cuda = true;
+  };
+  // H, W below are x's (before the x2 upsampling).
+  const Entry shapes[] = {
+      // tiny, for finite differences: every combination, odd sizes, pad 1 and 4,
+      // strides 1, 2, 3
+      {fused({1, 2, 5, 4, 3, 3, 1, 1}, 1, R, false)},      // the transform net's 3x3
+      {fused({1, 2, 3, 4, 2, 3, 1, 1}, 2, R, false)},      // u1/u2: upsample + reflect
+      {fused({1, 2, 5, 6, 2, 9, 1, 4}, 1, R, false)},      // c1/c4: 9x9, pad 4
+      {fused({1, 1, 3, 3, 2, 9, 1, 4}, 2, R, false)},      // upsampled 6x6, pad 4: double mirrors
+      {fused({1, 2, 7, 6, 3, 3, 2, 1}, 1, R, false)},      // c2/c3: stride 2
+      {fused({1, 2, 4, 5, 2, 3, 2, 1}, 2, R, false)},      // stride 2 after upsampling
+      {fused({1, 2, 8, 7, 2, 5, 3, 2}, 1, R, false)},      // stride 3, pad 2
+      {fused({2, 3, 5, 7, 4, 3, 1, 1}, 1, false, R)},      // VGG: zero pad 1 + ReLU
+      {fused({1, 2, 4, 3, 3, 3, 1, 1}, 2, R, R)},          // all three
+      {fused({1, 2, 4, 4, 2, 3, 1, 1}, 2, false, false)},  // upsample + zero padding
+      {fused({1, 2, 5, 5, 2, 3, 2, 0}, 1, false, R)},      // no padding, stride 2, ReLU
+      // the transform net's layers (METHOD.md "Transform network") at small sizes
+      {fused({2, 4, 19, 23, 32, 9, 1, 4}, 1, R, false)},   // c1
+      {fused({2, 32, 17, 16, 64, 3, 2, 1}, 1, R, false)},  // c2, odd input
+      {fused({1, 64, 9, 9, 128, 3, 2, 1}, 1, R, false)},   // c3
+      {fused({2, 128, 6, 7, 128, 3, 1, 1}, 1, R, false)},  // residual
+      {fused({1, 128, 5, 6, 64, 3, 1, 1}, 2, R, false)},   // u1
+      {fused({2, 64, 7, 5, 32, 3, 1, 1}, 2, R, false)},    // u2, odd
+      {fused({2, 32, 13, 11, 3, 9, 1, 4}, 1, R, false)},   // c4
+      // VGG-19 (METHOD.md "Loss network") at small sizes: zero pad 1 + ReLU
+      {fused({1, 3, 16, 16, 64, 3, 1, 1}, 1, false, R)},    // conv1_1
+      {fused({2, 130, 9, 11, 129, 3, 1, 1}, 1, false, R)},  // > 128 channels both sides
+      {fused({1, 256, 5, 5, 256, 3, 1, 1}, 1, false, R)},   // conv3_x
+      // everything at once, more channels
+      {fused({1, 20, 9, 7, 33, 3, 1, 1}, 2, R, R)},
+      // CPU blocking: the padded input is split into column bands
+      {fused({2, 64, 30, 40, 5, 3, 1, 1}, 2, R, R), false},
+  };
+  std::vector<OpCase> cases;
+  uint64_t seed = 300;
+  for (const Entry& e : shapes) {
+    const Conv2dFusedShape& s = e.s;
+    OpCase c;
+    c.cpu_only = !e.cuda;
+    c.op = "conv2d_fused";
+    c.shape = describe(s);
+    // dx sums every tap of every copy of a pixel: up to up^2 copies inside,
+    // more at mirrored edges.
+    const double fwd_terms = double(s.Ci) * s.K * s.K,
+                 dx_terms = double(s.Co) * s.K * s.K * s.up * s.up * 4,
+                 dw_terms = double(s.N) * s.Ho() * s.Wo();
+    c.inputs = {{"x", uniform(s.x_size(), ++seed), true, false, false, sum_tol(dx_terms), matrix()},
+                {"w", uniform(s.w_size(), ++seed), true, false, false, sum_tol(dw_terms), matrix()},
+                {"b", uniform(s.Co, ++seed), true, true, true, sum_tol(dw_terms), matrix()}};
+    c.inputs[2].backward_reads = s.relu;  // through the ReLU's mask
+    c.outputs = {{"y", s.y_size(), sum_tol(fwd_terms), matrix()}};
+    c.ref = [s](const std::vector<Vec>& x) {
+      return std::vector<Vec>{kref::conv2d_fused_forward(s, x[0], x[1], x[2])};
+    };
+    c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
+      std::vector<Vec> g(3);
+      kref::conv2d_fused_backward(s, x[0], x[1], x[2], dy[0], g[0], g[1], g[2]);
+      return g;
+    };
+    c.cpu = fused_impl("cpu",
+                       {&kc::conv2d_fused_forward, &kc::conv2d_fused_backward_data,
+                        &kc::conv2d_fused_backward_weight},
+                       s);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(conv2d_fused_versions, [&](std::string name, FusedFns f) {
+      return fused_impl(std::move(name), f, s);
+    });
+    const double macs = double(s.y_size()) * s.Ci * s.K * s.K;
+    c.flops = 2 * macs;
+    c.bytes = 4.0 * double(s.x_size() + s.w_size() + s.Co + s.y_size());
+    c.gradcheck = s.x_size() + s.w_size() <= 600;
+    c.big = macs > 1e7;
+    c.skip_ref = c.big && !c.cpu_only;
+    c.deterministic = s.Ci == 64 && s.H == 9;  // split-K sums in a fixed order
     cases.push_back(std::move(c));
   }
   return cases;

@@ -162,6 +162,7 @@ const std::vector<OpCase>& op_table();
 // The families (one file each in tests/ops/).
 std::vector<OpCase> gemm_cases();
 std::vector<OpCase> conv2d_cases();
+std::vector<OpCase> conv2d_fused_cases();
 std::vector<OpCase> pad_cases();
 std::vector<OpCase> resample_cases();
 std::vector<OpCase> instance_norm_cases();

@@ -250,6 +250,7 @@ TEST_SUITE("kernels_cpu") {
   TEST_CASE("ops: the table covers every op of the kernel contract") {
     const char* ops[] = {"sgemm",
                          "conv2d",
+                         "conv2d_fused",
                          "reflection_pad",
                          "upsample_nearest2x",
                          "max_pool2x2",

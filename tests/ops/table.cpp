@@ -56,9 +56,9 @@ bool small_mode() {
 const std::vector<OpCase>& op_table() {
   static const std::vector<OpCase> table = [] {
     std::vector<OpCase> t;
-    for (auto family :
-         {gemm_cases, conv2d_cases, pad_cases, resample_cases, instance_norm_cases,
-          elementwise_cases, concat_cases, gram_cases, reduce_cases, losses_cases, adam_cases})
+    for (auto family : {gemm_cases, conv2d_cases, conv2d_fused_cases, pad_cases, resample_cases,
+                        instance_norm_cases, elementwise_cases, concat_cases, gram_cases,
+                        reduce_cases, losses_cases, adam_cases})
       for (auto& c : family()) t.push_back(std::move(c));
     return t;
   }();
