@@ -314,6 +314,50 @@ TEST_SUITE("cuda") {
     CHECK(std::isfinite(graph.step().total));
   }
 
+  // Issue 14's fusions in place, by the op names the launch sites count
+  // (kernels/cuda/runtime.h launches_by_op; the emulator and a GPU alike):
+  // one eager training step runs the fused convolutions and norms, and none
+  // of the kernels they replace (the padded and upsampled copies, the ReLUs,
+  // the plain norm).
+  TEST_CASE("cuda train step: the fused kernels run in place of the unfused ones") {
+    MGST_REQUIRE_GPU();
+    const std::string data = test::make_eye_dataset("cuda_fused_data", 24, 32, 2);
+    TrainConfig c = step_config(data, "cuda");
+    c.cuda_graph = false;  // count launches as they are made
+    Trainer t(c);
+    kc::enable_launch_log(true);
+    const auto before = kc::launches_by_op();
+    t.step();
+    const auto after = kc::launches_by_op();
+    kc::enable_launch_log(false);
+    std::map<std::string, long long> step;
+    long long total = 0;
+    for (const auto& [op, n] : after) {
+      const long long d = n - (before.count(op) ? before.at(op) : 0);
+      if (d) step[op] = d, total += d;
+    }
+    auto ran = [&](const std::string& prefix) {
+      long long n = 0;
+      for (const auto& [op, d] : step)
+        if (op.rfind(prefix, 0) == 0) n += d;
+      return n;
+    };
+    std::string all;
+    for (const auto& [op, d] : step) all += op + " " + std::to_string(d) + "; ";
+    CAPTURE(all);
+    // 16 transform-net convs, 9 VGG convs on y (to relu4_1), 4 on x (relu2_2)
+    CHECK(ran("conv2d_fused_forward") == 29);
+    CHECK(ran("conv2d_fused_backward_data") == 24);    // all but c1 (x needs no gradient)
+    CHECK(ran("conv2d_fused_backward_weight") == 16);  // VGG is frozen
+    CHECK(ran("instance_norm_relu_forward") == 10);
+    CHECK(ran("instance_norm_relu_backward") == 10);
+    CHECK(ran("instance_norm_add_forward") == 5);
+    for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
+                             "relu_backward", "instance_norm_forward", "conv2d_forward"})
+      CHECK_MESSAGE(ran(gone) == 0, gone);
+    MESSAGE("one eager training step, 24x32 batch 2: " << total << " kernel launches");
+  }
+
   // The same files through the binary on both devices: eval's loss terms agree
   // to 1e-4 relative, purify's PNGs to one 8-bit level (float noise can move
   // a value across a rounding boundary).

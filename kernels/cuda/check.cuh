@@ -7,6 +7,7 @@
 
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "kernels/error.h"
 
@@ -20,9 +21,10 @@ void stream_shapes(std::ostringstream& os, const T& first, const Rest&... rest) 
   stream_shapes(os, rest...);
 }
 
-// One more kernel launch in ActivityCounters (runtime.h); MGST_CHECK_LAUNCH
-// calls it, so every launch site is counted once.
-void count_launch();
+// One more kernel launch in ActivityCounters (runtime.h), under the op name
+// MGST_CHECK_LAUNCH was given (kept only while launch_log_enabled, see
+// runtime.h launches_by_op); every launch site is counted once.
+void count_launch(std::string_view op);
 
 }  // namespace mgst::kernels::cuda::detail
 
@@ -46,7 +48,7 @@ void count_launch();
 // next synchronising call, which MGST_CHECK_CUDA reports.
 #define MGST_CHECK_LAUNCH(op, ...)                                                              \
   do {                                                                                          \
-    ::mgst::kernels::cuda::detail::count_launch();                                              \
+    ::mgst::kernels::cuda::detail::count_launch(op);                                            \
     const cudaError_t mgst_err_ = cudaGetLastError();                                           \
     if (mgst_err_ != cudaSuccess) {                                                             \
       std::ostringstream mgst_os_;                                                              \

@@ -432,10 +432,27 @@ ActivityCounters activity_counters() {
           g_graph_launches.load(std::memory_order_relaxed)};
 }
 
+namespace {
+std::atomic<bool> g_log_ops{false};
+std::mutex g_ops_mu;
+std::map<std::string, long long> g_ops;
+}  // namespace
+
+void enable_launch_log(bool on) { g_log_ops = on; }
+
+std::map<std::string, long long> launches_by_op() {
+  std::lock_guard<std::mutex> lock(g_ops_mu);
+  return g_ops;
+}
+
 namespace detail {
-void count_launch() {
+void count_launch(std::string_view op) {
   (g_capturing.load(std::memory_order_relaxed) ? g_captured_launches : g_launches)
       .fetch_add(1, std::memory_order_relaxed);
+  if (g_log_ops.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lock(g_ops_mu);
+    ++g_ops[std::string(op)];
+  }
 }
 }  // namespace detail
 

@@ -2,6 +2,7 @@
 // caching device allocator. Plain C++ header (no CUDA includes).
 #pragma once
 #include <cstddef>
+#include <map>
 #include <string>
 
 namespace mgst::kernels::cuda {
@@ -82,6 +83,14 @@ struct ActivityCounters {
   long long graph_launches = 0;
 };
 ActivityCounters activity_counters();
+
+// Kernel launches by the op name each launch site gives MGST_CHECK_LAUNCH
+// ("instance_norm_relu_forward", "conv2d_fused_forward", ...), counted while
+// enable_launch_log(true) (off by default: a map update per launch). Which
+// kernels a step runs, in place of which others; a capture counts its
+// launches once, when recorded.
+void enable_launch_log(bool on);
+std::map<std::string, long long> launches_by_op();
 
 // The backend's one stream as an opaque handle (a cudaStream_t), for tests
 // and benchmarks that record CUDA events or hand the stream to cuDNN/cuBLAS.
