@@ -1,7 +1,9 @@
 #include "apps/train/device_step.h"
 
+#include <array>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "apps/train/distributed.h"
 #include "core/autograd.h"
@@ -112,7 +114,7 @@ DeviceStep::Outcome DeviceStep::run(const data::Batch& batch, const Objective& o
 
   Outcome out;
   try {
-    if (st.graph.valid()) {
+    if (st.graph.valid() && graph_allowed(o)) {
       st.graph.replay();
       out.replayed = true;
     } else if (graph_allowed(o) && st.eager_steps >= 1 && !st.graph_failed) {
