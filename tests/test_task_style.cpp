@@ -11,6 +11,7 @@
 //    w_psi L_psi = w_s L_s there; the checkpoint records both.
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <sstream>
@@ -590,5 +591,60 @@ TEST_SUITE("apps") {
     for (auto& r : without) r.task_style = train::kNoValue;
     train::plot_log(dir + "/without.png", without, L, "t");
     CHECK(read_file(dir + "/with.png") != read_file(dir + "/without.png"));
+  }
+}
+
+TEST_SUITE("apps") {
+  TEST_CASE(
+      "mgst demo trains the purifier taskeval --demo measures: METHOD's weights, auto layers, "
+      "the task network of seed + 1000 with w_psi auto; the same weights bit for bit") {
+    const std::string d = test::fresh_temp_dir("task_style_demo");
+    std::string out;
+    REQUIRE_MESSAGE(run_cli("demo --size 24x32 --steps 2 --count 4 --seed 1 --task-net-steps 20 "
+                            "--device cpu --out " +
+                                d + "/demo",
+                            &out) == 0,
+                    out);
+    const SafetensorsFile demo = read_safetensors(d + "/demo/checkpoint.safetensors");
+    const auto saved = train::saved_config(demo, d + "/demo/checkpoint");
+    REQUIRE(saved);
+    CHECK(saved->loss.w_content == 1.0);
+    CHECK(saved->loss.w_style == 1e4);
+    CHECK(saved->loss.w_task == 10.0);
+    CHECK(saved->loss.w_tv == 0.1);
+    CHECK(saved->loss.style_layer_weights_auto);
+    CHECK(saved->loss.task_style_weight_auto);
+    CHECK(saved->loss.w_task_style > 0);
+    CHECK(saved->task_net_seed == 1001);
+    CHECK(read_file(d + "/demo/log.csv").find(",task_net_style") != std::string::npos);
+    // taskeval --demo with the same seed, size, steps and count: the same purifier.
+    REQUIRE_MESSAGE(run_cli("taskeval --demo --size 24x32 --purifier-steps 2 --count 4 --seed 1 "
+                            "--steps 20 --seeds 1 --bootstrap 50 --device cpu --out " +
+                                d + "/taskeval",
+                            &out) == 0,
+                    out);
+    const SafetensorsFile te = read_safetensors(d + "/taskeval/purifier/checkpoint.safetensors");
+    CHECK(read_file(d + "/demo/task_net.safetensors") ==
+          read_file(d + "/taskeval/task_net.safetensors"));
+    int compared = 0;
+    for (const auto& a : demo.tensors) {
+      if (a.name.rfind("adam.", 0) == 0) continue;
+      const NamedArray* b = te.find(a.name);
+      REQUIRE_MESSAGE(b, a.name);
+      CHECK_MESSAGE(a.data == b->data, a.name);
+      ++compared;
+    }
+    CHECK(compared > 10);
+    // --no-task-net: VGG only.
+    REQUIRE_MESSAGE(run_cli("demo --size 24x32 --steps 1 --count 4 --no-task-net --device cpu "
+                            "--out " +
+                                d + "/vgg",
+                            &out) == 0,
+                    out);
+    const auto vgg = train::saved_config(read_safetensors(d + "/vgg/checkpoint.safetensors"),
+                                         d + "/vgg/checkpoint");
+    REQUIRE(vgg);
+    CHECK(vgg->task_net.empty());
+    CHECK_FALSE(std::filesystem::exists(d + "/vgg/task_net.safetensors"));
   }
 }

@@ -19,27 +19,6 @@ namespace mgst::cli {
 
 namespace {
 
-// The demo's task network is the regressor of seed --seed + this: outside
-// the scorers' seeds, so every demo row is scored by the same regressors.
-constexpr uint64_t kDemoPsiSeedOffset = 1000;
-
-std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, bool eye_region,
-                                        const char* prefix) {
-  std::vector<data::EyeSample> out;
-  for (std::size_t i = 0; i < set.size(); ++i) {
-    data::EyeSample s;
-    char name[48];
-    std::snprintf(name, sizeof name, "%s%03zu", prefix, i);
-    s.name = name;
-    s.image = set[i].image;
-    s.mask = eye_region ? set[i].eye_mask : set[i].mask;
-    s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
-    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 void write_set(const std::vector<data::EyeSample>& set, const std::string& img_dir,
                const std::string& mask_dir) {
   ensure_directory(img_dir);
@@ -237,19 +216,21 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
                "generating the built-in eyes at %dx%d (synthetic: train 240, held out 64, "
                "style %d; real: purifier content %d, test 64)...\n",
                H, W, count, count);
-  data.train =
-      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 240, H, W, s + 3), eye, "syn");
+  data.train = eval::demo_synthetic_train(H, W, cfg.seed, eye);
   data.synthetic_test =
-      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye, "synho");
-  data.real_test =
-      from_synth(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5), eye, "real_test");
-  data.style = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2),
-                          eye, "style");
+      eval::eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye,
+                        "synho");
+  data.real_test = eval::eye_samples(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5),
+                                     eye, "real_test");
+  data.style =
+      eval::eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2), eye,
+                        "style");
   if (a.given("--model")) {
     net = load_purifier(a.get("--model"), device, trained);
   } else {
     const auto content =
-        from_synth(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye, "real");
+        eval::eye_samples(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye,
+                          "real");
     write_set(content, out + "/data/real", out + "/data/real_masks");
     write_set(data.style, out + "/data/synthetic", out + "/data/synthetic_masks");
     train::TrainConfig c =
@@ -277,17 +258,11 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     const std::string tw = a.get("--purifier-task-weight");
     if (tw == "auto" || a.get_double("--purifier-task-weight") > 0) {
       // psi: a regressor of a seed the scorers never use, on the same synthetic eyes.
-      const uint64_t psi_seed = cfg.seed + kDemoPsiSeedOffset;
+      const uint64_t psi_seed = cfg.seed + eval::kDemoPsiSeedOffset;
       std::fprintf(info, "training the task network (regressor seed %llu)...\n",
                    (unsigned long long)psi_seed);
-      eval::RegressorTrainInfo ri;
-      const auto psi =
-          eval::train_regressor(data.train, cfg.regressor, psi_seed, device, nullptr, &ri);
       c.task_net = std::filesystem::absolute(out + "/task_net.safetensors").string();
-      models::save_pupil_regressor(c.task_net, *psi,
-                                   {{"seed", std::to_string(psi_seed)},
-                                    {"steps_run", std::to_string(ri.steps_run)},
-                                    {"best_step", std::to_string(ri.best_step)}});
+      eval::train_task_network(data.train, cfg.regressor, psi_seed, device, c.task_net);
       c.loss.task_style_weight_auto = tw == "auto";
       if (tw != "auto") c.loss.w_task_style = a.get_double("--purifier-task-weight");
     }

@@ -165,6 +165,42 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
   return net;
 }
 
+std::vector<data::EyeSample> eye_samples(const std::vector<data::SynthEye>& set, bool eye_region,
+                                         const std::string& prefix) {
+  std::vector<data::EyeSample> out;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    data::EyeSample s;
+    char num[24];
+    std::snprintf(num, sizeof num, "%03zu", i);
+    s.name = prefix + num;
+    s.image = set[i].image;
+    s.mask = eye_region ? set[i].eye_mask : set[i].mask;
+    s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
+    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<data::EyeSample> demo_synthetic_train(int height, int width, uint64_t data_seed,
+                                                  bool eye_region) {
+  return eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, 240, height, width,
+                                            data_seed * 7 + 3),
+                     eye_region, "syn");
+}
+
+RegressorTrainInfo train_task_network(const std::vector<data::EyeSample>& synthetic,
+                                      const RegressorTrainConfig& cfg, uint64_t seed, Device device,
+                                      const std::string& path) {
+  RegressorTrainInfo ri;
+  const auto psi = train_regressor(synthetic, cfg, seed, device, nullptr, &ri);
+  models::save_pupil_regressor(path, *psi,
+                               {{"seed", std::to_string(seed)},
+                                {"steps_run", std::to_string(ri.steps_run)},
+                                {"best_step", std::to_string(ri.best_step)}});
+  return ri;
+}
+
 std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
                                           const std::vector<data::ImageF>& images, int batch,
                                           std::vector<data::Gaze>* gaze) {
