@@ -142,6 +142,13 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--batch", "N", "16", "regressor batch"},
              {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
              {"--max-shift", "PX", "3", "regressor translation augmentation"},
+             {"--max-rotate", "DEG", "0",
+              "regressor rotation augmentation about the image centre (0: none)"},
+             {"--max-scale", "F", "0", "regressor scale augmentation: [1-F, 1+F] (0: none)"},
+             {"--channels", "c,..", "",
+              "regressor conv stages (one per entry; none: 16,32,64, then 64 until the last "
+              "map is <= 6 rows)"},
+             {"--hidden", "N", "64", "regressor hidden units of the linear head"},
              {"--gaze-weight", "W", "0.3", "weight of the gaze L2 term (datasets with gaze)"},
              {"--holdout", "F", "0.15",
               "share of the synthetic set held out for the in-domain check"},
@@ -177,6 +184,16 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
   cfg.regressor.batch = a.get_int("--batch");
   cfg.regressor.lr = a.get_double("--lr");
   cfg.regressor.max_shift = a.get_int("--max-shift");
+  cfg.regressor.max_rotate_deg = a.get_double("--max-rotate");
+  cfg.regressor.max_scale = a.get_double("--max-scale");
+  if (!(cfg.regressor.max_rotate_deg >= 0 && cfg.regressor.max_rotate_deg <= 180) ||
+      !(cfg.regressor.max_scale >= 0 && cfg.regressor.max_scale < 1))
+    throw UsageError("--max-rotate must be in [0, 180], --max-scale in [0, 1)");
+  if (!a.get("--channels").empty()) cfg.regressor.net.channels = a.get_ints("--channels");
+  for (int c : cfg.regressor.net.channels)
+    if (c < 1) throw UsageError("--channels: positive integers");
+  cfg.regressor.net.hidden = a.get_int("--hidden");
+  if (cfg.regressor.net.hidden < 1) throw UsageError("--hidden must be >= 1");
   cfg.regressor.patience = a.get_int("--patience");
   cfg.regressor.eval_every = a.get_int("--eval-every");
   cfg.regressor.val_fraction = a.get_double("--val-fraction");

@@ -47,6 +47,12 @@ struct RegressorTrainConfig {
   // max_shift px (edge-padded) and a horizontal flip (x -> W-1-x, yaw -> -yaw).
   bool geometric = true;
   int max_shift = 3;
+  // More geometric augmentation (off at 0; with `geometric`): a turn by up to
+  // max_rotate_deg degrees and a scale in [1 - max_scale, 1 + max_scale]
+  // about the image centre, before the translation (rotate_scale; the centre
+  // moves with the image, the gaze turns with it: data::rotate_gaze).
+  double max_rotate_deg = 0;
+  double max_scale = 0;
   // Colour augmentation (off by default: it hides the very domain gap a
   // purifier must close): per-channel gain in [1-c, 1+c] and offset in
   // [-c/2, c/2], c = colour_jitter, clamped to [0, 1].
