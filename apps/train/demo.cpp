@@ -113,7 +113,8 @@ void run_demo(const DemoConfig& cfg) {
   for (const auto& e : d.held_out)
     inputs.push_back({e.image, cfg.eye_region ? e.eye_mask : e.mask});
   std::vector<data::ImageF> styles;
-  for (std::size_t i = 0; i < d.held_out.size(); ++i) styles.push_back(d.synth[i % d.synth.size()].image);
+  for (std::size_t i = 0; i < d.held_out.size(); ++i)
+    styles.push_back(d.synth[i % d.synth.size()].image);
   // Replaces the grid the trainer wrote from training images with held-out ones.
   write_before_after(out + "/before_after.png", t.net(), inputs, styles);
   const Json summary = held_out_summary(t, inputs);
