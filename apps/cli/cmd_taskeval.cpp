@@ -260,8 +260,8 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     const auto tp = std::chrono::steady_clock::now();
     // The demo's purifier settings, chosen by docs/RESULTS.md's measurement:
     // METHOD's weights, balanced layers and the task network (purified beat
-    // raw there with the mask-shift control under 3 px; the `mgst demo`
-    // weights 1,3e5,10,3 made the task worse).
+    // raw there with the mask-shift control under 3 px; the earlier demo
+    // weights 1,3e5,10,3 made the task worse). `mgst demo` trains the same.
     {
       const auto w = a.get_doubles("--purifier-loss-weights", 4);
       c.loss.w_content = w[0], c.loss.w_style = w[1], c.loss.w_task = w[2], c.loss.w_tv = w[3];
