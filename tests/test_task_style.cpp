@@ -11,8 +11,10 @@
 //    w_psi L_psi = w_s L_s there; the checkpoint records both.
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -468,5 +470,181 @@ TEST_SUITE("apps") {
     CHECK(rep.at("loss_network_score").at("note").as_string().find("not a fair score") !=
           std::string::npos);
     CHECK(out.find("NOT a fair score") != std::string::npos);
+  }
+}
+
+namespace {
+std::vector<std::string> csv_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  for (char ch : line) {
+    if (ch == ',')
+      out.emplace_back();
+    else
+      out.back().push_back(ch);
+  }
+  return out;
+}
+std::string csv_join(const std::vector<std::string>& f) {
+  std::string s;
+  for (std::size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + f[i];
+  return s;
+}
+}  // namespace
+
+TEST_SUITE("apps") {
+  TEST_CASE(
+      "log.csv with --task-net: a task_net_style column (unweighted L_psi, also for validation); "
+      "--resume keeps it; old logs without it still read; the plot draws it") {
+    const std::string data = test::make_eye_dataset("task_style_log", 24, 32, 3);
+    const std::string dir = test::fresh_temp_dir("task_style_log_run");
+    models::PupilRegressorConfig rc{24, 32, {4, 6}, 8};
+    models::save_pupil_regressor(dir + "/psi.safetensors", models::PupilRegressor(rc, 5));
+    train::TrainConfig c = test::small_train_config(data, dir + "/run");
+    c.steps = 2, c.checkpoint_every = 1;
+    c.val_content = data + "/real", c.val_masks = data + "/real_masks";
+    c.task_net = dir + "/psi.safetensors";
+    c.loss.w_task_style = 7.5;
+    train::Trainer(c).run();
+    const std::string log = dir + "/run/log.csv";
+    const auto lines = csv_lines(read_file(log));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] ==
+          "step,content,style,task,tv,total,images_per_s,task_net_style,val_content,val_style,"
+          "val_task,val_tv,val_total,val_task_net_style");
+    const auto rows = train::read_log_csv(log);
+    REQUIRE(rows.size() == 2);
+    const losses::LossConfig& L = c.loss;
+    for (std::size_t i = 0; i < 2; ++i) {
+      CAPTURE(i);
+      const auto f = csv_fields(lines[i + 1]);
+      REQUIRE(f.size() == 14);
+      const train::StepLog& r = rows[i];
+      CHECK(r.step == int64_t(i + 1));
+      CHECK(std::stod(f[7]) == r.task_style);
+      // The total holds w_psi times the column's value: it is L_psi, unweighted.
+      REQUIRE(r.task_style > 0);
+      CHECK(r.total ==
+            doctest::Approx(L.w_content * r.content + L.w_style * r.style + L.w_task * r.task +
+                            L.w_tv * r.tv + L.w_task_style * r.task_style)
+                .epsilon(1e-5));
+      REQUIRE(r.has_val);  // a checkpoint every step
+      REQUIRE(r.val.task_net_style > 0);
+      CHECK(std::stod(f[13]) == r.val.task_net_style);
+      CHECK(r.val.total == doctest::Approx(L.w_content * r.val.content + L.w_style * r.val.style +
+                                           L.w_task * r.val.task + L.w_tv * r.val.tv +
+                                           L.w_task_style * r.val.task_net_style)
+                               .epsilon(1e-5));
+    }
+
+    // A torn row of this layout (12 of 14 fields) is dropped, not read as the
+    // validation layout.
+    const std::string torn = dir + "/torn.csv";
+    auto cut = csv_fields(lines[2]);
+    cut.resize(12);
+    write_file_atomic(torn, lines[0] + "\n" + lines[1] + "\n" + csv_join(cut));
+    CHECK(train::read_log_csv(torn).size() == 1);
+
+    // A log from before the column: the old header and rows (columns 7 and 13 gone).
+    std::string old_log;
+    for (const auto& l : lines) {
+      auto f = csv_fields(l);
+      f.erase(f.begin() + 13), f.erase(f.begin() + 7);
+      old_log += csv_join(f) + "\n";
+    }
+    write_file_atomic(log, old_log);
+    const auto old_rows = train::read_log_csv(log);
+    REQUIRE(old_rows.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+      CHECK(std::isnan(old_rows[i].task_style));
+      CHECK(old_rows[i].has_val);
+      CHECK(std::isnan(old_rows[i].val.task_net_style));
+      CHECK(old_rows[i].val.total == rows[i].val.total);
+    }
+    // Resume from step 2 with a row past the checkpoint: the rows up to it
+    // are kept, the column comes back (empty for the old rows), step 3 fills it.
+    write_file_atomic(log, old_log + "9,1,2,3,4,5,6,1,2,3,4,5\n");
+    train::Trainer::resume(dir + "/run", 3, true)->run();
+    const auto after = csv_lines(read_file(log));
+    REQUIRE(after.size() == 4);
+    CHECK(after[0] == lines[0]);
+    for (std::size_t i = 1; i <= 3; ++i) {
+      CAPTURE(i);
+      const auto f = csv_fields(after[i]);
+      REQUIRE(f.size() == 14);
+      CHECK(f[0] == std::to_string(i));
+      CHECK(f[7].empty() == (i < 3));
+      CHECK(f[13].empty() == (i < 3));
+    }
+    const auto resumed = train::read_log_csv(log);
+    REQUIRE(resumed.size() == 3);
+    CHECK(resumed[2].task_style > 0);
+
+    // The plot draws w_psi * L_psi: without the values it is another picture.
+    train::plot_log(dir + "/with.png", resumed, L, "t");
+    auto without = resumed;
+    for (auto& r : without) r.task_style = train::kNoValue;
+    train::plot_log(dir + "/without.png", without, L, "t");
+    CHECK(read_file(dir + "/with.png") != read_file(dir + "/without.png"));
+  }
+}
+
+TEST_SUITE("apps") {
+  TEST_CASE(
+      "mgst demo trains the purifier taskeval --demo measures: METHOD's weights, auto layers, "
+      "the task network of seed + 1000 with w_psi auto; the same weights bit for bit") {
+    const std::string d = test::fresh_temp_dir("task_style_demo");
+    std::string out;
+    REQUIRE_MESSAGE(run_cli("demo --size 24x32 --steps 2 --count 4 --seed 1 --task-net-steps 20 "
+                            "--device cpu --out " +
+                                d + "/demo",
+                            &out) == 0,
+                    out);
+    const SafetensorsFile demo = read_safetensors(d + "/demo/checkpoint.safetensors");
+    const auto saved = train::saved_config(demo, d + "/demo/checkpoint");
+    REQUIRE(saved);
+    CHECK(saved->loss.w_content == 1.0);
+    CHECK(saved->loss.w_style == 1e4);
+    CHECK(saved->loss.w_task == 10.0);
+    CHECK(saved->loss.w_tv == 0.1);
+    CHECK(saved->loss.style_layer_weights_auto);
+    CHECK(saved->loss.task_style_weight_auto);
+    CHECK(saved->loss.w_task_style > 0);
+    CHECK(saved->task_net_seed == 1001);
+    CHECK(read_file(d + "/demo/log.csv").find(",task_net_style") != std::string::npos);
+    // taskeval --demo with the same seed, size, steps and count: the same purifier.
+    REQUIRE_MESSAGE(run_cli("taskeval --demo --size 24x32 --purifier-steps 2 --count 4 --seed 1 "
+                            "--steps 20 --seeds 1 --bootstrap 50 --device cpu --out " +
+                                d + "/taskeval",
+                            &out) == 0,
+                    out);
+    const SafetensorsFile te = read_safetensors(d + "/taskeval/purifier/checkpoint.safetensors");
+    CHECK(read_file(d + "/demo/task_net.safetensors") ==
+          read_file(d + "/taskeval/task_net.safetensors"));
+    int compared = 0;
+    for (const auto& a : demo.tensors) {
+      if (a.name.rfind("adam.", 0) == 0) continue;
+      const NamedArray* b = te.find(a.name);
+      REQUIRE_MESSAGE(b, a.name);
+      CHECK_MESSAGE(a.data == b->data, a.name);
+      ++compared;
+    }
+    CHECK(compared > 10);
+    // --no-task-net: VGG only.
+    REQUIRE_MESSAGE(run_cli("demo --size 24x32 --steps 1 --count 4 --no-task-net --device cpu "
+                            "--out " +
+                                d + "/vgg",
+                            &out) == 0,
+                    out);
+    const auto vgg = train::saved_config(read_safetensors(d + "/vgg/checkpoint.safetensors"),
+                                         d + "/vgg/checkpoint");
+    REQUIRE(vgg);
+    CHECK(vgg->task_net.empty());
+    CHECK_FALSE(std::filesystem::exists(d + "/vgg/task_net.safetensors"));
   }
 }

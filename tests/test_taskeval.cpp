@@ -105,6 +105,66 @@ TEST_SUITE("apps") {
     CHECK(gerr < 0.5 * gconst);
   }
 
+  TEST_CASE(
+      "rotate_scale: a blob's centre lands where rotate_scale_point puts it; 90 degrees "
+      "permutes pixels; rotate_gaze turns the gaze with the image") {
+    const int H = 41, W = 53;
+    const double bx = 30.3, by = 14.7, sigma = 2.5;
+    ImageF blob(3, H, W);
+    for (int c = 0; c < 3; ++c)
+      for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x)
+          blob.at(c, y, x) = float((c + 1) * std::exp(-((x - bx) * (x - bx) + (y - by) * (y - by)) /
+                                                      (2 * sigma * sigma)));
+    struct Case {
+      double angle, scale;
+    };
+    for (const Case& k : {Case{0.3, 1.0}, Case{-0.5, 1.15}, Case{1.2, 0.9}, Case{3.0, 1.0}}) {
+      CAPTURE(k.angle);
+      CAPTURE(k.scale);
+      const ImageF out = rotate_scale(blob, k.angle, k.scale, 26.0, 20.0);
+      const auto want = rotate_scale_point(bx, by, k.angle, k.scale, 26.0, 20.0);
+      for (int c = 0; c < 3; ++c) {
+        double m = 0, mx = 0, my = 0;
+        for (int y = 0; y < H; ++y)
+          for (int x = 0; x < W; ++x) {
+            const double v = out.at(c, y, x);
+            m += v, mx += v * x, my += v * y;
+          }
+        CHECK(mx / m == doctest::Approx(want[0]).epsilon(0.002));
+        CHECK(my / m == doctest::Approx(want[1]).epsilon(0.002));
+        // Mass scales with the area.
+        CHECK(m ==
+              doctest::Approx((c + 1) * 2 * 3.14159265358979 * sigma * sigma * k.scale * k.scale)
+                  .epsilon(0.01));
+      }
+    }
+    // Angle 0, scale 1: the identity. 90 degrees about a pixel centre: a permutation.
+    ImageF r(2, 9, 9);
+    for (std::size_t i = 0; i < r.data.size(); ++i) r.data[i] = float((i * 37) % 101) / 101.f;
+    CHECK(rotate_scale(r, 0, 1, 3.3, 5.1).data == r.data);
+    const ImageF q = rotate_scale(r, 3.14159265358979 / 2, 1, 4, 4);
+    for (int c = 0; c < 2; ++c)
+      for (int y = 0; y < 9; ++y)
+        for (int x = 0; x < 9; ++x)  // (x, y) -> (4 - (y - 4), 4 + (x - 4))
+          CHECK(q.at(c, x, 8 - y) == doctest::Approx(r.at(c, y, x)).epsilon(1e-5));
+    // The gaze turns with the image: yaw moves the iris right (+x), pitch up
+    // (-y); a clockwise quarter turn sends right to down and up to right.
+    const double pi = 3.14159265358979;
+    Gaze g = rotate_gaze({0.3, 0.0}, pi / 2);
+    CHECK(g.yaw == doctest::Approx(0.0).epsilon(1e-9));
+    CHECK(g.pitch == doctest::Approx(-0.3));
+    g = rotate_gaze({0.0, 0.2}, pi / 2);
+    CHECK(g.yaw == doctest::Approx(0.2));
+    CHECK(std::abs(g.pitch) < 1e-9);
+    g = rotate_gaze({0.25, -0.1}, pi);
+    CHECK(g.yaw == doctest::Approx(-0.25));
+    CHECK(g.pitch == doctest::Approx(0.1));
+    g = rotate_gaze({0.25, -0.1}, 0.4);
+    CHECK(gaze_angle_deg(g, {0.25, -0.1}) > 1.0);  // it moved
+    CHECK(gaze_angle_deg(rotate_gaze(g, -0.4), {0.25, -0.1}) < 1e-6);
+  }
+
   TEST_CASE("eye formats: gaze vectors, angles and UnityEyes look_vec -> yaw/pitch") {
     // (0, 0) looks into the camera; yaw turns towards +x (image right), pitch towards +y (up).
     double v[3];

@@ -19,27 +19,6 @@ namespace mgst::cli {
 
 namespace {
 
-// The demo's task network is the regressor of seed --seed + this: outside
-// the scorers' seeds, so every demo row is scored by the same regressors.
-constexpr uint64_t kDemoPsiSeedOffset = 1000;
-
-std::vector<data::EyeSample> from_synth(const std::vector<data::SynthEye>& set, bool eye_region,
-                                        const char* prefix) {
-  std::vector<data::EyeSample> out;
-  for (std::size_t i = 0; i < set.size(); ++i) {
-    data::EyeSample s;
-    char name[48];
-    std::snprintf(name, sizeof name, "%s%03zu", prefix, i);
-    s.name = name;
-    s.image = set[i].image;
-    s.mask = eye_region ? set[i].eye_mask : set[i].mask;
-    s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
-    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
 void write_set(const std::vector<data::EyeSample>& set, const std::string& img_dir,
                const std::string& mask_dir) {
   ensure_directory(img_dir);
@@ -163,6 +142,13 @@ std::vector<OptionSpec> taskeval_option_specs() {
              {"--batch", "N", "16", "regressor batch"},
              {"--lr", "X", "0.002", "regressor Adam learning rate (cosine decay)"},
              {"--max-shift", "PX", "3", "regressor translation augmentation"},
+             {"--max-rotate", "DEG", "0",
+              "regressor rotation augmentation about the image centre (0: none)"},
+             {"--max-scale", "F", "0", "regressor scale augmentation: [1-F, 1+F] (0: none)"},
+             {"--channels", "c,..", "",
+              "regressor conv stages (one per entry; none: 16,32,64, then 64 until the last "
+              "map is <= 6 rows)"},
+             {"--hidden", "N", "64", "regressor hidden units of the linear head"},
              {"--gaze-weight", "W", "0.3", "weight of the gaze L2 term (datasets with gaze)"},
              {"--holdout", "F", "0.15",
               "share of the synthetic set held out for the in-domain check"},
@@ -198,6 +184,16 @@ eval::TaskEvalConfig taskeval_config_from(const ArgParser& a, Device device) {
   cfg.regressor.batch = a.get_int("--batch");
   cfg.regressor.lr = a.get_double("--lr");
   cfg.regressor.max_shift = a.get_int("--max-shift");
+  cfg.regressor.max_rotate_deg = a.get_double("--max-rotate");
+  cfg.regressor.max_scale = a.get_double("--max-scale");
+  if (!(cfg.regressor.max_rotate_deg >= 0 && cfg.regressor.max_rotate_deg <= 180) ||
+      !(cfg.regressor.max_scale >= 0 && cfg.regressor.max_scale < 1))
+    throw UsageError("--max-rotate must be in [0, 180], --max-scale in [0, 1)");
+  if (!a.get("--channels").empty()) cfg.regressor.net.channels = a.get_ints("--channels");
+  for (int c : cfg.regressor.net.channels)
+    if (c < 1) throw UsageError("--channels: positive integers");
+  cfg.regressor.net.hidden = a.get_int("--hidden");
+  if (cfg.regressor.net.hidden < 1) throw UsageError("--hidden must be >= 1");
   cfg.regressor.patience = a.get_int("--patience");
   cfg.regressor.eval_every = a.get_int("--eval-every");
   cfg.regressor.val_fraction = a.get_double("--val-fraction");
@@ -237,19 +233,21 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
                "generating the built-in eyes at %dx%d (synthetic: train 240, held out 64, "
                "style %d; real: purifier content %d, test 64)...\n",
                H, W, count, count);
-  data.train =
-      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 240, H, W, s + 3), eye, "syn");
+  data.train = eval::demo_synthetic_train(H, W, cfg.seed, eye);
   data.synthetic_test =
-      from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye, "synho");
-  data.real_test =
-      from_synth(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5), eye, "real_test");
-  data.style = from_synth(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2),
-                          eye, "style");
+      eval::eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, 64, H, W, s + 4), eye,
+                        "synho");
+  data.real_test = eval::eye_samples(data::generate_eye_set(data::EyeDomain::Real, 64, H, W, s + 5),
+                                     eye, "real_test");
+  data.style =
+      eval::eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, s + 2), eye,
+                        "style");
   if (a.given("--model")) {
     net = load_purifier(a.get("--model"), device, trained);
   } else {
     const auto content =
-        from_synth(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye, "real");
+        eval::eye_samples(data::generate_eye_set(data::EyeDomain::Real, count, H, W, s + 1), eye,
+                          "real");
     write_set(content, out + "/data/real", out + "/data/real_masks");
     write_set(data.style, out + "/data/synthetic", out + "/data/synthetic_masks");
     train::TrainConfig c =
@@ -262,8 +260,8 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     const auto tp = std::chrono::steady_clock::now();
     // The demo's purifier settings, chosen by docs/RESULTS.md's measurement:
     // METHOD's weights, balanced layers and the task network (purified beat
-    // raw there with the mask-shift control under 3 px; the `mgst demo`
-    // weights 1,3e5,10,3 made the task worse).
+    // raw there with the mask-shift control under 3 px; the earlier demo
+    // weights 1,3e5,10,3 made the task worse). `mgst demo` trains the same.
     {
       const auto w = a.get_doubles("--purifier-loss-weights", 4);
       c.loss.w_content = w[0], c.loss.w_style = w[1], c.loss.w_task = w[2], c.loss.w_tv = w[3];
@@ -277,17 +275,11 @@ void load_demo(const ArgParser& a, const eval::TaskEvalConfig& cfg, int H, int W
     const std::string tw = a.get("--purifier-task-weight");
     if (tw == "auto" || a.get_double("--purifier-task-weight") > 0) {
       // psi: a regressor of a seed the scorers never use, on the same synthetic eyes.
-      const uint64_t psi_seed = cfg.seed + kDemoPsiSeedOffset;
+      const uint64_t psi_seed = cfg.seed + eval::kDemoPsiSeedOffset;
       std::fprintf(info, "training the task network (regressor seed %llu)...\n",
                    (unsigned long long)psi_seed);
-      eval::RegressorTrainInfo ri;
-      const auto psi =
-          eval::train_regressor(data.train, cfg.regressor, psi_seed, device, nullptr, &ri);
       c.task_net = std::filesystem::absolute(out + "/task_net.safetensors").string();
-      models::save_pupil_regressor(c.task_net, *psi,
-                                   {{"seed", std::to_string(psi_seed)},
-                                    {"steps_run", std::to_string(ri.steps_run)},
-                                    {"best_step", std::to_string(ri.best_step)}});
+      eval::train_task_network(data.train, cfg.regressor, psi_seed, device, c.task_net);
       c.loss.task_style_weight_auto = tw == "auto";
       if (tw != "auto") c.loss.w_task_style = a.get_double("--purifier-task-weight");
     }

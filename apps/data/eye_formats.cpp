@@ -241,6 +241,16 @@ void gaze_vector(Gaze g, double out[3]) {
   out[2] = std::cos(g.pitch) * std::cos(g.yaw);
 }
 
+Gaze rotate_gaze(Gaze g, double angle) {
+  double v[3];
+  gaze_vector(g, v);
+  // Pixel y points down, the gaze frame's y up: clockwise on screen is a
+  // negative turn in the (x, y-up) plane.
+  const double c = std::cos(angle), s = std::sin(angle);
+  const double x = c * v[0] + s * v[1], y = -s * v[0] + c * v[1];
+  return {std::atan2(x, v[2]), std::atan2(y, std::hypot(x, v[2]))};
+}
+
 double gaze_angle_deg(Gaze a, Gaze b) {
   double u[3], v[3];
   gaze_vector(a, u);

@@ -56,6 +56,10 @@ struct EyeSample {
 // ---- Gaze --------------------------------------------------------------------------
 
 void gaze_vector(Gaze g, double out[3]);  // the unit vector above
+// The gaze of an eye whose image is turned by `angle` (rotate_scale's sense:
+// clockwise on screen for angle > 0), i.e. the camera rolled the other way:
+// the vector's (x, y) turn about z. 180 degrees gives (-yaw, -pitch).
+Gaze rotate_gaze(Gaze g, double angle);
 // Angle between the two gaze vectors, in degrees.
 double gaze_angle_deg(Gaze a, Gaze b);
 // UnityEyes' look_vec is in Unity camera space (left-handed: x right, y up,

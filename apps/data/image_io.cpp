@@ -327,6 +327,34 @@ ImageF resize_bilinear(const ImageF& image, int out_height, int out_width) {
   return out;
 }
 
+std::array<double, 2> rotate_scale_point(double x, double y, double angle, double scale, double cx,
+                                         double cy) {
+  const double c = scale * std::cos(angle), s = scale * std::sin(angle);
+  return {cx + c * (x - cx) - s * (y - cy), cy + s * (x - cx) + c * (y - cy)};
+}
+
+ImageF rotate_scale(const ImageF& image, double angle, double scale, double cx, double cy) {
+  MGST_CHECK(image.height > 0 && image.width > 0 && scale > 0,
+             "rotate_scale: empty image or scale " << scale);
+  ImageF out(image.channels, image.height, image.width);
+  // Each output pixel reads the source at the inverse map.
+  const double c = std::cos(angle) / scale, s = std::sin(angle) / scale;
+  auto at = [&](int ch, int y, int x) {
+    return image.at(ch, std::clamp(y, 0, image.height - 1), std::clamp(x, 0, image.width - 1));
+  };
+  for (int y = 0; y < image.height; ++y)
+    for (int x = 0; x < image.width; ++x) {
+      const double dx = x - cx, dy = y - cy;
+      const double sx = cx + c * dx + s * dy, sy = cy - s * dx + c * dy;
+      const int x0 = int(std::floor(sx)), y0 = int(std::floor(sy));
+      const float wx = float(sx - x0), wy = float(sy - y0);
+      for (int ch = 0; ch < image.channels; ++ch)
+        out.at(ch, y, x) = (1 - wy) * ((1 - wx) * at(ch, y0, x0) + wx * at(ch, y0, x0 + 1)) +
+                           wy * ((1 - wx) * at(ch, y0 + 1, x0) + wx * at(ch, y0 + 1, x0 + 1));
+    }
+  return out;
+}
+
 namespace {
 
 // ImageF and LabelMap (one channel) through the same loops.

@@ -2,6 +2,7 @@
 // resizing, cropping, PNG writing and figure grids. Conventions follow
 // docs/METHOD.md "Data" and "Names and files". Every error names the file.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -95,6 +96,16 @@ ImageU8 to_u8(const ImageF& image);     // clamp to [0, 1], round(x * 255); NaN 
 // antialias=False): source = (dst + 0.5) * in / out - 0.5, clamped at 0.
 // A copy when the size already matches.
 ImageF resize_bilinear(const ImageF& image, int out_height, int out_width);
+
+// The image turned by `angle` radians and scaled by `scale` about the point
+// (cx, cy), same size: a source point p lands at
+//   p' = (cx, cy) + scale * R(angle) (p - (cx, cy)),
+// R(a) = [[cos a, -sin a], [sin a, cos a]] in pixel coordinates (x right,
+// y down: a positive angle turns clockwise on screen). Bilinear, edge-padded.
+ImageF rotate_scale(const ImageF& image, double angle, double scale, double cx, double cy);
+// Where rotate_scale puts the source point (x, y): {x', y'}.
+std::array<double, 2> rotate_scale_point(double x, double y, double angle, double scale, double cx,
+                                         double cy);
 
 // Nearest, PyTorch interpolate(mode="nearest"): source = floor(dst * in / out).
 ImageF resize_nearest(const ImageF& image, int out_height, int out_width);

@@ -105,9 +105,21 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
         dy = int(rng.randint(2 * cfg.max_shift + 1)) - cfg.max_shift;
       }
       if (cfg.geometric) flip = rng.randint(2) == 1;
+      data::ImageF img = s.image;
+      float cx = s.cx, cy = s.cy;
+      data::Gaze gaze = s.gaze;
+      if (cfg.geometric && (cfg.max_rotate_deg > 0 || cfg.max_scale > 0)) {
+        const double a = cfg.max_rotate_deg * kPi / 180 * (2 * rng.uniform() - 1);
+        const double k = 1 + cfg.max_scale * (2 * rng.uniform() - 1);
+        const double ox = 0.5 * (W - 1), oy = 0.5 * (H - 1);
+        img = data::rotate_scale(img, a, k, ox, oy);
+        const auto [x, y] = data::rotate_scale_point(cx, cy, a, k, ox, oy);
+        cx = float(x), cy = float(y);
+        gaze = data::rotate_gaze(gaze, a);
+      }
       // Cropping at (dy, dx) moves the content by (-dx, -dy).
-      data::ImageF img = (dx || dy) ? data::crop(s.image, dy, dx, H, W) : s.image;
-      float cx = s.cx - float(dx), cy = s.cy - float(dy);
+      if (dx || dy) img = data::crop(img, dy, dx, H, W);
+      cx -= float(dx), cy -= float(dy);
       if (flip) {
         for (int c = 0; c < 3; ++c)
           for (int i = 0; i < H; ++i)
@@ -128,8 +140,8 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
       t[O * b] = models::PupilRegressor::to_unit(cx, W);
       t[O * b + 1] = models::PupilRegressor::to_unit(cy, H);
       if (nc.gaze) {  // translation leaves the gaze unchanged; a flip mirrors the yaw
-        t[O * b + 2] = float(flip ? -s.gaze.yaw : s.gaze.yaw) / models::PupilRegressor::kGazeScale;
-        t[O * b + 3] = float(s.gaze.pitch) / models::PupilRegressor::kGazeScale;
+        t[O * b + 2] = float(flip ? -gaze.yaw : gaze.yaw) / models::PupilRegressor::kGazeScale;
+        t[O * b + 3] = float(gaze.pitch) / models::PupilRegressor::kGazeScale;
       }
     }
     const Tensor xt = Tensor::from_vector({B, 3, H, W}, x, device);
@@ -163,6 +175,42 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
   if (!early) ri.best_step = ri.steps_run;
   if (info) *info = ri;
   return net;
+}
+
+std::vector<data::EyeSample> eye_samples(const std::vector<data::SynthEye>& set, bool eye_region,
+                                         const std::string& prefix) {
+  std::vector<data::EyeSample> out;
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    data::EyeSample s;
+    char num[24];
+    std::snprintf(num, sizeof num, "%03zu", i);
+    s.name = prefix + num;
+    s.image = set[i].image;
+    s.mask = eye_region ? set[i].eye_mask : set[i].mask;
+    s.cx = set[i].pupil_x, s.cy = set[i].pupil_y;
+    s.has_gaze = true, s.gaze = {set[i].gaze_yaw, set[i].gaze_pitch};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<data::EyeSample> demo_synthetic_train(int height, int width, uint64_t data_seed,
+                                                  bool eye_region) {
+  return eye_samples(data::generate_eye_set(data::EyeDomain::Synthetic, 240, height, width,
+                                            data_seed * 7 + 3),
+                     eye_region, "syn");
+}
+
+RegressorTrainInfo train_task_network(const std::vector<data::EyeSample>& synthetic,
+                                      const RegressorTrainConfig& cfg, uint64_t seed, Device device,
+                                      const std::string& path) {
+  RegressorTrainInfo ri;
+  const auto psi = train_regressor(synthetic, cfg, seed, device, nullptr, &ri);
+  models::save_pupil_regressor(path, *psi,
+                               {{"seed", std::to_string(seed)},
+                                {"steps_run", std::to_string(ri.steps_run)},
+                                {"best_step", std::to_string(ri.best_step)}});
+  return ri;
 }
 
 std::vector<data::Point2> predict_centres(const models::PupilRegressor& net,
@@ -457,6 +505,8 @@ std::unique_ptr<models::PupilRegressor> cached_regressor(const std::vector<data:
      << ' ' << r.batch << ' ' << r.lr << ' ' << r.geometric << ' ' << r.max_shift << ' ' << r.colour
      << ' ' << r.colour_jitter << ' ' << r.gaze_weight << ' ' << r.net.hidden << ' '
      << r.net.channels.size();
+  if (r.max_rotate_deg > 0 || r.max_scale > 0)  // (older cache names stay valid)
+    os << " rs " << r.max_rotate_deg << ' ' << r.max_scale;
   for (int c : r.net.channels) os << ' ' << c;
   const std::string key = os.str();
   hash_bytes(h, key.data(), key.size());
@@ -638,6 +688,13 @@ Json synthetic_heldout(const TaskEvalData& data, const SeedRuns& r, bool synth_g
   Json ps = Json::array();
   for (double v : r.synth_seed_mean) ps.push_back(v);
   j["per_seed_mean"] = ps;
+  // The floor there: the training set's mean centre.
+  double mx = 0, my = 0;
+  for (const auto& s : data.train) mx += s.cx, my += s.cy;
+  mx /= double(data.train.size()), my /= double(data.train.size());
+  std::vector<double> e;
+  for (const auto& s : data.synthetic_test) e.push_back(std::hypot(mx - s.cx, my - s.cy));
+  j["constant_px_error"] = mean_of(e);
   if (synth_gaze) {
     j["mean_gaze_error_deg"] = mean_of(r.synth_gaze_sum);
     j["median_gaze_error_deg"] = median_of(r.synth_gaze_sum);
@@ -764,6 +821,8 @@ Json run_taskeval(const TaskEvalData& data, const models::TransformNet* purifier
   Json aug = Json::object();
   aug["geometric"] = cfg.regressor.geometric;
   aug["max_shift"] = cfg.regressor.max_shift;
+  aug["max_rotate_deg"] = cfg.regressor.max_rotate_deg;
+  aug["max_scale"] = cfg.regressor.max_scale;
   aug["colour"] = cfg.regressor.colour;
   if (cfg.regressor.colour) aug["colour_jitter"] = cfg.regressor.colour_jitter;
   rep["regressor_augmentation"] = aug;
@@ -848,7 +907,8 @@ void print_taskeval_table(const Json& rep, std::FILE* out) {
                  s->at("mean_px_error").as_number());
     if (const Json* g = s->find("mean_gaze_error_deg"))
       std::fprintf(out, ", %.2f deg", g->as_number());
-    std::fprintf(out, " (%lld images)\n", (long long)s->at("images").as_int());
+    std::fprintf(out, " (%lld images; the constant train mean: %.2f px)\n",
+                 (long long)s->at("images").as_int(), s->at("constant_px_error").as_number());
   }
   if (const Json* s = rep.find("regressor_seeds")) {
     std::string seeds, steps;

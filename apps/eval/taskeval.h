@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "apps/data/eye_formats.h"
+#include "apps/data/synth_eyes.h"
 #include "core/io/json.h"
 #include "models/pupil_regressor.h"
 #include "models/transform_net.h"
@@ -46,6 +47,12 @@ struct RegressorTrainConfig {
   // max_shift px (edge-padded) and a horizontal flip (x -> W-1-x, yaw -> -yaw).
   bool geometric = true;
   int max_shift = 3;
+  // More geometric augmentation (off at 0; with `geometric`): a turn by up to
+  // max_rotate_deg degrees and a scale in [1 - max_scale, 1 + max_scale]
+  // about the image centre, before the translation (rotate_scale; the centre
+  // moves with the image, the gaze turns with it: data::rotate_gaze).
+  double max_rotate_deg = 0;
+  double max_scale = 0;
   // Colour augmentation (off by default: it hides the very domain gap a
   // purifier must close): per-channel gain in [1-c, 1+c] and offset in
   // [-c/2, c/2], c = colour_jitter, clamped to [0, 1].
@@ -73,6 +80,25 @@ std::unique_ptr<models::PupilRegressor> train_regressor(const std::vector<data::
                                                         uint64_t seed, Device device,
                                                         std::vector<double>* loss_log = nullptr,
                                                         RegressorTrainInfo* info = nullptr);
+
+// The built-in eyes (apps/data/synth_eyes.h) as labelled samples named
+// PREFIX000, PREFIX001, ...; the mask is the eyelid opening (`eye_region`)
+// or the iris + pupil.
+std::vector<data::EyeSample> eye_samples(const std::vector<data::SynthEye>& set, bool eye_region,
+                                         const std::string& prefix);
+
+// The built-in eyes' task network psi, as `taskeval --demo` and `mgst demo`
+// train it for the purifier's task-network style term: the regressor of seed
+// data_seed + kDemoPsiSeedOffset (outside the scoring regressors' seeds) on
+// the demo's synthetic training eyes (240 at HxW, the set `taskeval --demo`
+// trains its scorers on), written to `path` with its seed and steps in the
+// metadata (`mgst train --task-net path`).
+constexpr uint64_t kDemoPsiSeedOffset = 1000;
+std::vector<data::EyeSample> demo_synthetic_train(int height, int width, uint64_t data_seed,
+                                                  bool eye_region);
+RegressorTrainInfo train_task_network(const std::vector<data::EyeSample>& synthetic,
+                                      const RegressorTrainConfig& cfg, uint64_t seed, Device device,
+                                      const std::string& path);
 
 // Predicted centres in pixels of the images' own frame; images are clamped to
 // [0, 1] first (as when written to files). `gaze` (needs a gaze head)

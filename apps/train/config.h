@@ -50,10 +50,11 @@ std::optional<TrainConfig> saved_config(const SafetensorsFile& file, const std::
 
 // Training on the built-in generated eyes (`mgst demo`, `mgst taskeval
 // --demo`): DATA/{real,real_masks,synthetic,synthetic_masks}, `steps` steps
-// with a warm-up of a fifth (1..20), and the demo's loss weights (README):
-// with the random VGG and a few hundred CPU steps, METHOD.md's w_s = 1e4 barely
-// moves the images; 3e5 with a stronger TV term (3) moved them without
-// artefacts in our trials.
+// with a warm-up of a fifth (1..20), METHOD.md's loss weights (1,1e4,10,0.1)
+// and `auto` style-layer weights. docs/RESULTS.md chose them: with the task
+// network added (task_net, w_psi auto) the purified built-in eyes beat raw
+// for regressors that are not the task network. The earlier demo weights
+// (w_s 3e5, w_tv 3) moved the images more but made the task worse.
 TrainConfig demo_train_config(const std::string& data, int height, int width, int steps);
 
 }  // namespace mgst::train

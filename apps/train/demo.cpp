@@ -42,10 +42,12 @@ DemoSets generate_demo_data(const DemoConfig& cfg) {
   std::printf("generating %d real-like and %d synthetic-like eyes at %dx%d...\n", count, count, H,
               W);
   // Different seeds: the real and synthetic sets are unpaired, as in practice.
+  // 7 * seed + 1 and + 2 are `taskeval --demo`'s purifier sets; its other
+  // sets use + 3..5, so the held-out eyes take + 6.
   DemoSets d;
-  d.real = data::generate_eye_set(data::EyeDomain::Real, count, H, W, seed * 3 + 1);
-  d.synth = data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, seed * 3 + 2);
-  d.held_out = data::generate_eye_set(data::EyeDomain::Real, 6, H, W, seed * 3 + 3);
+  d.real = data::generate_eye_set(data::EyeDomain::Real, count, H, W, seed * 7 + 1);
+  d.synth = data::generate_eye_set(data::EyeDomain::Synthetic, count, H, W, seed * 7 + 2);
+  d.held_out = data::generate_eye_set(data::EyeDomain::Real, 6, H, W, seed * 7 + 6);
   write_set(d.real, out + "/data/real", out + "/data/real_masks", eye_region);
   write_set(d.synth, out + "/data/synthetic", out + "/data/synthetic_masks", eye_region);
   write_set(d.held_out, out + "/data/heldout", out + "/data/heldout_masks", eye_region);
@@ -64,8 +66,10 @@ Json held_out_summary(Trainer& t, const std::vector<PurifyInput>& inputs) {
     const data::Batch b = data::make_batch(samples, t.device());
     const auto regions = losses::make_regions(b.m, b.v);
     const Tensor y = t.net().forward(b.x, b.m);
-    const auto raw = losses::compute_losses(t.vgg(), loss, b.x, b.x, regions, t.mean_target());
-    const auto pur = losses::compute_losses(t.vgg(), loss, y, b.x, regions, t.mean_target());
+    const auto raw = losses::compute_losses(t.vgg(), loss, b.x, b.x, regions, t.mean_target(),
+                                            t.task_style_term());
+    const auto pur = losses::compute_losses(t.vgg(), loss, y, b.x, regions, t.mean_target(),
+                                            t.task_style_term());
     const double erase =
         ops::task_edge_loss(Tensor::zeros(b.x.shape(), b.x.device()), b.x, b.m).item();
     summary["style_distance_raw"] = double(raw.style.item());
@@ -96,6 +100,10 @@ void run_demo(const DemoConfig& cfg) {
   c.device = cfg.device;
   c.precision = cfg.precision;
   c.out = out;
+  if (!cfg.task_net.empty()) {
+    c.task_net = cfg.task_net;
+    c.loss.task_style_weight_auto = true;
+  }
   std::printf("training (CPU runs are smoke-scale; a GPU trains the real thing)...\n");
   Trainer t(c);
   t.balance_report();
@@ -105,7 +113,8 @@ void run_demo(const DemoConfig& cfg) {
   for (const auto& e : d.held_out)
     inputs.push_back({e.image, cfg.eye_region ? e.eye_mask : e.mask});
   std::vector<data::ImageF> styles;
-  for (std::size_t i = 0; i < d.held_out.size(); ++i) styles.push_back(d.synth[i].image);
+  for (std::size_t i = 0; i < d.held_out.size(); ++i)
+    styles.push_back(d.synth[i % d.synth.size()].image);
   // Replaces the grid the trainer wrote from training images with held-out ones.
   write_before_after(out + "/before_after.png", t.net(), inputs, styles);
   const Json summary = held_out_summary(t, inputs);

@@ -212,6 +212,7 @@ void Trainer::setup() {
   style_grams_ = style_set_grams(*vgg_, cfg_.loss.style_layers, style_, crop_, cfg_, device_);
   mean_target_ = losses::mean_style_target(style_grams_, cfg_.loss.style_layers);
   setup_task_net();
+  log_columns_.task_net_style = task_net_ != nullptr;
   if (w.root()) load_fixed_sets();  // validation and previews: rank 0 only
   resolve_auto_weights();           // from the whole first batch: alike on every rank
   if (!cfg_.quiet && w.size > 1)
@@ -241,7 +242,7 @@ void Trainer::load_fixed_sets() {
     data::check_pairs(val, "validation");
     for (const auto& v : val) val_.push_back(load(v, cfg_.content_masks));
   }
-  val_columns_ = !val_.empty();
+  log_columns_.val = !val_.empty();
   const std::size_t n = 4;
   for (std::size_t i = 0; i < n && i < val_.size(); ++i) preview_.push_back(val_[i]);
   for (std::size_t i = 0; preview_.empty() && i < n && i < content_.size(); ++i)
@@ -501,6 +502,7 @@ double Trainer::lr_at(int64_t s) const {
 LossValues Trainer::validation_loss() const {
   NoGradGuard no_grad;
   LossValues sum;
+  double psi = 0;  // L_psi (--task-net)
   for (std::size_t i = 0; i < val_.size(); i += std::size_t(cfg_.batch)) {
     const std::size_t end = std::min(val_.size(), i + std::size_t(cfg_.batch));
     const std::vector<data::Sample> chunk(val_.begin() + long(i), val_.begin() + long(end));
@@ -511,9 +513,11 @@ LossValues Trainer::validation_loss() const {
     const double n = double(chunk.size());  // the terms are batch means: weight by size
     sum.content += n * value(t.content), sum.style += n * value(t.style);
     sum.task += n * value(t.task), sum.tv += n * value(t.tv), sum.total += n * value(t.total);
+    if (t.task_style.defined()) psi += n * value(t.task_style);
   }
   const double n = double(std::max<std::size_t>(1, val_.size()));
-  return {sum.content / n, sum.style / n, sum.task / n, sum.tv / n, sum.total / n};
+  return {sum.content / n, sum.style / n, sum.task / n,
+          sum.tv / n,      sum.total / n, task_net_ ? psi / n : kNoValue};
 }
 
 void Trainer::save_checkpoint(const std::string& path) const {
@@ -601,9 +605,9 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string& run_dir,
   for (const auto& r : read_log_csv(run_dir + "/log.csv"))
     if (r.step <= t->step_) {
       t->log_.push_back(r);
-      t->val_columns_ = t->val_columns_ || r.has_val;
+      t->log_columns_.val = t->log_columns_.val || r.has_val;
     }
-  write_log_csv(run_dir + "/log.csv", t->log_, t->val_columns_);
+  write_log_csv(run_dir + "/log.csv", t->log_, t->log_columns_);
   return t;
 }
 
@@ -619,6 +623,8 @@ void Trainer::print_step(const StepLog& r, double elapsed_s, double eta_s) const
         "  validation (%zu images): content %.4g  style %.4g  task %.4g  tv %.4g  "
         "weighted total %.4g\n",
         val_.size(), r.val.content, r.val.style, r.val.task, r.val.tv, r.val.total);
+  if (r.has_val && task_net_)
+    std::printf("  validation task-net style (unweighted) %.4g\n", r.val.task_net_style);
 }
 
 void Trainer::write_checkpoint_files() const {
@@ -642,7 +648,7 @@ void Trainer::write_preview(const std::string& path) const {
 Trainer::RunEnd Trainer::run() {
   const std::string log_path = cfg_.out + "/log.csv";
   const bool root = world().root();  // rank 0 alone writes files (and prints: cmd_train)
-  if (step_ == 0 && root) write_log_csv(log_path, {}, val_columns_);
+  if (step_ == 0 && root) write_log_csv(log_path, {}, log_columns_);
   FILE* log = root ? std::fopen(log_path.c_str(), "a") : std::fopen("/dev/null", "w");
   MGST_CHECK(log, log_path << ": cannot open for appending");
   const StopSignals stop;
@@ -668,7 +674,7 @@ Trainer::RunEnd Trainer::run() {
         r.has_val = true, r.val = validation_loss();
         log_.back() = r;
       }
-      std::fputs(log_csv_row(r, val_columns_).c_str(), log);
+      std::fputs(log_csv_row(r, log_columns_).c_str(), log);
       std::fflush(log);
       const double el =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -111,7 +111,7 @@ class Trainer {
   // A fixed batch for samples/ and before_after.png: the first validation
   // images, else the first content images; beside them the first style images.
   std::vector<data::Sample> preview_, preview_styles_;
-  bool val_columns_ = false;  // log.csv has the validation columns
+  LogColumns log_columns_;  // log.csv's optional columns
   int64_t step_ = 0;
   std::vector<StepLog> log_;
 };
