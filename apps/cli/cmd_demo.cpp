@@ -22,7 +22,8 @@ int cmd_demo(const std::vector<std::string>& args) {
       "purifies held-out real-like eyes and writes DIR/before_after.png, DIR/loss.png,\n"
       "DIR/log.csv, DIR/checkpoint.safetensors, DIR/task_net.safetensors and\n"
       "DIR/summary.json. This is the purifier `mgst taskeval --demo` trains and scores\n"
-      "(docs/RESULTS.md: purified beat raw there). CPU-scale: a few minutes on 2 cores.",
+      "(docs/RESULTS.md: purified beat raw there). On 2 busy CPU cores it took 14 min, the\n"
+      "task network 12 of them (README); --no-task-net skips it.",
       {
           {"--out", "DIR", "demo_out", "output directory"},
           device_option("auto"),
