@@ -23,6 +23,7 @@
 #ifdef MGST_WITH_CUDA
 #include <cuda_runtime.h>
 
+#include <array>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -31,6 +32,7 @@
 #include <vector>
 
 #include "bench/cuda_timing.h"
+#include "kernels/adam_schedule.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/runtime.h"
 #include "kernels/cuda/versions.h"
@@ -387,13 +389,15 @@ void bench_instance_norm(benchmark::State& st, int N, int C, int P, bool backwar
 void bench_adam(benchmark::State& st, int64_t n, int version) {
   if (!require_gpu(st)) return;
   const auto& v = kc::adam_versions()[version];
-  Buf p(n, 1), g(n, 2), m(n, 3), vv(n, 4);
+  Buf p(n, 1), g(n, 2), m(n, 3), vv(n, 4), coef(2);
   kc::fill(n, 0.f, m);
   kc::fill(n, 0.f, vv);
-  int64_t t = 0;
+  // step 1's coefficients, as the trainer uploads them (the kernel reads them)
+  const std::array<float, 2> c = mgst::kernels::adam_coefficients(1e-3f, 0.9f, 0.999f, 1);
+  kc::memcpy_h2d(coef, c.data(), sizeof c);
   // reads p, g, m, v; writes p, m, v
   timed_loop(
-      st, [&] { v.fn.update(n, p, g, m, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, ++t, nullptr); }, 0,
+      st, [&] { v.fn.update(n, p, g, m, vv, 0.9f, 0.999f, 1e-8f, coef, nullptr); }, 0,
       7.0 * n * sizeof(float));
 }
 
