@@ -63,7 +63,11 @@ void check_device(const char* op, const Tensor& first, const Tensor& t) {
 
 OpScope::OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops,
                  std::initializer_list<Constant> constants)
-    : op_(op), inputs_(inputs), flops_(flops) {
+    : OpScope(op, std::vector<Tensor>(inputs), flops, constants) {}
+
+OpScope::OpScope(const char* op, std::vector<Tensor> inputs, double flops,
+                 std::initializer_list<Constant> constants)
+    : op_(op), inputs_(std::move(inputs)), flops_(flops) {
   const Tensor* first = nullptr;
   for (const Tensor& t : inputs_) {
     if (!t.defined()) continue;

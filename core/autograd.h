@@ -117,6 +117,9 @@ class OpScope {
   };
   OpScope(const char* op, std::initializer_list<Tensor> inputs, double flops = 0,
           std::initializer_list<Constant> constants = {});
+  // The same for an op of any number of inputs (ops::weighted_sum).
+  OpScope(const char* op, std::vector<Tensor> inputs, double flops = 0,
+          std::initializer_list<Constant> constants = {});
   OpScope(const OpScope&) = delete;
   OpScope& operator=(const OpScope&) = delete;
 

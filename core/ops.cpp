@@ -6,7 +6,9 @@
 // ops themselves (mul, scale) without recording anything.
 #include "core/ops.h"
 
+#include <algorithm>
 #include <array>
+#include <cstddef>
 
 #include "core/autograd.h"
 #include "core/dispatch.h"
@@ -401,6 +403,43 @@ Tensor scale(const Tensor& x, float alpha) {
   MGST_KERNEL(op.device(), scale, x.numel(), x.data(), alpha, y.data());
   return op.record(y, [x, alpha](const Tensor& gy, GradSink& grad) {
     grad.to(x, scale(gy, alpha));  // d(alpha*x)/dx = alpha
+  });
+}
+
+// ---------------------------------------------------------------------------
+Tensor weighted_sum(const std::vector<Tensor>& x, const std::vector<float>& w) {
+  const char* name = "weighted_sum";
+  constexpr int kMax = kernels::ScalarTerms::kMax;
+  MGST_CHECK(!x.empty() && x.size() == w.size(),
+             name << ": " << x.size() << " terms for " << w.size() << " weights");
+  for (const Tensor& t : x)
+    MGST_CHECK(t.defined() && t.numel() == 1,
+               name << ": term " << (t.defined() ? t.str() : "undefined") << " is not a scalar");
+  if (x.size() > std::size_t(kMax)) {  // groups of kMax, then their sum
+    std::vector<Tensor> groups;
+    for (std::size_t i = 0; i < x.size(); i += kMax) {
+      const std::size_t e = std::min(x.size(), i + kMax);
+      groups.push_back(
+          weighted_sum({x.begin() + std::ptrdiff_t(i), x.begin() + std::ptrdiff_t(e)},
+                       {w.begin() + std::ptrdiff_t(i), w.begin() + std::ptrdiff_t(e)}));
+    }
+    return weighted_sum(groups, std::vector<float>(groups.size(), 1.f));
+  }
+  OpScope op(name, x, 2.0 * double(x.size()));
+  kernels::ScalarTerms terms;
+  terms.k = int(x.size());
+  for (int i = 0; i < terms.k; ++i) terms.w[i] = w[std::size_t(i)], terms.x[i] = x[i].data();
+  Tensor y = op.empty({});
+  MGST_KERNEL(op.device(), weighted_sum_forward, terms, y.data());
+  return op.record(y, [x, terms](const Tensor& gy, GradSink& grad) {
+    std::vector<Tensor> gx(x.size());  // d(sum w_i x_i)/dx_i = w_i
+    kernels::ScalarGrads g;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      gx[i] = grad.buffer(x[i]);
+      g.g[i] = data_or_null(gx[i]);
+    }
+    MGST_KERNEL(grad.device(), weighted_sum_backward, terms, gy.data(), g);
+    for (std::size_t i = 0; i < x.size(); ++i) grad.to(x[i], gx[i]);
   });
 }
 

@@ -63,6 +63,12 @@ Tensor sub(const Tensor& a, const Tensor& b);
 Tensor mul(const Tensor& a, const Tensor& b);
 Tensor scale(const Tensor& x, float alpha);
 
+// ---- weighted sum of scalars: sum_i w[i] * x[i], each x[i] one element (any
+// shape of numel 1), w fixed; the output has shape {}. One kernel launch each
+// way for up to kernels::ScalarTerms::kMax (8) terms; more are summed in
+// groups of that many, then the groups' sums.
+Tensor weighted_sum(const std::vector<Tensor>& x, const std::vector<float>& w);
+
 // ---- masked Gram: F (N,C,H,W), w (N,1,H,W) or undefined (all ones)
 // G (N,C,C) = (F*w)(F*w)^T / (C sum w + eps). Gradient w.r.t. F only.
 Tensor masked_gram(const Tensor& F, const Tensor& w, float eps = 1e-8f);

@@ -15,6 +15,12 @@ inline void check_row_mse_shape(const char* op, int R, int64_t M, int64_t t_row_
              op << ": bad shape R=" << R << " M=" << M << " t_row_stride=" << t_row_stride);
 }
 
+// weighted_sum_{forward,backward}: 1 to ScalarTerms::kMax terms.
+inline void check_scalar_terms(const char* op, const ScalarTerms& t) {
+  MGST_CHECK(t.k >= 1 && t.k <= ScalarTerms::kMax,
+             op << ": " << t.k << " terms (1 to " << ScalarTerms::kMax << ")");
+}
+
 // upsample_nearest2x_{forward,backward}: x (NC, H, W).
 inline void check_upsample2x_shape(const char* op, int NC, int H, int W) {
   MGST_CHECK(NC >= 0 && H >= 0 && W >= 0,

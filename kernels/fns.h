@@ -82,6 +82,8 @@ struct ReduceFns {
   decltype(&cpu::weighted_row_mse_forward) weighted_row_mse_forward;
   decltype(&cpu::weighted_row_mse_backward) weighted_row_mse_backward;
   decltype(&cpu::row_nonempty_forward) row_nonempty_forward;
+  decltype(&cpu::weighted_sum_forward) weighted_sum_forward;
+  decltype(&cpu::weighted_sum_backward) weighted_sum_backward;
 };
 
 struct LossesFns {

@@ -93,4 +93,18 @@ struct Conv2dFusedShape {
   }
 };
 
+// weighted_sum's terms (kernels/api.inc "reduce"): k scalars, each the one
+// float at x[i], with fixed weights w[i]. Passed by value: a CUDA kernel
+// takes it as its parameter, so a launch needs no upload of the pointers.
+struct ScalarTerms {
+  static constexpr int kMax = 8;
+  int k = 0;
+  float w[kMax] = {};
+  const float* x[kMax] = {};
+};
+// Their gradients: g[i] the one float of d/dx[i], each nullable.
+struct ScalarGrads {
+  float* g[ScalarTerms::kMax] = {};
+};
+
 }  // namespace mgst::kernels

@@ -81,17 +81,17 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
     const PooledRegions& p = pooled[i];
     const Tensor& F = feats.at(l);
     const int64_t C = F.size(1);
-    Tensor layer_loss;
+    std::vector<Tensor> region_terms;  // mse(G(F_l, r_l), T_l,r) for r = att, bkgd
     for (int r = 0; r < 2; ++r) {
       const GramTarget& tg = target.layers.at(l)[r];
       const int64_t R = tg.gram.size(0);
       const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
-      const Tensor term =
-          ops::weighted_row_mse(ops::reshape(G, {N, C * C}), ops::reshape(tg.gram, {R, C * C}),
-                                row_weights(i, r));
-      layer_loss = layer_loss.defined() ? ops::add(layer_loss, term) : term;
+      region_terms.push_back(ops::weighted_row_mse(ops::reshape(G, {N, C * C}),
+                                                   ops::reshape(tg.gram, {R, C * C}),
+                                                   row_weights(i, r)));
     }
-    out.push_back(ops::scale(layer_loss, float(layer_weights[i])));
+    const float w_l = float(layer_weights[i]);
+    out.push_back(ops::weighted_sum(region_terms, {w_l, w_l}));  // w_l (att + bkgd)
   }
   return out;
 }
@@ -115,6 +115,13 @@ std::vector<double> balanced_layer_weights(const std::vector<double>& per_layer,
   return w;
 }
 
+namespace {
+// sum_i x_i, one weighted_sum launch
+Tensor sum_of(const std::vector<Tensor>& x) {
+  return ops::weighted_sum(x, std::vector<float>(x.size(), 1.f));
+}
+}  // namespace
+
 LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const Tensor& y,
                          const Tensor& x, const RegionWeights& regions, const StyleTarget& target,
                          const TaskStyleTerm& psi) {
@@ -131,9 +138,11 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
   // Content: full + attention region.
   const Tensor& fy_c = fy.at(cfg.content_layer);
   const PooledRegions rc = pool_regions(regions, models::Vgg19::layer_stride(cfg.content_layer));
-  t.content =
-      ops::add(ops::mse(fy_c, fx_content),
-               ops::scale(ops::masked_mse(fy_c, fx_content, rc.att, 1e-8f), float(cfg.lambda_att)));
+  // L_c = mse + lambda_att * masked mse (each weighted sum below is one kernel
+  // launch forward and one backward: ops::weighted_sum)
+  t.content = ops::weighted_sum({ops::mse(fy_c, fx_content),
+                                 ops::masked_mse(fy_c, fx_content, rc.att, 1e-8f)},
+                                {1.f, float(cfg.lambda_att)});
 
   // Region style.
   MGST_CHECK(cfg.style_layer_weights.size() == cfg.style_layers.size(),
@@ -141,24 +150,25 @@ LossTerms compute_losses(const models::Vgg19& vgg, const LossConfig& cfg, const 
              "on its first batch)");
   t.style_per_layer =
       region_style_loss(vgg, fy, cfg.style_layers, cfg.style_layer_weights, regions, target);
-  for (const Tensor& l : t.style_per_layer) t.style = t.style.defined() ? ops::add(t.style, l) : l;
+  t.style = sum_of(t.style_per_layer);  // L_s = sum_l w_l (att_l + bkgd_l)
 
   t.task = ops::task_edge_loss(y, x, regions.att, 1e-8f);
   t.tv = ops::total_variation(y);
-  t.total =
-      ops::add(ops::add(ops::scale(t.content, float(cfg.w_content)),
-                        ops::scale(t.style, float(cfg.w_style))),
-               ops::add(ops::scale(t.task, float(cfg.w_task)), ops::scale(t.tv, float(cfg.w_tv))));
+  // L = w_c L_c + w_s L_s + w_t L_t + w_tv L_tv (+ w_psi L_psi)
+  std::vector<Tensor> terms = {t.content, t.style, t.task, t.tv};
+  std::vector<float> weights = {float(cfg.w_content), float(cfg.w_style), float(cfg.w_task),
+                                float(cfg.w_tv)};
   if (psi.net) {
     MGST_CHECK(psi.target, "task-network style term without its target");
     const auto fpsi = psi.net->features(y, psi.layers);
     t.task_style_per_layer =
         region_style_loss(*psi.net, fpsi, psi.layers, std::vector<double>(psi.layers.size(), 1.0),
                           regions, *psi.target);
-    for (const Tensor& l : t.task_style_per_layer)
-      t.task_style = t.task_style.defined() ? ops::add(t.task_style, l) : l;
-    t.total = ops::add(t.total, ops::scale(t.task_style, float(cfg.w_task_style)));
+    t.task_style = sum_of(t.task_style_per_layer);
+    terms.push_back(t.task_style);
+    weights.push_back(float(cfg.w_task_style));
   }
+  t.total = ops::weighted_sum(terms, weights);
   return t;
 }
 

@@ -8,12 +8,22 @@ namespace mgst::losses {
 
 RegionWeights make_regions(const Tensor& m, const Tensor& v) {
   NoGradGuard no_grad;
-  if (!v.defined()) return {m, Tensor()};
+  RegionWeights r;
+  if (!v.defined()) {
+    r.att = m;
+    return r;
+  }
   Tensor ones = Tensor::ones(m.shape(), m.device());
-  return {ops::mul(m, v), ops::mul(ops::sub(ones, m), v)};
+  r.att = ops::mul(m, v);
+  r.bkgd = ops::mul(ops::sub(ones, m), v);
+  return r;
 }
 
 PooledRegions pool_regions(const RegionWeights& r, int stride) {
+  if (r.pooled) {
+    const auto it = r.pooled->find(stride);
+    if (it != r.pooled->end()) return it->second;
+  }
   NoGradGuard no_grad;
   PooledRegions p;
   p.att = ops::avg_pool(r.att, stride);
@@ -22,6 +32,7 @@ PooledRegions pool_regions(const RegionWeights& r, int stride) {
   } else {
     p.bkgd = ops::sub(Tensor::ones(p.att.shape(), p.att.device()), p.att);
   }
+  if (r.pooled) r.pooled->emplace(stride, p);
   return p;
 }
 

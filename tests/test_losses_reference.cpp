@@ -414,6 +414,17 @@ void compare_terms(const std::string& label, const losses::LossTerms& t, const R
   REQUIRE(t.style_per_layer.size() == 4);
   for (int l = 0; l < 4; ++l)
     check_term(label + " " + kStyleLayers[l], t.style_per_layer[l].item(), r.style_per_layer[l]);
+  // The objective's sums are ops::weighted_sum (summed in double, rounded
+  // once): they give what the chain of float add/scale ops they replaced
+  // gave, to float rounding (a few ulps, 2^-24 = 6e-8 each).
+  NoGradGuard no_grad;
+  Tensor style = t.style_per_layer[0];
+  for (int l = 1; l < 4; ++l) style = ops::add(style, t.style_per_layer[l]);
+  const Tensor total =
+      ops::add(ops::add(ops::scale(t.content, float(kWc)), ops::scale(t.style, float(kWs))),
+               ops::add(ops::scale(t.task, float(kWt)), ops::scale(t.tv, float(kWtv))));
+  CHECK(rel_err(t.style.item(), style.item()) <= 3e-7);
+  CHECK(rel_err(t.total.item(), total.item()) <= 3e-7);
 }
 
 // One comparison case for losses::compute_losses.

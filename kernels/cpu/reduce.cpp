@@ -4,6 +4,8 @@
 //   weighted row mse, a (R, M), target row r at t + r * t_row_stride:
 //     out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r,m])^2
 //     da  = gout * rw[r] * 2 (a - t) / (R M)
+//   weighted sum of k scalars: out = sum_i w_i x_i (double, index order);
+//     gx_i = w_i gout
 #include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
@@ -52,6 +54,19 @@ void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, flo
   const auto rows =
       detail::det_row_sums(R, M, [&](int64_t r, int64_t m) { return double(x[r * M + m]); });
   for (int r = 0; r < R; ++r) out[r] = rows[std::size_t(r)] >= double(threshold) ? 1.f : 0.f;
+}
+
+void weighted_sum_forward(const ScalarTerms& t, float* out) {
+  check_scalar_terms("weighted_sum_forward", t);
+  double s = 0;
+  for (int i = 0; i < t.k; ++i) s += double(t.w[i]) * double(t.x[i][0]);
+  out[0] = float(s);
+}
+
+void weighted_sum_backward(const ScalarTerms& t, const float* gout, const ScalarGrads& gx) {
+  check_scalar_terms("weighted_sum_backward", t);
+  for (int i = 0; i < t.k; ++i)
+    if (gx.g[i]) gx.g[i][0] = t.w[i] * gout[0];
 }
 
 }  // namespace mgst::kernels::cpu

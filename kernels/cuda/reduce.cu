@@ -3,6 +3,8 @@
 //   weighted_row_mse_forward:  out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r*ts + m])^2
 //   weighted_row_mse_backward: da[r,m] = gout * rw[r] * 2 (a - t) / (R M)
 //   row_nonempty_forward:      out[r] = [sum_m x[r,m] >= threshold]
+//   weighted_sum_forward:      out = sum_i w[i] x[i][0]   (k <= 8 scalars, one thread)
+//   weighted_sum_backward:     gx[i][0] = w[i] gout[0]   (one thread per term)
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
 #include "kernels/checks.h"
 #include "kernels/cuda/api.h"
@@ -86,7 +88,34 @@ __global__ void __launch_bounds__(detail::kReduceThreads)
   if (threadIdx.x == 0) out[r] = acc >= double(threshold) ? 1.f : 0.f;
 }
 
+// The terms arrive in the kernel's parameters (ScalarTerms by value): one
+// thread sums them in double in index order, as the CPU backend does.
+__global__ void weighted_sum_forward_kernel(ScalarTerms t, float* __restrict__ out) {
+  double s = 0;
+  for (int i = 0; i < t.k; ++i) s += double(t.w[i]) * double(t.x[i][0]);
+  out[0] = float(s);
+}
+
+// thread i: term i's gradient, skipped when its pointer is null.
+__global__ void weighted_sum_backward_kernel(ScalarTerms t, const float* __restrict__ gout,
+                                             ScalarGrads gx) {
+  const int i = threadIdx.x;
+  if (i < t.k && gx.g[i]) gx.g[i][0] = t.w[i] * gout[0];
+}
+
 }  // namespace
+
+void weighted_sum_forward(const ScalarTerms& t, float* out) {
+  check_scalar_terms("weighted_sum_forward", t);
+  weighted_sum_forward_kernel<<<1, 1, 0, stream()>>>(t, out);
+  MGST_CHECK_LAUNCH("weighted_sum_forward", "k=", t.k);
+}
+
+void weighted_sum_backward(const ScalarTerms& t, const float* gout, const ScalarGrads& gx) {
+  check_scalar_terms("weighted_sum_backward", t);
+  weighted_sum_backward_kernel<<<1, ScalarTerms::kMax, 0, stream()>>>(t, gout, gx);
+  MGST_CHECK_LAUNCH("weighted_sum_backward", "k=", t.k);
+}
 
 void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float* out) {
   MGST_CHECK(R >= 0 && M >= 0, "row_nonempty_forward: bad shape R=" << R << " M=" << M);
@@ -132,8 +161,9 @@ MGST_CUDA_ONE_VERSION(
     {"v1_two_stage",
      "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)",
      "unmeasured",
-     "test: MGST_OPS=sum,weighted_row_mse,row_nonempty mgst_tests -ts=cuda -tc='cuda ops*'; bench: "
-     "none yet",
-     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward, row_nonempty_forward}})
+     "test: MGST_OPS=sum,weighted_row_mse,row_nonempty,weighted_sum mgst_tests -ts=cuda -tc='cuda "
+     "ops*'; bench: none yet",
+     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward, row_nonempty_forward,
+      weighted_sum_forward, weighted_sum_backward}})
 
 }  // namespace mgst::kernels::cuda

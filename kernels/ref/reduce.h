@@ -1,5 +1,5 @@
-// Reference reductions: the sum, the weighted row mse and the non-empty row
-// flags, in double precision.
+// Reference reductions: the sum, the weighted row mse, the non-empty row
+// flags and the weighted sum of scalars, in double precision.
 // The contract is in kernels/api.inc ("reduce"); backends: kernels/cpu/reduce.cpp,
 // kernels/cuda/reduce.cu. Header-only.
 #pragma once
@@ -53,6 +53,20 @@ inline std::vector<double> row_nonempty_forward(int R, int64_t M, const std::vec
     out[std::size_t(r)] = s >= threshold ? 1.0 : 0.0;
   }
   return out;
+}
+
+// out = sum_i w_i x_i (x: the k scalars)
+inline double weighted_sum_forward(const std::vector<double>& w, const std::vector<double>& x) {
+  double s = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) s += w[i] * x[i];
+  return s;
+}
+
+// gx_i = w_i gout
+inline std::vector<double> weighted_sum_backward(const std::vector<double>& w, double gout) {
+  std::vector<double> gx;
+  for (double wi : w) gx.push_back(wi * gout);
+  return gx;
 }
 
 }  // namespace mgst::kernels::ref

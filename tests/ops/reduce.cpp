@@ -1,4 +1,5 @@
-// Harness entry: the sum and the weighted row mse. Reference: kernels/ref/reduce.h;
+// Harness entry: the sum, the weighted row mse, the non-empty row flags and
+// the weighted sum of scalars. Reference: kernels/ref/reduce.h;
 // backends: kernels/cpu/reduce.cpp, kernels/cuda/reduce.cu.
 #include "kernels/ref/reduce.h"
 
@@ -8,8 +9,9 @@ namespace mgst::test::ops {
 namespace {
 
 using Fns = kernels::ReduceFns;  // kernels/fns.h
-const Fns kCpu{&kc::sum_forward, &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward,
-               &kc::row_nonempty_forward};
+const Fns kCpu{
+    &kc::sum_forward,          &kc::weighted_row_mse_forward, &kc::weighted_row_mse_backward,
+    &kc::row_nonempty_forward, &kc::weighted_sum_forward,     &kc::weighted_sum_backward};
 
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl sum(std::string name, F f, int64_t n) {
@@ -33,6 +35,24 @@ template <class F>
 Impl nonempty(std::string name, F f, int R, int64_t M, float threshold) {
   return {std::move(name),
           [=](const In& x, const Out& y) { f.row_nonempty_forward(R, M, x[0], threshold, y[0]); }};
+}
+
+// inputs x_0..x_{k-1} (one float each); output out (1); w the fixed weights.
+template <class F>
+Impl wsum(std::string name, F f, std::vector<float> w) {
+  auto terms = [w](const In& x) {
+    kernels::ScalarTerms t;
+    t.k = int(w.size());
+    for (int i = 0; i < t.k; ++i) t.w[i] = w[std::size_t(i)], t.x[i] = x[std::size_t(i)];
+    return t;
+  };
+  return {std::move(name),
+          [=](const In& x, const Out& y) { f.weighted_sum_forward(terms(x), y[0]); },
+          [=](const In& x, const In&, const In& dy, const Out& g) {
+            kernels::ScalarGrads gx;
+            for (std::size_t i = 0; i < w.size(); ++i) gx.g[i] = g[i];
+            f.weighted_sum_backward(terms(x), dy[0], gx);
+          }};
 }
 
 #ifdef MGST_WITH_CUDA
@@ -139,6 +159,42 @@ std::vector<OpCase> reduce_cases() {
 #endif
     c.flops = double(e.R) * e.M;
     c.bytes = 4.0 * e.R * e.M;
+    c.deterministic = true;
+    cases.push_back(std::move(c));
+  }
+  // The objective's loss arithmetic: content = mse + lambda masked_mse, a
+  // style layer w_l (att + bkgd), total = w_c c + w_s s + w_t t + w_tv tv; up
+  // to ScalarTerms::kMax terms, weights of either sign and far apart.
+  const std::vector<std::vector<float>> weight_sets = {
+      {0.75f}, {1.f, 2.5f}, {1e4f, 1.f, 10.f, 0.1f}, {-3.f, 0.f, 1.f, 1e-3f, 7.f, 2.f, -0.5f, 4.f}};
+  for (const auto& w : weight_sets) {
+    OpCase c;
+    c.op = "weighted_sum";
+    c.shape = "k" + std::to_string(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i)
+      c.inputs.push_back({"x" + std::to_string(i),
+                          [sd = ++seed] { return uniform(1, sd, 0.1f, 3.f); }, true, true, false,
+                          elementwise(1e-6, 1e-5), exact()});
+    // the CPU and CUDA kernels do the same double sum and the same float products
+    c.outputs = {{"out", 1, elementwise(1e-6, 1e-6), exact()}};
+    const Vec wd(w.begin(), w.end());
+    c.ref = [wd](const std::vector<Vec>& x) {
+      Vec xs;
+      for (const Vec& v : x) xs.push_back(v[0]);
+      return std::vector<Vec>{{kref::weighted_sum_forward(wd, xs)}};
+    };
+    c.ref_backward = [wd](const std::vector<Vec>&, const std::vector<Vec>& dy) {
+      std::vector<Vec> g;
+      for (double v : kref::weighted_sum_backward(wd, dy[0][0])) g.push_back({v});
+      return g;
+    };
+    c.cpu = wsum("cpu", kCpu, w);
+#ifdef MGST_WITH_CUDA
+    for (const auto& ver : cu::reduce_versions()) c.cuda.push_back(wsum(ver.name, ver.fn, w));
+#endif
+    c.flops = 2.0 * double(w.size());
+    c.bytes = 4.0 * (double(w.size()) + 1);
+    c.gradcheck = true;
     c.deterministic = true;
     cases.push_back(std::move(c));
   }
