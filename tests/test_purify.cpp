@@ -120,8 +120,11 @@ TEST_SUITE("apps") {
     const long rss20 = max_rss_kib(cmd(20)), rss200 = max_rss_kib(cmd(200));
     MESSAGE("purify max RSS: 20 files " << rss20 << " KiB, 200 files " << rss200 << " KiB");
     // Holding every input and output (the old purify) adds ~170 KiB per
-    // 64x96 file here: 180 more files would be ~30 MiB. Allow 4 MiB of noise.
-    CHECK(rss200 < rss20 + 4096);
+    // 64x96 file here: 180 more files would be ~30 MiB. Allow 8 MiB of noise:
+    // the CPU-only build's RSS steps up ~4 MiB once after the first batches
+    // and then stays (2026-12-06: 61.2 MiB at 20 files, 65.2 at 200, 64.2 at
+    // 600), which the old 4 MiB allowance met exactly.
+    CHECK(rss200 < rss20 + 8192);
     CHECK(fs::exists(d + "/out200/f199.png"));
     // The progress line and the summary.
     const std::string log = read_file(d + "/log200.txt");
