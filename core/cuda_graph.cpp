@@ -105,12 +105,4 @@ void CudaGraph::replay() const {
 #endif
 }
 
-long long CudaGraph::kernels() const {
-#ifdef MGST_WITH_CUDA
-  return id_ ? kernels::cuda::graph_kernel_count(id_) : 0;
-#else
-  return 0;
-#endif
-}
-
 }  // namespace mgst

@@ -67,8 +67,7 @@ class CudaGraph {
   CudaGraph& operator=(const CudaGraph&) = delete;
 
   bool valid() const { return id_ != 0; }
-  void replay() const;        // queues one replay on the stream
-  long long kernels() const;  // kernel launches it holds
+  void replay() const;  // queues one replay on the stream
 
  private:
   int id_ = 0;

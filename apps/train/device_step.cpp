@@ -116,13 +116,11 @@ DeviceStep::Outcome DeviceStep::run(const data::Batch& batch, const Objective& o
   try {
     if (st.graph.valid() && graph_allowed(o)) {
       st.graph.replay();
-      out.replayed = true;
     } else if (graph_allowed(o) && st.eager_steps >= 1 && !st.graph_failed) {
       // The warm-up step filled the allocator's cache and every lazy
       // initialisation; now record the step and run it as its first replay.
       try {
         st.graph = CudaGraph::capture([&] { body(st, o); });
-        graph_kernels_ = st.graph.kernels();
       } catch (const Error& e) {
         Tape::current().clear();
         net_.parameters().zero_grad();
@@ -134,7 +132,6 @@ DeviceStep::Outcome DeviceStep::run(const data::Batch& batch, const Objective& o
       }
       if (st.graph.valid()) {
         st.graph.replay();
-        out.replayed = true;
       } else {
         body(st, o);
       }

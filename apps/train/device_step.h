@@ -46,8 +46,7 @@ class DeviceStep {
     // content, style, task, tv, total, then task-net style when psi is on:
     // the means over the ranks.
     std::vector<double> values;
-    double guard = 0;       // finite iff every loss term and gradient was
-    bool replayed = false;  // ran as a CUDA Graph replay
+    double guard = 0;  // finite iff every loss term and gradient was
     // For naming a fault: the step's averaged gradient block and this
     // rank's loss terms (before averaging), still on the device.
     Tensor grads, local_values;
@@ -56,10 +55,6 @@ class DeviceStep {
   // gives), with learning rate lr. Adam's weights and moments change only
   // when the guard is finite; its step count is the caller's.
   Outcome run(const data::Batch& batch, const Objective& objective, float lr, int64_t t);
-
-  bool graphs_enabled() const { return use_graphs_; }
-  // Kernels in the latest captured graph (0 before any capture).
-  long long graph_kernels() const { return graph_kernels_; }
 
  private:
   struct Shape;  // per input shape: device inputs, pinned buffers, the graph
@@ -73,7 +68,6 @@ class DeviceStep {
   Adam& adam_;
   Device device_;
   bool use_graphs_;
-  long long graph_kernels_ = 0;
   std::map<std::tuple<int64_t, int64_t, int64_t, bool>, std::unique_ptr<Shape>> shapes_;
 };
 

@@ -420,12 +420,6 @@ void destroy_graph(int graph) {
 
 bool capturing() { return g_capturing.load(); }
 
-long long graph_kernel_count(int graph) {
-  std::lock_guard<std::mutex> lock(g_graph_mu);
-  auto it = g_graphs.find(graph);
-  return it == g_graphs.end() ? 0 : it->second.kernels;
-}
-
 ActivityCounters activity_counters() {
   return {g_launches.load(std::memory_order_relaxed), g_host_syncs.load(std::memory_order_relaxed),
           g_result_waits.load(std::memory_order_relaxed),

@@ -65,8 +65,6 @@ void abort_capture();  // ends a capture that threw, dropping what it recorded
 void launch_graph(int graph);
 void destroy_graph(int graph);
 bool capturing();
-// Kernel launches recorded in a graph (MGST_CHECK_LAUNCH calls during its capture).
-long long graph_kernel_count(int graph);
 
 // What the backend has asked of the GPU since the process started:
 // kernel launches (every MGST_CHECK_LAUNCH, i.e. every <<< >>> of

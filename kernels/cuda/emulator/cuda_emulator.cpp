@@ -367,19 +367,15 @@ void set_last_error(cudaError_t err) {
   if (last_error == cudaSuccess) last_error = err;
 }
 
-// Every kernel run and how often (launch_counts()); with
-// MGST_EMU_LAUNCH_LOG=FILE also written to FILE at exit (which kernels a
-// test run exercised).
+// MGST_EMU_LAUNCH_LOG=FILE: at exit, FILE lists every kernel launched and
+// how often (which kernels a test run exercised).
 namespace {
 class LaunchLog {
  public:
   void count(const char* kernel) {
+    if (!path_) return;
     std::lock_guard<std::mutex> lock(mu_);
     ++counts_[kernel];
-  }
-  std::map<std::string, long long> counts() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return counts_;
   }
   ~LaunchLog() {
     if (!path_) return;
@@ -396,8 +392,6 @@ class LaunchLog {
 };
 LaunchLog launch_log;
 }  // namespace
-
-std::map<std::string, long long> launch_counts() { return launch_log.counts(); }
 
 // Blocks are shared out over the OpenMP threads (as over SMs: in parallel,
 // in no fixed order); each OS thread has its own engine, fiber stacks and

@@ -37,8 +37,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "kernels/cuda/emulator/launch_log.h"
-
 // Device-code keywords. crt/host_defines.h already maps __device__,
 // __global__, __host__, __forceinline__ and __align__ to plain C++ for a
 // host compiler; the rest are ours. Shared memory is a thread_local static:
