@@ -443,6 +443,25 @@ Tensor weighted_sum(const std::vector<Tensor>& x, const std::vector<float>& w) {
   });
 }
 
+Tensor pack_scalars(const std::vector<Tensor>& x) {
+  const char* name = "pack_scalars";
+  constexpr int kMax = kernels::ScalarTerms::kMax;
+  MGST_CHECK(!x.empty() && x.size() <= std::size_t(kMax),
+             name << ": " << x.size() << " scalars (1 to " << kMax << ")");
+  kernels::ScalarTerms terms;
+  terms.k = int(x.size());
+  for (int i = 0; i < terms.k; ++i) {
+    const Tensor& t = x[std::size_t(i)];
+    MGST_CHECK(t.defined() && t.numel() == 1,
+               name << ": input " << (t.defined() ? t.str() : "undefined") << " is not a scalar");
+    terms.x[i] = t.data();
+  }
+  OpScope op(name, x, double(x.size()));
+  Tensor y = op.empty({int64_t(x.size()) + 1});
+  MGST_KERNEL(op.device(), pack_scalars_forward, terms, y.data());
+  return y;  // no gradient, as row_nonempty
+}
+
 // ---------------------------------------------------------------------------
 Tensor masked_gram(const Tensor& F, const Tensor& w, float eps) {
   const char* name = "masked_gram";

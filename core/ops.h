@@ -68,6 +68,10 @@ Tensor scale(const Tensor& x, float alpha);
 // way for up to kernels::ScalarTerms::kMax (8) terms; more are summed in
 // groups of that many, then the groups' sums.
 Tensor weighted_sum(const std::vector<Tensor>& x, const std::vector<float>& w);
+// [x_0, ..., x_{k-1}, sum_i x_i] as one (k+1) tensor, each x[i] one element,
+// k <= kernels::ScalarTerms::kMax: scalars gathered for one read (and their
+// total, finite only when all are). One launch; no gradient flows through it.
+Tensor pack_scalars(const std::vector<Tensor>& x);
 
 // ---- masked Gram: F (N,C,H,W), w (N,1,H,W) or undefined (all ones)
 // G (N,C,C) = (F*w)(F*w)^T / (C sum w + eps). Gradient w.r.t. F only.

@@ -75,6 +75,7 @@ struct ResampleFns {
 struct ConcatFns {
   decltype(&cpu::concat_channels_forward) forward;
   decltype(&cpu::concat_channels_backward) backward;
+  decltype(&cpu::pack_scalars_forward) pack_scalars;
 };
 
 struct ReduceFns {

@@ -352,6 +352,8 @@ TEST_SUITE("cuda") {
     CHECK(ran("instance_norm_relu_forward") == 10);
     CHECK(ran("instance_norm_relu_backward") == 10);
     CHECK(ran("instance_norm_add_forward") == 5);
+    CHECK(ran("pack_scalars_forward") == 1);     // the step's results and guard
+    CHECK(ran("concat_channels_forward") == 1);  // the net's input (x, m) only
     for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
                              "relu_backward", "instance_norm_forward", "conv2d_forward"})
       CHECK_MESSAGE(ran(gone) == 0, gone);

@@ -16,26 +16,16 @@ namespace mgst::train {
 // first and its pool's blocks go back to the cache only after the tensors
 // it wrote are released.
 struct DeviceStep::Shape {
-  Tensor x, m, v, coef;        // the step's inputs at fixed addresses
-  PinnedBuffer host_in;        // x | m | v | coef, staged for upload
-  PinnedBuffer host_out;       // the packed results, read back
-  Tensor results;              // values | guard, on the device
-  Tensor grads, local_values;  // left by the latest step
+  Tensor x, m, v, coef;         // the step's inputs at fixed addresses
+  PinnedBuffer host_in;         // x | m | v | coef, staged for upload
+  PinnedBuffer host_out;        // the packed results, read back
+  Tensor results;               // values | gradient sum | guard, on the device
+  std::size_t value_count = 0;  // how many of them are loss values
+  Tensor grads, local_values;   // left by the latest step
   int eager_steps = 0;
   bool graph_failed = false;
   CudaGraph graph;
 };
-
-namespace {
-// Scalars (or small tensors) as one (1, n, 1, 1) tensor on their device, so
-// that a single copy reads them all.
-Tensor pack_scalars(const std::vector<Tensor>& xs) {
-  auto flat = [](const Tensor& x) { return ops::reshape(x, {1, x.numel(), 1, 1}); };
-  Tensor r = flat(xs[0]);
-  for (std::size_t i = 1; i < xs.size(); ++i) r = ops::concat_channels(r, flat(xs[i]));
-  return r;
-}
-}  // namespace
 
 DeviceStep::DeviceStep(models::TransformNet& net, const models::Vgg19& vgg, Adam& adam,
                        Device device, bool use_graphs)
@@ -63,17 +53,23 @@ void DeviceStep::body(Shape& st, const Objective& o) {
   allreduce_mean(grads);  // one all-reduce over the whole block (no-op on one rank)
   std::vector<Tensor> terms{t.content, t.style, t.task, t.tv, t.total};
   if (t.task_style.defined()) terms.push_back(t.task_style);  // L_psi (--task-net)
-  const Tensor local_values = pack_scalars(terms);
-  Tensor values = local_values;
+  st.value_count = terms.size();
+  // The results, one launch: [terms..., sum(grads), guard]. The guard, their
+  // total, is finite only when every loss term and gradient is; Adam's kernel
+  // reads it and leaves weights and moments alone when it is not.
+  const Tensor grad_sum = ops::sum(grads);
+  Tensor local_values;
   if (world().size > 1) {
-    values = local_values.clone();
+    local_values = ops::pack_scalars(terms);  // [terms..., their sum]
+    Tensor values = local_values.clone();
     allreduce_mean(values);  // the means over the ranks
+    terms.clear();
+    for (std::size_t i = 0; i < st.value_count; ++i) terms.push_back(values.view(int64_t(i), {1}));
   }
-  // The guard: finite only when every loss term and gradient is; Adam's
-  // kernel reads it and leaves weights and moments alone when it is not.
-  const Tensor guard = ops::add(ops::sum(values), ops::sum(grads));
-  adam_.update(st.coef, grads, guard);
-  st.results = pack_scalars({values, guard});
+  terms.push_back(grad_sum);
+  st.results = ops::pack_scalars(terms);
+  if (!local_values.defined()) local_values = st.results;
+  adam_.update(st.coef, grads, st.results.view(st.results.numel() - 1, {1}));
   st.grads = grads;
   st.local_values = local_values;
   net_.parameters().zero_grad();
@@ -150,7 +146,7 @@ DeviceStep::Outcome DeviceStep::run(const data::Batch& batch, const Objective& o
   if (st.host_out.size() != n) st.host_out = PinnedBuffer(n, device_);
   download_async(st.host_out.data(), st.results);
   wait_for_results(device_);
-  out.values.assign(st.host_out.data(), st.host_out.data() + n - 1);
+  out.values.assign(st.host_out.data(), st.host_out.data() + st.value_count);
   out.guard = st.host_out.data()[n - 1];
   out.grads = st.grads;
   out.local_values = st.local_values;

@@ -1,7 +1,9 @@
 // Channel concatenation, per sample n with P = H*W:
 //   y[n] (Ca+Cb, P) = [a[n] (Ca, P); b[n] (Cb, P)];  da, db = the two slices of dy
+// and k scalars packed with their total: out = [x_0, ..., x_{k-1}, sum_i x_i].
 #include <cstring>
 
+#include "kernels/checks.h"
 #include "kernels/cpu/api.h"
 #include "kernels/cpu/parallel.h"
 #include "kernels/error.h"
@@ -29,6 +31,16 @@ void concat_channels_backward(int N, int Ca, int Cb, int P, const float* dy, flo
     if (da) std::memcpy(da + n * sa, dy + n * (sa + sb), sizeof(float) * sa);
     if (db) std::memcpy(db + n * sb, dy + n * (sa + sb) + sa, sizeof(float) * sb);
   });
+}
+
+void pack_scalars_forward(const ScalarTerms& t, float* out) {
+  check_scalar_terms("pack_scalars_forward", t);
+  double total = 0;
+  for (int i = 0; i < t.k; ++i) {
+    out[i] = t.x[i][0];
+    total += double(t.x[i][0]);
+  }
+  out[t.k] = float(total);
 }
 
 }  // namespace mgst::kernels::cpu

@@ -33,4 +33,13 @@ inline void concat_channels_backward(int N, int Ca, int Cb, int P, const std::ve
   }
 }
 
+// [x_0, ..., x_{k-1}, sum_i x_i]
+inline std::vector<double> pack_scalars_forward(const std::vector<double>& x) {
+  std::vector<double> out = x;
+  double total = 0;
+  for (double v : x) total += v;
+  out.push_back(total);
+  return out;
+}
+
 }  // namespace mgst::kernels::ref

@@ -1,4 +1,4 @@
-// Harness entry: channel concatenation. Reference: kernels/ref/concat.h;
+// Harness entry: channel concatenation and the scalar pack. Reference: kernels/ref/concat.h;
 // backends: kernels/cpu/concat.cpp, kernels/cuda/concat.cu.
 #include "kernels/ref/concat.h"
 
@@ -15,6 +15,17 @@ Impl impl(std::string name, Fwd forward, Bwd backward, int N, int Ca, int Cb, in
           [=](const In& x, const Out& y) { forward(N, Ca, Cb, P, x[0], x[1], y[0]); },
           [=](const In&, const In&, const In& dy, const Out& g) {
             backward(N, Ca, Cb, P, dy[0], g[0], g[1]);
+          }};
+}
+
+// inputs x_0..x_{k-1} (one float each); output out (k+1).
+template <class Pack>
+Impl pack(std::string name, Pack f, int k) {
+  return {std::move(name), [=](const In& x, const Out& y) {
+            kernels::ScalarTerms t;
+            t.k = k;
+            for (int i = 0; i < k; ++i) t.x[i] = x[std::size_t(i)];
+            f(t, y[0]);
           }};
 }
 
@@ -54,6 +65,33 @@ std::vector<OpCase> concat_cases() {
     });
     c.bytes = 8.0 * (na + nb);
     c.gradcheck = na + nb <= 200;
+    cases.push_back(std::move(c));
+  }
+  // A training step's results: the loss terms (5 or 6), the gradient sum, and
+  // their total; values of either sign and far apart.
+  const std::vector<std::vector<float>> packs = {{0.5f},
+                                                 {1e4f, -2.f, 3e-3f},
+                                                 {1.f, 2.f, -3.f, 4e5f, 5.f, -6e-4f, 7.f, 8.f}};
+  for (const auto& v : packs) {
+    OpCase c;
+    c.op = "pack_scalars";
+    c.shape = "k" + std::to_string(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i)
+      c.inputs.push_back({"x" + std::to_string(i), [x = v[i]] { return FVec{x}; }});
+    const int k = int(v.size());
+    // the copies are exact, the total a double sum rounded once on both backends
+    c.outputs = {{"out", k + 1, elementwise(0, 1e-7), exact()}};
+    c.ref = [](const std::vector<Vec>& x) {
+      Vec xs;
+      for (const Vec& e : x) xs.push_back(e[0]);
+      return std::vector<Vec>{kref::pack_scalars_forward(xs)};
+    };
+    c.cpu = pack("cpu", &kc::pack_scalars_forward, k);
+    c.cuda = MGST_OPS_CUDA_VERSIONS(concat_versions, [&](const char* name, const auto& f) {
+      return pack(name, f.pack_scalars, k);
+    });
+    c.bytes = 4.0 * (2 * k + 1);
+    c.deterministic = true;
     cases.push_back(std::move(c));
   }
   return cases;

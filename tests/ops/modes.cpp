@@ -269,6 +269,7 @@ TEST_SUITE("kernels_cpu") {
                          "relu",
                          "channel_affine",
                          "concat_channels",
+                         "pack_scalars",
                          "masked_gram",
                          "sum",
                          "weighted_row_mse",
