@@ -4,7 +4,11 @@
 // barriers, shuffles and mmas, a missing __syncthreads between warps, a bad
 // launch configuration, an mma in a partial warp, a cp.async stage read
 // before its wait) are reported. Stream capture records instead of running,
-// replays in order, and refuses what real capture refuses.
+// replays in order, and refuses what real capture refuses. Device atomics
+// count exactly while blocks run at once, and the last-block pattern
+// (kernels/cuda/last_block.cuh) combines every block's partial on eager
+// launches and graph replays alike, while a ticket counter that does not wrap
+// back to 0 is caught on its second launch.
 #ifdef MGST_CUDA_EMULATED
 #include "kernels/cuda/emulator/cuda_emulator.h"
 // (the emulator header first: it maps the device keywords for what follows)
@@ -23,6 +27,7 @@
 #include "kernels/cuda/check.cuh"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/cp_async.cuh"
+#include "kernels/cuda/last_block.cuh"
 #include "kernels/cuda/mma_tf32.cuh"
 #include "kernels/error.h"
 #include "test_util.h"
@@ -220,9 +225,127 @@ __global__ void twice_plus_one_kernel(int n, float* x) {
   if (i < n) x[i] = x[i] * 2.f + 1.f;
 }
 
+// ---- atomics and the last block ----
+
+// Every thread adds 1 to *count `adds` times, and takes one ticket from
+// *ticket (atomicInc, wrapping at limit) and marks it in seen[ticket].
+__global__ void count_kernel(unsigned* count, int adds, unsigned* ticket, unsigned limit,
+                             unsigned* seen) {
+  for (int k = 0; k < adds; ++k) atomicAdd(count, 1u);
+  atomicAdd(&seen[atomicInc(ticket, limit)], 1u);
+}
+
+// Block b sums x[b*256 + t] (t < 256, i < n) into part[b]; the block that
+// finishes last sums part[0..B) in order into *out. wraps = false takes its
+// ticket with a plain count (atomicAdd, never back to 0) instead of
+// last_block_arrives: correct on the first launch only.
+__global__ void last_block_sum_kernel(int n, const float* x, double* part, unsigned* ticket,
+                                      bool wraps, double* out) {
+  __shared__ double red[32];
+  __shared__ bool last;
+  const int i = int(blockIdx.x * blockDim.x + threadIdx.x);
+  const double s = kd::block_sum(i < n ? double(x[i]) : 0.0, red);
+  if (threadIdx.x == 0) part[blockIdx.x] = s;
+  if (wraps) {
+    last = kd::last_block_arrives(ticket);
+  } else {
+    __threadfence();
+    __syncthreads();
+    if (threadIdx.x == 0) last = atomicAdd(ticket, 1u) == gridDim.x - 1;
+    __syncthreads();
+  }
+  if (!last || threadIdx.x != 0) return;
+  const volatile double* p = part;
+  double total = 0;
+  for (unsigned b = 0; b < gridDim.x; ++b) total += p[b];
+  *out = total;
+}
+
 }  // namespace
 
 TEST_SUITE("cuda") {
+  TEST_CASE("cuda emulator: atomicAdd and atomicInc count exactly while blocks race") {
+    const int blocks = 512, threads = 64, adds = 16, total = blocks * threads;
+    unsigned count = 0, ticket = 0;
+    for (int launch = 1; launch <= 3; ++launch) {
+      CAPTURE(launch);
+      std::vector<unsigned> seen(std::size_t(total), 0);
+      ::mgst::emu::launcher(count_kernel, "count_kernel", blocks,
+                            threads)(&count, adds, &ticket, unsigned(total - 1), seen.data());
+      REQUIRE(cudaGetLastError() == cudaSuccess);
+      CHECK(count == unsigned(launch * total * adds));
+      CHECK(ticket == 0u);  // the last of `total` tickets wrapped it
+      CHECK(std::count(seen.begin(), seen.end(), 1u) == total);  // each ticket drawn once
+    }
+    // atomicInc's wrap: old >= limit gives 0, else old + 1; it returns old.
+    unsigned c = 5;
+    CHECK(atomicInc(&c, 5) == 5u);
+    CHECK(c == 0u);
+    CHECK(atomicInc(&c, 0) == 0u);
+    CHECK(c == 0u);
+    c = 9;
+    CHECK(atomicInc(&c, 5) == 9u);  // above the limit: also back to 0
+    CHECK(c == 0u);
+  }
+
+  TEST_CASE("cuda emulator: the last block sums every block's partial, eager and replayed") {
+    const int threads = 256, blocks = 300, n = blocks * threads - 17;
+    std::vector<float> x(static_cast<std::size_t>(n));
+    double exact = 0;  // small integers: every order of summation is exact
+    for (int i = 0; i < n; ++i) exact += x[std::size_t(i)] = float((i * 7919) % 1001 - 500);
+    std::vector<double> part(std::size_t(blocks), 0.0);
+    unsigned ticket = 0;
+    double out = 0;
+    const double poison = std::numeric_limits<double>::quiet_NaN();
+    for (int launch = 0; launch < 4; ++launch) {
+      CAPTURE(launch);
+      out = -1;
+      std::fill(part.begin(), part.end(), poison);  // no partial left from the last launch
+      ::mgst::emu::launcher(last_block_sum_kernel, "last_block_sum_kernel", blocks,
+                            threads)(n, x.data(), part.data(), &ticket, true, &out);
+      REQUIRE(cudaGetLastError() == cudaSuccess);
+      CHECK(out == exact);
+      CHECK(ticket == 0u);
+    }
+    // Captured once, replayed: each replay starts from the counter at 0.
+    cudaStream_t s = nullptr;
+    REQUIRE(cudaStreamCreate(&s) == cudaSuccess);
+    REQUIRE(cudaStreamBeginCapture(s, cudaStreamCaptureModeRelaxed) == cudaSuccess);
+    ::mgst::emu::launcher(last_block_sum_kernel, "last_block_sum_kernel", blocks, threads, 0,
+                          s)(n, x.data(), part.data(), &ticket, true, &out);
+    cudaGraph_t graph = nullptr;
+    REQUIRE(cudaStreamEndCapture(s, &graph) == cudaSuccess);
+    cudaGraphExec_t exec = nullptr;
+    REQUIRE(cudaGraphInstantiate(&exec, graph, 0) == cudaSuccess);
+    for (int replay = 0; replay < 3; ++replay) {
+      CAPTURE(replay);
+      out = -1;
+      std::fill(part.begin(), part.end(), poison);
+      x[std::size_t(replay)] += 1.f;  // a new input each replay
+      exact += 1;
+      REQUIRE(cudaGraphLaunch(exec, s) == cudaSuccess);
+      REQUIRE(cudaStreamSynchronize(s) == cudaSuccess);
+      CHECK(out == exact);
+      CHECK(ticket == 0u);
+    }
+    CHECK(cudaGraphExecDestroy(exec) == cudaSuccess);
+    CHECK(cudaGraphDestroy(graph) == cudaSuccess);
+    CHECK(cudaStreamDestroy(s) == cudaSuccess);
+
+    // A counter that does not wrap: right once, then no block is "last".
+    out = -1;
+    ::mgst::emu::launcher(last_block_sum_kernel, "last_block_sum_kernel", blocks,
+                          threads)(n, x.data(), part.data(), &ticket, false, &out);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    CHECK(out == exact);
+    CHECK(ticket == unsigned(blocks));
+    out = -1;
+    ::mgst::emu::launcher(last_block_sum_kernel, "last_block_sum_kernel", blocks,
+                          threads)(n, x.data(), part.data(), &ticket, false, &out);
+    REQUIRE(cudaGetLastError() == cudaSuccess);
+    CHECK(out == -1);  // the second launch's tickets run from 300 to 599: never written
+  }
+
   TEST_CASE(
       "cuda emulator: stream capture records launches, copies and memsets; replays run them") {
     cudaStream_t s = nullptr;

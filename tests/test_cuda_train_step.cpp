@@ -357,6 +357,22 @@ TEST_SUITE("cuda") {
     for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
                              "relu_backward", "instance_norm_forward", "conv2d_forward"})
       CHECK_MESSAGE(ran(gone) == 0, gone);
+    // One launch per reduction: the last block combines (kernels/cuda/last_block.cuh), so no
+    // finalize, row_sums or instance_norm_param_grad launch is left.
+    CHECK(ran("sum_forward") == 2);
+    CHECK(ran("weighted_row_mse_forward") == 9);
+    CHECK(ran("masked_mse_forward") == 1);
+    CHECK(ran("task_edge_loss_forward") == 1);
+    CHECK(ran("total_variation_forward") == 1);
+    CHECK(ran("masked_mse_backward mask sums") == 1);
+    CHECK(ran("task_edge_loss_backward mask sums") == 1);
+    CHECK(ran("instance_norm_backward") == 5);
+    long long combines = 0;
+    for (const auto& [op, d] : step)
+      if (op.find(" finalize") != std::string::npos) combines += d;
+    CHECK(combines == 0);
+    for (const char* gone : {"row_sums", "instance_norm_param_grad"})
+      CHECK_MESSAGE(ran(gone) == 0, gone);
     MESSAGE("one eager training step, 24x32 batch 2: " << total << " kernel launches");
   }
 

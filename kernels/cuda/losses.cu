@@ -1,4 +1,4 @@
-// Region losses: the fused value kernels (deterministic two-stage reductions,
+// Region losses: the fused value kernels (deterministic reductions,
 // row_reduce.cuh, one "row" per sample) and their backward kernels (one
 // thread per gradient element, gathers only).
 //
@@ -14,6 +14,16 @@
 // Total variation, y (N,C,H,W), cnt_h = NCH(W-1), cnt_v = NC(H-1)W:
 //   out = sum d_h^2 / cnt_h + sum d_v^2 / cnt_v  (an empty mean contributes 0)
 //   dy[q] = gout * (2/cnt_h (d_h(q-1) - d_h(q)) + 2/cnt_v (d_v(q-W) - d_v(q)))
+//
+// Versions (kVersions at the end), differing only in how row_reduce.cuh
+// combines the partials of the three values and of the mask sums D_n the
+// backward kernels read:
+//   v1_fused_two_stage  the partials kernel, then a finalize (or row sums)
+//                       kernel: two launches per reduction.
+//   v2_fused_one_pass   the block that finishes last does that combine
+//                       (last_block.cuh): one launch, the same bits. Per
+//                       training step this drops 5 launches (3 finalizes,
+//                       2 row sums). Unmeasured.
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/row_reduce.cuh"
@@ -181,77 +191,69 @@ __global__ void tv_backward_kernel(int64_t total, int H, int W, double cnt_h, do
 }
 
 // Per-sample mask sums msum[n] = sum_p m[n, p] into `rows` (N doubles).
+template <detail::ReduceForm Form>
 void mask_sums(const char* what, int N, int64_t P, const float* m, double* rows) {
-  const int B = detail::reduce_blocks(P);
-  detail::Scratch part(std::size_t(B) * N * sizeof(double));
-  detail::launch_row_partials<1>(what, N, P, B, MaskSumTerm{P, m}, part.as<double>());
-  detail::launch_row_sums(N, B, part.as<double>(), rows);
+  detail::reduce_row_sums<Form, 1>(what, N, P, MaskSumTerm{P, m}, rows);
 }
 
-}  // namespace
+// ---- the versions' functions (Form: how the reductions combine) ---------------------
 
-void masked_mse_forward(int N, int C, int P, const float* a, const float* b, const float* m,
-                        float eps, float* out) {
+template <detail::ReduceForm Form>
+void masked_mse_forward_v(int N, int C, int P, const float* a, const float* b, const float* m,
+                          float eps, float* out) {
   MGST_CHECK(N > 0 && C > 0 && P > 0,
              "masked_mse_forward: bad shape N=" << N << " C=" << C << " P=" << P);
-  const int B = detail::reduce_blocks(P);
-  detail::Scratch part(std::size_t(2) * B * N * sizeof(double));
-  detail::launch_row_partials<2>("masked_mse_forward", N, P, B, MaskedMseTerm{C, P, a, b, m},
-                                 part.as<double>());
-  detail::launch_finalize<2>("masked_mse_forward finalize", N, B, part.as<double>(),
-                             MaskedMseFin{N, C, eps}, out);
+  detail::reduce_to_scalar<Form, 2>("masked_mse_forward", "masked_mse_forward finalize", N, P,
+                                    MaskedMseTerm{C, P, a, b, m}, MaskedMseFin{N, C, eps}, out);
 }
 
-void masked_mse_backward(int N, int C, int P, const float* a, const float* b, const float* m,
-                         float eps, const float* gout, float* da) {
+template <detail::ReduceForm Form>
+void masked_mse_backward_v(int N, int C, int P, const float* a, const float* b, const float* m,
+                           float eps, const float* gout, float* da) {
   MGST_CHECK(N > 0 && C > 0 && P > 0,
              "masked_mse_backward: bad shape N=" << N << " C=" << C << " P=" << P);
   detail::Scratch msum(std::size_t(N) * sizeof(double));
-  mask_sums("masked_mse_backward mask sums", N, P, m, msum.as<double>());
+  mask_sums<Form>("masked_mse_backward mask sums", N, P, m, msum.as<double>());
   const int64_t total = int64_t(N) * C * P;
   masked_mse_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
       N, C, P, a, b, m, eps, msum.as<double>(), gout, da);
   MGST_CHECK_LAUNCH("masked_mse_backward", "N=", N, "C=", C, "P=", P);
 }
 
-void task_edge_loss_forward(int N, int H, int W, const float* y, const float* x, const float* m,
-                            float eps, float* out) {
+template <detail::ReduceForm Form>
+void task_edge_loss_forward_v(int N, int H, int W, const float* y, const float* x, const float* m,
+                              float eps, float* out) {
   MGST_CHECK(N > 0 && H > 0 && W > 0,
              "task_edge_loss_forward: bad shape N=" << N << " H=" << H << " W=" << W);
-  const int64_t P = int64_t(H) * W;
-  const int B = detail::reduce_blocks(P);
-  detail::Scratch part(std::size_t(2) * B * N * sizeof(double));
-  detail::launch_row_partials<2>("task_edge_loss_forward", N, P, B, EdgeTerm{H, W, y, x, m},
-                                 part.as<double>());
-  detail::launch_finalize<2>("task_edge_loss_forward finalize", N, B, part.as<double>(),
-                             EdgeFin{N, eps}, out);
+  detail::reduce_to_scalar<Form, 2>("task_edge_loss_forward", "task_edge_loss_forward finalize", N,
+                                    int64_t(H) * W, EdgeTerm{H, W, y, x, m}, EdgeFin{N, eps}, out);
 }
 
-void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x, const float* m,
-                             float eps, const float* gout, float* dy) {
+template <detail::ReduceForm Form>
+void task_edge_loss_backward_v(int N, int H, int W, const float* y, const float* x, const float* m,
+                               float eps, const float* gout, float* dy) {
   MGST_CHECK(N > 0 && H > 0 && W > 0,
              "task_edge_loss_backward: bad shape N=" << N << " H=" << H << " W=" << W);
   const int64_t P = int64_t(H) * W;
   detail::Scratch msum(std::size_t(N) * sizeof(double));
-  mask_sums("task_edge_loss_backward mask sums", N, P, m, msum.as<double>());
+  mask_sums<Form>("task_edge_loss_backward mask sums", N, P, m, msum.as<double>());
   const int64_t total = int64_t(N) * P;
   task_edge_backward_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(
       N, H, W, y, x, m, eps, msum.as<double>(), gout, dy);
   MGST_CHECK_LAUNCH("task_edge_loss_backward", "N=", N, "H=", H, "W=", W);
 }
 
-void total_variation_forward(int N, int C, int H, int W, const float* y, float* out) {
+template <detail::ReduceForm Form>
+void total_variation_forward_v(int N, int C, int H, int W, const float* y, float* out) {
   MGST_CHECK(N > 0 && C > 0 && H > 0 && W > 0, "total_variation_forward: bad shape N="
                                                    << N << " C=" << C << " H=" << H << " W=" << W);
   const int64_t total = int64_t(N) * C * H * W;
   const double cnt_h = double(N) * C * H * (W - 1), cnt_v = double(N) * C * (H - 1) * W;
-  const int B = detail::reduce_blocks(total);
-  detail::Scratch part(std::size_t(2) * B * sizeof(double));
-  detail::launch_row_partials<2>("total_variation_forward", 1, total, B, TvTerm{H, W, y},
-                                 part.as<double>());
-  detail::launch_finalize<2>("total_variation_forward finalize", 1, B, part.as<double>(),
-                             TvFin{cnt_h, cnt_v}, out);
+  detail::reduce_to_scalar<Form, 2>("total_variation_forward", "total_variation_forward finalize",
+                                    1, total, TvTerm{H, W, y}, TvFin{cnt_h, cnt_v}, out);
 }
+
+}  // namespace
 
 void total_variation_backward(int N, int C, int H, int W, const float* y, const float* gout,
                               float* dy) {
@@ -265,15 +267,56 @@ void total_variation_backward(int N, int C, int H, int W, const float* y, const 
   MGST_CHECK_LAUNCH("total_variation_backward", "N=", N, "C=", C, "H=", H, "W=", W);
 }
 
-// The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(
-    losses, LossesFns,
+// The version table (kernels/cuda/versions.h).
+namespace {
+#define MGST_LOSSES_RUN(v)                                                                  \
+  "test: MGST_OPS=masked_mse,task_edge_loss,total_variation mgst_tests -ts=cuda -tc='cuda " \
+  "ops*' (every version); bench: mgst_bench_ops "                                           \
+  "--benchmark_filter='^cuda/(masked_mse|task_edge_loss|total_variation) .*" v "'"
+template <detail::ReduceForm Form>
+constexpr LossesFns kFns = {masked_mse_forward_v<Form>,      masked_mse_backward_v<Form>,
+                            task_edge_loss_forward_v<Form>,  task_edge_loss_backward_v<Form>,
+                            total_variation_forward_v<Form>, total_variation_backward};
+constexpr KernelVersion<LossesFns> kVersions[] = {
     {"v1_fused_two_stage",
-     "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient element",
-     "unmeasured",
-     "test: MGST_OPS=masked_mse,task_edge_loss,total_variation mgst_tests -ts=cuda -tc='cuda "
-     "ops*'; bench: none yet",
-     {masked_mse_forward, masked_mse_backward, task_edge_loss_forward, task_edge_loss_backward,
-      total_variation_forward, total_variation_backward}})
+     "fused value kernels on row_reduce.cuh's two stages; backward one thread per gradient "
+     "element",
+     "unmeasured", MGST_LOSSES_RUN("v1_fused_two_stage"), kFns<detail::ReduceForm::kTwoStage>},
+    {"v2_fused_one_pass",
+     "v1 with each reduction in one launch: the block that finishes last does the combine "
+     "(last_block.cuh)",
+     "unmeasured", MGST_LOSSES_RUN("v2_fused_one_pass"), kFns<detail::ReduceForm::kOnePass>},
+};
+#undef MGST_LOSSES_RUN
+constexpr int kDispatched = find_version(kVersions, "v2_fused_one_pass");
+static_assert(kDispatched >= 0);
+}  // namespace
+
+std::span<const KernelVersion<LossesFns>> losses_versions() { return kVersions; }
+int losses_dispatched() { return kDispatched; }
+
+void masked_mse_forward(int N, int C, int P, const float* a, const float* b, const float* m,
+                        float eps, float* out) {
+  kVersions[kDispatched].fn.masked_mse_forward(N, C, P, a, b, m, eps, out);
+}
+
+void masked_mse_backward(int N, int C, int P, const float* a, const float* b, const float* m,
+                         float eps, const float* gout, float* da) {
+  kVersions[kDispatched].fn.masked_mse_backward(N, C, P, a, b, m, eps, gout, da);
+}
+
+void task_edge_loss_forward(int N, int H, int W, const float* y, const float* x, const float* m,
+                            float eps, float* out) {
+  kVersions[kDispatched].fn.task_edge_loss_forward(N, H, W, y, x, m, eps, out);
+}
+
+void task_edge_loss_backward(int N, int H, int W, const float* y, const float* x, const float* m,
+                             float eps, const float* gout, float* dy) {
+  kVersions[kDispatched].fn.task_edge_loss_backward(N, H, W, y, x, m, eps, gout, dy);
+}
+
+void total_variation_forward(int N, int C, int H, int W, const float* y, float* out) {
+  kVersions[kDispatched].fn.total_variation_forward(N, C, H, W, y, out);
+}
 
 }  // namespace mgst::kernels::cuda

@@ -6,6 +6,15 @@
 //   weighted_sum_forward:      out = sum_i w[i] x[i][0]   (k <= 8 scalars, one thread)
 //   weighted_sum_backward:     gx[i][0] = w[i] gout[0]   (one thread per term)
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
+//
+// Versions (kVersions at the end; they differ in sum_forward and
+// weighted_row_mse_forward only, the other functions are shared):
+//   v1_two_stage  row_reduce.cuh's partials kernel, then its finalize kernel:
+//                 two launches per reduction.
+//   v2_one_pass   the same partials, and the block that finishes last runs the
+//                 same finalize (last_block.cuh): one launch, the same bits.
+//                 Per training step this drops 11 finalize launches (2 sums,
+//                 9 row mses). Unmeasured.
 #include "kernels/checks.h"
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
@@ -17,11 +26,8 @@ namespace detail {
 
 __global__ void row_sums_kernel(int count, int B, const double* __restrict__ part,
                                 double* __restrict__ rows) {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < count; i += gridDim.x * blockDim.x) {
-    double s = 0;
-    for (int b = 0; b < B; ++b) s += part[int64_t(i) * B + b];
-    rows[i] = s;
-  }
+  row_sums_range(blockIdx.x * blockDim.x + threadIdx.x, gridDim.x * blockDim.x, count, B, part,
+                 rows);
 }
 
 void launch_row_sums(int count, int B, const double* part, double* rows) {
@@ -103,6 +109,23 @@ __global__ void weighted_sum_backward_kernel(ScalarTerms t, const float* __restr
   if (i < t.k && gx.g[i]) gx.g[i][0] = t.w[i] * gout[0];
 }
 
+// The two versions' sum_forward and weighted_row_mse_forward.
+template <detail::ReduceForm Form>
+void sum_forward_v(int64_t n, const float* x, float* out) {
+  MGST_CHECK(n >= 0, "sum_forward: negative length " << n);
+  detail::reduce_to_scalar<Form, 1>("sum_forward", "sum_forward finalize", 1, n, SumTerm{x},
+                                    SumFin{}, out);
+}
+
+template <detail::ReduceForm Form>
+void weighted_row_mse_forward_v(int R, int64_t M, const float* a, const float* t,
+                                int64_t t_row_stride, const float* row_weight, float* out) {
+  check_row_mse_shape("weighted_row_mse_forward", R, M, t_row_stride);
+  detail::reduce_to_scalar<Form, 1>("weighted_row_mse_forward", "weighted_row_mse_forward finalize",
+                                    R, M, RowMseTerm{a, t, M, t_row_stride},
+                                    RowMseFin{row_weight, R, M}, out);
+}
+
 }  // namespace
 
 void weighted_sum_forward(const ScalarTerms& t, float* out) {
@@ -124,25 +147,6 @@ void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, flo
   MGST_CHECK_LAUNCH("row_nonempty_forward", "R=", R, "M=", M);
 }
 
-void sum_forward(int64_t n, const float* x, float* out) {
-  MGST_CHECK(n >= 0, "sum_forward: negative length " << n);
-  const int B = detail::reduce_blocks(n);
-  detail::Scratch part(std::size_t(B) * sizeof(double));
-  detail::launch_row_partials<1>("sum_forward", 1, n, B, SumTerm{x}, part.as<double>());
-  detail::launch_finalize<1>("sum_forward finalize", 1, B, part.as<double>(), SumFin{}, out);
-}
-
-void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
-                              int64_t t_row_stride, const float* row_weight, float* out) {
-  check_row_mse_shape("weighted_row_mse_forward", R, M, t_row_stride);
-  const int B = detail::reduce_blocks(M);
-  detail::Scratch part(std::size_t(B) * R * sizeof(double));
-  detail::launch_row_partials<1>("weighted_row_mse_forward", R, M, B,
-                                 RowMseTerm{a, t, M, t_row_stride}, part.as<double>());
-  detail::launch_finalize<1>("weighted_row_mse_forward finalize", R, B, part.as<double>(),
-                             RowMseFin{row_weight, R, M}, out);
-}
-
 void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
                                int64_t t_row_stride, const float* row_weight, const float* gout,
                                float* da) {
@@ -155,15 +159,43 @@ void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
   MGST_CHECK_LAUNCH("weighted_row_mse_backward", "R=", R, "M=", M);
 }
 
-// The version table (kernels/cuda/versions.h): one version, the functions above.
-MGST_CUDA_ONE_VERSION(
-    reduce, ReduceFns,
+// The version table (kernels/cuda/versions.h).
+namespace {
+#define MGST_REDUCE_RUN(v)                                                                         \
+  "test: MGST_OPS=sum,weighted_row_mse,row_nonempty,weighted_sum mgst_tests -ts=cuda -tc='cuda "   \
+  "ops*' (every version); bench: mgst_bench_ops --benchmark_filter='^cuda/(sum|weighted_row_mse) " \
+  ".*" v "'"
+constexpr KernelVersion<ReduceFns> kVersions[] = {
     {"v1_two_stage",
      "row partials in fixed slots, then one fixed-order combine (row_reduce.cuh)",
      "unmeasured",
-     "test: MGST_OPS=sum,weighted_row_mse,row_nonempty,weighted_sum mgst_tests -ts=cuda -tc='cuda "
-     "ops*'; bench: none yet",
-     {sum_forward, weighted_row_mse_forward, weighted_row_mse_backward, row_nonempty_forward,
-      weighted_sum_forward, weighted_sum_backward}})
+     MGST_REDUCE_RUN("v1_two_stage"),
+     {sum_forward_v<detail::ReduceForm::kTwoStage>,
+      weighted_row_mse_forward_v<detail::ReduceForm::kTwoStage>, weighted_row_mse_backward,
+      row_nonempty_forward, weighted_sum_forward, weighted_sum_backward}},
+    {"v2_one_pass",
+     "v1 in one launch: the block that finishes last does the combine (last_block.cuh)",
+     "unmeasured",
+     MGST_REDUCE_RUN("v2_one_pass"),
+     {sum_forward_v<detail::ReduceForm::kOnePass>,
+      weighted_row_mse_forward_v<detail::ReduceForm::kOnePass>, weighted_row_mse_backward,
+      row_nonempty_forward, weighted_sum_forward, weighted_sum_backward}},
+};
+#undef MGST_REDUCE_RUN
+constexpr int kDispatched = find_version(kVersions, "v2_one_pass");
+static_assert(kDispatched >= 0);
+}  // namespace
+
+std::span<const KernelVersion<ReduceFns>> reduce_versions() { return kVersions; }
+int reduce_dispatched() { return kDispatched; }
+
+void sum_forward(int64_t n, const float* x, float* out) {
+  kVersions[kDispatched].fn.sum_forward(n, x, out);
+}
+
+void weighted_row_mse_forward(int R, int64_t M, const float* a, const float* t,
+                              int64_t t_row_stride, const float* row_weight, float* out) {
+  kVersions[kDispatched].fn.weighted_row_mse_forward(R, M, a, t, t_row_stride, row_weight, out);
+}
 
 }  // namespace mgst::kernels::cuda

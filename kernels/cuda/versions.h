@@ -39,7 +39,7 @@ std::span<const KernelVersion<InstanceNormFns>> instance_norm_versions();
 int instance_norm_dispatched();  // index that cuda::instance_norm_* run
 using kernels::InstanceNormFusedFns;
 std::span<const KernelVersion<InstanceNormFusedFns>> instance_norm_fused_versions();
-int instance_norm_fused_dispatched();  // cuda::instance_norm_{relu,add}_* (one version: 0)
+int instance_norm_fused_dispatched();  // index that cuda::instance_norm_relu_backward runs
 
 // ---- gram.cu ----------------------------------------------------------------
 using kernels::MaskedGramFns;

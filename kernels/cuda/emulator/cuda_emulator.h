@@ -28,6 +28,7 @@
 #include <cuda_runtime.h>  // types (dim3, float4, cudaError_t), API declarations
 #include <math.h>          // fmaf, sqrtf, ... in the global namespace, as device code sees them
 
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -217,6 +218,24 @@ MGST_EMU_MINMAX(double)
 #undef MGST_EMU_MINMAX
 
 inline void __syncthreads() { ::mgst::emu::block_barrier(); }
+
+// Device atomics on global memory (the few mgst uses), real atomics: the
+// blocks of a grid run on several OS threads at once. Relaxed, as CUDA's
+// atomicInc/atomicAdd are: ordering with other memory comes from
+// __threadfence(), a full fence here as on the GPU. (x86 orders stores by
+// itself, so a missing fence is not something the emulator can show.)
+// atomicInc: old = *p; *p = old >= limit ? 0 : old + 1; returns old.
+inline unsigned atomicInc(unsigned* p, unsigned limit) {
+  std::atomic_ref<unsigned> a(*p);
+  unsigned old = a.load(std::memory_order_relaxed);
+  while (!a.compare_exchange_weak(old, old >= limit ? 0u : old + 1u, std::memory_order_relaxed))
+    ;
+  return old;
+}
+inline unsigned atomicAdd(unsigned* p, unsigned v) {
+  return std::atomic_ref<unsigned>(*p).fetch_add(v, std::memory_order_relaxed);
+}
+inline void __threadfence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
 
 template <class T>
 inline T __ldg(const T* p) {
