@@ -326,9 +326,9 @@ void bench_gram_ours(benchmark::State& st, GramCase g, bool backward, std::strin
   timed_loop(st,
              [&] {
                if (backward)
-                 v.fn.backward(g.N, g.C, g.P, F, w, 1e-8f, G, dF);
+                 v.fn.backward(g.N, 1, g.C, g.P, F, w, 1e-8f, G, dF);
                else
-                 v.fn.forward(g.N, g.C, g.P, F, w, 1e-8f, G);
+                 v.fn.forward(g.N, 1, g.C, g.P, F, w, 1e-8f, G);
              },
              gram_flops(g), 0, {group, v.name, kBlasRefs});
 }
