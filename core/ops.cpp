@@ -469,14 +469,14 @@ Tensor masked_gram(const Tensor& F, const Tensor& w, float eps) {
     k = as_int(w.size(0) / N);
   }
   OpScope op(name, {F}, 2.0 * k * N * C * C * double(P), {{w, "the mask w"}});
-  Tensor G = op.empty({int64_t(k) * N, C, C});
+  Tensor G = op.empty({int64_t(k) * N, C, C}), D = op.empty({int64_t(k) * N});
   MGST_KERNEL(op.device(), masked_gram_forward, N, k, C, P, F.data(), data_or_null(w), eps,
-              G.data());
-  return op.record(G, [F, w, N, k, C, P, eps](const Tensor& gG, GradSink& grad) {
-    // sum_g w_g^2 (gG_g + gG_g^T) F / (C sum w_g + eps): one kernel for all k
+              G.data(), D.data());
+  return op.record(G, [F, w, D, N, k, C, P](const Tensor& gG, GradSink& grad) {
+    // sum_g w_g^2 (gG_g + gG_g^T) F / D_g: one kernel for all k, D saved above
     Tensor gF = grad.empty(F);
-    MGST_KERNEL(grad.device(), masked_gram_backward, N, k, C, P, F.data(), data_or_null(w), eps,
-                gG.data(), gF.data());
+    MGST_KERNEL(grad.device(), masked_gram_backward, N, k, C, P, F.data(), data_or_null(w),
+                D.data(), gG.data(), gF.data());
     grad.to(F, gF);
   });
 }

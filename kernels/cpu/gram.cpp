@@ -5,7 +5,8 @@
 // Forward: Fw is formed kChunk columns at a time, each chunk's product comes
 // from sgemm (deterministic for any thread count) and the chunks are summed
 // into a double accumulator in chunk order, so long P (65536 at 256x256)
-// keeps float32 rounding to one chunk's worth. Backward: per sample one
+// keeps float32 rounding to one chunk's worth; D_z (double) divides, and is
+// saved as a float for the backward. Backward: per sample one
 // product with inner dimension kC, [S_0 .. S_k-1] (C, kC) times the stacked
 // [w_0^2 F; ..; w_k-1^2 F] (kC, P), S_g the symmetrised dG / D; the stacked
 // operand is formed kChunk columns at a time, like the forward's Fw.
@@ -26,7 +27,7 @@ double weight_sum(int P, const float* w) {
 }  // namespace
 
 void masked_gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps,
-                         float* G) {
+                         float* G, float* Dout) {
   MGST_CHECK(N >= 0 && k >= 1 && C > 0 && P > 0 && (w || k == 1),
              "masked_gram_forward: bad shape N=" << N << " k=" << k << " C=" << C << " P=" << P);
   const int chunk = std::min(P, kGramChunk);
@@ -56,11 +57,12 @@ void masked_gram_forward(int N, int k, int C, int P, const float* F, const float
     const double D = double(C) * weight_sum(P, wn) + double(eps);
     float* Gz = G + int64_t(z) * C * C;
     for (int64_t i = 0; i < int64_t(C) * C; ++i) Gz[i] = float(acc[i] / D);
+    if (Dout) Dout[z] = float(D);
   }
 }
 
-void masked_gram_backward(int N, int k, int C, int P, const float* F, const float* w, float eps,
-                          const float* dG, float* dF) {
+void masked_gram_backward(int N, int k, int C, int P, const float* F, const float* w,
+                          const float* Dz, const float* dG, float* dF) {
   MGST_CHECK(N >= 0 && k >= 1 && C > 0 && P > 0 && (w || k == 1),
              "masked_gram_backward: bad shape N=" << N << " k=" << k << " C=" << C << " P=" << P);
   const int64_t KC = int64_t(k) * C;  // the product's inner dimension
@@ -71,7 +73,7 @@ void masked_gram_backward(int N, int k, int C, int P, const float* F, const floa
     float* dFn = dF + int64_t(n) * C * P;
     for (int g = 0; g < k; ++g) {  // S[i, g*C + j] = (dG[z,i,j] + dG[z,j,i]) / D_z
       const int64_t z = int64_t(g) * N + n;
-      const double D = double(C) * weight_sum(P, w ? w + z * P : nullptr) + double(eps);
+      const double D = Dz[z];
       const float* dGz = dG + z * C * C;
       for (int i = 0; i < C; ++i)
         for (int j = 0; j < C; ++j)

@@ -6,7 +6,8 @@
 //   dF[n,i,p] = sum_g w[z,p]^2 * sum_j (dG[z,i,j] + dG[z,j,i]) F[n,j,p] / D_z
 //
 // Forward, three launches for all kN rows:
-//   1. gram_denominator_kernel: D_z by a fixed-order block reduction.
+//   1. gram_denominator_kernel: D_z by a fixed-order block reduction (kept
+//      in double for the combine, saved as a float for the backward).
 //   2. tiled_gemm_kernel with GramOp: only the upper-triangle tile pairs
 //      (ti <= tj) of each row z are computed, the mask multiplied in while
 //      loading both tiles (no F*w buffer); P is split so the few tiles still
@@ -15,8 +16,8 @@
 //      partial at (min(i,j), max(i,j))) / D_z: the mirror and the
 //      normalisation fused into the split combine. Deterministic and
 //      exactly symmetric.
-// Backward, two launches: the denominators again, then ONE product per
-// sample with inner dimension kC (GramBwdOp),
+// Backward, ONE launch: a product per sample with inner dimension kC
+// (GramBwdOp), reading the forward's saved D,
 //   dF[n] (C, P) = [S_0 .. S_k-1] (C, kC) . [w_0^2 F[n]; ..; w_k-1^2 F[n]] (kC, P),
 // S_g = (dG[z] + dG[z]^T) / D_z formed as the A operand is loaded and w_g^2
 // applied as the B operand is loaded: no S buffer, no symmetrising kernel,
@@ -34,9 +35,9 @@
 //                    computed triangle: exactly symmetric. Run under the
 //                    matmul-tf32 / tf32 policies.
 // (Until 2026-12-06 the backward was three launches per weighting: the
-// denominators, S by a small kernel, then S F with w^2 in the epilogue
+// denominators again, S by a small kernel, then S F with w^2 in the epilogue
 // through the cp.async pipeline; a style layer's two regions then cost six
-// backward launches and an add, now two.)
+// backward launches and an add, now one.)
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/mma_gemm.cuh"
@@ -49,9 +50,10 @@ namespace {
 using detail::ceil_div;
 using detail::Tile;
 
-// grid (kN), block 256: D[z] = C * sum_p w[z, p] + eps (w == nullptr: C*P + eps).
+// grid (kN), block 256: D[z] = C * sum_p w[z, p] + eps (w == nullptr: C*P + eps),
+// and its float in Dout[z] (nullable) for the backward.
 __global__ void gram_denominator_kernel(int C, int P, const float* __restrict__ w, float eps,
-                                        double* __restrict__ D) {
+                                        double* __restrict__ D, float* __restrict__ Dout) {
   __shared__ double red[32];
   const int z = blockIdx.x;
   double s = 0;
@@ -61,7 +63,10 @@ __global__ void gram_denominator_kernel(int C, int P, const float* __restrict__ 
   } else {
     s = P;
   }
-  if (threadIdx.x == 0) D[z] = double(C) * s + double(eps);
+  if (threadIdx.x == 0) {
+    D[z] = double(C) * s + double(eps);
+    if (Dout) Dout[z] = float(D[z]);
+  }
 }
 
 // Upper-triangle tiles of (F w)(F w)^T. Grid (T(T+1)/2, splits, kN) with
@@ -128,7 +133,7 @@ __global__ void gram_combine_kernel(int N, int C, int splits, const float* __res
 struct GramBwdOp {
   int N, C, P, K;   // K = k * C, the inner dimension
   const float* dG;  // (kN, C, C)
-  const double* D;  // (kN)
+  const float* D;   // (kN), saved by the forward
   const float* F;
   const float* w;  // (kN, P) or nullptr (k = 1)
   float* dF;
@@ -154,7 +159,7 @@ struct GramBwdOp {
     const int64_t z = int64_t(g) * N + r.n;
     const float* G = dG + z * C * C;
     return float((double(__ldg(G + int64_t(r.i) * C + j)) + __ldg(G + int64_t(j) * C + r.i)) /
-                 __ldg(D + z));
+                 double(__ldg(D + z)));
   }
   __device__ Col col(int z, int n) const { return {z, n, n < P}; }
   __device__ float b(const Col& c, int kk) const {
@@ -180,9 +185,9 @@ void check(int N, int k, int C, int P, const float* w, const char* op) {
              op << ": too large N=" << N << " k=" << k << " C=" << C << " P=" << P);
 }
 
-// D[z] for the Z = kN weighting rows.
-void launch_denominator(int Z, int C, int P, const float* w, float eps, double* D) {
-  gram_denominator_kernel<<<Z, 256, 0, stream()>>>(C, P, w, eps, D);
+// D[z] for the Z = kN weighting rows (Dout nullable).
+void launch_denominator(int Z, int C, int P, const float* w, float eps, double* D, float* Dout) {
+  gram_denominator_kernel<<<Z, 256, 0, stream()>>>(C, P, w, eps, D, Dout);
   MGST_CHECK_LAUNCH("masked_gram denominator", "rows=", Z, "C=", C, "P=", P);
 }
 
@@ -206,12 +211,13 @@ void gram_forward_tiled(int N, int Z, int C, int P, const float* F, const float*
 // The tiles by C: Small (64) for C <= 64, else Big (128). v1 runs the fp32
 // SIMT kernel, v2 the TF32 tensor-core one (same Ops, same splits).
 template <class Small, class Big>
-void gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps, float* G) {
+void gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps, float* G,
+                  float* Dout) {
   check(N, k, C, P, w, "masked_gram_forward");
   if (N == 0) return;
   const int Z = k * N;
   detail::Scratch D(std::size_t(Z) * sizeof(double));
-  launch_denominator(Z, C, P, w, eps, D.as<double>());
+  launch_denominator(Z, C, P, w, eps, D.as<double>(), Dout);
   if (C <= 64)
     gram_forward_tiled<Small>(N, Z, C, P, F, w, D.as<double>(), G);
   else
@@ -219,13 +225,11 @@ void gram_forward(int N, int k, int C, int P, const float* F, const float* w, fl
 }
 
 template <class Small, class Big>
-void gram_backward(int N, int k, int C, int P, const float* F, const float* w, float eps,
+void gram_backward(int N, int k, int C, int P, const float* F, const float* w, const float* D,
                    const float* dG, float* dF) {
   check(N, k, C, P, w, "masked_gram_backward");
   if (N == 0) return;
-  detail::Scratch D(std::size_t(k) * N * sizeof(double));
-  launch_denominator(k * N, C, P, w, eps, D.as<double>());
-  const GramBwdOp op{N, C, P, k * C, dG, D.as<double>(), F, w, dF};
+  const GramBwdOp op{N, C, P, k * C, dG, D, F, w, dF};
   if (C <= 64)
     detail::launch_gemm<Small>(op, dim3(ceil_div(P, Small::BN), ceil_div(C, Small::BM), N),
                                "masked_gram_backward");
@@ -268,12 +272,12 @@ int masked_gram_dispatched() {
 }
 
 void masked_gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps,
-                         float* G) {
-  kVersions[masked_gram_dispatched()].fn.forward(N, k, C, P, F, w, eps, G);
+                         float* G, float* D) {
+  kVersions[masked_gram_dispatched()].fn.forward(N, k, C, P, F, w, eps, G, D);
 }
-void masked_gram_backward(int N, int k, int C, int P, const float* F, const float* w, float eps,
-                          const float* dG, float* dF) {
-  kVersions[masked_gram_dispatched()].fn.backward(N, k, C, P, F, w, eps, dG, dF);
+void masked_gram_backward(int N, int k, int C, int P, const float* F, const float* w,
+                          const float* D, const float* dG, float* dF) {
+  kVersions[masked_gram_dispatched()].fn.backward(N, k, C, P, F, w, D, dG, dF);
 }
 
 }  // namespace mgst::kernels::cuda

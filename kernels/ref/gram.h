@@ -33,6 +33,18 @@ inline std::vector<double> masked_gram_forward(int N, int k, int C, int P,
   return G;
 }
 
+// D (kN): the normalisers D_z the forward saves for the backward.
+inline std::vector<double> masked_gram_denominators(int N, int k, int C, int P,
+                                                    const std::vector<double>& w, double eps) {
+  std::vector<double> D(std::size_t(k) * N);
+  for (int z = 0; z < k * N; ++z) {
+    double ws = 0;
+    for (int p = 0; p < P; ++p) ws += w.empty() ? 1.0 : w[std::size_t(z) * P + p];
+    D[std::size_t(z)] = C * ws + eps;
+  }
+  return D;
+}
+
 // dF[n,i,p] = sum_g w[z,p]^2 * sum_j (dG[z,i,j] + dG[z,j,i]) F[n,j,p] / D_z,
 // z = g*N + n (F appears in G[z] as both the row and the column factor, hence
 // dG and its transpose; the k weightings of a sample add their gradients).

@@ -11,14 +11,15 @@ namespace {
 
 constexpr float kEps = 1e-8f;
 
-// inputs F (N,C,P), w (kN,P; with k = 1 optional: all ones); output G (kN,C,C).
+// inputs F (N,C,P), w (kN,P; with k = 1 optional: all ones); outputs G
+// (kN,C,C) and the normalisers D (kN) the backward reads.
 // forward/backward: the CPU functions or a CUDA version's (same signatures)
 template <class Fwd, class Bwd>
 Impl impl(std::string name, Fwd forward, Bwd backward, int N, int k, int C, int P) {
   return {std::move(name),
-          [=](const In& x, const Out& y) { forward(N, k, C, P, x[0], x[1], kEps, y[0]); },
-          [=](const In& x, const In&, const In& dy, const Out& g) {
-            backward(N, k, C, P, x[0], x[1], kEps, dy[0], g[0]);
+          [=](const In& x, const Out& y) { forward(N, k, C, P, x[0], x[1], kEps, y[0], y[1]); },
+          [=](const In& x, const In& y, const In& dy, const Out& g) {
+            backward(N, k, C, P, x[0], x[1], y[1], dy[0], g[0]);
           }};
 }
 
@@ -55,9 +56,11 @@ std::vector<OpCase> gram_cases() {
     c.inputs = {{"F", [s, nF, sd = ++seed] { return uniform(nF, sd, s.lo, s.hi); }, true, false,
                  false, elementwise(1e-5, 1e-4), matrix()},
                 w};
-    c.outputs = {{"G", nG, normalised(s.P > 5000 ? 1e-6 : 1e-5), matrix()}};
+    c.outputs = {{"G", nG, normalised(s.P > 5000 ? 1e-6 : 1e-5), matrix()},
+                 {"D", int64_t(s.k) * s.N, elementwise(0, 1e-6), elementwise(0, 1e-6), false}};
     c.ref = [s](const std::vector<Vec>& x) {
-      return std::vector<Vec>{kref::masked_gram_forward(s.N, s.k, s.C, s.P, x[0], x[1], kEps)};
+      return std::vector<Vec>{kref::masked_gram_forward(s.N, s.k, s.C, s.P, x[0], x[1], kEps),
+                              kref::masked_gram_denominators(s.N, s.k, s.C, s.P, x[1], kEps)};
     };
     c.ref_backward = [s](const std::vector<Vec>& x, const std::vector<Vec>& dy) {
       return std::vector<Vec>{kref::masked_gram_backward(s.N, s.k, s.C, s.P, x[0], x[1], kEps,
