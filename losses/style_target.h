@@ -44,8 +44,9 @@ struct GramTarget {
 struct StackedTarget {
   Tensor gram;               // (2N, C, C): rows 0..N-1 attention, N..2N-1 bkgd
   std::vector<float> valid;  // (2N)
-  Tensor valid_rows;         // (2N) on the gram's device where the rows' validity
-                             // differ; undefined where all rows share valid[0]
+  Tensor valid_rows;         // (2N) on the gram's device where the rows' validity may
+                             // differ (always for a paired target); undefined where
+                             // all rows share valid[0], a factor of the row weights
 };
 struct StyleTarget {
   std::map<std::string, std::array<GramTarget, 2>> layers;
