@@ -222,12 +222,23 @@ Tensor avg_pool(const Tensor& x, int k) {
   const int NC = as_int(x.size(0) * x.size(1)), H = as_int(x.size(2)), W = as_int(x.size(3));
   OpScope op(name, {x});
   Tensor y = op.empty({x.size(0), x.size(1), H / k, W / k});
-  MGST_KERNEL(op.device(), avg_pool_forward, NC, H, W, k, x.data(), y.data());
+  MGST_KERNEL(op.device(), avg_pool_forward, NC, H, W, k, false, x.data(), y.data());
   return op.record(y, [x, NC, H, W, k](const Tensor& gy, GradSink& grad) {
     Tensor gx = grad.empty(x);  // gy / k^2 to every pixel of the window
     MGST_KERNEL(grad.device(), avg_pool_backward, NC, H, W, k, gy.data(), gx.data());
     grad.to(x, gx);
   });
+}
+
+Tensor avg_pool_complement(const Tensor& x, int k) {
+  const char* name = "avg_pool_complement";
+  check_dim(name, "input", x, 4);
+  MGST_CHECK(k >= 1, name << ": window " << k);
+  const int NC = as_int(x.size(0) * x.size(1)), H = as_int(x.size(2)), W = as_int(x.size(3));
+  OpScope op(name, {x});
+  Tensor y = op.empty({2 * x.size(0), x.size(1), H / k, W / k});
+  MGST_KERNEL(op.device(), avg_pool_forward, NC, H, W, k, true, x.data(), y.data());
+  return y;  // weights, not a function of anything trained: no gradient
 }
 
 // ---------------------------------------------------------------------------
@@ -466,15 +477,25 @@ Tensor pack_scalars(const std::vector<Tensor>& x) {
 Tensor masked_gram(const Tensor& F, const Tensor& w, float eps) {
   const char* name = "masked_gram";
   check_dim(name, "features", F, 4);
-  if (w.defined()) check_mask(name, F, w);
   const int N = as_int(F.size(0)), C = as_int(F.size(1)), P = as_int(F.size(2) * F.size(3));
-  OpScope op(name, {F}, 2.0 * N * C * C * double(P), {{w, "the mask w"}});
-  Tensor G = op.empty({N, C, C});
-  MGST_KERNEL(op.device(), masked_gram_forward, N, C, P, F.data(), data_or_null(w), eps, G.data());
-  return op.record(G, [F, w, N, C, P, eps](const Tensor& gG, GradSink& grad) {
-    Tensor gF = grad.empty(F);  // (gG + gG^T) (F*w) w / (C sum w + eps)
-    MGST_KERNEL(grad.device(), masked_gram_backward, N, C, P, F.data(), data_or_null(w), eps,
-                gG.data(), gF.data());
+  int k = 1;  // weightings per sample
+  if (w.defined()) {
+    check_dim(name, "mask", w, 4);
+    MGST_CHECK(N > 0 && w.size(0) % N == 0 && w.size(0) > 0 && w.size(1) == 1 &&
+                   w.size(2) == F.size(2) && w.size(3) == F.size(3),
+               name << ": mask " << shape_str(w.shape()) << " does not fit features "
+                    << shape_str(F.shape()) << " (expected (k*N, 1, H, W))");
+    k = as_int(w.size(0) / N);
+  }
+  OpScope op(name, {F}, 2.0 * k * N * C * C * double(P), {{w, "the mask w"}});
+  Tensor G = op.empty({int64_t(k) * N, C, C}), D = op.empty({int64_t(k) * N});
+  MGST_KERNEL(op.device(), masked_gram_forward, N, k, C, P, F.data(), data_or_null(w), eps,
+              G.data(), D.data());
+  return op.record(G, [F, w, D, N, k, C, P](const Tensor& gG, GradSink& grad) {
+    // sum_g w_g^2 (gG_g + gG_g^T) F / D_g: one kernel for all k, D saved above
+    Tensor gF = grad.empty(F);
+    MGST_KERNEL(grad.device(), masked_gram_backward, N, k, C, P, F.data(), data_or_null(w),
+                D.data(), gG.data(), gF.data());
     grad.to(F, gF);
   });
 }
@@ -492,13 +513,13 @@ Tensor sum(const Tensor& x) {
   });
 }
 
-Tensor row_nonempty(const Tensor& x, float threshold) {
+Tensor row_nonempty(const Tensor& x, float threshold, float value) {
   MGST_CHECK(x.dim() >= 1, "row_nonempty: " << x.str() << " has no rows");
   const int R = as_int(x.size(0));
   const int64_t M = R ? x.numel() / R : 0;
   OpScope op("row_nonempty", {x}, double(x.numel()));
   Tensor out = op.empty({R});
-  MGST_KERNEL(op.device(), row_nonempty_forward, R, M, x.data(), threshold, out.data());
+  MGST_KERNEL(op.device(), row_nonempty_forward, R, M, x.data(), threshold, value, out.data());
   return out;  // a step function: no gradient
 }
 

@@ -42,6 +42,10 @@ Tensor reflection_pad(const Tensor& x, int pad);  // (N,C,H+2p,W+2p)
 Tensor upsample_nearest2x(const Tensor& x);       // (N,C,2H,2W)
 Tensor max_pool2x2(const Tensor& x);              // (N,C,H/2,W/2)
 Tensor avg_pool(const Tensor& x, int k);          // (N,C,H/k,W/k)
+// (2N,C,H/k,W/k): avg_pool(x, k) in rows 0..N-1, 1 - avg_pool(x, k) in rows
+// N..2N-1 (k = 1: x and 1 - x), one kernel; a constant (no gradient): the
+// style loss's attention and bkgd weights at a layer's resolution.
+Tensor avg_pool_complement(const Tensor& x, int k);
 // gamma, beta (C); biased variance over H*W.
 Tensor instance_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, float eps = 1e-5f);
 // relu(instance_norm(x, gamma, beta)) and instance_norm(x, gamma, beta) + r
@@ -73,8 +77,10 @@ Tensor weighted_sum(const std::vector<Tensor>& x, const std::vector<float>& w);
 // total, finite only when all are). One launch; no gradient flows through it.
 Tensor pack_scalars(const std::vector<Tensor>& x);
 
-// ---- masked Gram: F (N,C,H,W), w (N,1,H,W) or undefined (all ones)
-// G (N,C,C) = (F*w)(F*w)^T / (C sum w + eps). Gradient w.r.t. F only.
+// ---- masked Gram: F (N,C,H,W), w (kN,1,H,W) (k weightings per sample, row
+// z = g*N + n weighting sample n) or undefined (all ones, k = 1):
+// G (kN,C,C), G[z] = (F[n]*w[z])(F[n]*w[z])^T / (C sum w[z] + eps). Gradient
+// w.r.t. F only, the k weightings' parts summed by the one backward kernel.
 Tensor masked_gram(const Tensor& F, const Tensor& w, float eps = 1e-8f);
 
 // ---- reductions and losses (scalar outputs, shape {})
@@ -84,9 +90,10 @@ Tensor mse(const Tensor& a, const Tensor& b);
 // (1/R) sum_r row_weight[r] * mean((a[r] - t[r])^2): a (R, ...), t (R, ...)
 // or (1, ...) broadcast; row_weight (R) constant or undefined (all ones).
 Tensor weighted_row_mse(const Tensor& a, const Tensor& t, const Tensor& row_weight);
-// (R): 1 where the row's sum is >= threshold, else 0; x (R, ...). A constant
-// (no gradient): the style terms' empty-region guard, computed on the device.
-Tensor row_nonempty(const Tensor& x, float threshold);
+// (R): `value` where the row's sum is >= threshold, else 0; x (R, ...). A
+// constant (no gradient): the style terms' empty-region guard, computed on
+// the device, and their row weight where the region is not empty.
+Tensor row_nonempty(const Tensor& x, float threshold, float value = 1.f);
 // a, b (N,C,H,W), m (N,1,H,W): (1/N) sum_n sum_p m |a-b|^2 / (C sum_p m + eps)
 Tensor masked_mse(const Tensor& a, const Tensor& b, const Tensor& m, float eps = 1e-8f);
 // METHOD.md's region-level task-guided edge loss; y, x (N,3,H,W), m (N,1,H,W)

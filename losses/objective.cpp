@@ -41,57 +41,32 @@ std::vector<Tensor> region_style_loss(const models::LossNetwork& net,
   MGST_CHECK(layer_weights.size() == layers.size(), layer_weights.size()
                                                         << " layer weights for " << layers.size()
                                                         << " " << net.kind() << " style layers");
-  // The row weights of every layer and region: the empty-region guard,
-  // computed on the device (a step reads nothing back), times the target's
-  // validity. A target with one row (the mean target) has one validity,
-  // applied as a factor; per-sample targets (paired) have their validity
-  // uploaded in ONE copy for all layers and regions.
-  std::vector<PooledRegions> pooled;
-  std::vector<float> valid;
-  bool per_sample = false;
-  int64_t N = 0;
-  for (const std::string& l : layers) {
-    pooled.push_back(pool_regions(regions, net.stride(l)));
-    N = feats.at(l).size(0);
-    for (int r = 0; r < 2; ++r) {
-      const GramTarget& tg = target.layers.at(l)[r];
-      const int64_t R = tg.gram.size(0);
-      MGST_CHECK(R == 1 || R == N,
-                 "style target for " << l << " has " << R << " rows for a batch of " << N);
-      per_sample = per_sample || R > 1;
-      for (int64_t n = 0; n < N; ++n) valid.push_back(tg.valid[R == 1 ? 0 : n]);
-    }
-  }
+  // Per layer, both regions at once: G (2N, C, C) = the masked Grams of F_l
+  // by the stacked pooled weights (rows 0..N-1 attention, N..2N-1 bkgd), one
+  // row mse against the stacked target with row weights 2 w_l where the
+  // region is non-empty (the device guard) times the target's validity:
+  //   (1/2N) sum_r 2 w_l [nonempty_r valid_r] mse(G_r, T_r)
+  //     = w_l (mean_n att_n + mean_n bkgd_n)
+  // as METHOD.md's w_l sum_r mse(G(F_l, r_l), T_l,r), the batch mean
+  // dividing by N per region.
   std::vector<Tensor> out;
-  if (layers.empty()) return out;
-  const Tensor valid_all =
-      per_sample ? Tensor::from_vector({int64_t(valid.size())}, valid, feats.at(layers[0]).device())
-                 : Tensor();
-  auto row_weights = [&](std::size_t i, int r) {
-    NoGradGuard no_grad;
-    const Tensor& p = r == kAttention ? pooled[i].att : pooled[i].bkgd;
-    const Tensor nonempty = ops::row_nonempty(p, kEmptyRegion);
-    if (valid_all.defined())
-      return ops::mul(nonempty, valid_all.view((int64_t(i) * 2 + r) * N, {N}));
-    const float v = valid[(i * 2 + std::size_t(r)) * std::size_t(N)];
-    return v == 1.f ? nonempty : ops::scale(nonempty, v);
-  };
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const std::string& l = layers[i];
-    const PooledRegions& p = pooled[i];
+    const PooledRegions p = pool_regions(regions, net.stride(l));
     const Tensor& F = feats.at(l);
-    const int64_t C = F.size(1);
-    std::vector<Tensor> region_terms;  // mse(G(F_l, r_l), T_l,r) for r = att, bkgd
-    for (int r = 0; r < 2; ++r) {
-      const GramTarget& tg = target.layers.at(l)[r];
-      const int64_t R = tg.gram.size(0);
-      const Tensor G = ops::masked_gram(F, r == kAttention ? p.att : p.bkgd, 1e-8f);
-      region_terms.push_back(ops::weighted_row_mse(ops::reshape(G, {N, C * C}),
-                                                   ops::reshape(tg.gram, {R, C * C}),
-                                                   row_weights(i, r)));
+    const int64_t N = F.size(0), C = F.size(1);
+    const StackedTarget& tg = stacked_target(target, l, N);
+    const float two_wl = 2.f * float(layer_weights[i]);
+    Tensor row_weight;
+    {
+      NoGradGuard no_grad;
+      row_weight = tg.valid_rows.defined()
+                       ? ops::mul(ops::row_nonempty(p.both, kEmptyRegion, two_wl), tg.valid_rows)
+                       : ops::row_nonempty(p.both, kEmptyRegion, two_wl * tg.valid[0]);
     }
-    const float w_l = float(layer_weights[i]);
-    out.push_back(ops::weighted_sum(region_terms, {w_l, w_l}));  // w_l (att + bkgd)
+    const Tensor G = ops::masked_gram(F, p.both, 1e-8f);
+    out.push_back(ops::weighted_row_mse(ops::reshape(G, {2 * N, C * C}),
+                                        ops::reshape(tg.gram, {2 * N, C * C}), row_weight));
   }
   return out;
 }

@@ -13,11 +13,30 @@ RegionWeights make_regions(const Tensor& m, const Tensor& v) {
     r.att = m;
     return r;
   }
-  Tensor ones = Tensor::ones(m.shape(), m.device());
-  r.att = ops::mul(m, v);
-  r.bkgd = ops::mul(ops::sub(ones, m), v);
+  // [m; 1 - m] * [v; v]: both regions' full-resolution weights in one tensor
+  const int64_t N = m.size(0), per = N ? m.numel() / N : 0;
+  Tensor vv = Tensor::empty({2 * N, m.size(1), m.size(2), m.size(3)}, m.device());
+  vv.view(0, v.shape()).copy_from(v);
+  vv.view(N * per, v.shape()).copy_from(v);
+  r.both = ops::mul(ops::avg_pool_complement(m, 1), vv);
+  r.att = r.both.view(0, m.shape());
+  r.bkgd = r.both.view(N * per, m.shape());
   return r;
 }
+
+namespace {
+// att and bkgd as views of the stacked (2N, ...) weights
+PooledRegions split(const Tensor& both) {
+  const int64_t N = both.size(0) / 2;
+  Shape half = both.shape();
+  half[0] = N;
+  PooledRegions p;
+  p.both = both;
+  p.att = both.view(0, half);
+  p.bkgd = both.view(both.numel() / 2, half);
+  return p;
+}
+}  // namespace
 
 PooledRegions pool_regions(const RegionWeights& r, int stride) {
   if (r.pooled) {
@@ -25,13 +44,8 @@ PooledRegions pool_regions(const RegionWeights& r, int stride) {
     if (it != r.pooled->end()) return it->second;
   }
   NoGradGuard no_grad;
-  PooledRegions p;
-  p.att = ops::avg_pool(r.att, stride);
-  if (r.bkgd.defined()) {
-    p.bkgd = ops::avg_pool(r.bkgd, stride);
-  } else {
-    p.bkgd = ops::sub(Tensor::ones(p.att.shape(), p.att.device()), p.att);
-  }
+  const PooledRegions p = split(r.both.defined() ? ops::avg_pool(r.both, stride)
+                                                 : ops::avg_pool_complement(r.att, stride));
   if (r.pooled) r.pooled->emplace(stride, p);
   return p;
 }

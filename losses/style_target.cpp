@@ -17,10 +17,38 @@ StyleGrams compute_style_grams(const models::LossNetwork& net, const Tensor& img
   for (const auto& l : layers) {
     const PooledRegions p = pool_regions(regions, net.stride(l));
     const Tensor& F = feats.at(l);
-    g.gram[l] = {ops::masked_gram(F, p.att), ops::masked_gram(F, p.bkgd)};
+    const Tensor G = ops::masked_gram(F, p.both);  // (2, C, C): attention, bkgd
+    const int64_t C = F.size(1);
+    g.gram[l] = {G.view(0, {1, C, C}), G.view(C * C, {1, C, C})};
     g.present[l] = {region_sums(p.att)[0] >= kEmptyRegion, region_sums(p.bkgd)[0] >= kEmptyRegion};
   }
   return g;
+}
+
+const StackedTarget& stacked_target(const StyleTarget& t, const std::string& layer, int64_t N) {
+  const auto key = std::make_pair(layer, N);
+  if (const auto it = t.stacked->find(key); it != t.stacked->end()) return it->second;
+  NoGradGuard no_grad;
+  const auto& regions = t.layers.at(layer);
+  const Tensor& first = regions[0].gram;
+  const int64_t C = first.size(1), CC = C * C;
+  StackedTarget s;
+  s.gram = Tensor::empty({2 * N, C, C}, first.device());
+  for (int r = 0; r < 2; ++r) {
+    const GramTarget& tg = regions[std::size_t(r)];
+    const int64_t R = tg.gram.size(0);
+    MGST_CHECK((R == 1 || R == N) && tg.gram.numel() == R * CC && int64_t(tg.valid.size()) == R,
+               "style target for " << layer << " has " << R << " rows for a batch of " << N);
+    if (R == N) s.gram.view(r * N * CC, {N, C, C}).copy_from(tg.gram);
+    for (int64_t n = 0; n < N; ++n) {
+      if (R == 1) s.gram.view((r * N + n) * CC, {1, C, C}).copy_from(tg.gram);
+      s.valid.push_back(tg.valid[std::size_t(R == 1 ? 0 : n)]);
+    }
+  }
+  bool uniform = true;
+  for (float v : s.valid) uniform = uniform && v == s.valid[0];
+  if (!uniform) s.valid_rows = Tensor::from_vector({2 * N}, s.valid, first.device());
+  return t.stacked->emplace(key, std::move(s)).first->second;
 }
 
 StyleTarget mean_style_target(const std::vector<StyleGrams>& set,
@@ -55,21 +83,38 @@ StyleTarget paired_style_target(const std::vector<StyleGrams>& set, const std::v
   MGST_CHECK(!set.empty() && !pairing.empty(), "paired style target: empty style set or batch");
   StyleTarget t;
   const int N = int(pairing.size());
+  // Built stacked (stacked_target's form, region r's rows r*N..r*N+N-1), the
+  // per-region grams as views into it; the row validity of every layer goes
+  // up in one copy.
+  std::vector<float> valid_all;
+  std::vector<StackedTarget> stacks;
   for (const auto& l : layers) {
+    const Tensor& first = set[0].gram.at(l)[0];
+    const int64_t C = first.size(1), CC = C * C;
+    StackedTarget s;
+    s.gram = Tensor::empty({2 * N, C, C}, first.device());
     for (int r = 0; r < 2; ++r) {
-      const Tensor& first = set[0].gram.at(l)[r];
-      const int64_t CC = first.numel();
-      Tensor stacked = Tensor::empty({N, first.size(1), first.size(2)}, first.device());
       std::vector<float> valid(N);
       for (int n = 0; n < N; ++n) {
         const int k = pairing[n];
         MGST_CHECK(k >= 0 && k < int(set.size()),
                    "pairing index " << k << " outside the style set");
-        stacked.view(n * CC, first.shape()).copy_from(set[k].gram.at(l)[r]);
+        s.gram.view((r * N + n) * CC, first.shape()).copy_from(set[k].gram.at(l)[r]);
         valid[n] = set[k].present.at(l)[r] ? 1.f : 0.f;
       }
-      t.layers[l][r] = {stacked, valid};
+      t.layers[l][r] = {s.gram.view(r * N * CC, {N, C, C}), valid};
+      s.valid.insert(s.valid.end(), valid.begin(), valid.end());
     }
+    valid_all.insert(valid_all.end(), s.valid.begin(), s.valid.end());
+    stacks.push_back(std::move(s));
+  }
+  const Tensor valid_dev = layers.empty()
+                               ? Tensor()
+                               : Tensor::from_vector({int64_t(valid_all.size())}, valid_all,
+                                                     set[0].gram.at(layers[0])[0].device());
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    stacks[i].valid_rows = valid_dev.view(int64_t(i) * 2 * N, {2 * int64_t(N)});
+    t.stacked->emplace(std::make_pair(layers[i], int64_t(N)), std::move(stacks[i]));
   }
   return t;
 }

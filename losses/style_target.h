@@ -6,7 +6,9 @@
 #pragma once
 #include <array>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/tensor.h"
@@ -36,9 +38,27 @@ struct GramTarget {
   Tensor gram;
   std::vector<float> valid;
 };
+// A layer's target for a batch of N with both regions stacked like
+// PooledRegions::both: what the region style loss compares its (2N, C, C)
+// Grams with, in one row mse.
+struct StackedTarget {
+  Tensor gram;               // (2N, C, C): rows 0..N-1 attention, N..2N-1 bkgd
+  std::vector<float> valid;  // (2N)
+  Tensor valid_rows;         // (2N) on the gram's device where the rows' validity may
+                             // differ (always for a paired target); undefined where
+                             // all rows share valid[0], a factor of the row weights
+};
 struct StyleTarget {
   std::map<std::string, std::array<GramTarget, 2>> layers;
+  // stacked_target's results by (layer, N), shared by the copies of this
+  // target: `layers` must not change once stacked.
+  std::shared_ptr<std::map<std::pair<std::string, int64_t>, StackedTarget>> stacked =
+      std::make_shared<std::map<std::pair<std::string, int64_t>, StackedTarget>>();
 };
+
+// The target of `layer` for a batch of N, stacked once per target and N (a
+// one-row target repeated N times; device copies, no wait for the device).
+const StackedTarget& stacked_target(const StyleTarget& t, const std::string& layer, int64_t N);
 
 // METHOD.md's `mean` target over a style set.
 StyleTarget mean_style_target(const std::vector<StyleGrams>& set,

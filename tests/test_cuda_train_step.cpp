@@ -354,13 +354,26 @@ TEST_SUITE("cuda") {
     CHECK(ran("instance_norm_add_forward") == 5);
     CHECK(ran("pack_scalars_forward") == 1);     // the step's results and guard
     CHECK(ran("concat_channels_forward") == 1);  // the net's input (x, m) only
-    for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
-                             "relu_backward", "instance_norm_forward", "conv2d_forward"})
+    // The region style loss, both regions of a layer at once (4 style layers):
+    // one masked Gram (denominators, tiles, combine; backward: one product
+    // reading the saved denominators), one guard, one row mse per layer; the
+    // two pooled regions of each stride (1, 2, 4, 8) in one kernel.
+    CHECK(ran("masked_gram_forward") == 4);
+    CHECK(ran("masked_gram combine") == 4);
+    CHECK(ran("masked_gram denominator") == 4);
+    CHECK(ran("masked_gram_backward") == 4);  // (the prefix of the sym kernel's name too)
+    CHECK(ran("row_nonempty_forward") == 4);
+    CHECK(ran("weighted_row_mse_backward") == 5);  // + the content mse
+    CHECK(ran("avg_pool_forward") == 4);
+    CHECK(ran("weighted_sum_forward") == 3);  // content, style total, total: none per layer
+    for (const char* gone :
+         {"reflection_pad_", "upsample_nearest2x_", "relu_forward", "relu_backward",
+          "instance_norm_forward", "conv2d_forward", "masked_gram_backward sym", "sub"})
       CHECK_MESSAGE(ran(gone) == 0, gone);
     // One launch per reduction: the last block combines (kernels/cuda/last_block.cuh), so no
     // finalize, row_sums or instance_norm_param_grad launch is left.
     CHECK(ran("sum_forward") == 1);  // the gradient block (the guard)
-    CHECK(ran("weighted_row_mse_forward") == 9);
+    CHECK(ran("weighted_row_mse_forward") == 5);  // 4 style layers + the content mse
     CHECK(ran("masked_mse_forward") == 1);
     CHECK(ran("task_edge_loss_forward") == 1);
     CHECK(ran("total_variation_forward") == 1);

@@ -49,11 +49,12 @@ void weighted_row_mse_backward(int R, int64_t M, const float* a, const float* t,
   }
 }
 
-void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float* out) {
+void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float value,
+                          float* out) {
   MGST_CHECK(R >= 0 && M >= 0, "row_nonempty_forward: bad shape R=" << R << " M=" << M);
   const auto rows =
       detail::det_row_sums(R, M, [&](int64_t r, int64_t m) { return double(x[r * M + m]); });
-  for (int r = 0; r < R; ++r) out[r] = rows[std::size_t(r)] >= double(threshold) ? 1.f : 0.f;
+  for (int r = 0; r < R; ++r) out[r] = rows[std::size_t(r)] >= double(threshold) ? value : 0.f;
 }
 
 void weighted_sum_forward(const ScalarTerms& t, float* out) {

@@ -81,7 +81,7 @@ void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy,
   });
 }
 
-void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
+void avg_pool_forward(int NC, int H, int W, int k, bool complement, const float* x, float* y) {
   check_avg_pool_shape("avg_pool_forward", NC, H, W, k);
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
@@ -93,7 +93,9 @@ void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
         float s = 0.f;
         for (int u = 0; u < k; ++u)
           for (int v = 0; v < k; ++v) s += xc[int64_t(i * k + u) * W + j * k + v];
-        yc[int64_t(i) * Wo + j] = s * inv;
+        const float v = s * inv;
+        yc[int64_t(i) * Wo + j] = v;
+        if (complement) yc[int64_t(NC) * Ho * Wo + int64_t(i) * Wo + j] = 1.f - v;
       }
   });
 }

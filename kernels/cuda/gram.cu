@@ -1,31 +1,43 @@
-// Masked Gram matrix per sample n, F (N, C, P), weights w (N, P) (nullable = ones):
-//   D_n = C * sum_p w[n,p] + eps
-//   G[n] (C, C) = (F[n] * w[n]) (F[n] * w[n])^T / D_n
-//   dF[n,i,p] = w[n,p]^2 * sum_j (dG[n,i,j] + dG[n,j,i]) F[n,j,p] / D_n
+// Masked Grams of k weightings per sample, F (N, C, P), weights w (kN, P)
+// (nullable = ones, k = 1); row z = g*N + n weights sample n = z % N (the
+// style loss stacks a layer's two regions: k = 2, g = 0 attention, 1 bkgd):
+//   D_z = C * sum_p w[z,p] + eps
+//   G[z] (C, C) = (F[n] * w[z]) (F[n] * w[z])^T / D_z
+//   dF[n,i,p] = sum_g w[z,p]^2 * sum_j (dG[z,i,j] + dG[z,j,i]) F[n,j,p] / D_z
 //
-// Forward, three launches:
-//   1. gram_denominator_kernel: D_n by a fixed-order block reduction.
+// Forward, three launches for all kN rows:
+//   1. gram_denominator_kernel: D_z by a fixed-order block reduction (kept
+//      in double for the combine, saved as a float for the backward).
 //   2. tiled_gemm_kernel with GramOp: only the upper-triangle tile pairs
-//      (ti <= tj) of each sample are computed, the mask multiplied in while
+//      (ti <= tj) of each row z are computed, the mask multiplied in while
 //      loading both tiles (no F*w buffer); P is split so the few tiles still
 //      fill the GPU, each split writing its partial tile to scratch.
 //   3. gram_combine_kernel: G[i,j] = (sum over splits, in order, of the
-//      partial at (min(i,j), max(i,j))) / D_n: the mirror and the
+//      partial at (min(i,j), max(i,j))) / D_z: the mirror and the
 //      normalisation fused into the split combine. Deterministic and
 //      exactly symmetric.
-// Backward: S_n = (dG + dG^T) / D_n (small kernel), then dF = S_n F[n] via
-// the same tiled kernel with w^2 applied in the epilogue.
+// Backward, ONE launch: a product per sample with inner dimension kC
+// (GramBwdOp), reading the forward's saved D,
+//   dF[n] (C, P) = [S_0 .. S_k-1] (C, kC) . [w_0^2 F[n]; ..; w_k-1^2 F[n]] (kC, P),
+// S_g = (dG[z] + dG[z]^T) / D_z formed as the A operand is loaded and w_g^2
+// applied as the B operand is loaded: no S buffer, no symmetrising kernel,
+// and the k weightings' gradients sum inside the product (no add after it).
+// Each output is one dot product in a fixed order: deterministic.
 //
 // Versions (kVersions below), all unmeasured:
 //   v1_upper_splitk  the above on the fp32 SIMT tiles (tiled_gemm.cuh);
 //                    cuda::masked_gram_* run it under the fp32 matmul policy
 //                    (kernels/precision.h; the default, like PyTorch's bmm).
 //   v2_tf32_mma      the same Ops, splits and combine on TF32 tensor cores
-//                    (mma_gemm.cuh): the forward's F * mask goes through
-//                    registers (a value, not a copy), the backward's S and F
-//                    through the 4-stage cp.async pipeline. The mirror still
-//                    reads one computed triangle: exactly symmetric. Run
-//                    under the matmul-tf32 / tf32 policies.
+//                    (mma_gemm.cuh): both passes stage their operands through
+//                    registers (the forward's F * mask, the backward's S and
+//                    w^2 F are values, not copies). The mirror still reads one
+//                    computed triangle: exactly symmetric. Run under the
+//                    matmul-tf32 / tf32 policies.
+// (Until 2026-12-06 the backward was three launches per weighting: the
+// denominators again, S by a small kernel, then S F with w^2 in the epilogue
+// through the cp.async pipeline; a style layer's two regions then cost six
+// backward launches and an add, now one.)
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/mma_gemm.cuh"
@@ -38,28 +50,33 @@ namespace {
 using detail::ceil_div;
 using detail::Tile;
 
-// grid (N), block 256: D[n] = C * sum_p w[n, p] + eps (w == nullptr: C*P + eps).
+// grid (kN), block 256: D[z] = C * sum_p w[z, p] + eps (w == nullptr: C*P + eps),
+// and its float in Dout[z] (nullable) for the backward.
 __global__ void gram_denominator_kernel(int C, int P, const float* __restrict__ w, float eps,
-                                        double* __restrict__ D) {
+                                        double* __restrict__ D, float* __restrict__ Dout) {
   __shared__ double red[32];
-  const int n = blockIdx.x;
+  const int z = blockIdx.x;
   double s = 0;
   if (w) {
-    for (int p = threadIdx.x; p < P; p += blockDim.x) s += w[int64_t(n) * P + p];
+    for (int p = threadIdx.x; p < P; p += blockDim.x) s += w[int64_t(z) * P + p];
     s = detail::block_sum(s, red);
   } else {
     s = P;
   }
-  if (threadIdx.x == 0) D[n] = double(C) * s + double(eps);
+  if (threadIdx.x == 0) {
+    D[z] = double(C) * s + double(eps);
+    if (Dout) Dout[z] = float(D[z]);
+  }
 }
 
-// Upper-triangle tiles of (F w)(F w)^T. Grid (T(T+1)/2, splits, N) with
-// T = ceil(C / tile): x = tile pair (ti <= tj), y = split of P, z = sample.
+// Upper-triangle tiles of (F w)(F w)^T. Grid (T(T+1)/2, splits, kN) with
+// T = ceil(C / tile): x = tile pair (ti <= tj), y = split of P, z = weighting
+// row (sample z % N).
 struct GramOp {
-  int C, P, T, splits, chunk;
+  int N, C, P, T, splits, chunk;
   const float* F;
   const float* w;
-  float* ws;  // (N, splits, C, C) partials; only upper tiles written
+  float* ws;  // (kN, splits, C, C) partials; only upper tiles written
 
   struct Row {
     const float* f;
@@ -80,7 +97,7 @@ struct GramOp {
     return true;
   }
   __device__ Row row(int z, int m) const {
-    return {F + (int64_t(z) * C + m) * P, w ? w + int64_t(z) * P : nullptr, m < C};
+    return {F + (int64_t(z % N) * C + m) * P, w ? w + int64_t(z) * P : nullptr, m < C};
   }
   __device__ float a(const Row& r, int k) const {
     if (!r.ok) return 0.f;
@@ -95,7 +112,7 @@ struct GramOp {
   }
 };
 
-// grid-stride over i = (n*C + r)*C + c of G.
+// grid-stride over i = (z*C + r)*C + c of G; N here counts the kN rows.
 __global__ void gram_combine_kernel(int N, int C, int splits, const float* __restrict__ ws,
                                     const double* __restrict__ D, float* __restrict__ G) {
   const int64_t total = int64_t(N) * C * C;
@@ -108,116 +125,117 @@ __global__ void gram_combine_kernel(int N, int C, int splits, const float* __res
   }
 }
 
-// grid-stride over i = (n*C + r)*C + c: S = (dG[r,c] + dG[c,r]) / D_n.
-__global__ void gram_sym_kernel(int N, int C, const float* __restrict__ dG,
-                                const double* __restrict__ D, float* __restrict__ S) {
-  const int64_t total = int64_t(N) * C * C;
-  for (int64_t i : detail::grid_stride(total)) {
-    const auto [n, r, c] = detail::plane_index(i, C, C);
-    const float* g = dG + n * C * C;
-    S[i] = float((double(g[int64_t(r) * C + c]) + g[int64_t(c) * C + r]) / D[n]);
-  }
-}
-
-// dF[n] (C, P) = S[n] (C, C) . F[n] (C, P), times w^2 per column.
+// dF[n] (C, P) = A (C, kC) . B (kC, P), one product per sample with the
+// weightings stacked along the inner dimension kk = g*C + j (z = g*N + n):
+//   A[i, kk] = (dG[z,i,j] + dG[z,j,i]) / D_z   (the symmetrised, normalised dG)
+//   B[kk, p] = w[z,p]^2 F[n,j,p]
 // Grid (ceil(P/BN), ceil(C/BM), N): x = pixel tile, y = channel tile, z = sample.
 struct GramBwdOp {
-  int C, P;
-  const float* S;
+  int N, C, P, K;   // K = k * C, the inner dimension
+  const float* dG;  // (kN, C, C)
+  const float* D;   // (kN), saved by the forward
   const float* F;
-  const float* w;
+  const float* w;  // (kN, P) or nullptr (k = 1)
   float* dF;
 
-  using Row = detail::RowPointer;
-  using Col = Row;
+  struct Row {  // A row i of sample n
+    int n, i;
+    bool ok;
+  };
+  struct Col {  // B column p of sample n
+    int n, p;
+    bool ok;
+  };
+  static constexpr bool kAsyncLoads = false;  // a() and b() compute their values
 
   __device__ bool tile(int bm, int bn, Tile& t) const {
-    t = detail::grid_tile(bm, bn, 0, C);
+    t = detail::grid_tile(bm, bn, 0, K);
     return true;
   }
-  static constexpr bool kAsyncLoads = true;
-  __device__ Row row(int z, int m) const { return {S + (int64_t(z) * C + m) * C, m < C}; }
-  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
-  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
-  __device__ Col col(int z, int n) const { return {F + int64_t(z) * C * P + n, n < P}; }
-  __device__ const float* b_src(const Col& c, int k) const {
-    return c.ok ? c.p + int64_t(k) * P : nullptr;
+  __device__ Row row(int z, int m) const { return {z, m, m < C}; }
+  __device__ float a(const Row& r, int kk) const {
+    if (!r.ok) return 0.f;
+    const int g = kk / C, j = kk - g * C;
+    const int64_t z = int64_t(g) * N + r.n;
+    const float* G = dG + z * C * C;
+    return float((double(__ldg(G + int64_t(r.i) * C + j)) + __ldg(G + int64_t(j) * C + r.i)) /
+                 double(__ldg(D + z)));
   }
-  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
+  __device__ Col col(int z, int n) const { return {z, n, n < P}; }
+  __device__ float b(const Col& c, int kk) const {
+    if (!c.ok) return 0.f;
+    const int g = kk / C, j = kk - g * C;
+    const float f = __ldg(F + (int64_t(c.n) * C + j) * P + c.p);
+    if (!w) return f;
+    const float wv = __ldg(w + (int64_t(g) * N + c.n) * P + c.p);
+    return wv * wv * f;
+  }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= C || n >= P) return;
-    const float wv = w ? w[int64_t(z) * P + n] : 1.f;
-    dF[(int64_t(z) * C + m) * P + n] = v * wv * wv;
+    dF[(int64_t(z) * C + m) * P + n] = v;
   }
 };
 
-void check(int N, int C, int P, const char* op) {
-  MGST_CHECK(N >= 0 && C > 0 && P > 0, op << ": bad shape N=" << N << " C=" << C << " P=" << P);
-  MGST_CHECK(int64_t(N) * C * P < (int64_t(1) << 31) && N < 65536,
-             op << ": too large N=" << N << " C=" << C << " P=" << P);
+void check(int N, int k, int C, int P, const float* w, const char* op) {
+  MGST_CHECK(N >= 0 && k >= 1 && C > 0 && P > 0 && (w || k == 1),
+             op << ": bad shape N=" << N << " k=" << k << " C=" << C << " P=" << P
+                << (w ? "" : " (no weights: k must be 1)"));
+  MGST_CHECK(int64_t(N) * C * P < (int64_t(1) << 31) && int64_t(k) * N < 65536 &&
+                 int64_t(k) * N * P < (int64_t(1) << 31),
+             op << ": too large N=" << N << " k=" << k << " C=" << C << " P=" << P);
 }
 
-void launch_denominator(int N, int C, int P, const float* w, float eps, double* D) {
-  gram_denominator_kernel<<<N, 256, 0, stream()>>>(C, P, w, eps, D);
-  MGST_CHECK_LAUNCH("masked_gram denominator", "N=", N, "C=", C, "P=", P);
+// D[z] for the Z = kN weighting rows (Dout nullable).
+void launch_denominator(int Z, int C, int P, const float* w, float eps, double* D, float* Dout) {
+  gram_denominator_kernel<<<Z, 256, 0, stream()>>>(C, P, w, eps, D, Dout);
+  MGST_CHECK_LAUNCH("masked_gram denominator", "rows=", Z, "C=", C, "P=", P);
 }
 
 template <class Cfg>
-void gram_forward_tiled(int N, int C, int P, const float* F, const float* w, const double* D,
+void gram_forward_tiled(int N, int Z, int C, int P, const float* F, const float* w, const double* D,
                         float* G) {
   const int T = int(ceil_div(C, Cfg::BM));
   const int pairs = T * (T + 1) / 2;
   int chunk = 0, splits = 1;
-  detail::choose_split(int64_t(pairs) * N, P, Cfg::BK, chunk, splits);
-  detail::Scratch ws(std::size_t(N) * splits * C * C * sizeof(float));
-  const GramOp op{C, P, T, splits, chunk, F, w, ws.as<float>()};
-  detail::launch_gemm<Cfg>(op, dim3(pairs, splits, N), "masked_gram_forward");
-  const int64_t total = int64_t(N) * C * C;
-  gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(N, C, splits,
+  detail::choose_split(int64_t(pairs) * Z, P, Cfg::BK, chunk, splits);
+  detail::Scratch ws(std::size_t(Z) * splits * C * C * sizeof(float));
+  const GramOp op{N, C, P, T, splits, chunk, F, w, ws.as<float>()};
+  detail::launch_gemm<Cfg>(op, dim3(pairs, splits, Z), "masked_gram_forward");
+  const int64_t total = int64_t(Z) * C * C;
+  gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(Z, C, splits,
                                                                                   ws.as<float>(), D,
                                                                                   G);
-  MGST_CHECK_LAUNCH("masked_gram combine", "N=", N, "C=", C, "splits=", splits);
-}
-
-template <class Cfg>
-void gram_backward_tiled(int N, int C, int P, const float* S, const float* F, const float* w,
-                         float* dF) {
-  const GramBwdOp op{C, P, S, F, w, dF};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(P, Cfg::BN), ceil_div(C, Cfg::BM), N),
-                           "masked_gram_backward");
+  MGST_CHECK_LAUNCH("masked_gram combine", "rows=", Z, "C=", C, "splits=", splits);
 }
 
 // The tiles by C: Small (64) for C <= 64, else Big (128). v1 runs the fp32
 // SIMT kernel, v2 the TF32 tensor-core one (same Ops, same splits).
 template <class Small, class Big>
-void gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
-  check(N, C, P, "masked_gram_forward");
+void gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps, float* G,
+                  float* Dout) {
+  check(N, k, C, P, w, "masked_gram_forward");
   if (N == 0) return;
-  detail::Scratch D(std::size_t(N) * sizeof(double));
-  launch_denominator(N, C, P, w, eps, D.as<double>());
+  const int Z = k * N;
+  detail::Scratch D(std::size_t(Z) * sizeof(double));
+  launch_denominator(Z, C, P, w, eps, D.as<double>(), Dout);
   if (C <= 64)
-    gram_forward_tiled<Small>(N, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Small>(N, Z, C, P, F, w, D.as<double>(), G);
   else
-    gram_forward_tiled<Big>(N, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Big>(N, Z, C, P, F, w, D.as<double>(), G);
 }
 
 template <class Small, class Big>
-void gram_backward(int N, int C, int P, const float* F, const float* w, float eps, const float* dG,
-                   float* dF) {
-  check(N, C, P, "masked_gram_backward");
+void gram_backward(int N, int k, int C, int P, const float* F, const float* w, const float* D,
+                   const float* dG, float* dF) {
+  check(N, k, C, P, w, "masked_gram_backward");
   if (N == 0) return;
-  detail::Scratch D(std::size_t(N) * sizeof(double));
-  detail::Scratch S(std::size_t(N) * C * C * sizeof(float));
-  launch_denominator(N, C, P, w, eps, D.as<double>());
-  const int64_t total = int64_t(N) * C * C;
-  gram_sym_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(N, C, dG,
-                                                                              D.as<double>(),
-                                                                              S.as<float>());
-  MGST_CHECK_LAUNCH("masked_gram_backward sym", "N=", N, "C=", C);
+  const GramBwdOp op{N, C, P, k * C, dG, D, F, w, dF};
   if (C <= 64)
-    gram_backward_tiled<Small>(N, C, P, S.as<float>(), F, w, dF);
+    detail::launch_gemm<Small>(op, dim3(ceil_div(P, Small::BN), ceil_div(C, Small::BM), N),
+                               "masked_gram_backward");
   else
-    gram_backward_tiled<Big>(N, C, P, S.as<float>(), F, w, dF);
+    detail::launch_gemm<Big>(op, dim3(ceil_div(P, Big::BN), ceil_div(C, Big::BM), N),
+                             "masked_gram_backward");
 }
 
 #define MGST_GRAM_RUN(v)                                                                    \
@@ -226,14 +244,14 @@ void gram_backward(int N, int C, int P, const float* F, const float* w, float ep
 constexpr KernelVersion<MaskedGramFns> kVersions[] = {
     {"v1_upper_splitk",
      "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and "
-     "normalises",
+     "normalises; backward one product over the k weightings, dG symmetrised as it is loaded",
      "unmeasured",
      MGST_GRAM_RUN("v1_upper_splitk"),
      {gram_forward<detail::Tile64, detail::Tile128>,
       gram_backward<detail::Tile64, detail::Tile128>}},
     {"v2_tf32_mma",
-     "v1 on TF32 tensor cores (mma.m16n8k8): the forward stages F*mask through registers, the "
-     "backward's S.F through a 4-stage cp.async pipeline",
+     "v1 on TF32 tensor cores (mma.m16n8k8): both passes stage their operands through "
+     "registers (F*mask; the symmetrised dG and w^2 F)",
      "unmeasured",
      MGST_GRAM_RUN("v2_tf32_mma"),
      {gram_forward<detail::MmaTile64, detail::MmaTile128>,
@@ -253,12 +271,13 @@ int masked_gram_dispatched() {
   return precision().matmul == Precision::kTf32 ? kTf32Version : kFp32Version;
 }
 
-void masked_gram_forward(int N, int C, int P, const float* F, const float* w, float eps, float* G) {
-  kVersions[masked_gram_dispatched()].fn.forward(N, C, P, F, w, eps, G);
+void masked_gram_forward(int N, int k, int C, int P, const float* F, const float* w, float eps,
+                         float* G, float* D) {
+  kVersions[masked_gram_dispatched()].fn.forward(N, k, C, P, F, w, eps, G, D);
 }
-void masked_gram_backward(int N, int C, int P, const float* F, const float* w, float eps,
-                          const float* dG, float* dF) {
-  kVersions[masked_gram_dispatched()].fn.backward(N, C, P, F, w, eps, dG, dF);
+void masked_gram_backward(int N, int k, int C, int P, const float* F, const float* w,
+                          const float* D, const float* dG, float* dF) {
+  kVersions[masked_gram_dispatched()].fn.backward(N, k, C, P, F, w, D, dG, dF);
 }
 
 }  // namespace mgst::kernels::cuda

@@ -2,7 +2,7 @@
 //   sum_forward:               out = sum_i x[i]
 //   weighted_row_mse_forward:  out = (1/R) sum_r rw[r] * (1/M) sum_m (a[r,m] - t[r*ts + m])^2
 //   weighted_row_mse_backward: da[r,m] = gout * rw[r] * 2 (a - t) / (R M)
-//   row_nonempty_forward:      out[r] = [sum_m x[r,m] >= threshold]
+//   row_nonempty_forward:      out[r] = [sum_m x[r,m] >= threshold] * value
 //   weighted_sum_forward:      out = sum_i w[i] x[i][0]   (k <= 8 scalars, one thread)
 //   weighted_sum_backward:     gx[i][0] = w[i] gout[0]   (one thread per term)
 // (rw nullable = ones; t_row_stride 0 broadcasts one target row.)
@@ -84,14 +84,14 @@ __global__ void row_mse_backward_kernel(int R, int64_t M, const float* __restric
 // One block per row (the rows are pooled masks: at most H*W values each),
 // summed in double in a fixed order, compared with the threshold: one launch.
 __global__ void __launch_bounds__(detail::kReduceThreads)
-    row_nonempty_kernel(int64_t M, const float* __restrict__ x, float threshold,
+    row_nonempty_kernel(int64_t M, const float* __restrict__ x, float threshold, float value,
                         float* __restrict__ out) {
   __shared__ double red[32];
   const int64_t r = blockIdx.x;
   double acc = 0;
   for (int64_t i = threadIdx.x; i < M; i += detail::kReduceThreads) acc += x[r * M + i];
   acc = detail::block_sum(acc, red);
-  if (threadIdx.x == 0) out[r] = acc >= double(threshold) ? 1.f : 0.f;
+  if (threadIdx.x == 0) out[r] = acc >= double(threshold) ? value : 0.f;
 }
 
 // The terms arrive in the kernel's parameters (ScalarTerms by value): one
@@ -140,10 +140,11 @@ void weighted_sum_backward(const ScalarTerms& t, const float* gout, const Scalar
   MGST_CHECK_LAUNCH("weighted_sum_backward", "k=", t.k);
 }
 
-void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float* out) {
+void row_nonempty_forward(int R, int64_t M, const float* x, float threshold, float value,
+                          float* out) {
   MGST_CHECK(R >= 0 && M >= 0, "row_nonempty_forward: bad shape R=" << R << " M=" << M);
   if (R == 0) return;
-  row_nonempty_kernel<<<R, detail::kReduceThreads, 0, stream()>>>(M, x, threshold, out);
+  row_nonempty_kernel<<<R, detail::kReduceThreads, 0, stream()>>>(M, x, threshold, value, out);
   MGST_CHECK_LAUNCH("row_nonempty_forward", "R=", R, "M=", M);
 }
 

@@ -74,8 +74,9 @@ __global__ void max_pool2x2_backward_kernel(int64_t total, int H, int W,
   }
 }
 
-// i = (c*Ho + oy)*Wo + ox of y.
-__global__ void avg_pool_forward_kernel(int64_t total, int H, int W, int k,
+// i = (c*Ho + oy)*Wo + ox of y's first NC planes; with `complement` the
+// same thread writes 1 - y[i] to plane c of the second half (at i + total).
+__global__ void avg_pool_forward_kernel(int64_t total, int H, int W, int k, bool complement,
                                         const float* __restrict__ x, float* __restrict__ y) {
   const int Ho = H / k, Wo = W / k;
   const float inv = 1.f / float(k * k);
@@ -85,7 +86,9 @@ __global__ void avg_pool_forward_kernel(int64_t total, int H, int W, int k,
     float s = 0.f;
     for (int a = 0; a < k; ++a)
       for (int b = 0; b < k; ++b) s += w0[int64_t(a) * W + b];
-    y[i] = s * inv;
+    const float v = s * inv;
+    y[i] = v;
+    if (complement) y[total + i] = 1.f - v;
   }
 }
 
@@ -130,10 +133,10 @@ void max_pool2x2_backward(int NC, int H, int W, const float* x, const float* dy,
   launch("max_pool2x2_backward", max_pool2x2_backward_kernel, int64_t(NC) * H * W, NC, H, W, x, dy,
          dx);
 }
-void avg_pool_forward(int NC, int H, int W, int k, const float* x, float* y) {
+void avg_pool_forward(int NC, int H, int W, int k, bool complement, const float* x, float* y) {
   check_avg_pool_shape("avg_pool_forward", NC, H, W, k);
   launch("avg_pool_forward", avg_pool_forward_kernel, int64_t(NC) * (H / k) * (W / k), NC, H, W, k,
-         x, y);
+         complement, x, y);
 }
 void avg_pool_backward(int NC, int H, int W, int k, const float* dy, float* dx) {
   check_avg_pool_shape("avg_pool_backward", NC, H, W, k);

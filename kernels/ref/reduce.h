@@ -43,14 +43,14 @@ inline std::vector<double> weighted_row_mse_backward(int R, int64_t M, const std
   return da;
 }
 
-// out[r] = 1 when sum_m x[r,m] >= threshold, else 0
+// out[r] = value when sum_m x[r,m] >= threshold, else 0
 inline std::vector<double> row_nonempty_forward(int R, int64_t M, const std::vector<double>& x,
-                                                double threshold) {
+                                                double threshold, double value) {
   std::vector<double> out(static_cast<std::size_t>(R), 0.0);
   for (int r = 0; r < R; ++r) {
     double s = 0;
     for (int64_t m = 0; m < M; ++m) s += x[std::size_t(r * M + m)];
-    out[std::size_t(r)] = s >= threshold ? 1.0 : 0.0;
+    out[std::size_t(r)] = s >= threshold ? value : 0.0;
   }
   return out;
 }

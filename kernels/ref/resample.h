@@ -67,11 +67,13 @@ inline std::vector<double> max_pool2x2_backward(int NC, int H, int W, const std:
   return dx;
 }
 
-// y (NC, H/k, W/k): y[c,i,j] = mean of the k x k window at (i*k, j*k).
+// y (NC, H/k, W/k): y[c,i,j] = mean of the k x k window at (i*k, j*k);
+// with `complement`, y (2, NC, H/k, W/k): those, then 1 - each.
 inline std::vector<double> avg_pool_forward(int NC, int H, int W, int k,
-                                            const std::vector<double>& x) {
+                                            const std::vector<double>& x, bool complement = false) {
   const int Ho = H / k, Wo = W / k;
-  std::vector<double> y(std::size_t(NC) * Ho * Wo);
+  const std::size_t half = std::size_t(NC) * Ho * Wo;
+  std::vector<double> y(complement ? 2 * half : half);
   for (int c = 0; c < NC; ++c)
     for (int i = 0; i < Ho; ++i)
       for (int j = 0; j < Wo; ++j) {
@@ -79,6 +81,7 @@ inline std::vector<double> avg_pool_forward(int NC, int H, int W, int k,
         for (int u = 0; u < k; ++u)
           for (int v = 0; v < k; ++v) s += x[(std::size_t(c) * H + i * k + u) * W + j * k + v];
         y[(std::size_t(c) * Ho + i) * Wo + j] = s / (k * k);
+        if (complement) y[half + (std::size_t(c) * Ho + i) * Wo + j] = 1 - s / (k * k);
       }
   return y;
 }

@@ -178,7 +178,7 @@ TEST_SUITE("cuda") {
                         C) == CUBLAS_STATUS_SUCCESS);
     mgst::test::cuda::check_cuda(cudaDeviceSynchronize(), "cublas");
     run_checked("masked_gram_forward", {&G},
-                [&] { kc::masked_gram_forward(1, C, P, dF, dw, 1e-8f, G); });
+                [&] { kc::masked_gram_forward(1, 1, C, P, dF, dw, 1e-8f, G, nullptr); });
     matrix_close("masked_gram vs cuBLAS", G.download(), R.download());
     cublasDestroy(h);
   }

@@ -255,6 +255,7 @@ TEST_SUITE("kernels_cpu") {
                          "upsample_nearest2x",
                          "max_pool2x2",
                          "avg_pool",
+                         "avg_pool_complement",
                          "instance_norm",
                          "instance_norm_relu",
                          "instance_norm_add",

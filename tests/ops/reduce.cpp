@@ -32,9 +32,10 @@ Impl row_mse(std::string name, F f, int R, int64_t M, int64_t ts) {
 
 // input x (R,M); output out (R).
 template <class F>
-Impl nonempty(std::string name, F f, int R, int64_t M, float threshold) {
-  return {std::move(name),
-          [=](const In& x, const Out& y) { f.row_nonempty_forward(R, M, x[0], threshold, y[0]); }};
+Impl nonempty(std::string name, F f, int R, int64_t M, float threshold, float value) {
+  return {std::move(name), [=](const In& x, const Out& y) {
+            f.row_nonempty_forward(R, M, x[0], threshold, value, y[0]);
+          }};
 }
 
 // inputs x_0..x_{k-1} (one float each); output out (1); w the fixed weights.
@@ -130,12 +131,14 @@ std::vector<OpCase> reduce_cases() {
   }
   // The empty-region guard: rows of pooled mask weights (>= 0), some empty
   // (all 0), some with a little weight (1e-4 per row, far above the 1e-6
-  // threshold), some half full; one row per sample and region.
+  // threshold), some half full; one row per sample and region. The value
+  // written for a non-empty row: 1, or a style layer's row weight 2 w_l.
   struct E {
     int R;
     int64_t M;
+    float value;
   };
-  for (const E e : {E{1, 1}, E{5, 7}, E{6, 48 * 64}, E{3, 100003}}) {
+  for (const E e : {E{1, 1, 1.f}, E{5, 7, 2.5f}, E{6, 48 * 64, 1.f}, E{3, 100003, 0.125f}}) {
     OpCase c;
     c.op = "row_nonempty";
     c.shape = "R" + std::to_string(e.R) + " M" + std::to_string(e.M);
@@ -150,12 +153,12 @@ std::vector<OpCase> reduce_cases() {
                  }}};
     c.outputs = {{"out", e.R, elementwise(0, 0), elementwise(0, 0)}};
     c.ref = [e](const std::vector<Vec>& x) {
-      return std::vector<Vec>{kref::row_nonempty_forward(e.R, e.M, x[0], 1e-6)};
+      return std::vector<Vec>{kref::row_nonempty_forward(e.R, e.M, x[0], 1e-6, e.value)};
     };
-    c.cpu = nonempty("cpu", kCpu, e.R, e.M, 1e-6f);
+    c.cpu = nonempty("cpu", kCpu, e.R, e.M, 1e-6f, e.value);
 #ifdef MGST_WITH_CUDA
     for (const auto& ver : cu::reduce_versions())
-      c.cuda.push_back(nonempty(ver.name, ver.fn, e.R, e.M, 1e-6f));
+      c.cuda.push_back(nonempty(ver.name, ver.fn, e.R, e.M, 1e-6f, e.value));
 #endif
     c.flops = double(e.R) * e.M;
     c.bytes = 4.0 * e.R * e.M;

@@ -1,4 +1,5 @@
-// Harness entry: nearest 2x upsampling, 2x2 max pooling, k x k average pooling.
+// Harness entry: nearest 2x upsampling, 2x2 max pooling, k x k average pooling
+// (and its form with the complement, the style loss's region weights).
 // Reference: kernels/ref/resample.h; backends: kernels/cpu/resample.cpp,
 // kernels/cuda/resample.cu.
 #include "kernels/ref/resample.h"
@@ -12,9 +13,9 @@ namespace {
 
 using Fns = kernels::ResampleFns;  // kernels/fns.h
 
-enum Kind { kUpsample, kMaxPool, kAvgPool };
+enum Kind { kUpsample, kMaxPool, kAvgPool, kAvgPoolComplement };
 
-// input x (NC,H,W); output y (NC,2H,2W) or (NC,H/k,W/k).
+// input x (NC,H,W); output y (NC,2H,2W), (NC,H/k,W/k) or (2,NC,H/k,W/k).
 template <class F>  // kernels/fns.h's Fns, from the CPU or a CUDA table
 Impl impl(std::string name, F f, Kind kind, int NC, int H, int W, int k) {
   switch (kind) {
@@ -30,10 +31,14 @@ Impl impl(std::string name, F f, Kind kind, int NC, int H, int W, int k) {
               [=](const In& x, const In&, const In& dy, const Out& g) {
                 f.max_pool_backward(NC, H, W, x[0], dy[0], g[0]);
               }};
+    case kAvgPoolComplement:  // forward only: region weights take no gradient
+      return {std::move(name), [=](const In& x, const Out& y) {
+                f.avg_pool_forward(NC, H, W, k, true, x[0], y[0]);
+              }};
     case kAvgPool: break;
   }
   return {std::move(name),
-          [=](const In& x, const Out& y) { f.avg_pool_forward(NC, H, W, k, x[0], y[0]); },
+          [=](const In& x, const Out& y) { f.avg_pool_forward(NC, H, W, k, false, x[0], y[0]); },
           [=](const In&, const In&, const In& dy, const Out& g) {
             f.avg_pool_backward(NC, H, W, k, dy[0], g[0]);
           }};
@@ -138,6 +143,23 @@ std::vector<OpCase> resample_cases() {
       c.bytes = 4.0 * (n + ny);
       c.gradcheck = tiny;
       cases.push_back(std::move(c));
+
+      // The same pool with the complement: x in [0, 1] like a mask.
+      OpCase cc;
+      cc.op = "avg_pool_complement";
+      cc.shape = hw + " k" + std::to_string(k);
+      cc.inputs = {{"x", uniform(n, ++seed, 0.f, 1.f)}};
+      cc.outputs = {{"y", 2 * ny, elementwise(1e-6, 1e-5), elementwise(1e-6, 1e-5)}};
+      cc.ref = [s, k](const std::vector<Vec>& x) {
+        return std::vector<Vec>{kref::avg_pool_forward(s.NC, s.H, s.W, k, x[0], true)};
+      };
+      cc.cpu = impl("cpu", kCpu, kAvgPoolComplement, s.NC, s.H, s.W, k);
+      cc.cuda = MGST_OPS_CUDA_VERSIONS(resample_versions, [&](const char* name, const auto& f) {
+        return impl(name, f, kAvgPoolComplement, s.NC, s.H, s.W, k);
+      });
+      cc.flops = double(n);
+      cc.bytes = 4.0 * (n + 2 * ny);
+      cases.push_back(std::move(cc));
     }
   }
   return cases;
