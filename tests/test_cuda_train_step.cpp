@@ -318,7 +318,7 @@ TEST_SUITE("cuda") {
   // (kernels/cuda/runtime.h launches_by_op; the emulator and a GPU alike):
   // one eager training step runs the fused convolutions and norms, and none
   // of the kernels they replace (the padded and upsampled copies, the ReLUs,
-  // the plain norm).
+  // the plain norm, the bias gradient's own launch).
   TEST_CASE("cuda train step: the fused kernels run in place of the unfused ones") {
     MGST_REQUIRE_GPU();
     const std::string data = test::make_eye_dataset("cuda_fused_data", 24, 32, 2);
@@ -349,11 +349,14 @@ TEST_SUITE("cuda") {
     CHECK(ran("conv2d_fused_forward") == 29);
     CHECK(ran("conv2d_fused_backward_data") == 24);    // all but c1 (x needs no gradient)
     CHECK(ran("conv2d_fused_backward_weight") == 16);  // VGG is frozen
+    // each with its bias gradient in the same launch
+    CHECK(ran("conv2d_fused_backward_weight igemm+db") == 16);
     CHECK(ran("instance_norm_relu_forward") == 10);
     CHECK(ran("instance_norm_relu_backward") == 10);
     CHECK(ran("instance_norm_add_forward") == 5);
-    for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
-                             "relu_backward", "instance_norm_forward", "conv2d_forward"})
+    for (const char* gone :
+         {"reflection_pad_", "upsample_nearest2x_", "relu_forward", "relu_backward",
+          "instance_norm_forward", "conv2d_forward", "conv2d_bias_grad"})
       CHECK_MESSAGE(ran(gone) == 0, gone);
     MESSAGE("one eager training step, 24x32 batch 2: " << total << " kernel launches");
   }

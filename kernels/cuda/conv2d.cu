@@ -30,8 +30,9 @@
 //                  (Co, or Ci for backward_data) is >= 128 and the 128-tiles
 //                  make >= kTargetSMs blocks (common.cuh), else v2's. The
 //                  hypothesis (unmeasured): half-empty 128-row tiles waste
-//                  the math for Co = 3/32/64. cuda::conv2d_* run this one
-//                  under the fp32 precision policy (kernels/precision.h).
+//                  the math for Co = 3/32/64. cuda::conv2d_* ran this one
+//                  under the fp32 precision policy (kernels/precision.h)
+//                  until v6.
 //   v5_tf32_mma    v4's tile choice and the same three Ops, the math on TF32
 //                  tensor cores (mma_gemm.cuh): warps issue mma.m16n8k8 on
 //                  fragments read from shared memory, which a 4-stage
@@ -39,8 +40,8 @@
 //                  (each Op names the address of every element it gathers,
 //                  or nullptr for padding: a zero-filling copy), 64x64 tiles
 //                  (4 warps) or 128x128 (8 warps). Operands rounded to TF32,
-//                  fp32 sums; split-K dw as in v2. cuda::conv2d_* run this
-//                  one under the conv-tf32 / tf32 policies (the default).
+//                  fp32 sums; split-K dw as in v2. cuda::conv2d_* ran this
+//                  one under the conv-tf32 / tf32 policies until v7.
 //                  Layout: NCHW gathers, no NHWC copy. Per pixel of a 3x3
 //                  window the gather is 4-byte copies along a row of the
 //                  image (consecutive threads, consecutive ox: coalesced)
@@ -49,14 +50,27 @@
 //                  transpose of x (and of dy, dx) per layer per pass. Which
 //                  is faster on an H100 is unmeasured: bench_cuda's cuDNN
 //                  NCHW vs NHWC rows are there to decide it.
-// The bias gradient is one shared kernel (a block per channel, fixed-order
-// reduction) used by every version.
+//   v6_igemm_auto_db  v4 with the bias gradient inside the weight
+//                  gradient's launch (horizontal fusion, see BiasGrad):
+//                  the GEMM's grid gets Co more blocks, each the bias
+//                  kernel's reduction of one channel in the same fixed
+//                  order, so dw and db keep v4's bits; one launch fewer per
+//                  backward with a bias. cuda::conv2d_* run this one under
+//                  the fp32 policy.
+//   v7_tf32_mma_db v5 with v6's bias blocks; run under the conv-tf32 / tf32
+//                  policies (the default).
+// The bias gradient is one reduction (BiasGrad: a block per channel, fixed
+// order) that every version runs: v1..v5 as its own kernel after the weight
+// gradient's, v6, v7 as blocks of the weight gradient's launch.
 //
 // conv2d_fused (kernels/shapes.h Conv2dFusedShape: [upsample x2 ->] pad ->
 // conv [-> ReLU] as one op) has its own table, kFusedVersions, below the
 // three Ops above, whose gathers its Ops generalise:
-//   v1_igemm_auto  v4's kernel and tile choice on the gathered operands
-//   v2_tf32_mma    v5's TF32 tensor-core kernel on the same operands
+//   v1_igemm_auto    v4's kernel and tile choice on the gathered operands
+//   v2_tf32_mma      v5's TF32 tensor-core kernel on the same operands
+//   v3_igemm_auto_db v1 with the (ReLU-masked) bias gradient in the weight
+//                    gradient's launch, as v6 (fp32 policy)
+//   v4_tf32_mma_db   v2 with v3's bias blocks (conv-tf32 / tf32 policies)
 #include <climits>
 
 #include "kernels/checks.h"
@@ -85,27 +99,93 @@ void check_shape(const Conv2dShape& s, const char* op) {
 }
 
 // ---- shared: bias gradient --------------------------------------------------
-// grid (Co), block 256: block co sums dy[n, co, :] over n and pixels in a
-// fixed order (thread-strided double sums, then block_sum). relu_y
-// (nullable): conv2d_fused's ReLU output, whose zeros mask dy.
-__global__ void conv_bias_grad_kernel(int N, int Co, int P, const float* __restrict__ dy,
-                                      const float* __restrict__ relu_y, float* __restrict__ db) {
-  __shared__ double red[32];
-  const int co = blockIdx.x;
-  double acc = 0;
-  for (int n = 0; n < N; ++n) {
-    const int64_t row = (int64_t(n) * Co + co) * P;
-    for (int p = threadIdx.x; p < P; p += blockDim.x)
-      if (!relu_y || relu_y[row + p] > 0.f) acc += dy[row + p];
+// db[co] = sum_{n,p} dy'[n, co, p], dy' = dy, or dy masked by relu_y > 0
+// (relu_y: conv2d_fused's ReLU output, whose zeros mask dy; else nullptr).
+// One block per channel, in one fixed order whatever block runs it: 256
+// lanes, lane l sums p = l, l+256, ... for n = 0..N-1 in double; the lanes
+// of each group of 32 by warp_sum's butterfly, then the 8 group sums by warp
+// 0's (block_sum's order for a block of 256). A block of 256 threads runs a
+// lane per thread (the bias kernel below; the GEMMs of Tile64, Tile128 and
+// MmaTile128); one of 128 (MmaTile64's GEMM) runs two lanes per thread: the
+// same sums in the same order, so db has the same bits either way.
+constexpr int kBiasLanes = 256;
+
+struct BiasGrad {
+  int N, Co, P;
+  const float* dy;
+  const float* relu_y;  // nullable
+  float* db;
+
+  // All threads of the block call it (warp shuffles, a barrier); blockDim.x
+  // a multiple of 32 that divides kBiasLanes.
+  __device__ void reduce(int co) const {
+    __shared__ double group_sums[kBiasLanes / 32];
+    for (int l = threadIdx.x; l < kBiasLanes; l += blockDim.x) {
+      double acc = 0;
+      for (int n = 0; n < N; ++n) {
+        const int64_t row = (int64_t(n) * Co + co) * P;
+        for (int p = l; p < P; p += kBiasLanes)
+          if (!relu_y || relu_y[row + p] > 0.f) acc += dy[row + p];
+      }
+      acc = detail::warp_sum(acc);
+      if (l % 32 == 0) group_sums[l / 32] = acc;
+    }
+    __syncthreads();
+    if (threadIdx.x < 32) {
+      double r = threadIdx.x < kBiasLanes / 32 ? group_sums[threadIdx.x] : 0.0;
+      r = detail::warp_sum(r);
+      if (threadIdx.x == 0) db[co] = float(r);
+    }
   }
-  acc = detail::block_sum(acc, red);
-  if (threadIdx.x == 0) db[co] = float(acc);
+};
+
+BiasGrad bias_grad(const Conv2dShape& s, const float* dy, float* db,
+                   const float* relu_y = nullptr) {
+  return {s.N, s.Co, s.Ho() * s.Wo(), dy, relu_y, db};
 }
+
+// The unfused versions' kernel: grid (Co), block kBiasLanes; block co = db[co].
+__global__ void conv_bias_grad_kernel(const BiasGrad g) { g.reduce(blockIdx.x); }
 
 void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db,
                       const float* relu_y = nullptr) {
-  conv_bias_grad_kernel<<<s.Co, 256, 0, stream()>>>(s.N, s.Co, s.Ho() * s.Wo(), dy, relu_y, db);
+  conv_bias_grad_kernel<<<s.Co, kBiasLanes, 0, stream()>>>(bias_grad(s, dy, db, relu_y));
   MGST_CHECK_LAUNCH("conv2d_bias_grad", "N=", s.N, "Co=", s.Co, "P=", s.Ho() * s.Wo());
+}
+
+// The fused versions: the bias gradient as more blocks of the weight
+// gradient's GEMM launch (horizontal fusion; one launch fewer per backward).
+// The GEMM's grid (gx, gy, splits) grows by bias slices in z: block
+// (x, y, splits + j) reduces channel co = (j*gy + y)*gx + x (blocks past Co
+// have nothing to do) and computes no tile; the GEMM blocks are untouched,
+// so dw keeps its bits and db has the bias kernel's.
+template <class Op>
+struct WithBiasGrad : Op {
+  BiasGrad bias;
+  int splits;  // the GEMM's z extent
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    if (int(blockIdx.z) < splits) return Op::tile(bm, bn, t);
+    const int co =
+        int((blockIdx.z - splits) * gridDim.y + blockIdx.y) * int(gridDim.x) + int(blockIdx.x);
+    if (co < bias.Co) bias.reduce(co);
+    return false;
+  }
+};
+
+// The weight-gradient GEMM `op` on grid (gx, gy, splits) with Cfg's tiles,
+// and db (bias.db set) in the same launch, else alone.
+template <class Cfg, class Op>
+void launch_weight_grad(const Op& op, dim3 grid, const BiasGrad& bias, const char* what,
+                        const char* what_with_bias) {
+  static_assert(Cfg::kThreads % 32 == 0 && kBiasLanes % Cfg::kThreads == 0,
+                "BiasGrad::reduce's lanes over the GEMM's block");
+  if (!bias.db) return detail::launch_gemm<Cfg>(op, grid, what);
+  const int64_t per_slice = int64_t(grid.x) * grid.y;
+  const int64_t z = grid.z + (bias.Co + per_slice - 1) / per_slice;
+  MGST_CHECK(z <= 65535, what_with_bias << ": " << z << " grid slices (at most 65535)");
+  const WithBiasGrad<Op> fused{op, bias, int(grid.z)};
+  detail::launch_gemm<Cfg>(fused, dim3(grid.x, grid.y, unsigned(z)), what_with_bias);
 }
 
 // ---- v1: direct ----------------------------------------------------------------
@@ -379,7 +459,8 @@ void igemm_backward_data(const Conv2dShape& s, const float* w, const float* dy, 
                            "conv2d_backward_data igemm");
 }
 
-template <class Cfg>
+// kFuseBias: db in the GEMM's launch (v6, v7), else the bias kernel after it.
+template <class Cfg, bool kFuseBias = false>
 void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                            float* db) {
   check_shape(s, "conv2d_backward_weight");
@@ -391,10 +472,11 @@ void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy
   detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
   float* out = splits > 1 ? ws.as<float>() : dw;
   const ConvBwdWeightOp op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, dy, out};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                           "conv2d_backward_weight igemm");
+  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                          bias_grad(s, dy, kFuseBias ? db : nullptr),
+                          "conv2d_backward_weight igemm", "conv2d_backward_weight igemm+db");
   if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db) launch_bias_grad(s, dy, db);
+  if (db && !kFuseBias) launch_bias_grad(s, dy, db);
 }
 
 // v4: the tile per pass and shape (see the file comment).
@@ -422,19 +504,19 @@ void auto_backward_data(const Conv2dShape& s, const float* w, const float* dy, f
   else
     igemm_backward_data<Small>(s, w, dy, dx);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias>
 void auto_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                           float* db) {
   check_shape(s, "conv2d_backward_weight");
   // split-K fills the GPU either way: only the tile's shape matters here.
   if (s.Co >= 128 && s.Ci * s.K * s.K >= 128)
-    igemm_backward_weight<Big>(s, x, dy, dw, db);
+    igemm_backward_weight<Big, kFuseBias>(s, x, dy, dw, db);
   else
-    igemm_backward_weight<Small>(s, x, dy, dw, db);
+    igemm_backward_weight<Small, kFuseBias>(s, x, dy, dw, db);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias = false>
 constexpr Conv2dFns kAutoFns{auto_forward<Small, Big>, auto_backward_data<Small, Big>,
-                             auto_backward_weight<Small, Big>};
+                             auto_backward_weight<Small, Big, kFuseBias>};
 
 #define MGST_CONV_RUN(v)                                                        \
   "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
@@ -464,11 +546,19 @@ constexpr KernelVersion<Conv2dFns> kVersions[] = {
      "64x64 or 128x128 tiles",
      "unmeasured", MGST_CONV_RUN("v5_tf32_mma"), kAutoFns<detail::MmaTile64, detail::MmaTile128>,
      Precision::kTf32},
+    {"v6_igemm_auto_db",
+     "v4 with the bias gradient in the weight gradient's launch: Co more blocks beside the "
+     "GEMM's tiles run the bias kernel's reduction (same order, same bits), one launch fewer",
+     "unmeasured", MGST_CONV_RUN("v6_igemm_auto_db"),
+     kAutoFns<detail::Tile64, detail::Tile128, true>},
+    {"v7_tf32_mma_db", "v5 with v6's bias blocks in its weight gradient's launch", "unmeasured",
+     MGST_CONV_RUN("v7_tf32_mma_db"), kAutoFns<detail::MmaTile64, detail::MmaTile128, true>,
+     Precision::kTf32},
 };
 #undef MGST_CONV_RUN
-// The fp32 policy runs v4, the tf32 one v5 (kernels/precision.h).
-constexpr int kFp32Version = find_version(kVersions, "v4_igemm_auto");
-constexpr int kTf32Version = find_version(kVersions, "v5_tf32_mma");
+// The fp32 policy runs v6, the tf32 one v7 (kernels/precision.h).
+constexpr int kFp32Version = find_version(kVersions, "v6_igemm_auto_db");
+constexpr int kTf32Version = find_version(kVersions, "v7_tf32_mma_db");
 static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 
 // ---- conv2d_fused: the gathers ------------------------------------------------
@@ -496,7 +586,7 @@ static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 //                   axis; upsampled, 2 or more.
 // Operands that are sums or masked products are computed in registers
 // (kAsyncLoads false: mma_gemm.cuh's register path); single gathers stay
-// cp.async copies. The bias gradient is conv2d's kernel with the ReLU mask.
+// cp.async copies. The bias gradient is conv2d's BiasGrad with the ReLU mask.
 
 // Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N), as ConvFwdOp.
 struct FusedFwdOp {
@@ -704,8 +794,9 @@ void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float*
                            "conv2d_fused_backward_data igemm");
 }
 
-// As igemm_backward_weight: split-K partials summed in a fixed order.
-template <class Cfg, bool kRelu>
+// As igemm_backward_weight: split-K partials summed in a fixed order;
+// kFuseBias: db in the GEMM's launch (v3, v4), else the bias kernel after it.
+template <class Cfg, bool kRelu, bool kFuseBias>
 void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
                            const float* dy, float* dw, float* db) {
   const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
@@ -715,10 +806,12 @@ void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const floa
   detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
   float* out = splits > 1 ? ws.as<float>() : dw;
   const FusedBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                           "conv2d_fused_backward_weight igemm");
+  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                          bias_grad(s.grid(), dy, kFuseBias ? db : nullptr, relu_y),
+                          "conv2d_fused_backward_weight igemm",
+                          "conv2d_fused_backward_weight igemm+db");
   if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db) launch_bias_grad(s.grid(), dy, db, relu_y);
+  if (db && !kFuseBias) launch_bias_grad(s.grid(), dy, db, relu_y);
 }
 
 // The tiles per pass and shape, as auto_* (v4, v5) choose them.
@@ -742,7 +835,7 @@ void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const f
   else
     fused_backward_data<Small>(s, w, relu_y, dy, dx);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias>
 void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
                                 const float* dy, float* dw, float* db) {
   const char* name = "conv2d_fused_backward_weight";
@@ -750,18 +843,18 @@ void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const
   const float* relu_y = relu_output(s, y, name);
   const bool big = s.Co >= 128 && s.Ci * s.K * s.K >= 128;
   if (big && relu_y)
-    fused_backward_weight<Big, true>(s, x, relu_y, dy, dw, db);
+    fused_backward_weight<Big, true, kFuseBias>(s, x, relu_y, dy, dw, db);
   else if (big)
-    fused_backward_weight<Big, false>(s, x, nullptr, dy, dw, db);
+    fused_backward_weight<Big, false, kFuseBias>(s, x, nullptr, dy, dw, db);
   else if (relu_y)
-    fused_backward_weight<Small, true>(s, x, relu_y, dy, dw, db);
+    fused_backward_weight<Small, true, kFuseBias>(s, x, relu_y, dy, dw, db);
   else
-    fused_backward_weight<Small, false>(s, x, nullptr, dy, dw, db);
+    fused_backward_weight<Small, false, kFuseBias>(s, x, nullptr, dy, dw, db);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias = false>
 constexpr Conv2dFusedFns kFusedAutoFns{fused_auto_forward<Small, Big>,
                                        fused_auto_backward_data<Small, Big>,
-                                       fused_auto_backward_weight<Small, Big>};
+                                       fused_auto_backward_weight<Small, Big, kFuseBias>};
 
 #define MGST_CONV_FUSED_RUN(v)                                                        \
   "test: MGST_OPS=conv2d_fused mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
@@ -775,11 +868,19 @@ constexpr KernelVersion<Conv2dFusedFns> kFusedVersions[] = {
     {"v2_tf32_mma", "v1's gathers on conv2d's v5 TF32 tensor-core kernel", "unmeasured",
      MGST_CONV_FUSED_RUN("v2_tf32_mma"), kFusedAutoFns<detail::MmaTile64, detail::MmaTile128>,
      Precision::kTf32},
+    {"v3_igemm_auto_db",
+     "v1 with the (ReLU-masked) bias gradient in the weight gradient's launch, as conv2d's v6: "
+     "same bits, one launch fewer",
+     "unmeasured", MGST_CONV_FUSED_RUN("v3_igemm_auto_db"),
+     kFusedAutoFns<detail::Tile64, detail::Tile128, true>},
+    {"v4_tf32_mma_db", "v2 with v3's bias blocks in its weight gradient's launch", "unmeasured",
+     MGST_CONV_FUSED_RUN("v4_tf32_mma_db"),
+     kFusedAutoFns<detail::MmaTile64, detail::MmaTile128, true>, Precision::kTf32},
 };
 #undef MGST_CONV_FUSED_RUN
-// As conv2d: the fp32 policy runs v1, the tf32 one v2.
-constexpr int kFusedFp32Version = find_version(kFusedVersions, "v1_igemm_auto");
-constexpr int kFusedTf32Version = find_version(kFusedVersions, "v2_tf32_mma");
+// As conv2d: the fp32 policy runs v3, the tf32 one v4.
+constexpr int kFusedFp32Version = find_version(kFusedVersions, "v3_igemm_auto_db");
+constexpr int kFusedTf32Version = find_version(kFusedVersions, "v4_tf32_mma_db");
 static_assert(kFusedFp32Version >= 0 && kFusedTf32Version >= 0);
 
 }  // namespace
