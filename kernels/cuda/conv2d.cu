@@ -64,8 +64,9 @@
 // gradient's, v6, v7 as blocks of the weight gradient's launch.
 //
 // conv2d_fused (kernels/shapes.h Conv2dFusedShape: [upsample x2 ->] pad ->
-// conv [-> ReLU] as one op) has its own table, kFusedVersions, below the
-// three Ops above, whose gathers its Ops generalise:
+// conv [-> ReLU] as one op) has its own table, kFusedVersions: its forward
+// and weight gradient run conv2d's Ops (whose gathers go through
+// Conv2dFusedShape::src), its data gradient an Op of its own:
 //   v1_igemm_auto    v4's kernel and tile choice on the gathered operands
 //   v2_tf32_mma      v5's TF32 tensor-core kernel on the same operands
 //   v3_igemm_auto_db v1 with the (ReLU-masked) bias gradient in the weight
@@ -289,12 +290,23 @@ void v1_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
 }
 
 // ---- v2..v4: implicit GEMM ops for detail::tiled_gemm_kernel ---------------------
+// The forward and weight-gradient Ops serve conv2d and conv2d_fused alike:
+// they read x through Conv2dFusedShape::src (kernels/shapes.h; the row of x
+// that a padded coordinate reads, or -1 for zero padding), which for a plain
+// conv (as_fused: no upsampling, zero padding, no ReLU) is the bounds check
+// of the padded window; conv2d_fused's maps are described below. The data
+// gradient has one Op each (conv2d_fused's sums copies).
+
+Conv2dFusedShape as_fused(const Conv2dShape& s) {
+  return {s.N, s.Ci, s.H, s.W, s.Co, s.K, s.stride, s.pad};  // up 1, zeros, no ReLU
+}
 
 // Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N): x = output-pixel tile,
 // y = output-channel tile, z = image. A = w (Co, Ci*K*K) row-major;
-// B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, oy*s-p+ky, ox*s-p+kx] or 0.
+// B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky), src(ox*s-p+kx)] or 0
+// (padding). The epilogue adds b, then takes max(0, .) under the ReLU.
 struct ConvFwdOp {
-  Conv2dShape s;
+  Conv2dFusedShape s;
   int Wo, KK, Kdim, Npix;
   const float* x;
   const float* w;
@@ -304,7 +316,7 @@ struct ConvFwdOp {
   using Row = detail::RowPointer;
   struct Col {
     const float* img;
-    int iy0, ix0;
+    int vy0, vx0;  // virtual coordinates of the window's top-left tap
     bool ok;
   };
 
@@ -324,14 +336,15 @@ struct ConvFwdOp {
   __device__ const float* b_src(const Col& c, int k) const {
     if (!c.ok) return nullptr;
     const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    const int iy = c.iy0 + ky, ix = c.ix0 + kx;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    const int iy = s.src(c.vy0 + ky, s.H), ix = s.src(c.vx0 + kx, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
     return c.img + (ci * s.H + iy) * s.W + ix;
   }
   __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= s.Co || n >= Npix) return;
-    y[(int64_t(z) * s.Co + m) * Npix + n] = v + (bias ? bias[m] : 0.f);
+    v += bias ? bias[m] : 0.f;
+    y[(int64_t(z) * s.Co + m) * Npix + n] = s.relu && !(v > 0.f) ? 0.f : v;  // max(0, v)
   }
 };
 
@@ -392,11 +405,15 @@ struct ConvBwdDataOp {
 // Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits): x = weight
 // column tile (ci,ky,kx), y = output-channel tile, z = K split over
 // (n, oy, ox). A(co, k=(n,q)) = dy[n, co, q]; B(k, (ci,ky,kx)) =
-// x[n, ci, oy*s-p+ky, ox*s-p+kx]. Split z writes its partial dw to out + z*Co*Ci*K*K.
+// x[n, ci, src(oy*s-p+ky), src(ox*s-p+kx)] or 0. Split z writes its partial dw
+// to out + z*Co*Ci*K*K. kRelu (conv2d_fused's ReLU): A is dy masked by y > 0,
+// computed in registers.
+template <bool kRelu>
 struct ConvBwdWeightOp {
-  Conv2dShape s;
+  Conv2dFusedShape s;
   int Wo, HoWo, KK, Ktot, chunk;
   const float* x;
+  const float* relu_y;  // read when kRelu
   const float* dy;
   float* out;
 
@@ -405,7 +422,7 @@ struct ConvBwdWeightOp {
     bool ok;
   };
   struct Col {
-    int ci, dy0, dx0;
+    int ci, vy0, vx0;  // virtual coordinates of tap (ky, kx) at output (0, 0)
     bool ok;
   };
 
@@ -414,14 +431,19 @@ struct ConvBwdWeightOp {
     t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
     return true;
   }
-  static constexpr bool kAsyncLoads = true;
+  static constexpr bool kAsyncLoads = !kRelu;
   __device__ Row row(int, int m) const { return {m, m < s.Co}; }
   __device__ const float* a_src(const Row& r, int k) const {
     if (!r.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo;
     return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
   }
-  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
+  __device__ float a(const Row& r, int k) const {
+    const float* p = a_src(r, k);
+    if (!p) return 0.f;
+    if (kRelu && !(__ldg(relu_y + (p - dy)) > 0.f)) return 0.f;
+    return __ldg(p);
+  }
   __device__ Col col(int, int n) const {
     const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
     return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
@@ -429,8 +451,8 @@ struct ConvBwdWeightOp {
   __device__ const float* b_src(const Col& c, int k) const {
     if (!c.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
-    const int iy = oy * s.stride + c.dy0, ix = ox * s.stride + c.dx0;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    const int iy = s.src(oy * s.stride + c.vy0, s.H), ix = s.src(ox * s.stride + c.vx0, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
     return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
   }
   __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
@@ -445,7 +467,7 @@ template <class Cfg>
 void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
   check_shape(s, "conv2d_forward");
   const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  const ConvFwdOp op{as_fused(s), s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
   detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
                            "conv2d_forward igemm");
 }
@@ -471,7 +493,7 @@ void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy
   // One split writes dw directly; several write partials summed in order.
   detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
   float* out = splits > 1 ? ws.as<float>() : dw;
-  const ConvBwdWeightOp op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, dy, out};
+  const ConvBwdWeightOp<false> op{as_fused(s), s.Wo(), HoWo, KK, Ktot, chunk, x, nullptr, dy, out};
   launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
                           bias_grad(s, dy, kFuseBias ? db : nullptr),
                           "conv2d_backward_weight igemm", "conv2d_backward_weight igemm+db");
@@ -569,11 +591,11 @@ static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 //              (reflection or zero padding, then v / up)
 //   copies(r)  its inverse: every virtual coordinate that reads row r
 // and dy' = dy * (y > 0) under the ReLU (y: the forward output).
-//   forward         B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky), src(ox*s-p+kx)],
-//                   one address or nullptr (zero padding), as in ConvFwdOp;
-//                   the epilogue adds b, then takes max(0, .) under the ReLU.
-//   backward_weight A(co, k=(n,q)) = dy'[n, co, q]; B(k, (ci,ky,kx)) = x gathered as in
-//                   the forward.
+//   forward         ConvFwdOp: B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky),
+//                   src(ox*s-p+kx)], one address or nullptr (zero padding); the
+//                   epilogue adds b, then takes max(0, .) under the ReLU.
+//   backward_weight ConvBwdWeightOp<relu>: A(co, k=(n,q)) = dy'[n, co, q];
+//                   B(k, (ci,ky,kx)) = x gathered as in the forward.
 //   backward_data   dx[z] (Ci, H*W) = w^T (Ci, Co*K*K) . B, where B(k=(co,ky,kx), (r,c))
 //                   sums dy'[z, co, oy, ox] over the virtual pixels (vy, vx) in
 //                   copies(r) x copies(c) with oy*s = vy+p-ky, ox*s = vx+p-kx: the
@@ -587,50 +609,6 @@ static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 // Operands that are sums or masked products are computed in registers
 // (kAsyncLoads false: mma_gemm.cuh's register path); single gathers stay
 // cp.async copies. The bias gradient is conv2d's BiasGrad with the ReLU mask.
-
-// Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N), as ConvFwdOp.
-struct FusedFwdOp {
-  Conv2dFusedShape s;
-  int Wo, KK, Kdim, Npix;
-  const float* x;
-  const float* w;
-  const float* bias;  // nullable
-  float* y;
-
-  using Row = detail::RowPointer;
-  struct Col {
-    const float* img;
-    int vy0, vx0;  // virtual coordinates of the window's top-left tap
-    bool ok;
-  };
-
-  __device__ bool tile(int bm, int bn, Tile& t) const {
-    t = detail::grid_tile(bm, bn, 0, Kdim);
-    return true;
-  }
-  static constexpr bool kAsyncLoads = true;
-  __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
-  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
-  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
-  __device__ Col col(int z, int n) const {
-    const int oy = n / Wo, ox = n - oy * Wo;
-    return {x + int64_t(z) * s.Ci * s.H * s.W, oy * s.stride - s.pad, ox * s.stride - s.pad,
-            n < Npix};
-  }
-  __device__ const float* b_src(const Col& c, int k) const {
-    if (!c.ok) return nullptr;
-    const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    const int iy = s.src(c.vy0 + ky, s.H), ix = s.src(c.vx0 + kx, s.W);
-    if (iy < 0 || ix < 0) return nullptr;  // zero padding
-    return c.img + (ci * s.H + iy) * s.W + ix;
-  }
-  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
-  __device__ void store(int z, int m, int n, float v) const {
-    if (m >= s.Co || n >= Npix) return;
-    v += bias ? bias[m] : 0.f;
-    y[(int64_t(z) * s.Co + m) * Npix + n] = s.relu && !(v > 0.f) ? 0.f : v;  // max(0, v)
-  }
-};
 
 // Backward data. Grid (ceil(H*W/BN), ceil(Ci/BM), N): x = pixel tile of x,
 // y = input-channel tile, z = image. A as ConvBwdDataOp; B the sum over
@@ -709,63 +687,6 @@ struct FusedBwdDataOp {
   }
 };
 
-// Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits), as
-// ConvBwdWeightOp. kRelu: A is dy masked by y > 0, computed in registers.
-template <bool kRelu>
-struct FusedBwdWeightOp {
-  Conv2dFusedShape s;
-  int Wo, HoWo, KK, Ktot, chunk;
-  const float* x;
-  const float* relu_y;  // read when kRelu
-  const float* dy;
-  float* out;
-
-  struct Row {
-    int co;
-    bool ok;
-  };
-  struct Col {
-    int ci, vy0, vx0;  // virtual coordinates of tap (ky, kx) at output (0, 0)
-    bool ok;
-  };
-
-  __device__ bool tile(int bm, int bn, Tile& t) const {
-    const int k0 = blockIdx.z * chunk;
-    t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
-    return true;
-  }
-  static constexpr bool kAsyncLoads = !kRelu;
-  __device__ Row row(int, int m) const { return {m, m < s.Co}; }
-  __device__ const float* a_src(const Row& r, int k) const {
-    if (!r.ok) return nullptr;
-    const int n = k / HoWo, q = k - n * HoWo;
-    return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
-  }
-  __device__ float a(const Row& r, int k) const {
-    const float* p = a_src(r, k);
-    if (!p) return 0.f;
-    if (kRelu && !(__ldg(relu_y + (p - dy)) > 0.f)) return 0.f;
-    return __ldg(p);
-  }
-  __device__ Col col(int, int n) const {
-    const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
-  }
-  __device__ const float* b_src(const Col& c, int k) const {
-    if (!c.ok) return nullptr;
-    const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
-    const int iy = s.src(oy * s.stride + c.vy0, s.H), ix = s.src(ox * s.stride + c.vx0, s.W);
-    if (iy < 0 || ix < 0) return nullptr;  // zero padding
-    return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
-  }
-  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
-  __device__ void store(int z, int m, int n, float v) const {
-    const int Nw = s.Ci * KK;
-    if (m >= s.Co || n >= Nw) return;
-    out[(int64_t(z) * s.Co + m) * Nw + n] = v;
-  }
-};
-
 void check_fused(const Conv2dFusedShape& s, const char* op) {
   check_conv2d_fused_shape(op, s);
   check_shape(s.grid(), op);
@@ -780,7 +701,7 @@ template <class Cfg>
 void fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
                    float* y) {
   const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const FusedFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
   detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
                            "conv2d_fused_forward igemm");
 }
@@ -805,7 +726,7 @@ void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const floa
   detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
   detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
   float* out = splits > 1 ? ws.as<float>() : dw;
-  const FusedBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
+  const ConvBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
   launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
                           bias_grad(s.grid(), dy, kFuseBias ? db : nullptr, relu_y),
                           "conv2d_fused_backward_weight igemm",
