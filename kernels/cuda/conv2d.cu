@@ -463,13 +463,43 @@ struct ConvBwdWeightOp {
   }
 };
 
+// The forward GEMM of conv2d (through as_fused) and conv2d_fused; `what`
+// names the launch.
+template <class Cfg>
+void gemm_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                  float* y, const char* what) {
+  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
+  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N), what);
+}
+
+// The weight-gradient GEMM of conv2d (through as_fused) and conv2d_fused,
+// split-K with the partials summed in a fixed order. relu_y: the ReLU's
+// output (kRelu), else nullptr. kFuseBias: db in the GEMM's launch (named
+// what_db; conv2d's v6, v7, conv2d_fused's v3, v4), else the bias kernel
+// after it.
+template <class Cfg, bool kRelu, bool kFuseBias>
+void gemm_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
+                          const float* dy, float* dw, float* db, const char* what,
+                          const char* what_db) {
+  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
+  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
+  int chunk = 0, splits = 1;
+  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
+  // One split writes dw directly; several write partials summed in order.
+  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
+  float* out = splits > 1 ? ws.as<float>() : dw;
+  const ConvBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
+  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                          bias_grad(s.grid(), dy, kFuseBias ? db : nullptr, relu_y), what, what_db);
+  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
+  if (db && !kFuseBias) launch_bias_grad(s.grid(), dy, db, relu_y);
+}
+
 template <class Cfg>
 void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
   check_shape(s, "conv2d_forward");
-  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const ConvFwdOp op{as_fused(s), s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
-                           "conv2d_forward igemm");
+  gemm_forward<Cfg>(as_fused(s), x, w, b, y, "conv2d_forward igemm");
 }
 
 template <class Cfg>
@@ -481,24 +511,13 @@ void igemm_backward_data(const Conv2dShape& s, const float* w, const float* dy, 
                            "conv2d_backward_data igemm");
 }
 
-// kFuseBias: db in the GEMM's launch (v6, v7), else the bias kernel after it.
 template <class Cfg, bool kFuseBias = false>
 void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                            float* db) {
   check_shape(s, "conv2d_backward_weight");
-  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
-  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
-  int chunk = 0, splits = 1;
-  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
-  // One split writes dw directly; several write partials summed in order.
-  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
-  float* out = splits > 1 ? ws.as<float>() : dw;
-  const ConvBwdWeightOp<false> op{as_fused(s), s.Wo(), HoWo, KK, Ktot, chunk, x, nullptr, dy, out};
-  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                          bias_grad(s, dy, kFuseBias ? db : nullptr),
-                          "conv2d_backward_weight igemm", "conv2d_backward_weight igemm+db");
-  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db && !kFuseBias) launch_bias_grad(s, dy, db);
+  gemm_backward_weight<Cfg, false, kFuseBias>(as_fused(s), x, nullptr, dy, dw, db,
+                                              "conv2d_backward_weight igemm",
+                                              "conv2d_backward_weight igemm+db");
 }
 
 // v4: the tile per pass and shape (see the file comment).
@@ -698,15 +717,6 @@ const float* relu_output(const Conv2dFusedShape& s, const float* y, const char* 
 }
 
 template <class Cfg>
-void fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
-                   float* y) {
-  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
-                           "conv2d_fused_forward igemm");
-}
-
-template <class Cfg>
 void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* relu_y,
                          const float* dy, float* dx) {
   const int KK = s.K * s.K, Npix = s.H * s.W;
@@ -715,35 +725,16 @@ void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float*
                            "conv2d_fused_backward_data igemm");
 }
 
-// As igemm_backward_weight: split-K partials summed in a fixed order;
-// kFuseBias: db in the GEMM's launch (v3, v4), else the bias kernel after it.
-template <class Cfg, bool kRelu, bool kFuseBias>
-void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
-                           const float* dy, float* dw, float* db) {
-  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
-  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
-  int chunk = 0, splits = 1;
-  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
-  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
-  float* out = splits > 1 ? ws.as<float>() : dw;
-  const ConvBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
-  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                          bias_grad(s.grid(), dy, kFuseBias ? db : nullptr, relu_y),
-                          "conv2d_fused_backward_weight igemm",
-                          "conv2d_fused_backward_weight igemm+db");
-  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db && !kFuseBias) launch_bias_grad(s.grid(), dy, db, relu_y);
-}
-
 // The tiles per pass and shape, as auto_* (v4, v5) choose them.
 template <class Small, class Big>
 void fused_auto_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
                         float* y) {
   check_fused(s, "conv2d_fused_forward");
+  const char* what = "conv2d_fused_forward igemm";
   if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
-    fused_forward<Big>(s, x, w, b, y);
+    gemm_forward<Big>(s, x, w, b, y, what);
   else
-    fused_forward<Small>(s, x, w, b, y);
+    gemm_forward<Small>(s, x, w, b, y, what);
 }
 template <class Small, class Big>
 void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
@@ -763,14 +754,16 @@ void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const
   check_fused(s, name);
   const float* relu_y = relu_output(s, y, name);
   const bool big = s.Co >= 128 && s.Ci * s.K * s.K >= 128;
+  const char *what = "conv2d_fused_backward_weight igemm",
+             *what_db = "conv2d_fused_backward_weight igemm+db";
   if (big && relu_y)
-    fused_backward_weight<Big, true, kFuseBias>(s, x, relu_y, dy, dw, db);
+    gemm_backward_weight<Big, true, kFuseBias>(s, x, relu_y, dy, dw, db, what, what_db);
   else if (big)
-    fused_backward_weight<Big, false, kFuseBias>(s, x, nullptr, dy, dw, db);
+    gemm_backward_weight<Big, false, kFuseBias>(s, x, nullptr, dy, dw, db, what, what_db);
   else if (relu_y)
-    fused_backward_weight<Small, true, kFuseBias>(s, x, relu_y, dy, dw, db);
+    gemm_backward_weight<Small, true, kFuseBias>(s, x, relu_y, dy, dw, db, what, what_db);
   else
-    fused_backward_weight<Small, false, kFuseBias>(s, x, nullptr, dy, dw, db);
+    gemm_backward_weight<Small, false, kFuseBias>(s, x, nullptr, dy, dw, db, what, what_db);
 }
 template <class Small, class Big, bool kFuseBias = false>
 constexpr Conv2dFusedFns kFusedAutoFns{fused_auto_forward<Small, Big>,
