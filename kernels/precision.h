@@ -3,8 +3,8 @@
 // torch.backends.cuda.matmul.allow_tf32 (matrix products):
 //
 //   family   ops                      fp32 path (exact)   tf32 path (tensor cores)
-//   conv     conv2d, all three passes v4_igemm_auto       v5_tf32_mma
-//            conv2d_fused, all three  v1_igemm_auto       v2_tf32_mma
+//   conv     conv2d, all three passes v6_igemm_auto_db    v7_tf32_mma_db
+//            conv2d_fused, all three  v3_igemm_auto_db    v4_tf32_mma_db
 //   matmul   sgemm, masked Gram       the SIMT versions   the *_tf32_mma versions
 //
 // The default is PyTorch eager's: TF32 convolutions, fp32 matrix products

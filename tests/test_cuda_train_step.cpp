@@ -318,7 +318,7 @@ TEST_SUITE("cuda") {
   // (kernels/cuda/runtime.h launches_by_op; the emulator and a GPU alike):
   // one eager training step runs the fused convolutions and norms, and none
   // of the kernels they replace (the padded and upsampled copies, the ReLUs,
-  // the plain norm).
+  // the plain norm, the bias gradient's own launch).
   TEST_CASE("cuda train step: the fused kernels run in place of the unfused ones") {
     MGST_REQUIRE_GPU();
     const std::string data = test::make_eye_dataset("cuda_fused_data", 24, 32, 2);
@@ -349,6 +349,8 @@ TEST_SUITE("cuda") {
     CHECK(ran("conv2d_fused_forward") == 29);
     CHECK(ran("conv2d_fused_backward_data") == 24);    // all but c1 (x needs no gradient)
     CHECK(ran("conv2d_fused_backward_weight") == 16);  // VGG is frozen
+    // each with its bias gradient in the same launch
+    CHECK(ran("conv2d_fused_backward_weight igemm+db") == 16);
     CHECK(ran("instance_norm_relu_forward") == 10);
     CHECK(ran("instance_norm_relu_backward") == 10);
     CHECK(ran("instance_norm_add_forward") == 5);
@@ -366,13 +368,13 @@ TEST_SUITE("cuda") {
     CHECK(ran("weighted_row_mse_backward") == 5);  // + the content mse
     CHECK(ran("avg_pool_forward") == 4);
     CHECK(ran("weighted_sum_forward") == 3);  // content, style total, total: none per layer
-    for (const char* gone :
-         {"reflection_pad_", "upsample_nearest2x_", "relu_forward", "relu_backward",
-          "instance_norm_forward", "conv2d_forward", "masked_gram_backward sym", "sub"})
+    for (const char* gone : {"reflection_pad_", "upsample_nearest2x_", "relu_forward",
+                             "relu_backward", "instance_norm_forward", "conv2d_forward",
+                             "masked_gram_backward sym", "sub", "conv2d_bias_grad"})
       CHECK_MESSAGE(ran(gone) == 0, gone);
     // One launch per reduction: the last block combines (kernels/cuda/last_block.cuh), so no
     // finalize, row_sums or instance_norm_param_grad launch is left.
-    CHECK(ran("sum_forward") == 1);  // the gradient block (the guard)
+    CHECK(ran("sum_forward") == 1);               // the gradient block (the guard)
     CHECK(ran("weighted_row_mse_forward") == 5);  // 4 style layers + the content mse
     CHECK(ran("masked_mse_forward") == 1);
     CHECK(ran("task_edge_loss_forward") == 1);

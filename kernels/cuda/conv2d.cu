@@ -30,8 +30,9 @@
 //                  (Co, or Ci for backward_data) is >= 128 and the 128-tiles
 //                  make >= kTargetSMs blocks (common.cuh), else v2's. The
 //                  hypothesis (unmeasured): half-empty 128-row tiles waste
-//                  the math for Co = 3/32/64. cuda::conv2d_* run this one
-//                  under the fp32 precision policy (kernels/precision.h).
+//                  the math for Co = 3/32/64. cuda::conv2d_* ran this one
+//                  under the fp32 precision policy (kernels/precision.h)
+//                  until v6.
 //   v5_tf32_mma    v4's tile choice and the same three Ops, the math on TF32
 //                  tensor cores (mma_gemm.cuh): warps issue mma.m16n8k8 on
 //                  fragments read from shared memory, which a 4-stage
@@ -39,8 +40,8 @@
 //                  (each Op names the address of every element it gathers,
 //                  or nullptr for padding: a zero-filling copy), 64x64 tiles
 //                  (4 warps) or 128x128 (8 warps). Operands rounded to TF32,
-//                  fp32 sums; split-K dw as in v2. cuda::conv2d_* run this
-//                  one under the conv-tf32 / tf32 policies (the default).
+//                  fp32 sums; split-K dw as in v2. cuda::conv2d_* ran this
+//                  one under the conv-tf32 / tf32 policies until v7.
 //                  Layout: NCHW gathers, no NHWC copy. Per pixel of a 3x3
 //                  window the gather is 4-byte copies along a row of the
 //                  image (consecutive threads, consecutive ox: coalesced)
@@ -49,14 +50,28 @@
 //                  transpose of x (and of dy, dx) per layer per pass. Which
 //                  is faster on an H100 is unmeasured: bench_cuda's cuDNN
 //                  NCHW vs NHWC rows are there to decide it.
-// The bias gradient is one shared kernel (a block per channel, fixed-order
-// reduction) used by every version.
+//   v6_igemm_auto_db  v4 with the bias gradient inside the weight
+//                  gradient's launch (horizontal fusion, see BiasGrad):
+//                  the GEMM's grid gets Co more blocks, each the bias
+//                  kernel's reduction of one channel in the same fixed
+//                  order, so dw and db keep v4's bits; one launch fewer per
+//                  backward with a bias. cuda::conv2d_* run this one under
+//                  the fp32 policy.
+//   v7_tf32_mma_db v5 with v6's bias blocks; run under the conv-tf32 / tf32
+//                  policies (the default).
+// The bias gradient is one reduction (BiasGrad: a block per channel, fixed
+// order) that every version runs: v1..v5 as its own kernel after the weight
+// gradient's, v6, v7 as blocks of the weight gradient's launch.
 //
 // conv2d_fused (kernels/shapes.h Conv2dFusedShape: [upsample x2 ->] pad ->
-// conv [-> ReLU] as one op) has its own table, kFusedVersions, below the
-// three Ops above, whose gathers its Ops generalise:
-//   v1_igemm_auto  v4's kernel and tile choice on the gathered operands
-//   v2_tf32_mma    v5's TF32 tensor-core kernel on the same operands
+// conv [-> ReLU] as one op) has its own table, kFusedVersions: its forward
+// and weight gradient run conv2d's Ops (whose gathers go through
+// Conv2dFusedShape::src), its data gradient an Op of its own:
+//   v1_igemm_auto    v4's kernel and tile choice on the gathered operands
+//   v2_tf32_mma      v5's TF32 tensor-core kernel on the same operands
+//   v3_igemm_auto_db v1 with the (ReLU-masked) bias gradient in the weight
+//                    gradient's launch, as v6 (fp32 policy)
+//   v4_tf32_mma_db   v2 with v3's bias blocks (conv-tf32 / tf32 policies)
 #include <climits>
 
 #include "kernels/checks.h"
@@ -85,27 +100,93 @@ void check_shape(const Conv2dShape& s, const char* op) {
 }
 
 // ---- shared: bias gradient --------------------------------------------------
-// grid (Co), block 256: block co sums dy[n, co, :] over n and pixels in a
-// fixed order (thread-strided double sums, then block_sum). relu_y
-// (nullable): conv2d_fused's ReLU output, whose zeros mask dy.
-__global__ void conv_bias_grad_kernel(int N, int Co, int P, const float* __restrict__ dy,
-                                      const float* __restrict__ relu_y, float* __restrict__ db) {
-  __shared__ double red[32];
-  const int co = blockIdx.x;
-  double acc = 0;
-  for (int n = 0; n < N; ++n) {
-    const int64_t row = (int64_t(n) * Co + co) * P;
-    for (int p = threadIdx.x; p < P; p += blockDim.x)
-      if (!relu_y || relu_y[row + p] > 0.f) acc += dy[row + p];
+// db[co] = sum_{n,p} dy'[n, co, p], dy' = dy, or dy masked by relu_y > 0
+// (relu_y: conv2d_fused's ReLU output, whose zeros mask dy; else nullptr).
+// One block per channel, in one fixed order whatever block runs it: 256
+// lanes, lane l sums p = l, l+256, ... for n = 0..N-1 in double; the lanes
+// of each group of 32 by warp_sum's butterfly, then the 8 group sums by warp
+// 0's (block_sum's order for a block of 256). A block of 256 threads runs a
+// lane per thread (the bias kernel below; the GEMMs of Tile64, Tile128 and
+// MmaTile128); one of 128 (MmaTile64's GEMM) runs two lanes per thread: the
+// same sums in the same order, so db has the same bits either way.
+constexpr int kBiasLanes = 256;
+
+struct BiasGrad {
+  int N, Co, P;
+  const float* dy;
+  const float* relu_y;  // nullable
+  float* db;
+
+  // All threads of the block call it (warp shuffles, a barrier); blockDim.x
+  // a multiple of 32 that divides kBiasLanes.
+  __device__ void reduce(int co) const {
+    __shared__ double group_sums[kBiasLanes / 32];
+    for (int l = threadIdx.x; l < kBiasLanes; l += blockDim.x) {
+      double acc = 0;
+      for (int n = 0; n < N; ++n) {
+        const int64_t row = (int64_t(n) * Co + co) * P;
+        for (int p = l; p < P; p += kBiasLanes)
+          if (!relu_y || relu_y[row + p] > 0.f) acc += dy[row + p];
+      }
+      acc = detail::warp_sum(acc);
+      if (l % 32 == 0) group_sums[l / 32] = acc;
+    }
+    __syncthreads();
+    if (threadIdx.x < 32) {
+      double r = threadIdx.x < kBiasLanes / 32 ? group_sums[threadIdx.x] : 0.0;
+      r = detail::warp_sum(r);
+      if (threadIdx.x == 0) db[co] = float(r);
+    }
   }
-  acc = detail::block_sum(acc, red);
-  if (threadIdx.x == 0) db[co] = float(acc);
+};
+
+BiasGrad bias_grad(const Conv2dShape& s, const float* dy, float* db,
+                   const float* relu_y = nullptr) {
+  return {s.N, s.Co, s.Ho() * s.Wo(), dy, relu_y, db};
 }
+
+// The unfused versions' kernel: grid (Co), block kBiasLanes; block co = db[co].
+__global__ void conv_bias_grad_kernel(const BiasGrad g) { g.reduce(blockIdx.x); }
 
 void launch_bias_grad(const Conv2dShape& s, const float* dy, float* db,
                       const float* relu_y = nullptr) {
-  conv_bias_grad_kernel<<<s.Co, 256, 0, stream()>>>(s.N, s.Co, s.Ho() * s.Wo(), dy, relu_y, db);
+  conv_bias_grad_kernel<<<s.Co, kBiasLanes, 0, stream()>>>(bias_grad(s, dy, db, relu_y));
   MGST_CHECK_LAUNCH("conv2d_bias_grad", "N=", s.N, "Co=", s.Co, "P=", s.Ho() * s.Wo());
+}
+
+// The fused versions: the bias gradient as more blocks of the weight
+// gradient's GEMM launch (horizontal fusion; one launch fewer per backward).
+// The GEMM's grid (gx, gy, splits) grows by bias slices in z: block
+// (x, y, splits + j) reduces channel co = (j*gy + y)*gx + x (blocks past Co
+// have nothing to do) and computes no tile; the GEMM blocks are untouched,
+// so dw keeps its bits and db has the bias kernel's.
+template <class Op>
+struct WithBiasGrad : Op {
+  BiasGrad bias;
+  int splits;  // the GEMM's z extent
+
+  __device__ bool tile(int bm, int bn, Tile& t) const {
+    if (int(blockIdx.z) < splits) return Op::tile(bm, bn, t);
+    const int co =
+        int((blockIdx.z - splits) * gridDim.y + blockIdx.y) * int(gridDim.x) + int(blockIdx.x);
+    if (co < bias.Co) bias.reduce(co);
+    return false;
+  }
+};
+
+// The weight-gradient GEMM `op` on grid (gx, gy, splits) with Cfg's tiles,
+// and db (bias.db set) in the same launch, else alone.
+template <class Cfg, class Op>
+void launch_weight_grad(const Op& op, dim3 grid, const BiasGrad& bias, const char* what,
+                        const char* what_with_bias) {
+  static_assert(Cfg::kThreads % 32 == 0 && kBiasLanes % Cfg::kThreads == 0,
+                "BiasGrad::reduce's lanes over the GEMM's block");
+  if (!bias.db) return detail::launch_gemm<Cfg>(op, grid, what);
+  const int64_t per_slice = int64_t(grid.x) * grid.y;
+  const int64_t z = grid.z + (bias.Co + per_slice - 1) / per_slice;
+  MGST_CHECK(z <= 65535, what_with_bias << ": " << z << " grid slices (at most 65535)");
+  const WithBiasGrad<Op> fused{op, bias, int(grid.z)};
+  detail::launch_gemm<Cfg>(fused, dim3(grid.x, grid.y, unsigned(z)), what_with_bias);
 }
 
 // ---- v1: direct ----------------------------------------------------------------
@@ -209,12 +290,23 @@ void v1_backward_weight(const Conv2dShape& s, const float* x, const float* dy, f
 }
 
 // ---- v2..v4: implicit GEMM ops for detail::tiled_gemm_kernel ---------------------
+// The forward and weight-gradient Ops serve conv2d and conv2d_fused alike:
+// they read x through Conv2dFusedShape::src (kernels/shapes.h; the row of x
+// that a padded coordinate reads, or -1 for zero padding), which for a plain
+// conv (as_fused: no upsampling, zero padding, no ReLU) is the bounds check
+// of the padded window; conv2d_fused's maps are described below. The data
+// gradient has one Op each (conv2d_fused's sums copies).
+
+Conv2dFusedShape as_fused(const Conv2dShape& s) {
+  return {s.N, s.Ci, s.H, s.W, s.Co, s.K, s.stride, s.pad};  // up 1, zeros, no ReLU
+}
 
 // Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N): x = output-pixel tile,
 // y = output-channel tile, z = image. A = w (Co, Ci*K*K) row-major;
-// B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, oy*s-p+ky, ox*s-p+kx] or 0.
+// B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky), src(ox*s-p+kx)] or 0
+// (padding). The epilogue adds b, then takes max(0, .) under the ReLU.
 struct ConvFwdOp {
-  Conv2dShape s;
+  Conv2dFusedShape s;
   int Wo, KK, Kdim, Npix;
   const float* x;
   const float* w;
@@ -224,7 +316,7 @@ struct ConvFwdOp {
   using Row = detail::RowPointer;
   struct Col {
     const float* img;
-    int iy0, ix0;
+    int vy0, vx0;  // virtual coordinates of the window's top-left tap
     bool ok;
   };
 
@@ -244,14 +336,15 @@ struct ConvFwdOp {
   __device__ const float* b_src(const Col& c, int k) const {
     if (!c.ok) return nullptr;
     const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    const int iy = c.iy0 + ky, ix = c.ix0 + kx;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    const int iy = s.src(c.vy0 + ky, s.H), ix = s.src(c.vx0 + kx, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
     return c.img + (ci * s.H + iy) * s.W + ix;
   }
   __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= s.Co || n >= Npix) return;
-    y[(int64_t(z) * s.Co + m) * Npix + n] = v + (bias ? bias[m] : 0.f);
+    v += bias ? bias[m] : 0.f;
+    y[(int64_t(z) * s.Co + m) * Npix + n] = s.relu && !(v > 0.f) ? 0.f : v;  // max(0, v)
   }
 };
 
@@ -312,11 +405,15 @@ struct ConvBwdDataOp {
 // Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits): x = weight
 // column tile (ci,ky,kx), y = output-channel tile, z = K split over
 // (n, oy, ox). A(co, k=(n,q)) = dy[n, co, q]; B(k, (ci,ky,kx)) =
-// x[n, ci, oy*s-p+ky, ox*s-p+kx]. Split z writes its partial dw to out + z*Co*Ci*K*K.
+// x[n, ci, src(oy*s-p+ky), src(ox*s-p+kx)] or 0. Split z writes its partial dw
+// to out + z*Co*Ci*K*K. kRelu (conv2d_fused's ReLU): A is dy masked by y > 0,
+// computed in registers.
+template <bool kRelu>
 struct ConvBwdWeightOp {
-  Conv2dShape s;
+  Conv2dFusedShape s;
   int Wo, HoWo, KK, Ktot, chunk;
   const float* x;
+  const float* relu_y;  // read when kRelu
   const float* dy;
   float* out;
 
@@ -325,7 +422,7 @@ struct ConvBwdWeightOp {
     bool ok;
   };
   struct Col {
-    int ci, dy0, dx0;
+    int ci, vy0, vx0;  // virtual coordinates of tap (ky, kx) at output (0, 0)
     bool ok;
   };
 
@@ -334,14 +431,19 @@ struct ConvBwdWeightOp {
     t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
     return true;
   }
-  static constexpr bool kAsyncLoads = true;
+  static constexpr bool kAsyncLoads = !kRelu;
   __device__ Row row(int, int m) const { return {m, m < s.Co}; }
   __device__ const float* a_src(const Row& r, int k) const {
     if (!r.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo;
     return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
   }
-  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
+  __device__ float a(const Row& r, int k) const {
+    const float* p = a_src(r, k);
+    if (!p) return 0.f;
+    if (kRelu && !(__ldg(relu_y + (p - dy)) > 0.f)) return 0.f;
+    return __ldg(p);
+  }
   __device__ Col col(int, int n) const {
     const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
     return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
@@ -349,8 +451,8 @@ struct ConvBwdWeightOp {
   __device__ const float* b_src(const Col& c, int k) const {
     if (!c.ok) return nullptr;
     const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
-    const int iy = oy * s.stride + c.dy0, ix = ox * s.stride + c.dx0;
-    if (unsigned(iy) >= unsigned(s.H) || unsigned(ix) >= unsigned(s.W)) return nullptr;
+    const int iy = s.src(oy * s.stride + c.vy0, s.H), ix = s.src(ox * s.stride + c.vx0, s.W);
+    if (iy < 0 || ix < 0) return nullptr;  // zero padding
     return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
   }
   __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
@@ -361,13 +463,43 @@ struct ConvBwdWeightOp {
   }
 };
 
+// The forward GEMM of conv2d (through as_fused) and conv2d_fused; `what`
+// names the launch.
+template <class Cfg>
+void gemm_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                  float* y, const char* what) {
+  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
+  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
+  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N), what);
+}
+
+// The weight-gradient GEMM of conv2d (through as_fused) and conv2d_fused,
+// split-K with the partials summed in a fixed order. relu_y: the ReLU's
+// output (kRelu), else nullptr. kFuseBias: db in the GEMM's launch (named
+// what_db; conv2d's v6, v7, conv2d_fused's v3, v4), else the bias kernel
+// after it.
+template <class Cfg, bool kRelu, bool kFuseBias>
+void gemm_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
+                          const float* dy, float* dw, float* db, const char* what,
+                          const char* what_db) {
+  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
+  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
+  int chunk = 0, splits = 1;
+  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
+  // One split writes dw directly; several write partials summed in order.
+  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
+  float* out = splits > 1 ? ws.as<float>() : dw;
+  const ConvBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
+  launch_weight_grad<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
+                          bias_grad(s.grid(), dy, kFuseBias ? db : nullptr, relu_y), what, what_db);
+  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
+  if (db && !kFuseBias) launch_bias_grad(s.grid(), dy, db, relu_y);
+}
+
 template <class Cfg>
 void igemm_forward(const Conv2dShape& s, const float* x, const float* w, const float* b, float* y) {
   check_shape(s, "conv2d_forward");
-  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const ConvFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
-                           "conv2d_forward igemm");
+  gemm_forward<Cfg>(as_fused(s), x, w, b, y, "conv2d_forward igemm");
 }
 
 template <class Cfg>
@@ -379,22 +511,13 @@ void igemm_backward_data(const Conv2dShape& s, const float* w, const float* dy, 
                            "conv2d_backward_data igemm");
 }
 
-template <class Cfg>
+template <class Cfg, bool kFuseBias = false>
 void igemm_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                            float* db) {
   check_shape(s, "conv2d_backward_weight");
-  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
-  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
-  int chunk = 0, splits = 1;
-  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
-  // One split writes dw directly; several write partials summed in order.
-  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
-  float* out = splits > 1 ? ws.as<float>() : dw;
-  const ConvBwdWeightOp op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, dy, out};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                           "conv2d_backward_weight igemm");
-  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db) launch_bias_grad(s, dy, db);
+  gemm_backward_weight<Cfg, false, kFuseBias>(as_fused(s), x, nullptr, dy, dw, db,
+                                              "conv2d_backward_weight igemm",
+                                              "conv2d_backward_weight igemm+db");
 }
 
 // v4: the tile per pass and shape (see the file comment).
@@ -422,19 +545,19 @@ void auto_backward_data(const Conv2dShape& s, const float* w, const float* dy, f
   else
     igemm_backward_data<Small>(s, w, dy, dx);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias>
 void auto_backward_weight(const Conv2dShape& s, const float* x, const float* dy, float* dw,
                           float* db) {
   check_shape(s, "conv2d_backward_weight");
   // split-K fills the GPU either way: only the tile's shape matters here.
   if (s.Co >= 128 && s.Ci * s.K * s.K >= 128)
-    igemm_backward_weight<Big>(s, x, dy, dw, db);
+    igemm_backward_weight<Big, kFuseBias>(s, x, dy, dw, db);
   else
-    igemm_backward_weight<Small>(s, x, dy, dw, db);
+    igemm_backward_weight<Small, kFuseBias>(s, x, dy, dw, db);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias = false>
 constexpr Conv2dFns kAutoFns{auto_forward<Small, Big>, auto_backward_data<Small, Big>,
-                             auto_backward_weight<Small, Big>};
+                             auto_backward_weight<Small, Big, kFuseBias>};
 
 #define MGST_CONV_RUN(v)                                                        \
   "test: MGST_OPS=conv2d mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
@@ -464,11 +587,19 @@ constexpr KernelVersion<Conv2dFns> kVersions[] = {
      "64x64 or 128x128 tiles",
      "unmeasured", MGST_CONV_RUN("v5_tf32_mma"), kAutoFns<detail::MmaTile64, detail::MmaTile128>,
      Precision::kTf32},
+    {"v6_igemm_auto_db",
+     "v4 with the bias gradient in the weight gradient's launch: Co more blocks beside the "
+     "GEMM's tiles run the bias kernel's reduction (same order, same bits), one launch fewer",
+     "unmeasured", MGST_CONV_RUN("v6_igemm_auto_db"),
+     kAutoFns<detail::Tile64, detail::Tile128, true>},
+    {"v7_tf32_mma_db", "v5 with v6's bias blocks in its weight gradient's launch", "unmeasured",
+     MGST_CONV_RUN("v7_tf32_mma_db"), kAutoFns<detail::MmaTile64, detail::MmaTile128, true>,
+     Precision::kTf32},
 };
 #undef MGST_CONV_RUN
-// The fp32 policy runs v4, the tf32 one v5 (kernels/precision.h).
-constexpr int kFp32Version = find_version(kVersions, "v4_igemm_auto");
-constexpr int kTf32Version = find_version(kVersions, "v5_tf32_mma");
+// The fp32 policy runs v6, the tf32 one v7 (kernels/precision.h).
+constexpr int kFp32Version = find_version(kVersions, "v6_igemm_auto_db");
+constexpr int kTf32Version = find_version(kVersions, "v7_tf32_mma_db");
 static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 
 // ---- conv2d_fused: the gathers ------------------------------------------------
@@ -479,11 +610,11 @@ static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 //              (reflection or zero padding, then v / up)
 //   copies(r)  its inverse: every virtual coordinate that reads row r
 // and dy' = dy * (y > 0) under the ReLU (y: the forward output).
-//   forward         B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky), src(ox*s-p+kx)],
-//                   one address or nullptr (zero padding), as in ConvFwdOp;
-//                   the epilogue adds b, then takes max(0, .) under the ReLU.
-//   backward_weight A(co, k=(n,q)) = dy'[n, co, q]; B(k, (ci,ky,kx)) = x gathered as in
-//                   the forward.
+//   forward         ConvFwdOp: B(k=(ci,ky,kx), n=(oy,ox)) = x[z, ci, src(oy*s-p+ky),
+//                   src(ox*s-p+kx)], one address or nullptr (zero padding); the
+//                   epilogue adds b, then takes max(0, .) under the ReLU.
+//   backward_weight ConvBwdWeightOp<relu>: A(co, k=(n,q)) = dy'[n, co, q];
+//                   B(k, (ci,ky,kx)) = x gathered as in the forward.
 //   backward_data   dx[z] (Ci, H*W) = w^T (Ci, Co*K*K) . B, where B(k=(co,ky,kx), (r,c))
 //                   sums dy'[z, co, oy, ox] over the virtual pixels (vy, vx) in
 //                   copies(r) x copies(c) with oy*s = vy+p-ky, ox*s = vx+p-kx: the
@@ -496,51 +627,7 @@ static_assert(kFp32Version >= 0 && kTf32Version >= 0);
 //                   axis; upsampled, 2 or more.
 // Operands that are sums or masked products are computed in registers
 // (kAsyncLoads false: mma_gemm.cuh's register path); single gathers stay
-// cp.async copies. The bias gradient is conv2d's kernel with the ReLU mask.
-
-// Forward. Grid (ceil(Ho*Wo/BN), ceil(Co/BM), N), as ConvFwdOp.
-struct FusedFwdOp {
-  Conv2dFusedShape s;
-  int Wo, KK, Kdim, Npix;
-  const float* x;
-  const float* w;
-  const float* bias;  // nullable
-  float* y;
-
-  using Row = detail::RowPointer;
-  struct Col {
-    const float* img;
-    int vy0, vx0;  // virtual coordinates of the window's top-left tap
-    bool ok;
-  };
-
-  __device__ bool tile(int bm, int bn, Tile& t) const {
-    t = detail::grid_tile(bm, bn, 0, Kdim);
-    return true;
-  }
-  static constexpr bool kAsyncLoads = true;
-  __device__ Row row(int, int m) const { return {w + int64_t(m) * Kdim, m < s.Co}; }
-  __device__ const float* a_src(const Row& r, int k) const { return r.ok ? r.p + k : nullptr; }
-  __device__ float a(const Row& r, int k) const { return detail::load_or_zero(a_src(r, k)); }
-  __device__ Col col(int z, int n) const {
-    const int oy = n / Wo, ox = n - oy * Wo;
-    return {x + int64_t(z) * s.Ci * s.H * s.W, oy * s.stride - s.pad, ox * s.stride - s.pad,
-            n < Npix};
-  }
-  __device__ const float* b_src(const Col& c, int k) const {
-    if (!c.ok) return nullptr;
-    const int ci = k / KK, r = k - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    const int iy = s.src(c.vy0 + ky, s.H), ix = s.src(c.vx0 + kx, s.W);
-    if (iy < 0 || ix < 0) return nullptr;  // zero padding
-    return c.img + (ci * s.H + iy) * s.W + ix;
-  }
-  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
-  __device__ void store(int z, int m, int n, float v) const {
-    if (m >= s.Co || n >= Npix) return;
-    v += bias ? bias[m] : 0.f;
-    y[(int64_t(z) * s.Co + m) * Npix + n] = s.relu && !(v > 0.f) ? 0.f : v;  // max(0, v)
-  }
-};
+// cp.async copies. The bias gradient is conv2d's BiasGrad with the ReLU mask.
 
 // Backward data. Grid (ceil(H*W/BN), ceil(Ci/BM), N): x = pixel tile of x,
 // y = input-channel tile, z = image. A as ConvBwdDataOp; B the sum over
@@ -619,63 +706,6 @@ struct FusedBwdDataOp {
   }
 };
 
-// Backward weight. Grid (ceil(Ci*K*K/BN), ceil(Co/BM), splits), as
-// ConvBwdWeightOp. kRelu: A is dy masked by y > 0, computed in registers.
-template <bool kRelu>
-struct FusedBwdWeightOp {
-  Conv2dFusedShape s;
-  int Wo, HoWo, KK, Ktot, chunk;
-  const float* x;
-  const float* relu_y;  // read when kRelu
-  const float* dy;
-  float* out;
-
-  struct Row {
-    int co;
-    bool ok;
-  };
-  struct Col {
-    int ci, vy0, vx0;  // virtual coordinates of tap (ky, kx) at output (0, 0)
-    bool ok;
-  };
-
-  __device__ bool tile(int bm, int bn, Tile& t) const {
-    const int k0 = blockIdx.z * chunk;
-    t = detail::grid_tile(bm, bn, k0, min(Ktot, k0 + chunk));  // z = the split
-    return true;
-  }
-  static constexpr bool kAsyncLoads = !kRelu;
-  __device__ Row row(int, int m) const { return {m, m < s.Co}; }
-  __device__ const float* a_src(const Row& r, int k) const {
-    if (!r.ok) return nullptr;
-    const int n = k / HoWo, q = k - n * HoWo;
-    return dy + (int64_t(n) * s.Co + r.co) * HoWo + q;
-  }
-  __device__ float a(const Row& r, int k) const {
-    const float* p = a_src(r, k);
-    if (!p) return 0.f;
-    if (kRelu && !(__ldg(relu_y + (p - dy)) > 0.f)) return 0.f;
-    return __ldg(p);
-  }
-  __device__ Col col(int, int n) const {
-    const int ci = n / KK, r = n - ci * KK, ky = r / s.K, kx = r - ky * s.K;
-    return {ci, ky - s.pad, kx - s.pad, n < s.Ci * KK};
-  }
-  __device__ const float* b_src(const Col& c, int k) const {
-    if (!c.ok) return nullptr;
-    const int n = k / HoWo, q = k - n * HoWo, oy = q / Wo, ox = q - oy * Wo;
-    const int iy = s.src(oy * s.stride + c.vy0, s.H), ix = s.src(ox * s.stride + c.vx0, s.W);
-    if (iy < 0 || ix < 0) return nullptr;  // zero padding
-    return x + ((int64_t(n) * s.Ci + c.ci) * s.H + iy) * s.W + ix;
-  }
-  __device__ float b(const Col& c, int k) const { return detail::load_or_zero(b_src(c, k)); }
-  __device__ void store(int z, int m, int n, float v) const {
-    const int Nw = s.Ci * KK;
-    if (m >= s.Co || n >= Nw) return;
-    out[(int64_t(z) * s.Co + m) * Nw + n] = v;
-  }
-};
-
 void check_fused(const Conv2dFusedShape& s, const char* op) {
   check_conv2d_fused_shape(op, s);
   check_shape(s.grid(), op);
@@ -687,15 +717,6 @@ const float* relu_output(const Conv2dFusedShape& s, const float* y, const char* 
 }
 
 template <class Cfg>
-void fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
-                   float* y) {
-  const int KK = s.K * s.K, Npix = s.Ho() * s.Wo();
-  const FusedFwdOp op{s, s.Wo(), KK, s.Ci * KK, Npix, x, w, b, y};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Co, Cfg::BM), s.N),
-                           "conv2d_fused_forward igemm");
-}
-
-template <class Cfg>
 void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* relu_y,
                          const float* dy, float* dx) {
   const int KK = s.K * s.K, Npix = s.H * s.W;
@@ -704,32 +725,16 @@ void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float*
                            "conv2d_fused_backward_data igemm");
 }
 
-// As igemm_backward_weight: split-K partials summed in a fixed order.
-template <class Cfg, bool kRelu>
-void fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* relu_y,
-                           const float* dy, float* dw, float* db) {
-  const int KK = s.K * s.K, HoWo = s.Ho() * s.Wo(), Ktot = s.N * HoWo, Nw = s.Ci * KK;
-  const int64_t tiles = int64_t(ceil_div(Nw, Cfg::BN)) * ceil_div(s.Co, Cfg::BM);
-  int chunk = 0, splits = 1;
-  detail::choose_split(tiles, Ktot, Cfg::BK, chunk, splits);
-  detail::Scratch ws(splits > 1 ? std::size_t(splits) * s.w_size() * sizeof(float) : 0);
-  float* out = splits > 1 ? ws.as<float>() : dw;
-  const FusedBwdWeightOp<kRelu> op{s, s.Wo(), HoWo, KK, Ktot, chunk, x, relu_y, dy, out};
-  detail::launch_gemm<Cfg>(op, dim3(ceil_div(Nw, Cfg::BN), ceil_div(s.Co, Cfg::BM), splits),
-                           "conv2d_fused_backward_weight igemm");
-  if (splits > 1) detail::launch_sum_splits(s.w_size(), splits, out, dw);
-  if (db) launch_bias_grad(s.grid(), dy, db, relu_y);
-}
-
 // The tiles per pass and shape, as auto_* (v4, v5) choose them.
 template <class Small, class Big>
 void fused_auto_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
                         float* y) {
   check_fused(s, "conv2d_fused_forward");
+  const char* what = "conv2d_fused_forward igemm";
   if (use_big_tiles(s.Co, int64_t(s.Ho()) * s.Wo(), s.N))
-    fused_forward<Big>(s, x, w, b, y);
+    gemm_forward<Big>(s, x, w, b, y, what);
   else
-    fused_forward<Small>(s, x, w, b, y);
+    gemm_forward<Small>(s, x, w, b, y, what);
 }
 template <class Small, class Big>
 void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
@@ -742,26 +747,28 @@ void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const f
   else
     fused_backward_data<Small>(s, w, relu_y, dy, dx);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias>
 void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
                                 const float* dy, float* dw, float* db) {
   const char* name = "conv2d_fused_backward_weight";
   check_fused(s, name);
   const float* relu_y = relu_output(s, y, name);
   const bool big = s.Co >= 128 && s.Ci * s.K * s.K >= 128;
+  const char *what = "conv2d_fused_backward_weight igemm",
+             *what_db = "conv2d_fused_backward_weight igemm+db";
   if (big && relu_y)
-    fused_backward_weight<Big, true>(s, x, relu_y, dy, dw, db);
+    gemm_backward_weight<Big, true, kFuseBias>(s, x, relu_y, dy, dw, db, what, what_db);
   else if (big)
-    fused_backward_weight<Big, false>(s, x, nullptr, dy, dw, db);
+    gemm_backward_weight<Big, false, kFuseBias>(s, x, nullptr, dy, dw, db, what, what_db);
   else if (relu_y)
-    fused_backward_weight<Small, true>(s, x, relu_y, dy, dw, db);
+    gemm_backward_weight<Small, true, kFuseBias>(s, x, relu_y, dy, dw, db, what, what_db);
   else
-    fused_backward_weight<Small, false>(s, x, nullptr, dy, dw, db);
+    gemm_backward_weight<Small, false, kFuseBias>(s, x, nullptr, dy, dw, db, what, what_db);
 }
-template <class Small, class Big>
+template <class Small, class Big, bool kFuseBias = false>
 constexpr Conv2dFusedFns kFusedAutoFns{fused_auto_forward<Small, Big>,
                                        fused_auto_backward_data<Small, Big>,
-                                       fused_auto_backward_weight<Small, Big>};
+                                       fused_auto_backward_weight<Small, Big, kFuseBias>};
 
 #define MGST_CONV_FUSED_RUN(v)                                                        \
   "test: MGST_OPS=conv2d_fused mgst_tests -ts=cuda -tc='cuda ops*' (every version); " \
@@ -775,11 +782,19 @@ constexpr KernelVersion<Conv2dFusedFns> kFusedVersions[] = {
     {"v2_tf32_mma", "v1's gathers on conv2d's v5 TF32 tensor-core kernel", "unmeasured",
      MGST_CONV_FUSED_RUN("v2_tf32_mma"), kFusedAutoFns<detail::MmaTile64, detail::MmaTile128>,
      Precision::kTf32},
+    {"v3_igemm_auto_db",
+     "v1 with the (ReLU-masked) bias gradient in the weight gradient's launch, as conv2d's v6: "
+     "same bits, one launch fewer",
+     "unmeasured", MGST_CONV_FUSED_RUN("v3_igemm_auto_db"),
+     kFusedAutoFns<detail::Tile64, detail::Tile128, true>},
+    {"v4_tf32_mma_db", "v2 with v3's bias blocks in its weight gradient's launch", "unmeasured",
+     MGST_CONV_FUSED_RUN("v4_tf32_mma_db"),
+     kFusedAutoFns<detail::MmaTile64, detail::MmaTile128, true>, Precision::kTf32},
 };
 #undef MGST_CONV_FUSED_RUN
-// As conv2d: the fp32 policy runs v1, the tf32 one v2.
-constexpr int kFusedFp32Version = find_version(kFusedVersions, "v1_igemm_auto");
-constexpr int kFusedTf32Version = find_version(kFusedVersions, "v2_tf32_mma");
+// As conv2d: the fp32 policy runs v3, the tf32 one v4.
+constexpr int kFusedFp32Version = find_version(kFusedVersions, "v3_igemm_auto_db");
+constexpr int kFusedTf32Version = find_version(kFusedVersions, "v4_tf32_mma_db");
 static_assert(kFusedFp32Version >= 0 && kFusedTf32Version >= 0);
 
 }  // namespace

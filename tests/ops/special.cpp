@@ -7,7 +7,10 @@
 #include "kernels/error.h"
 #include "test_util.h"
 #ifdef MGST_WITH_CUDA
+#include <cstring>
+
 #include "cuda_test_util.h"
+#include "kernels/cuda/versions.h"
 #endif
 
 namespace kcpu = mgst::kernels::cpu;
@@ -96,6 +99,73 @@ TEST_SUITE("cuda") {
       kp::add(n, a.data(), b.data(), ref.data());
       kp::relu_forward(n, ref.data(), ref.data());
       elementwise_close("add+relu in place", da.download(), ref);
+    }
+  }
+
+  // The _db versions of kernels/cuda/conv2d.cu run the bias gradient inside
+  // the weight gradient's launch: dw and db must keep the bits of the
+  // versions they replace. dy is noise in [-1, 1) plus, in image 0, +2^60 and
+  // -2^60 at pixels 0 and 1 of every channel: in double they swallow the
+  // terms summed into them before they cancel, so which terms are lost is
+  // the reduction's order, and a reduction in another order gives other
+  // bits. Shapes: P = 437 and 396 (not multiples of 256), several images,
+  // split-K, both tile sizes (the TF32 64-tiles' blocks are 128 threads),
+  // the ReLU mask.
+  TEST_CASE("cuda ops: conv2d's bias gradient in the weight-gradient launch keeps its bits") {
+    MGST_REQUIRE_GPU();
+    auto wide_dy = [](int N, int Co, int P, uint64_t seed) {
+      auto v = random_vector(std::size_t(N) * Co * P, seed);
+      for (int co = 0; co < Co; ++co) v[std::size_t(co) * P] = 0x1p60f, v[co * P + 1] = -0x1p60f;
+      return v;
+    };
+    auto same_bits = [](const char* what, const std::vector<float>& a,
+                        const std::vector<float>& b) {
+      CHECK_MESSAGE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0, what);
+    };
+    // Runs backward_weight of two versions on the same inputs; dw, db bit-equal.
+    auto compare = [&](const auto& table, const char* unfused, const char* fused,
+                       std::size_t x_size, std::size_t w_size, int N, int Co, int P,
+                       auto&& backward_weight) {
+      const std::string versions = std::string(unfused) + " vs " + fused;
+      CAPTURE(versions);
+      auto y = random_vector(std::size_t(N) * Co * P, 12);  // the ReLU's output: its mask
+      for (int co = 0; co < Co; ++co) y[std::size_t(co) * P] = y[co * P + 1] = 1.f;
+      DeviceBuffer xb(random_vector(x_size, 11)), yb(y), dyb(wide_dy(N, Co, P, 13));
+      std::vector<float> got[2][2];
+      for (int k = 0; k < 2; ++k) {
+        const auto& v = mgst::kernels::version_named(table, k == 0 ? unfused : fused);
+        const std::size_t b_size = Co;
+        DeviceBuffer dw(w_size), db(b_size);
+        run_checked(v.name, {&dw, &db}, [&] { backward_weight(v.fn, xb, yb, dyb, dw, db); });
+        got[k][0] = dw.download(), got[k][1] = db.download();
+      }
+      same_bits("dw", got[0][0], got[1][0]);
+      same_bits("db", got[0][1], got[1][1]);
+    };
+    for (const Conv2dShape& s : {Conv2dShape{2, 3, 19, 23, 5, 3, 1, 1},        // 64-tiles, split-K
+                                 Conv2dShape{1, 16, 12, 12, 130, 3, 1, 1}}) {  // 128-tiles
+      CAPTURE(s.Co);
+      for (auto [a, b] : {std::pair{"v4_igemm_auto", "v6_igemm_auto_db"},
+                          std::pair{"v5_tf32_mma", "v7_tf32_mma_db"}})
+        compare(kc::conv2d_versions(), a, b, s.x_size(), s.w_size(), s.N, s.Co, s.Ho() * s.Wo(),
+                [&](const auto& f, float* x, float*, float* dy, float* dw, float* db) {
+                  f.backward_weight(s, x, dy, dw, db);
+                });
+    }
+    using mgst::kernels::Conv2dFusedShape;
+    Conv2dFusedShape up{2, 3, 9, 11, 5, 3, 1, 1};  // upsampled to 18x22: P = 396
+    up.up = 2, up.reflect = true, up.relu = true;
+    Conv2dFusedShape vgg{1, 16, 12, 12, 130, 3, 1, 1};
+    vgg.relu = true;
+    for (const Conv2dFusedShape& s : {up, vgg}) {
+      CAPTURE(s.Co);
+      for (auto [a, b] : {std::pair{"v1_igemm_auto", "v3_igemm_auto_db"},
+                          std::pair{"v2_tf32_mma", "v4_tf32_mma_db"}})
+        compare(kc::conv2d_fused_versions(), a, b, s.x_size(), s.w_size(), s.N, s.Co,
+                s.Ho() * s.Wo(),
+                [&](const auto& f, float* x, float* y, float* dy, float* dw, float* db) {
+                  f.backward_weight(s, x, y, dy, dw, db);
+                });
     }
   }
 
