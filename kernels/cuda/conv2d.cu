@@ -52,11 +52,12 @@
 //                  NCHW vs NHWC rows are there to decide it.
 //   v6_igemm_auto_db  v4 with the bias gradient inside the weight
 //                  gradient's launch (horizontal fusion, see BiasGrad):
-//                  the GEMM's grid gets Co more blocks, each the bias
-//                  kernel's reduction of one channel in the same fixed
-//                  order, so dw and db keep v4's bits; one launch fewer per
-//                  backward with a bias. cuda::conv2d_* run this one under
-//                  the fp32 policy.
+//                  the GEMM's grid gets a block per channel (whole z-slices,
+//                  the blocks past Co idle), each the bias kernel's
+//                  reduction of its channel in the same fixed order, so dw
+//                  and db keep v4's bits; one launch fewer per backward with
+//                  a bias (its time is unmeasured). cuda::conv2d_* run this
+//                  one under the fp32 policy.
 //   v7_tf32_mma_db v5 with v6's bias blocks; run under the conv-tf32 / tf32
 //                  policies (the default).
 // The bias gradient is one reduction (BiasGrad: a block per channel, fixed
@@ -588,8 +589,8 @@ constexpr KernelVersion<Conv2dFns> kVersions[] = {
      "unmeasured", MGST_CONV_RUN("v5_tf32_mma"), kAutoFns<detail::MmaTile64, detail::MmaTile128>,
      Precision::kTf32},
     {"v6_igemm_auto_db",
-     "v4 with the bias gradient in the weight gradient's launch: Co more blocks beside the "
-     "GEMM's tiles run the bias kernel's reduction (same order, same bits), one launch fewer",
+     "v4 with the bias gradient in the weight gradient's launch: a block per channel beside the "
+     "GEMM's tiles runs the bias kernel's reduction (same order, same bits), one launch fewer",
      "unmeasured", MGST_CONV_RUN("v6_igemm_auto_db"),
      kAutoFns<detail::Tile64, detail::Tile128, true>},
     {"v7_tf32_mma_db", "v5 with v6's bias blocks in its weight gradient's launch", "unmeasured",

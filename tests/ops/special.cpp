@@ -1,6 +1,7 @@
 // Special-purpose checks beside the table (tests/ops/harness.h): argument
 // validation, exact max-pool tie routing, in-place and misaligned elementwise
-// calls. (The version tables themselves: tests/test_cuda_versions.cpp.)
+// calls, the conv bias gradient's bits inside the weight gradient's launch.
+// (The version tables themselves: tests/test_cuda_versions.cpp.)
 #include <limits>
 
 #include "kernels/cpu/api.h"
@@ -105,12 +106,12 @@ TEST_SUITE("cuda") {
   // The _db versions of kernels/cuda/conv2d.cu run the bias gradient inside
   // the weight gradient's launch: dw and db must keep the bits of the
   // versions they replace. dy is noise in [-1, 1) plus, in image 0, +2^60 and
-  // -2^60 at pixels 0 and 1 of every channel: in double they swallow the
-  // terms summed into them before they cancel, so which terms are lost is
-  // the reduction's order, and a reduction in another order gives other
-  // bits. Shapes: P = 437 and 396 (not multiples of 256), several images,
-  // split-K, both tile sizes (the TF32 64-tiles' blocks are 128 threads),
-  // the ReLU mask.
+  // -2^60 at pixels 0 and 1 of every channel: a double partial sum holding
+  // one of them rounds away the small terms added to it until the other
+  // cancels it, so which terms are lost depends on the reduction's order,
+  // and a reduction in another order gives other bits. Shapes: P = 437, 396
+  // and 144 (none a multiple of 256), two images, split-K, both tile sizes
+  // (the TF32 64-tiles' blocks are 128 threads), the ReLU mask.
   TEST_CASE("cuda ops: conv2d's bias gradient in the weight-gradient launch keeps its bits") {
     MGST_REQUIRE_GPU();
     auto wide_dy = [](int N, int Co, int P, uint64_t seed) {
