@@ -5,15 +5,16 @@
 //   G[z] (C, C) = (F[n] * w[z]) (F[n] * w[z])^T / D_z
 //   dF[n,i,p] = sum_g w[z,p]^2 * sum_j (dG[z,i,j] + dG[z,j,i]) F[n,j,p] / D_z
 //
-// Forward, three launches for all kN rows:
-//   1. gram_denominator_kernel: D_z by a fixed-order block reduction (kept
-//      in double for the combine, saved as a float for the backward).
-//   2. tiled_gemm_kernel with GramOp: only the upper-triangle tile pairs
+// Forward, two launches for all kN rows:
+//   1. tiled_gemm_kernel with GramOp: only the upper-triangle tile pairs
 //      (ti <= tj) of each row z are computed, the mask multiplied in while
 //      loading both tiles (no F*w buffer); P is split so the few tiles still
 //      fill the GPU, each split writing its partial tile to scratch.
-//   3. gram_combine_kernel: G[i,j] = (sum over splits, in order, of the
-//      partial at (min(i,j), max(i,j))) / D_z: the mirror and the
+//   2. gram_combine_kernel: each block first sums w[z, :] (the same
+//      fixed-order block reduction in every block of row z, so all get the
+//      same D_z; block 0 saves it as a float for the backward), then
+//      G[i,j] = (sum over splits, in order, of the partial at
+//      (min(i,j), max(i,j))) / D_z: the denominator, the mirror and the
 //      normalisation fused into the split combine. Deterministic and
 //      exactly symmetric.
 // Backward, ONE launch: a product per sample with inner dimension kC
@@ -34,10 +35,11 @@
 //                    w^2 F are values, not copies). The mirror still reads one
 //                    computed triangle: exactly symmetric. Run under the
 //                    matmul-tf32 / tf32 policies.
-// (Until 2026-12-06 the backward was three launches per weighting: the
-// denominators again, S by a small kernel, then S F with w^2 in the epilogue
-// through the cp.async pipeline; a style layer's two regions then cost six
-// backward launches and an add, now one.)
+// (Until 2026-12-06 the forward was three launches per weighting (D_n by a
+// kernel of its own), the backward three: the denominators again, S by a
+// small kernel, then S F with w^2 in the epilogue through the cp.async
+// pipeline; a style layer's two regions then cost six forward launches,
+// six backward ones and an add: now two and one.)
 #include "kernels/cuda/api.h"
 #include "kernels/cuda/common.cuh"
 #include "kernels/cuda/mma_gemm.cuh"
@@ -49,25 +51,6 @@ namespace {
 
 using detail::ceil_div;
 using detail::Tile;
-
-// grid (kN), block 256: D[z] = C * sum_p w[z, p] + eps (w == nullptr: C*P + eps),
-// and its float in Dout[z] (nullable) for the backward.
-__global__ void gram_denominator_kernel(int C, int P, const float* __restrict__ w, float eps,
-                                        double* __restrict__ D, float* __restrict__ Dout) {
-  __shared__ double red[32];
-  const int z = blockIdx.x;
-  double s = 0;
-  if (w) {
-    for (int p = threadIdx.x; p < P; p += blockDim.x) s += w[int64_t(z) * P + p];
-    s = detail::block_sum(s, red);
-  } else {
-    s = P;
-  }
-  if (threadIdx.x == 0) {
-    D[z] = double(C) * s + double(eps);
-    if (Dout) Dout[z] = float(D[z]);
-  }
-}
 
 // Upper-triangle tiles of (F w)(F w)^T. Grid (T(T+1)/2, splits, kN) with
 // T = ceil(C / tile): x = tile pair (ti <= tj), y = split of P, z = weighting
@@ -112,16 +95,37 @@ struct GramOp {
   }
 };
 
-// grid-stride over i = (z*C + r)*C + c of G; N here counts the kN rows.
-__global__ void gram_combine_kernel(int N, int C, int splits, const float* __restrict__ ws,
-                                    const double* __restrict__ D, float* __restrict__ G) {
-  const int64_t total = int64_t(N) * C * C;
-  for (int64_t i : detail::grid_stride(total)) {
-    const auto [n, r, c] = detail::plane_index(i, C, C);
+// Elements of G[z] per combine block (4 per thread).
+constexpr int kCombinePerBlock = 4 * detail::kThreads;
+
+// grid (ceil(C*C / kCombinePerBlock), kN), block kThreads: y = row z, x = a
+// run of kCombinePerBlock elements e = r*C + c of G[z]. Every block of row z
+// sums w[z, :] in the same fixed order (block_sum), so all of them divide by
+// the same D_z = C * sum_p w[z,p] + eps (w == nullptr: C*P + eps); block 0
+// saves it to Dout[z] (nullable). The repeated sums read w (P values) once
+// per block: P * ceil(C*C / kCombinePerBlock) reads per row, instead of a
+// launch of their own.
+__global__ void gram_combine_kernel(int C, int P, int splits, const float* __restrict__ w,
+                                    float eps, const float* __restrict__ ws, float* __restrict__ G,
+                                    float* __restrict__ Dout) {
+  __shared__ double red[32];
+  const int z = blockIdx.y;
+  double wsum = P;
+  if (w) {
+    wsum = 0;
+    for (int p = threadIdx.x; p < P; p += blockDim.x) wsum += w[int64_t(z) * P + p];
+    wsum = detail::block_sum(wsum, red);
+  }
+  const double D = double(C) * wsum + double(eps);
+  if (Dout && blockIdx.x == 0 && threadIdx.x == 0) Dout[z] = float(D);
+  const int64_t CC = int64_t(C) * C, e0 = int64_t(blockIdx.x) * kCombinePerBlock;
+  const int64_t e1 = min(CC, e0 + kCombinePerBlock);
+  for (int64_t e = e0 + threadIdx.x; e < e1; e += blockDim.x) {
+    const int r = int(e / C), c = int(e % C);
     const int lo = min(r, c), hi = max(r, c);
     double s = 0;
-    for (int sp = 0; sp < splits; ++sp) s += ws[((n * splits + sp) * C + lo) * C + hi];
-    G[i] = float(s / D[n]);
+    for (int sp = 0; sp < splits; ++sp) s += ws[((int64_t(z) * splits + sp) * C + lo) * C + hi];
+    G[z * CC + e] = float(s / D);
   }
 }
 
@@ -185,15 +189,9 @@ void check(int N, int k, int C, int P, const float* w, const char* op) {
              op << ": too large N=" << N << " k=" << k << " C=" << C << " P=" << P);
 }
 
-// D[z] for the Z = kN weighting rows (Dout nullable).
-void launch_denominator(int Z, int C, int P, const float* w, float eps, double* D, float* Dout) {
-  gram_denominator_kernel<<<Z, 256, 0, stream()>>>(C, P, w, eps, D, Dout);
-  MGST_CHECK_LAUNCH("masked_gram denominator", "rows=", Z, "C=", C, "P=", P);
-}
-
 template <class Cfg>
-void gram_forward_tiled(int N, int Z, int C, int P, const float* F, const float* w, const double* D,
-                        float* G) {
+void gram_forward_tiled(int N, int Z, int C, int P, const float* F, const float* w, float eps,
+                        float* G, float* Dout) {
   const int T = int(ceil_div(C, Cfg::BM));
   const int pairs = T * (T + 1) / 2;
   int chunk = 0, splits = 1;
@@ -201,10 +199,9 @@ void gram_forward_tiled(int N, int Z, int C, int P, const float* F, const float*
   detail::Scratch ws(std::size_t(Z) * splits * C * C * sizeof(float));
   const GramOp op{N, C, P, T, splits, chunk, F, w, ws.as<float>()};
   detail::launch_gemm<Cfg>(op, dim3(pairs, splits, Z), "masked_gram_forward");
-  const int64_t total = int64_t(Z) * C * C;
-  gram_combine_kernel<<<detail::grid_for(total), detail::kThreads, 0, stream()>>>(Z, C, splits,
-                                                                                  ws.as<float>(), D,
-                                                                                  G);
+  const dim3 grid(unsigned(ceil_div(int64_t(C) * C, kCombinePerBlock)), unsigned(Z));
+  gram_combine_kernel<<<grid, detail::kThreads, 0, stream()>>>(C, P, splits, w, eps, ws.as<float>(),
+                                                               G, Dout);
   MGST_CHECK_LAUNCH("masked_gram combine", "rows=", Z, "C=", C, "splits=", splits);
 }
 
@@ -216,12 +213,10 @@ void gram_forward(int N, int k, int C, int P, const float* F, const float* w, fl
   check(N, k, C, P, w, "masked_gram_forward");
   if (N == 0) return;
   const int Z = k * N;
-  detail::Scratch D(std::size_t(Z) * sizeof(double));
-  launch_denominator(Z, C, P, w, eps, D.as<double>(), Dout);
   if (C <= 64)
-    gram_forward_tiled<Small>(N, Z, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Small>(N, Z, C, P, F, w, eps, G, Dout);
   else
-    gram_forward_tiled<Big>(N, Z, C, P, F, w, D.as<double>(), G);
+    gram_forward_tiled<Big>(N, Z, C, P, F, w, eps, G, Dout);
 }
 
 template <class Small, class Big>
@@ -243,8 +238,9 @@ void gram_backward(int N, int k, int C, int P, const float* F, const float* w, c
   "--benchmark_filter='gram/.*/" v "/'"
 constexpr KernelVersion<MaskedGramFns> kVersions[] = {
     {"v1_upper_splitk",
-     "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that mirrors and "
-     "normalises; backward one product over the k weightings, dG symmetrised as it is loaded",
+     "upper-triangle tiles of the tiled kernel, P split, fixed-order combine that sums the "
+     "weights, mirrors and normalises; backward one product over the k weightings, dG "
+     "symmetrised as it is loaded",
      "unmeasured",
      MGST_GRAM_RUN("v1_upper_splitk"),
      {gram_forward<detail::Tile64, detail::Tile128>,
