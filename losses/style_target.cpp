@@ -20,7 +20,8 @@ StyleGrams compute_style_grams(const models::LossNetwork& net, const Tensor& img
     const Tensor G = ops::masked_gram(F, p.both);  // (2, C, C): attention, bkgd
     const int64_t C = F.size(1);
     g.gram[l] = {G.view(0, {1, C, C}), G.view(C * C, {1, C, C})};
-    g.present[l] = {region_sums(p.att)[0] >= kEmptyRegion, region_sums(p.bkgd)[0] >= kEmptyRegion};
+    const std::vector<float> sums = region_sums(p.both);  // one read: attention, bkgd
+    g.present[l] = {sums[0] >= kEmptyRegion, sums[1] >= kEmptyRegion};
   }
   return g;
 }
