@@ -41,6 +41,25 @@ def png(width, height, colour_type, bit_depth, rows, palette=None):
     return out + chunk(b"IEND", b"")
 
 
+def jpeg_dc_overflow(progressive, blocks=16):
+    """A 1-component JPEG, 8 x 8*blocks, whose every block's DC difference is
+    -32767 (Huffman code '0' -> category 15, then 15 zero bits), under a
+    16-bit quantizer of 65535 (baseline) or a 2^13 point transform
+    (progressive, Al = 13): the DC value, summed over blocks and scaled,
+    overflows an int in stb_image (fuzz/CMakeLists.txt says why that check
+    is off in those two functions)."""
+    def seg(marker, body):
+        return b"\xff" + bytes([marker]) + struct.pack(">H", len(body) + 2) + body
+    out = b"\xff\xd8" + seg(0xDB, b"\x10" + struct.pack(">64H", *[65535] * 64))
+    out += seg(0xC2 if progressive else 0xC0, struct.pack(">BHHB", 8, 8, 8 * blocks, 1) + b"\x01\x11\x00")
+    out += seg(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x0f")  # DC table: '0' -> 15
+    out += seg(0xC4, b"\x10" + bytes([1] + [0] * 15) + b"\x00")  # AC table: '0' -> end of block
+    out += seg(0xDA, b"\x01\x01\x00" + (bytes([0, 0, 13]) if progressive else bytes([0, 63, 0])))
+    bits = ("0" * 16 + ("" if progressive else "0")) * blocks    # DC code, 15 bits, [EOB]
+    bits += "1" * (-len(bits) % 8)
+    return out + bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8)) + b"\xff\xd9"
+
+
 def write(sub, name, data):
     d = os.path.join(HERE, "corpus", sub)
     os.makedirs(d, exist_ok=True)
@@ -72,6 +91,8 @@ def main():
     write("image", "rgba.png", png(2, 1, 6, 8, [bytes(range(8))]))
     write("image", "palette.png", png(4, 1, 3, 2, [b"\x1b"], palette=b"\x00\x00\x00\xff\x00\x00\x00\xff\x00\x00\x00\xff"))
     write("image", "rgb16.png", png(1, 2, 2, 16, [bytes(range(6)), bytes(range(6, 12))]))
+    write("image", "regress_jpeg_dc_overflow_baseline.jpg", jpeg_dc_overflow(False))
+    write("image", "regress_jpeg_dc_overflow_progressive.jpg", jpeg_dc_overflow(True))
     try:
         from PIL import Image
     except ImportError:

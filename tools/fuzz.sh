@@ -6,10 +6,13 @@
 #   bash tools/fuzz.sh            # 60 s per target
 #   bash tools/fuzz.sh 30         # what CI runs (.ci/run)
 #   FUZZ_TARGETS=image_fuzzer bash tools/fuzz.sh 600
-#   FUZZ_SEED=1 bash tools/fuzz.sh 30   # CI: a fixed seed, so a run replays the
-#                                       # same inputs (a slower machine a prefix
-#                                       # of them) and CI cannot fail at random
-#                                       # on a new find; explore with no seed
+#   FUZZ_SEED=1 bash tools/fuzz.sh 30   # CI: a fixed seed. Runs on one machine
+#                                       # explore alike, but not across machines:
+#                                       # CI's run of 2026-12-06 found a JPEG
+#                                       # that a local run of the same seed and
+#                                       # more inputs had not. So CI can still
+#                                       # fail on a new find; explore with no
+#                                       # seed and longer before a stop
 #
 # Targets: safetensors_fuzzer (parse_safetensors on bytes), image_fuzzer
 # (io::load_image_from_memory + mask/resize path). Each starts from its seed
