@@ -10,7 +10,8 @@ max |onnx - purify| <= 1/255 against purify's 8-bit PNGs.
 
 Exits 77 (CTest: SKIPPED) when numpy, onnx or onnxruntime cannot be imported
 or the binary was built without ONNX.
-Usage: onnx_check.py MGST_BINARY [WORK_DIR]   (default $TMPDIR/mgst_test_onnx)
+Usage: onnx_check.py MGST_BINARY [WORK_DIR]   (default: a new $TMPDIR/mgst_test_onnx_*,
+       removed after a pass, kept after a failure)
 """
 import os
 import shutil
@@ -210,12 +211,13 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     binary = sys.argv[1]
-    work = sys.argv[2] if len(sys.argv) == 3 else os.path.join(tempfile.gettempdir(),
-                                                                "mgst_test_onnx")
     if "[not in this build]" in mgst(binary, "export", "--help"):
         print("SKIP: this mgst was built without ONNX (libonnx-dev not found at configure time)")
         sys.exit(SKIP)
-    shutil.rmtree(work, ignore_errors=True)
+    own_work = len(sys.argv) == 2  # a fresh folder of our own: concurrent runs never share one
+    work = tempfile.mkdtemp(prefix="mgst_test_onnx_") if own_work else sys.argv[2]
+    if not own_work:
+        shutil.rmtree(work, ignore_errors=True)
     rng = np.random.default_rng(17)
     write_set(rng, f"{work}/train", [(32, 40)] * 4, "t")
     write_set(rng, f"{work}/test", SIZES + [SIZES[2]], "e")  # two 21x30: a batch of 2
@@ -224,6 +226,8 @@ def main():
     if worst > TOL:
         sys.exit(f"FAIL: max |onnx - purify| = {worst * 255:.3f}/255 > 1/255")
     print(f"PASS: max |onnx - purify| = {worst * 255:.3f}/255 (<= 1/255)")
+    if own_work:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,7 @@
 using namespace mgst;
 
 namespace {
-std::string tmp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / "mgst_test_models";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
+std::string tmp_path(const std::string& name) { return (test::test_temp_root() / name).string(); }
 
 // TransformNet::forward (models/transform_net.cpp, layers/conv_layer.cpp)
 // spelled with the unfused ops: instance_norm, then relu, or then add for the

@@ -65,8 +65,7 @@ TEST_SUITE("shared_data") {
 
   TEST_CASE("a short training run on real content and UnityEyes style") {
     const std::string base = test::shared_data_dir();
-    const fs::path out = fs::temp_directory_path() / "mgst_test_shared_run";
-    fs::remove_all(out);
+    const fs::path out = test::fresh_temp_dir("shared_run");
     TrainConfig c;
     c.content = base + "/eyeseg_real_melihoz/images";
     c.masks = base + "/eyeseg_real_melihoz/masks";

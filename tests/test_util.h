@@ -3,6 +3,7 @@
 #pragma once
 #include <doctest/doctest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -48,9 +49,31 @@ inline std::string find_on_path(const std::vector<std::string>& names) {
 }
 
 // Headless Chromium for the `browser` suite (Debian: chromium; Ubuntu: chromium-browser).
-// A fresh, empty directory <temp>/mgst_test_<name> (removed first if present).
+// This test process's scratch folder, <temp>/mgst_test_<pid>, so that two
+// checkouts (or suites) tested at once never write into each other's files.
+// Removed when the process exits normally, kept when MGST_KEEP_TEST_DIRS=1
+// (to look at what a failing test wrote) or when the process crashed.
+inline const std::filesystem::path& test_temp_root() {
+  struct Root {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("mgst_test_" + std::to_string(::getpid()));
+    Root() {
+      std::filesystem::remove_all(path);  // a stale one from a recycled pid
+      std::filesystem::create_directories(path);
+    }
+    ~Root() {
+      const char* keep = std::getenv("MGST_KEEP_TEST_DIRS");
+      std::error_code ec;
+      if (!(keep && std::string(keep) == "1")) std::filesystem::remove_all(path, ec);
+    }
+  };
+  static const Root root;
+  return root.path;
+}
+
+// A fresh, empty directory <test_temp_root()>/<name> (removed first if present).
 inline std::string fresh_temp_dir(const std::string& name) {
-  const std::filesystem::path d = std::filesystem::temp_directory_path() / ("mgst_test_" + name);
+  const std::filesystem::path d = test_temp_root() / name;
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d.string();
