@@ -51,6 +51,16 @@ void GradSink::to(const Tensor& x, const Tensor& g) const {
   if (wants(x) && g.defined()) accumulate_grad(x.impl_ptr(), g);
 }
 
+Tensor GradSink::so_far(const Tensor& x) const {
+  return wants(x) && x.impl()->grad ? Tensor(x.impl()->grad) : Tensor();
+}
+
+void GradSink::set_sum(const Tensor& x, const Tensor& g) const {
+  if (!wants(x) || !g.defined()) return;
+  x.impl()->grad.reset();  // g already holds it
+  accumulate_grad(x.impl_ptr(), g);
+}
+
 Tensor GradSink::buffer(const Tensor& x) const { return wants(x) ? empty(x) : Tensor(); }
 
 // ---------------------------------------------------------------------------

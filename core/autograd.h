@@ -31,6 +31,12 @@ class GradSink {
   bool wants(const Tensor& x) const { return x.defined() && x.requires_grad(); }
   // Adds g into x's gradient; does nothing when x takes none or g is undefined.
   void to(const Tensor& x, const Tensor& g) const;
+  // A kernel that adds as it stores (conv2d_fused's data gradient) saves
+  // to()'s add launch: it reads so_far(x), x's gradient until now (undefined
+  // when none yet), writes so_far + its own into a new buffer g, and hands g
+  // over with set_sum(x, g). The same bits as to(): a + b is b + a in floats.
+  Tensor so_far(const Tensor& x) const;
+  void set_sum(const Tensor& x, const Tensor& g) const;
   // A buffer of x's shape for a kernel to write x's gradient into, or an
   // undefined tensor when x takes none (kernels skip a null output).
   Tensor buffer(const Tensor& x) const;

@@ -151,11 +151,11 @@ Tensor conv2d_fused(const Tensor& x, const Tensor& w, const Tensor& b, const Con
   // Under the ReLU, y is kept for its mask: the kernels read dy' = gy * (y > 0).
   Tensor relu_y = s.relu ? y : Tensor();
   return op.record(y, [s, x, w, b, relu_y](const Tensor& gy, GradSink& grad) {
-    if (grad.wants(x)) {  // dx = upsample^T(pad^T(conv_transpose(dy', w)))
-      Tensor gx = grad.empty(x);
+    if (grad.wants(x)) {  // dx = [so far +] upsample^T(pad^T(conv_transpose(dy', w)))
+      Tensor gx = grad.empty(x), so_far = grad.so_far(x);
       MGST_KERNEL(grad.device(), conv2d_fused_backward_data, s, w.data(), data_or_null(relu_y),
-                  gy.data(), gx.data());
-      grad.to(x, gx);
+                  gy.data(), data_or_null(so_far), gx.data());
+      grad.set_sum(x, gx);
     }
     if (grad.wants(w) || grad.wants(b)) {  // dw = dy' (x) pad(upsample(x)), db = sum of dy'
       Tensor gw = grad.empty(w), gb = b.defined() ? grad.empty(b) : Tensor();

@@ -472,23 +472,9 @@ void check_fused(const char* op, const Conv2dFusedShape& s) {
   check_shape(op, s.grid());
 }
 
-}  // namespace
-
-void conv2d_fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
-                          float* y) {
-  check_fused("conv2d_fused_forward", s);
-  std::vector<float> buf;
-  Conv2dShape g;
-  const float* xv = fused_input(s, x, buf, g);
-  conv2d_forward(g, xv, w, b, y);
-  if (s.relu) relu_forward(s.y_size(), y, y);
-}
-
-void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
-                                const float* dy, float* dx) {
-  check_fused("conv2d_fused_backward_data", s);
-  std::vector<float> dbuf, gbuf;
-  const float* d = fused_dy(s, y, dy, dbuf);
+// dx = upsample^T(pad^T(conv2d^T(d, w))) for d = dy': the unfused ops' backwards in turn.
+void fused_data_gradient(const Conv2dFusedShape& s, const float* w, const float* d, float* dx) {
+  std::vector<float> gbuf;
   const int NC = s.N * s.Ci, UH = s.up * s.H, UW = s.up * s.W;
   Conv2dShape g = s.grid();
   if (s.up == 1 && !s.reflect) return conv2d_backward_data(g, w, d, dx);
@@ -504,6 +490,27 @@ void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const
     conv2d_backward_data(g, w, d, dup);
   }
   if (s.up == 2) upsample_nearest2x_backward(NC, s.H, s.W, dup, dx);
+}
+
+}  // namespace
+
+void conv2d_fused_forward(const Conv2dFusedShape& s, const float* x, const float* w, const float* b,
+                          float* y) {
+  check_fused("conv2d_fused_forward", s);
+  std::vector<float> buf;
+  Conv2dShape g;
+  const float* xv = fused_input(s, x, buf, g);
+  conv2d_forward(g, xv, w, b, y);
+  if (s.relu) relu_forward(s.y_size(), y, y);
+}
+
+void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
+                                const float* dy, const float* dx_add, float* dx) {
+  check_fused("conv2d_fused_backward_data", s);
+  std::vector<float> dbuf;
+  fused_data_gradient(s, w, fused_dy(s, y, dy, dbuf), dx);
+  // The unfused order: the data gradient, then the autograd's add.
+  if (dx_add) add(s.x_size(), dx_add, dx, dx);
 }
 
 void conv2d_fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,

@@ -640,6 +640,7 @@ struct FusedBwdDataOp {
   const float* w;
   const float* relu_y;  // the forward output under the ReLU, else nullptr
   const float* dy;
+  const float* dx_add;  // the gradient x already holds, or nullptr
   float* dx;
 
   using Row = detail::RowPointer;
@@ -703,7 +704,8 @@ struct FusedBwdDataOp {
   }
   __device__ void store(int z, int m, int n, float v) const {
     if (m >= s.Ci || n >= Npix) return;
-    dx[(int64_t(z) * s.Ci + m) * Npix + n] = v;
+    const int64_t i = (int64_t(z) * s.Ci + m) * Npix + n;
+    dx[i] = dx_add ? dx_add[i] + v : v;  // the autograd's add, a + b, in the store
   }
 };
 
@@ -719,9 +721,9 @@ const float* relu_output(const Conv2dFusedShape& s, const float* y, const char* 
 
 template <class Cfg>
 void fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* relu_y,
-                         const float* dy, float* dx) {
+                         const float* dy, const float* dx_add, float* dx) {
   const int KK = s.K * s.K, Npix = s.H * s.W;
-  const FusedBwdDataOp op{s, s.Ho(), s.Wo(), KK, s.Co * KK, Npix, w, relu_y, dy, dx};
+  const FusedBwdDataOp op{s, s.Ho(), s.Wo(), KK, s.Co * KK, Npix, w, relu_y, dy, dx_add, dx};
   detail::launch_gemm<Cfg>(op, dim3(ceil_div(Npix, Cfg::BN), ceil_div(s.Ci, Cfg::BM), s.N),
                            "conv2d_fused_backward_data igemm");
 }
@@ -739,14 +741,14 @@ void fused_auto_forward(const Conv2dFusedShape& s, const float* x, const float* 
 }
 template <class Small, class Big>
 void fused_auto_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
-                              const float* dy, float* dx) {
+                              const float* dy, const float* dx_add, float* dx) {
   const char* name = "conv2d_fused_backward_data";
   check_fused(s, name);
   const float* relu_y = relu_output(s, y, name);
   if (use_big_tiles(s.Ci, int64_t(s.H) * s.W, s.N))
-    fused_backward_data<Big>(s, w, relu_y, dy, dx);
+    fused_backward_data<Big>(s, w, relu_y, dy, dx_add, dx);
   else
-    fused_backward_data<Small>(s, w, relu_y, dy, dx);
+    fused_backward_data<Small>(s, w, relu_y, dy, dx_add, dx);
 }
 template <class Small, class Big, bool kFuseBias>
 void fused_auto_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
@@ -827,8 +829,8 @@ void conv2d_fused_forward(const Conv2dFusedShape& s, const float* x, const float
   kFusedVersions[conv2d_fused_dispatched()].fn.forward(s, x, w, b, y);
 }
 void conv2d_fused_backward_data(const Conv2dFusedShape& s, const float* w, const float* y,
-                                const float* dy, float* dx) {
-  kFusedVersions[conv2d_fused_dispatched()].fn.backward_data(s, w, y, dy, dx);
+                                const float* dy, const float* dx_add, float* dx) {
+  kFusedVersions[conv2d_fused_dispatched()].fn.backward_data(s, w, y, dy, dx_add, dx);
 }
 void conv2d_fused_backward_weight(const Conv2dFusedShape& s, const float* x, const float* y,
                                   const float* dy, float* dw, float* db) {

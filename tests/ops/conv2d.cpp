@@ -152,8 +152,8 @@ using FusedFns = kernels::Conv2dFusedFns;
 Impl fused_impl(std::string name, FusedFns f, const Conv2dFusedShape& s) {
   return {std::move(name), [=](const In& x, const Out& y) { f.forward(s, x[0], x[1], x[2], y[0]); },
           [=](const In& x, const In& y, const In& dy, const Out& g) {
-            if (g[0]) f.backward_data(s, x[1], y[0], dy[0], g[0]);
-            f.backward_weight(s, x[0], y[0], dy[0], g[1], g[2]);  // db nullable
+            if (g[0]) f.backward_data(s, x[1], y[0], dy[0], nullptr, g[0]);  // dx_add: special.cpp
+            f.backward_weight(s, x[0], y[0], dy[0], g[1], g[2]);             // db nullable
           }};
 }
 

@@ -1,21 +1,49 @@
 // Special-purpose checks beside the table (tests/ops/harness.h): argument
 // validation, exact max-pool tie routing, in-place and misaligned elementwise
-// calls, the conv bias gradient's bits inside the weight gradient's launch.
+// calls, the conv bias gradient's bits inside the weight gradient's launch,
+// conv2d_fused's data gradient adding the gradient so far (dx_add) as it stores.
 // (The version tables themselves: tests/test_cuda_versions.cpp.)
+#include <cstring>
 #include <limits>
 
 #include "kernels/cpu/api.h"
 #include "kernels/error.h"
 #include "test_util.h"
 #ifdef MGST_WITH_CUDA
-#include <cstring>
-
 #include "cuda_test_util.h"
 #include "kernels/cuda/versions.h"
 #endif
 
 namespace kcpu = mgst::kernels::cpu;
+using mgst::kernels::Conv2dFusedShape;
 using mgst::kernels::Conv2dShape;
+
+namespace {
+// conv2d_fused's data gradient with and without dx_add, on the transform
+// net's and VGG's kinds of layer (odd sizes): upsampled + reflected, stride 2,
+// zero padding + ReLU, more than 128 input channels (the big tiles).
+std::vector<Conv2dFusedShape> dx_add_shapes() {
+  Conv2dFusedShape up{2, 5, 7, 9, 3, 3, 1, 1}, down{1, 6, 11, 9, 4, 3, 2, 1},
+      vgg{2, 3, 9, 13, 5, 3, 1, 1}, wide{1, 130, 5, 7, 6, 3, 1, 1};
+  up.up = 2, up.reflect = true, down.reflect = true, vgg.relu = true, wide.relu = true;
+  return {up, down, vgg, wide};
+}
+// What the autograd's add kernel stored before: so_far + dx, in float.
+std::vector<float> plus(const std::vector<float>& so_far, const std::vector<float>& dx) {
+  std::vector<float> y(dx.size());
+  for (std::size_t i = 0; i < y.size(); ++i) y[i] = so_far[i] + dx[i];
+  return y;
+}
+// The gradient so far: mixed magnitudes, so that the sum rounds.
+std::vector<float> so_far_values(std::size_t n) {
+  auto v = mgst::test::random_vector(n, 21);
+  for (std::size_t i = 0; i < n; i += 3) v[i] *= 1000.f;
+  return v;
+}
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+}  // namespace
 
 TEST_SUITE("kernels_cpu") {
   TEST_CASE("ops: the CPU kernels reject bad arguments") {
@@ -51,6 +79,21 @@ TEST_SUITE("kernels_cpu") {
     CHECK(y == std::vector<float>{3, 3});
     kcpu::max_pool2x2_backward(1, 2, 4, x.data(), dy.data(), dx.data());
     CHECK(dx == std::vector<float>{0, 10, 20, 0, 0, 0, 0, 0});
+  }
+
+  TEST_CASE("ops: conv2d_fused's data gradient adds dx_add as the autograd's add did") {
+    using mgst::test::random_vector;
+    for (const Conv2dFusedShape& s : dx_add_shapes()) {
+      CAPTURE(s.Ci);
+      const auto w = random_vector(std::size_t(s.w_size()), 22),
+                 y = random_vector(std::size_t(s.y_size()), 23),  // the ReLU's mask
+          dy = random_vector(std::size_t(s.y_size()), 24), add = so_far_values(s.x_size());
+      std::vector<float> dx(std::size_t(s.x_size())), dx_sum(dx.size());
+      kcpu::conv2d_fused_backward_data(s, w.data(), y.data(), dy.data(), nullptr, dx.data());
+      kcpu::conv2d_fused_backward_data(s, w.data(), y.data(), dy.data(), add.data(), dx_sum.data());
+      CHECK(same_bits(dx_sum, plus(add, dx)));
+      CHECK(!same_bits(dx_sum, dx));
+    }
   }
 
   TEST_CASE("ops: elementwise ops work in place") {
@@ -167,6 +210,31 @@ TEST_SUITE("cuda") {
                 [&](const auto& f, float* x, float* y, float* dy, float* dw, float* db) {
                   f.backward_weight(s, x, y, dy, dw, db);
                 });
+    }
+  }
+
+  // Every version and the dispatched function: with dx_add, the bits of
+  // dx_add + (its own dx without), the add kernel's result before the fusion.
+  TEST_CASE("cuda ops: conv2d_fused's data gradient adds dx_add as the autograd's add did") {
+    MGST_REQUIRE_GPU();
+    for (const Conv2dFusedShape& s : dx_add_shapes()) {
+      CAPTURE(s.Ci);
+      DeviceBuffer w(random_vector(std::size_t(s.w_size()), 22)),
+          y(random_vector(std::size_t(s.y_size()), 23)),
+          dy(random_vector(std::size_t(s.y_size()), 24));
+      const auto add = so_far_values(s.x_size());
+      DeviceBuffer so_far(add), dx(std::size_t(s.x_size())), dx_sum(std::size_t(s.x_size()));
+      auto check = [&](const std::string& who, auto&& backward_data) {
+        CAPTURE(who);
+        run_checked(who.c_str(), {&dx}, [&] { backward_data(nullptr, dx.get()); });
+        run_checked(who.c_str(), {&dx_sum}, [&] { backward_data(so_far.get(), dx_sum.get()); });
+        CHECK(same_bits(dx_sum.download(), plus(add, dx.download())));
+      };
+      for (const auto& v : kc::conv2d_fused_versions())
+        check(v.name, [&](const float* a, float* out) { v.fn.backward_data(s, w, y, dy, a, out); });
+      check("dispatched", [&](const float* a, float* out) {
+        kc::conv2d_fused_backward_data(s, w, y, dy, a, out);
+      });
     }
   }
 
