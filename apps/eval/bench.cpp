@@ -508,6 +508,11 @@ void print_breakdown(const BenchConfig& c, const TraceReport& tr) {
       "\ntop %d (op, shape) of the traced step; conv: KxK Ci->Co in HxW->out HxW; bwd "
       "GF/s counts only the gradients computed\n",
       c.top);
+  std::printf(
+      "  conv GF/s are model FLOPs: every pass (forward, data and weight gradient) as 2 x the\n"
+      "  forward's MACs on the padded, upsampled input, whatever a kernel executes. On CUDA\n"
+      "  the data gradient's GEMM runs over x's pixels: an upsampled layer's executes a\n"
+      "  quarter of its credited MACs (it sums a pixel's copies first), a stride-2 layer's 4x.\n");
   std::printf("  %-44s %6s %10s %10s %7s %9s %9s\n", "op shape", "count", "fwd ms", "bwd ms",
               "share", "fwd GF/s", "bwd GF/s");
   for (int i = 0; i < int(shape_rows.size()) && i < c.top; ++i) {
