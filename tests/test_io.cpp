@@ -697,6 +697,40 @@ TEST_SUITE("io") {
     }
   }
 
+  TEST_CASE("dataset: make_batch stacks the samples in order; v = 1 where a sample has none") {
+    auto sample = [](const std::string& name, float base, bool with_valid) {
+      data::Sample s;
+      s.image = data::ImageF(3, 2, 3), s.mask = data::ImageF(1, 2, 3);
+      for (std::size_t i = 0; i < s.image.data.size(); ++i) s.image.data[i] = base + float(i);
+      for (std::size_t i = 0; i < s.mask.data.size(); ++i) s.mask.data[i] = -base - float(i);
+      if (with_valid) s.valid = data::ImageF(1, 2, 3, 0.25f);
+      s.name = name;
+      return s;
+    };
+    const std::vector<data::Sample> samples = {sample("a", 100, false), sample("b", 200, true)};
+    const data::Batch b = data::make_batch(samples, mgst::Device::cpu());
+    CHECK(b.x.shape() == mgst::Shape{2, 3, 2, 3});
+    CHECK(b.m.shape() == mgst::Shape{2, 1, 2, 3});
+    REQUIRE(b.v.defined());
+    const auto x = b.x.to_vector(), m = b.m.to_vector(), v = b.v.to_vector();
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 18; ++i) CHECK(x[std::size_t(n * 18 + i)] == 100.f * (n + 1) + float(i));
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 6; ++i) CHECK(m[std::size_t(n * 6 + i)] == -100.f * (n + 1) - float(i));
+    for (int i = 0; i < 12; ++i) CHECK(v[std::size_t(i)] == (i < 6 ? 1.f : 0.25f));
+    CHECK(b.names == std::vector<std::string>{"a", "b"});
+    CHECK_FALSE(data::make_batch({samples[0]}, mgst::Device::cpu()).v.defined());
+    // A sample of another size, or a mask of another size, is an error naming it.
+    auto wide = sample("wide.png", 0, false);
+    wide.image = data::ImageF(3, 2, 4);
+    CHECK_THROWS_WITH_AS(data::make_batch({samples[0], wide}, mgst::Device::cpu()),
+                         doctest::Contains("wide.png"), mgst::Error);
+    auto bad_mask = sample("bad_mask.png", 0, false);
+    bad_mask.mask = data::ImageF(1, 3, 3);
+    CHECK_THROWS_WITH_AS(data::make_batch({bad_mask}, mgst::Device::cpu()),
+                         doctest::Contains("bad_mask.png"), mgst::Error);
+  }
+
   TEST_CASE("image: save_png clamps, rounds and writes atomically; grid") {
     TempDir d;
     data::ImageF im(3, 2, 3);

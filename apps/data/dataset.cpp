@@ -254,25 +254,35 @@ Batch make_batch(const std::vector<Sample>& samples, Device device) {
   const int N = int(samples.size()), H = samples[0].image.height, W = samples[0].image.width;
   bool any_valid = false;
   for (const auto& s : samples) any_valid = any_valid || !s.valid.data.empty();
-  std::vector<float> x, m, v;
-  for (const auto& s : samples) {
+  // Each pixel copied once, straight into the CPU tensors (then to `device`).
+  const Device cpu = Device::cpu();
+  const std::size_t P = std::size_t(H) * W;
+  Batch b;
+  b.x = Tensor::empty({N, 3, H, W}, cpu);
+  b.m = Tensor::empty({N, 1, H, W}, cpu);
+  if (any_valid) b.v = Tensor::empty({N, 1, H, W}, cpu);
+  for (int n = 0; n < N; ++n) {
+    const Sample& s = samples[std::size_t(n)];
     MGST_CHECK(s.image.height == H && s.image.width == W && s.image.channels == 3,
                "make_batch: " << s.name << " is " << s.image.width << "x" << s.image.height
                               << ", expected " << W << "x" << H);
-    x.insert(x.end(), s.image.data.begin(), s.image.data.end());
-    m.insert(m.end(), s.mask.data.begin(), s.mask.data.end());
+    MGST_CHECK(s.mask.data.size() == P && (s.valid.data.empty() || s.valid.data.size() == P),
+               "make_batch: " << s.name << ": its mask is not " << W << "x" << H);
+    std::copy(s.image.data.begin(), s.image.data.end(), b.x.data() + n * 3 * P);
+    std::copy(s.mask.data.begin(), s.mask.data.end(), b.m.data() + n * P);
     if (any_valid) {
+      float* v = b.v.data() + n * P;
       if (s.valid.data.empty())
-        v.insert(v.end(), std::size_t(H) * W, 1.f);
+        std::fill(v, v + P, 1.f);
       else
-        v.insert(v.end(), s.valid.data.begin(), s.valid.data.end());
+        std::copy(s.valid.data.begin(), s.valid.data.end(), v);
     }
+    b.names.push_back(s.name);
   }
-  Batch b;
-  b.x = Tensor::from_vector({N, 3, H, W}, x, device);
-  b.m = Tensor::from_vector({N, 1, H, W}, m, device);
-  if (any_valid) b.v = Tensor::from_vector({N, 1, H, W}, v, device);
-  for (const auto& s : samples) b.names.push_back(s.name);
+  if (device != cpu) {
+    b.x = b.x.to(device), b.m = b.m.to(device);
+    if (any_valid) b.v = b.v.to(device);
+  }
   return b;
 }
 

@@ -426,8 +426,10 @@ StepLog Trainer::step_with(const HostBatch& hb) {
   const int64_t s = step_ + 1;
   if (s == test_kill_step()) ::raise(SIGKILL);  // test hook, see test_kill_step()
   const std::vector<int>& pairing = hb.pairing;
-  data::Batch b = data::make_batch(hb.samples, Device::cpu());  // uploaded by DeviceStep
-  if (s == test_nan_step()) b.x.data()[0] = std::nanf("");      // test hook, see test_nan_step()
+  // On the CPU; DeviceStep uploads it.
+  data::Batch b =
+      hb.assembled.x.defined() ? hb.assembled : data::make_batch(hb.samples, Device::cpu());
+  if (s == test_nan_step()) b.x.data()[0] = std::nanf("");  // test hook, see test_nan_step()
   const bool paired = cfg_.style_target != "mean";
   const losses::StyleTarget target =
       paired ? losses::paired_style_target(style_grams_, pairing, cfg_.loss.style_layers)
@@ -654,11 +656,17 @@ Trainer::RunEnd Trainer::run() {
   const StopSignals stop;
   const auto start = std::chrono::steady_clock::now();
   const int64_t first = step_;
-  // The loader thread decodes and crops the next step's images while this
-  // one computes; batches depend only on (seed, step), so order is unchanged.
+  // The loader thread decodes and crops the next step's images, and
+  // assembles them into one batch, while this one computes; batches depend
+  // only on (seed, step), so order is unchanged.
   std::future<HostBatch> next;
   auto prefetch = [&](int64_t s) {
-    if (s <= cfg_.steps) next = std::async(std::launch::async, [this, s] { return load_step(s); });
+    if (s <= cfg_.steps)
+      next = std::async(std::launch::async, [this, s] {
+        HostBatch hb = load_step(s);
+        hb.assembled = data::make_batch(hb.samples, Device::cpu());
+        return hb;
+      });
   };
   prefetch(step_ + 1);
   int stopped_by = 0;

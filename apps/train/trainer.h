@@ -68,6 +68,9 @@ class Trainer {
   struct HostBatch {
     std::vector<data::Sample> samples;
     std::vector<int> pairing;
+    // The samples as one CPU batch, when the loader thread assembled them
+    // already (run()); else step_with does, after a test edited a sample.
+    data::Batch assembled;
   };
   HostBatch load_step(int64_t step, bool whole_batch = false) const;
   // The next step on a given batch (step() is step_with(load_step(next))).
