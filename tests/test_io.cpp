@@ -1,7 +1,6 @@
 // File formats: JSON, safetensors, atomic file I/O, images (stb), resizing
 // and cropping, PNG writing, the loss plot.
 #include <stb_image_write.h>  // implementation in libstb
-#include <unistd.h>
 
 #include <bit>
 #include <cmath>
@@ -28,15 +27,12 @@ namespace train = mgst::train;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed at scope exit.
+// A fresh directory in the test process's scratch folder, removed at scope exit.
 struct TempDir {
   fs::path path;
   TempDir() {
     static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("mgst_test_io_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
+    path = mgst::test::fresh_temp_dir("io_" + std::to_string(counter++));
   }
   ~TempDir() {
     std::error_code ec;

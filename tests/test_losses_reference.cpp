@@ -9,7 +9,6 @@
 // features.{0,2,5,7,10,12,14,16,19}, i.e. up to relu4_1) that models::Vgg19
 // and `mgst eval --vgg` read. The transform net's forward (tested elsewhere)
 // is ours; every loss on its output is computed by the reference.
-#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -289,21 +288,10 @@ RefTerms losses_ref(const RefVgg& vgg, int N, int H, int W, const Vec& x, const 
 // Fixtures: the random VGG file, random data.
 // ============================================================================
 
-// Removed at exit.
-struct TempDir {
-  fs::path path;
-  TempDir() : path(fs::temp_directory_path() / ("mgst_losses_ref_" + std::to_string(::getpid()))) {
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
+// This suite's files, in the test process's scratch folder (removed at exit).
 const fs::path& temp_dir() {
-  static const TempDir dir;
-  return dir.path;
+  static const fs::path dir = test::fresh_temp_dir("losses_ref");
+  return dir;
 }
 
 // He-uniform weights (variance 2/fan_in) keep the activations O(1); small

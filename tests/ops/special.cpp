@@ -162,10 +162,6 @@ TEST_SUITE("cuda") {
       for (int co = 0; co < Co; ++co) v[std::size_t(co) * P] = 0x1p60f, v[co * P + 1] = -0x1p60f;
       return v;
     };
-    auto same_bits = [](const char* what, const std::vector<float>& a,
-                        const std::vector<float>& b) {
-      CHECK_MESSAGE(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0, what);
-    };
     // Runs backward_weight of two versions on the same inputs; dw, db bit-equal.
     auto compare = [&](const auto& table, const char* unfused, const char* fused,
                        std::size_t x_size, std::size_t w_size, int N, int Co, int P,
@@ -183,8 +179,8 @@ TEST_SUITE("cuda") {
         run_checked(v.name, {&dw, &db}, [&] { backward_weight(v.fn, xb, yb, dyb, dw, db); });
         got[k][0] = dw.download(), got[k][1] = db.download();
       }
-      same_bits("dw", got[0][0], got[1][0]);
-      same_bits("db", got[0][1], got[1][1]);
+      CHECK_MESSAGE(same_bits(got[0][0], got[1][0]), "dw");
+      CHECK_MESSAGE(same_bits(got[0][1], got[1][1]), "db");
     };
     for (const Conv2dShape& s : {Conv2dShape{2, 3, 19, 23, 5, 3, 1, 1},        // 64-tiles, split-K
                                  Conv2dShape{1, 16, 12, 12, 130, 3, 1, 1}}) {  // 128-tiles
